@@ -1,0 +1,56 @@
+// What the rest of the core sees of an SSH connection. Docker, SFTP, the agent and port forwards are
+// all channels on one ssh2 Client per server; a session outlives reconnects, so holders keep using it.
+
+import type { EventEmitter } from 'node:events'
+import type { Duplex } from 'node:stream'
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
+import type { AuthMethod, ConnectionState } from '../../../shared/dto.js'
+
+/** One hop: the final server or a jump host. Secrets are fetched lazily so they never sit in config objects. */
+export interface SshTarget {
+  host: string
+  port: number
+  user: string
+  authMethod: AuthMethod
+  identityFile?: string
+  /** Password or key passphrase, from the keychain or a prompt. */
+  getSecret?: () => Promise<string | undefined>
+  /** Pinned `SHA256:` fingerprint; when set, any other key is refused before authentication. */
+  hostKey?: string
+  /** Jump hosts, outermost first (OpenSSH ProxyJump order). */
+  jumps?: SshTarget[]
+}
+
+export interface ExecResult {
+  code: number
+  signal?: string
+  stdout: string
+  stderr: string
+}
+
+export interface ExecOptions {
+  stdin?: string | Buffer
+  signal?: AbortSignal
+  timeoutMs?: number
+  /** Run through `sh -lc` so the remote user's profile (PATH, DOCKER_HOST) applies. */
+  loginShell?: boolean
+}
+
+export interface SshSession extends EventEmitter {
+  readonly serverId: string
+  readonly state: ConnectionState
+  /** Fingerprint the server presented on the current connection. */
+  readonly hostKey?: { algorithm: string; fingerprint: string }
+  /** Resolves with a live client, waiting through a reconnect if one is under way. */
+  ready(): Promise<Client>
+  /** argv is quoted by the one quoting function; never pass a shell string. */
+  exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>
+  execStream(argv: string[], opts?: { pty?: boolean; loginShell?: boolean }): Promise<ClientChannel>
+  /** A stream-local (unix socket) forward on the server: `direct-streamlocal@openssh.com`. */
+  openStreamLocal(socketPath: string): Promise<Duplex>
+  /** A TCP forward from the server to host:port as seen from the server. */
+  openTcp(host: string, port: number): Promise<Duplex>
+  sftp(): Promise<SFTPWrapper>
+  close(): Promise<void>
+  // events: 'state' (ServerStateEvent), 'reconnected' (), 'closed' ()
+}

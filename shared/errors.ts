@@ -1,0 +1,134 @@
+// The closed set of error codes that cross from the core to any front end (window, CLI, web host).
+// Each code carries a default message and a hint that tells a person what to do next; a thrower may
+// give a more specific message (naming the server, the file, the fingerprint) but keeps the code.
+
+export const ERROR_CODES = {
+  AUTH_FAILED: {
+    message: 'The server refused the login.',
+    hint: 'Check the user name and the password or key; for a key, make sure its public half is in ~/.ssh/authorized_keys on the server.',
+  },
+  HOST_KEY_MISMATCH: {
+    message: "The server's host key has changed since it was pinned.",
+    hint: 'If the server was reinstalled, replace the pinned key (Server settings → Host key → Replace, or `homeport server add --host-key SHA256:…`). Otherwise someone may be intercepting the connection: do not connect.',
+  },
+  HOST_KEY_UNKNOWN: {
+    message: "The server's host key is not trusted yet.",
+    hint: 'Compare the SHA256 fingerprint with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the server, then accept it (or pass --trust-on-first-use / --host-key SHA256:… to the CLI).',
+  },
+  HOST_KEY_REJECTED: {
+    message: "The server's host key was not accepted.",
+    hint: 'Connect again and accept the fingerprint once you have checked it.',
+  },
+  UNREACHABLE: {
+    message: 'The server could not be reached.',
+    hint: 'Check the host name and port, that the server is on, and that sshd is running (`systemctl status ssh`).',
+  },
+  TIMEOUT: {
+    message: 'The server did not answer in time.',
+    hint: 'Check the network between this computer and the server, then try again.',
+  },
+  CONNECTION_LOST: {
+    message: 'The connection to the server was lost.',
+    hint: 'Homeport reconnects by itself; if it keeps failing, check the network and the server.',
+  },
+  KEY_INVALID: {
+    message: 'The private key could not be read.',
+    hint: 'Check the key file path and its passphrase; OpenSSH, PEM and PPK keys (ed25519, ecdsa, rsa) are supported.',
+  },
+  PASSPHRASE_REQUIRED: {
+    message: 'The private key is protected by a passphrase.',
+    hint: 'Enter the passphrase (or use --password-stdin with the CLI); it is stored in the OS keychain.',
+  },
+  SSH_CONFIG_INVALID: {
+    message: 'The SSH configuration could not be used.',
+    hint: 'Check ~/.ssh/config for the Host entry named in the message.',
+  },
+  DOCKER_NOT_INSTALLED: {
+    message: 'Docker is not installed on the server.',
+    hint: 'Install Docker on the server (the provisioning wizard can do it, or `apt install docker.io`).',
+  },
+  DOCKER_PERMISSION: {
+    message: 'The SSH user may not use Docker on the server.',
+    hint: 'Add the user to the docker group on the server (`sudo usermod -aG docker USER`), then reconnect.',
+  },
+  DOCKER_DOWN: {
+    message: 'Docker is installed on the server but its engine is not running.',
+    hint: 'Start it on the server (`sudo systemctl start docker`).',
+  },
+  DOCKER_ERROR: {
+    message: 'Docker reported an error.',
+    hint: 'See the details; the same call with the docker CLI on the server usually tells more.',
+  },
+  NOT_FOUND: {
+    message: 'Not found.',
+    hint: 'Check the name; `homeport server list` shows the servers Homeport knows.',
+  },
+  ALREADY_EXISTS: {
+    message: 'That name is already taken.',
+    hint: 'Choose another name, or remove the existing one first.',
+  },
+  INVALID_INPUT: {
+    message: 'The request is not valid.',
+    hint: 'Correct the fields named in the message.',
+  },
+  SECRET_STORE_UNAVAILABLE: {
+    message: 'The OS keychain is not available; secrets are kept in memory for this session only.',
+    hint: 'Unlock or install a keychain (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager) so Homeport can remember passwords.',
+  },
+  CANCELLED: {
+    message: 'The operation was cancelled.',
+    hint: 'Nothing was left half-done; start it again when ready.',
+  },
+  FORBIDDEN: {
+    message: 'This caller may not use Homeport.',
+    hint: 'Use the token printed when the web host started.',
+  },
+  INTERNAL: {
+    message: 'Something went wrong inside Homeport.',
+    hint: 'Try again; if it persists, report it with the details.',
+  },
+} as const satisfies Record<string, { message: string; hint: string }>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export interface ErrorInfo {
+  code: ErrorCode
+  message: string
+  hint: string
+  details?: string
+}
+
+export class HomeportError extends Error {
+  readonly code: ErrorCode
+  readonly hint: string
+  readonly details?: string
+
+  constructor(code: ErrorCode, message?: string, opts: { hint?: string; details?: string; cause?: unknown } = {}) {
+    super(message ?? ERROR_CODES[code].message, opts.cause === undefined ? undefined : { cause: opts.cause })
+    this.name = 'HomeportError'
+    this.code = code
+    this.hint = opts.hint ?? ERROR_CODES[code].hint
+    this.details = opts.details
+  }
+
+  toJSON(): ErrorInfo {
+    return { code: this.code, message: this.message, hint: this.hint, ...(this.details ? { details: this.details } : {}) }
+  }
+
+  static from(info: ErrorInfo): HomeportError {
+    return new HomeportError(info.code, info.message, { hint: info.hint, details: info.details })
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value)
+}
+
+/** Turns anything thrown into the envelope's error shape; raw library text only ever lands in `details`. */
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof HomeportError) return err.toJSON()
+  const raw = err instanceof Error ? err.message : String(err)
+  return { code: 'INTERNAL', message: ERROR_CODES.INTERNAL.message, hint: ERROR_CODES.INTERNAL.hint, details: raw }
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
