@@ -19,7 +19,21 @@ export interface SshTarget {
   hostKey?: string
   /** Jump hosts, outermost first (OpenSSH ProxyJump order). */
   jumps?: SshTarget[]
+  /**
+   * Asked when no key is pinned and ~/.ssh/known_hosts has no entry for host:port. Resolve true to accept;
+   * the caller pins it. Absent → the connection fails with HOST_KEY_UNKNOWN.
+   */
+  confirmHostKey?: (key: PresentedHostKey) => Promise<boolean>
 }
+
+export interface PresentedHostKey {
+  host: string
+  port: number
+  algorithm: string
+  /** `SHA256:` + unpadded base64 of sha256(key blob), exactly as ssh-keygen -l prints it. */
+  fingerprint: string
+}
+
 
 export interface ExecResult {
   code: number
@@ -53,4 +67,18 @@ export interface SshSession extends EventEmitter {
   sftp(): Promise<SFTPWrapper>
   close(): Promise<void>
   // events: 'state' (ServerStateEvent), 'reconnected' (), 'closed' ()
+}
+
+/** Owns the one session per server; sessions are ref-counted and closed when the last holder releases. */
+export interface ConnectionManager {
+  /** Returns the live (or connecting) session for serverId, creating it from `target` on first use. */
+  acquire(serverId: string, target: () => Promise<SshTarget>): Promise<SshSession>
+  release(serverId: string): void
+  get(serverId: string): SshSession | undefined
+  /** Connect only far enough to see the host key (no authentication), through jumps if given. */
+  probeHostKey(target: Pick<SshTarget, 'host' | 'port' | 'jumps'>): Promise<PresentedHostKey>
+  /** The key recorded for host:port in known_hosts, if any. */
+  knownHostsLookup(host: string, port: number): Promise<PresentedHostKey[]>
+  closeAll(): Promise<void>
+  // events: 'state' (ServerStateEvent) for every session
 }
