@@ -19,3 +19,7 @@ export type WireRequest = { type: 'call'; id: number; method: string; input: unk
 export type WireMessage =
   | { type: 'result'; id: number; result: Result<unknown> }
   | { type: 'event'; event: EventName; payload: unknown }
+
+/** Electron IPC channels: one invoke channel for every contract method, one for core events. */
+export const IPC_INVOKE_CHANNEL = 'homeport:invoke'
+export const IPC_EVENT_CHANNEL = 'homeport:event'

@@ -83,6 +83,18 @@ export const ERROR_CODES = {
     message: 'This caller may not use Homeport.',
     hint: 'Use the token printed when the web host started.',
   },
+  COMPOSE_INVALID: {
+    message: 'The compose file is not valid.',
+    hint: 'Fix the compose file at the path named in the message (YAML syntax, key names, value types), then try again.',
+  },
+  COMPOSE_UNSUPPORTED: {
+    message: 'The compose file uses features Homeport cannot honour.',
+    hint: 'Remove or replace the keys named in the message (for `build:`, build and push the image first and use `image:`).',
+  },
+  COMPOSE_VARIABLE_MISSING: {
+    message: 'The compose file needs a variable that has no value.',
+    hint: "Give the variable a value in the app's settings (or the .env file next to the compose file), then try again.",
+  },
   INTERNAL: {
     message: 'Something went wrong inside Homeport.',
     hint: 'Try again; if it persists, report it with the details.',

@@ -1,0 +1,5 @@
+export { resolveDataDir, APP_DIR_NAME } from './data-dir.js'
+export { openDatabase, DATABASE_FILE, type Db } from './database.js'
+export { migrate, MIGRATIONS, type Migration } from './migrations.js'
+export { ServersRepo, type ServerRecord, type PinnedHostKey } from './servers-repo.js'
+export { SettingsRepo } from './settings-repo.js'

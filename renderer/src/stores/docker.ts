@@ -1,0 +1,73 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { ContainerDto, DockerInfoDto } from '../../../shared/dto.js'
+import type { HomeportError } from '../../../shared/errors.js'
+import { useApi } from '../api/client.js'
+import { asHomeportError } from './servers.js'
+
+export interface ServerDockerState {
+  info?: DockerInfoDto
+  containers: ContainerDto[]
+  loading: boolean
+  error?: HomeportError
+  watching: boolean
+}
+
+export const useDockerStore = defineStore('docker', () => {
+  const api = useApi()
+  const byServer = ref<Record<string, ServerDockerState>>({})
+
+  api.on('docker.containers', (event) => {
+    const entry = byServer.value[event.serverId]
+    if (!entry?.watching) return
+    entry.containers = event.containers
+  })
+  api.onReconnect(() => {
+    // The web host forgot our subscriptions with the old socket.
+    for (const [serverId, entry] of Object.entries(byServer.value)) if (entry.watching) void watch(serverId)
+  })
+
+  function of(serverId: string): ServerDockerState {
+    let entry = byServer.value[serverId]
+    if (!entry) {
+      byServer.value[serverId] = { containers: [], loading: false, watching: false }
+      entry = byServer.value[serverId]
+    }
+    return entry
+  }
+
+  /** Loads Docker's info and the container list, then keeps the list live from Docker's events. */
+  async function watch(serverId: string): Promise<void> {
+    const entry = of(serverId)
+    entry.watching = true
+    entry.loading = true
+    try {
+      const [info, containers] = await Promise.all([api.call('docker.info', { serverId }), api.call('docker.watch', { serverId })])
+      entry.info = info
+      entry.containers = containers
+      entry.error = undefined
+    } catch (err) {
+      entry.error = asHomeportError(err)
+    } finally {
+      entry.loading = false
+    }
+  }
+
+  async function unwatch(serverId: string): Promise<void> {
+    const entry = byServer.value[serverId]
+    if (!entry?.watching) return
+    entry.watching = false
+    try {
+      await api.call('docker.unwatch', { serverId })
+    } catch {
+      // The server may be gone or offline already; there is nothing left to stop then.
+    }
+  }
+
+  function forget(serverId: string): void {
+    const { [serverId]: _gone, ...rest } = byServer.value
+    byServer.value = rest
+  }
+
+  return { byServer, of, watch, unwatch, forget }
+})

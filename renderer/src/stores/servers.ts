@@ -1,0 +1,91 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { MethodInput } from '../../../shared/contract.js'
+import type { HostKeyProbe, ServerDto, ServerStateEvent, SshConfigHostDto } from '../../../shared/dto.js'
+import { HomeportError } from '../../../shared/errors.js'
+import { useApi } from '../api/client.js'
+
+export type ServerAddInput = MethodInput<'servers.add'>
+
+export const useServersStore = defineStore('servers', () => {
+  const api = useApi()
+  const servers = ref<ServerDto[]>([])
+  const states = ref<Record<string, ServerStateEvent>>({})
+  const sshConfigHosts = ref<SshConfigHostDto[]>([])
+  const loaded = ref(false)
+  const loadError = ref<HomeportError | undefined>()
+
+  const sorted = computed(() => [...servers.value].sort((a, b) => a.name.localeCompare(b.name)))
+
+  api.on('server.state', (event) => {
+    states.value = { ...states.value, [event.serverId]: event }
+  })
+  api.onReconnect(() => {
+    void load()
+  })
+
+  function stateOf(serverId: string): ServerStateEvent {
+    return states.value[serverId] ?? { serverId, state: 'offline' }
+  }
+
+  function byId(serverId: string): ServerDto | undefined {
+    return servers.value.find((s) => s.id === serverId)
+  }
+
+  async function load(): Promise<void> {
+    try {
+      const [list, current] = await Promise.all([api.call('servers.list', {}), api.call('servers.states', {})])
+      servers.value = list
+      const next: Record<string, ServerStateEvent> = {}
+      for (const s of current) next[s.serverId] = s
+      // Results and events share one ordered channel, so this snapshot is newer than any event before it.
+      states.value = next
+      loadError.value = undefined
+    } catch (err) {
+      loadError.value = asHomeportError(err)
+    } finally {
+      loaded.value = true
+    }
+  }
+
+  async function loadSshConfigHosts(): Promise<SshConfigHostDto[]> {
+    sshConfigHosts.value = await api.call('sshConfig.hosts', {})
+    return sshConfigHosts.value
+  }
+
+  function probeHostKey(input: MethodInput<'servers.probeHostKey'>): Promise<HostKeyProbe> {
+    return api.call('servers.probeHostKey', input)
+  }
+
+  async function add(input: ServerAddInput): Promise<ServerDto> {
+    const server = await api.call('servers.add', input)
+    servers.value = [...servers.value.filter((s) => s.id !== server.id), server]
+    return server
+  }
+
+  async function remove(serverId: string): Promise<void> {
+    await api.call('servers.remove', { id: serverId })
+    servers.value = servers.value.filter((s) => s.id !== serverId)
+    const { [serverId]: _gone, ...rest } = states.value
+    states.value = rest
+  }
+
+  /** Connects and throws the connection's error (AUTH_FAILED, UNREACHABLE…) when it does not become ready. */
+  async function connect(serverId: string): Promise<ServerStateEvent> {
+    const state = await api.call('servers.connect', { id: serverId })
+    states.value = { ...states.value, [serverId]: state }
+    if (state.state !== 'ready' && state.error) throw HomeportError.from(state.error)
+    return state
+  }
+
+  async function disconnect(serverId: string): Promise<void> {
+    await api.call('servers.disconnect', { id: serverId })
+  }
+
+  return { servers, sorted, states, sshConfigHosts, loaded, loadError, stateOf, byId, load, loadSshConfigHosts, probeHostKey, add, remove, connect, disconnect }
+})
+
+export function asHomeportError(err: unknown): HomeportError {
+  if (err instanceof HomeportError) return err
+  return new HomeportError('INTERNAL', undefined, { details: err instanceof Error ? err.message : String(err) })
+}
