@@ -1,0 +1,131 @@
+// What applying an app would change on the server, computed before anything changes. The same plan is
+// shown in the install dialog and then executed by apply, so what the user approved is what runs.
+
+import type Docker from 'dockerode'
+import type { ComposeProject } from '../compose/types.js'
+import { LABEL, containerName } from './container-spec.js'
+
+export type ContainerAction = 'create' | 'recreate' | 'start' | 'keep' | 'remove'
+
+export interface PlannedContainer {
+  service: string
+  name: string
+  action: ContainerAction
+  reason: string
+  /** Existing container id, for recreate/start/keep/remove. */
+  id?: string
+}
+
+export interface AppPlan {
+  project: string
+  images: { service: string; image: string; pull: boolean }[]
+  networks: { key: string; name: string; action: 'create' | 'keep' | 'external' }[]
+  volumes: { key: string; name: string; action: 'create' | 'keep' | 'external' }[]
+  containers: PlannedContainer[]
+  /** True when applying would change nothing. */
+  upToDate: boolean
+}
+
+export interface ServerState {
+  containers: Docker.ContainerInfo[]
+  networks: Set<string>
+  volumes: Set<string>
+  /** Image reference → image id, for the references present on the engine. */
+  images: Map<string, string>
+}
+
+export async function readServerState(docker: Docker, project: ComposeProject, imageRefs: string[]): Promise<ServerState> {
+  const label = `${LABEL.project}=${project.name}`
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters: { label: [label] } }),
+    docker.listNetworks(),
+    docker.listVolumes(),
+  ])
+  const images = new Map<string, string>()
+  await Promise.all(
+    [...new Set(imageRefs)].map(async (ref) => {
+      const info = await docker
+        .getImage(ref)
+        .inspect()
+        .catch(() => undefined)
+      if (info) images.set(ref, info.Id)
+    }),
+  )
+  return {
+    containers,
+    networks: new Set(networks.map((n) => n.Name)),
+    volumes: new Set((volumes.Volumes ?? []).map((v) => v.Name)),
+    images,
+  }
+}
+
+/** Services in an order where every dependency (depends_on, network_mode service:x) comes first. */
+export function startOrder(project: ComposeProject): string[] {
+  const order: string[] = []
+  const seen = new Set<string>()
+  const visit = (name: string, stack: string[]) => {
+    if (seen.has(name)) return
+    if (stack.includes(name)) throw new Error(`depends_on cycle: ${[...stack, name].join(' → ')}`)
+    const svc = project.services[name]
+    const deps = Object.keys(svc.dependsOn)
+    if (svc.networkMode.kind === 'service') deps.push(svc.networkMode.service)
+    for (const d of deps) if (project.services[d]) visit(d, [...stack, name])
+    seen.add(name)
+    order.push(name)
+  }
+  for (const name of Object.keys(project.services).sort()) visit(name, [])
+  return order
+}
+
+export interface PlanOptions {
+  /** Service → image reference to run (after mirror rewrite). */
+  images: Record<string, string>
+  /** Service → config hash. */
+  hashes: Record<string, string>
+  /** Pull every image even if present (update). */
+  pullAlways?: boolean
+}
+
+export function computePlan(project: ComposeProject, state: ServerState, opts: PlanOptions): AppPlan {
+  const byService = new Map<string, Docker.ContainerInfo>()
+  const orphans: Docker.ContainerInfo[] = []
+  for (const c of state.containers) {
+    const service = c.Labels?.[LABEL.service]
+    if (service && project.services[service] && c.Labels?.[LABEL.oneoff] !== 'True' && !byService.has(service)) byService.set(service, c)
+    else if (c.Labels?.[LABEL.oneoff] !== 'True') orphans.push(c)
+  }
+  const images = startOrder(project).map((service) => {
+    const image = opts.images[service]
+    return { service, image, pull: opts.pullAlways === true || !state.images.has(image) }
+  })
+  const containers: PlannedContainer[] = startOrder(project).map((service) => {
+    const name = containerName(project.name, project.services[service])
+    const existing = byService.get(service)
+    if (!existing) return { service, name, action: 'create', reason: 'new' }
+    const id = existing.Id
+    if (existing.Labels?.[LABEL.configHash] !== opts.hashes[service]) return { service, name, action: 'recreate', reason: 'configuration changed', id }
+    const imageId = state.images.get(opts.images[service])
+    if (imageId && existing.ImageID && imageId !== existing.ImageID) return { service, name, action: 'recreate', reason: 'newer image', id }
+    if (existing.State !== 'running') return { service, name, action: 'start', reason: `was ${existing.State}`, id }
+    return { service, name, action: 'keep', reason: 'up to date', id }
+  })
+  for (const o of orphans) {
+    containers.push({ service: o.Labels?.[LABEL.service] ?? '?', name: (o.Names?.[0] ?? o.Id).replace(/^\//, ''), action: 'remove', reason: 'no longer in the compose file', id: o.Id })
+  }
+  const networks = Object.entries(project.networks).map(([key, n]) => ({
+    key,
+    name: n.name,
+    action: n.external ? ('external' as const) : state.networks.has(n.name) ? ('keep' as const) : ('create' as const),
+  }))
+  const volumes = Object.entries(project.volumes).map(([key, v]) => ({
+    key,
+    name: v.name,
+    action: v.external ? ('external' as const) : state.volumes.has(v.name) ? ('keep' as const) : ('create' as const),
+  }))
+  const upToDate =
+    images.every((i) => !i.pull) &&
+    containers.every((c) => c.action === 'keep') &&
+    networks.every((n) => n.action !== 'create') &&
+    volumes.every((v) => v.action !== 'create')
+  return { project: project.name, images, networks, volumes, containers, upToDate }
+}

@@ -1,0 +1,70 @@
+// Waiting for depends_on conditions and for a freshly started container to prove itself. Polls inspect:
+// Docker's events would be quicker but need a second long-lived channel per wait for little gain.
+
+import type Docker from 'dockerode'
+import type { DependsOnCondition } from '../compose/types.js'
+
+export interface WaitOptions {
+  timeoutMs?: number
+  /** For `service_running`: how long the container must stay up. */
+  settleMs?: number
+  pollMs?: number
+}
+
+export class ConditionFailedError extends Error {
+  constructor(
+    message: string,
+    readonly service: string,
+  ) {
+    super(message)
+    this.name = 'ConditionFailedError'
+  }
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason ?? new Error('cancelled'))), { once: true })
+  })
+
+export async function waitForCondition(
+  docker: Docker,
+  containerId: string,
+  condition: DependsOnCondition | 'service_running',
+  opts: WaitOptions & { signal?: AbortSignal; label: string },
+): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? 120_000
+  const pollMs = opts.pollMs ?? 250
+  const started = Date.now()
+  let upSince: number | undefined
+  for (;;) {
+    const info = await docker.getContainer(containerId).inspect()
+    const state = info.State
+    if (condition === 'service_completed_successfully') {
+      if (!state.Running && state.Status === 'exited') {
+        if (state.ExitCode === 0) return
+        throw new ConditionFailedError(`${opts.label} exited with code ${state.ExitCode} (service_completed_successfully needs 0)`, opts.label)
+      }
+    } else if (condition === 'service_started') {
+      if (state.Running || state.Status === 'exited') return
+    } else {
+      if (!state.Running && !state.Restarting) {
+        throw new ConditionFailedError(`${opts.label} stopped (exit code ${state.ExitCode}) before it was ready`, opts.label)
+      }
+      if (condition === 'service_healthy') {
+        const health = state.Health?.Status
+        if (health === 'healthy') return
+        if (health === 'unhealthy') throw new ConditionFailedError(`${opts.label} is unhealthy: ${state.Health?.Log?.at(-1)?.Output?.trim() ?? 'healthcheck failed'}`, opts.label)
+        if (!health) throw new ConditionFailedError(`${opts.label} has no healthcheck, so service_healthy can never be met`, opts.label)
+      } else {
+        upSince ??= Date.now()
+        if (state.Running && !state.Restarting && Date.now() - upSince >= (opts.settleMs ?? 3000)) return
+        if (state.Restarting) upSince = undefined
+      }
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new ConditionFailedError(`${opts.label} did not reach ${condition.replace(/_/g, ' ')} within ${Math.round(timeoutMs / 1000)} s`, opts.label)
+    }
+    await sleep(pollMs, opts.signal)
+  }
+}
