@@ -9,6 +9,8 @@ export interface HomeServerInfo {
   sshPort: number
   /** A second sshd used as a ProxyJump host. */
   jumpPort: number
+  /** A third sshd with `AllowStreamLocalForwarding no` (for the `docker system dial-stdio` fallback). */
+  noStreamLocalPort: number
   user: string
   password: string
   /** A user with a valid login who is NOT in group docker. */
@@ -37,4 +39,10 @@ export interface HomeServerInfo {
   images: string[]
   /** Scratch dir for the test run (keys, configs, logs); removed at teardown. */
   workDir: string
+  /** `SHA256:…` of the ed25519 host key the main sshd serves after `swapHostKey('alternate')`. */
+  alternateHostKeyFingerprint: string
+  /** sshd config for the main port with the alternate host key (used by `swapHostKey`). */
+  alternateSshdConfigPath: string
+  /** Session bus with the test keychain (gnome-keyring Secret Service); also set as DBUS_SESSION_BUS_ADDRESS. */
+  dbusSessionBusAddress: string
 }

@@ -24,6 +24,8 @@ export interface SshTarget {
    * the caller pins it. Absent → the connection fails with HOST_KEY_UNKNOWN.
    */
   confirmHostKey?: (key: PresentedHostKey) => Promise<boolean>
+  /** ssh-agent socket for `agent` auth; defaults to SSH_AUTH_SOCK. */
+  agentSocket?: string
 }
 
 export interface PresentedHostKey {

@@ -3,6 +3,8 @@
 // what this run did and puts back the containers it replaced: the server ends as it was, or as planned.
 
 import type Docker from 'dockerode'
+import { parseDotenv } from '../compose/dotenv.js'
+import { ProblemList } from '../compose/problems.js'
 import type { ComposeProject } from '../compose/types.js'
 import { LABEL, containerSpec } from './container-spec.js'
 import type { AppPlan } from './plan.js'
@@ -45,18 +47,11 @@ interface Journal {
   replaced: { id: string; name: string; wasRunning: boolean }[]
 }
 
-function parseEnvFile(text: string): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim()
-    if (!line || line.startsWith('#')) continue
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line)
-    if (!m) continue
-    let value = m[2]
-    if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1)
-    env[m[1]] = value
-  }
-  return env
+function envFileValues(text: string, path: string): Record<string, string> {
+  const problems = new ProblemList()
+  const values = parseDotenv(text, problems, { fileLabel: path })
+  problems.throwIfAny()
+  return values
 }
 
 function checkCancelled(signal?: AbortSignal) {
@@ -130,7 +125,7 @@ export async function applyPlan(docker: Docker, project: ComposeProject, plan: A
           if (f.required) throw new Error(`env_file ${f.path} could not be read: ${err instanceof Error ? err.message : String(err)}`)
           return ''
         })
-        envFromFiles = { ...envFromFiles, ...parseEnvFile(text) }
+        envFromFiles = { ...envFromFiles, ...envFileValues(text, f.path) }
       }
       const spec = containerSpec({ project, service, image: opts.images[step.service], configHash: opts.hashes[step.service], envFromFiles, containerIds: ids })
       const container = await docker.createContainer({ name: spec.name, ...spec.body })

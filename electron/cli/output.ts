@@ -1,0 +1,37 @@
+// Human output (aligned tables) and the error format every command shares:
+//   error CODE: message
+//   hint: what to do
+// JSON mode writes nothing but JSON to stdout; everything else goes to stderr.
+
+import { ERROR_CODES, HomeportError, toErrorInfo, type ErrorInfo } from '../../shared/errors.js'
+
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()
+  return [line(headers), ...rows.map(line)].join('\n') + '\n'
+}
+
+export function writeJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n')
+}
+
+export function formatError(info: ErrorInfo): string {
+  return `error ${info.code}: ${info.message}\nhint: ${info.hint}\n`
+}
+
+/** Usage errors (bad flags, invalid input) exit 2, everything else 1. */
+export function exitCodeFor(info: ErrorInfo): number {
+  return info.code === 'INVALID_INPUT' ? 2 : 1
+}
+
+export function usageError(message: string, hint?: string): HomeportError {
+  return new HomeportError('INVALID_INPUT', message, { hint: hint ?? ERROR_CODES.INVALID_INPUT.hint })
+}
+
+export function errorInfo(err: unknown): ErrorInfo {
+  return toErrorInfo(err)
+}

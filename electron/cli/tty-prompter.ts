@@ -1,0 +1,54 @@
+// Questions in a terminal. Without a terminal nothing can be asked, so a host-key question becomes
+// HOST_KEY_UNKNOWN naming the fingerprint and the two flags that answer it up front.
+
+import readline from 'node:readline'
+import { Writable } from 'node:stream'
+import type { PromptRequest } from '../../shared/dto.js'
+import { HomeportError } from '../../shared/errors.js'
+import type { Prompter } from '../core/core-types.js'
+
+export function isInteractive(): boolean {
+  return Boolean(process.stdin.isTTY && process.stderr.isTTY)
+}
+
+function hostKeyUnknown(request: Omit<PromptRequest, 'id'>): HomeportError {
+  const where = `${request.host}:${request.port}`
+  return new HomeportError('HOST_KEY_UNKNOWN', `The host key of ${where} is not trusted yet: ${request.algorithm} ${request.fingerprint}.`, {
+    hint: `Compare it with \`ssh-keygen -lf /etc/ssh/ssh_host_${(request.algorithm ?? 'ed25519').replace(/^ssh-|-.*$/g, '')}_key.pub\` on the server, then run again with --host-key ${request.fingerprint} (or --trust-on-first-use).`,
+  })
+}
+
+async function question(text: string, hidden: boolean): Promise<string | undefined> {
+  let muted = false
+  const output = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      if (!muted) process.stderr.write(chunk)
+      done()
+    },
+  })
+  const rl = readline.createInterface({ input: process.stdin, output, terminal: true })
+  try {
+    return await new Promise<string | undefined>((resolve) => {
+      rl.on('close', () => resolve(undefined))
+      rl.on('SIGINT', () => rl.close())
+      rl.question(text, (answer) => resolve(answer))
+      muted = hidden
+    })
+  } finally {
+    if (hidden) process.stderr.write('\n')
+    rl.close()
+  }
+}
+
+export class TtyPrompter implements Prompter {
+  async ask(request: Omit<PromptRequest, 'id'>): Promise<boolean | string | undefined> {
+    if (request.kind === 'hostKey') {
+      if (!isInteractive()) throw hostKeyUnknown(request)
+      process.stderr.write(`${request.message}\n`)
+      const answer = await question(`Trust ${request.algorithm} ${request.fingerprint}? (yes/no) `, false)
+      return /^y(es)?$/i.test((answer ?? '').trim())
+    }
+    if (!isInteractive()) return undefined
+    return question(`${request.title}: `, true)
+  }
+}

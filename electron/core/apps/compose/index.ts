@@ -1,0 +1,8 @@
+export { loadCompose, SERVER_HOME_PLACEHOLDER, type LoadComposeInput, type LoadComposeResult } from './load.js'
+export { configHash, canonicalJson } from './config-hash.js'
+export { ComposeError } from './problems.js'
+export { startDependencies } from './semantic.js'
+export { parseDotenv } from './dotenv.js'
+export { interpolateString, referencedVariables } from './interpolate.js'
+export { parseBytes, parseDurationNs, splitShellWords } from './units.js'
+export type * from './types.js'

@@ -1,0 +1,120 @@
+// The app's folder on the server (~/.local/share/homeport/apps/<app>/) is the source of truth: compose.yml
+// and .env live there, so `docker compose` on the server and a second laptop see the same app. Writes go
+// to a temporary name and are renamed into place, so a dropped connection never leaves half a file.
+
+import { posix } from 'node:path'
+import type { SFTPWrapper } from 'ssh2'
+import { HomeportError } from '../../../shared/errors.js'
+import type { SshSession } from '../connection/types.js'
+
+export interface ServerFacts {
+  home: string
+  uid: number
+  gid: number
+  timezone: string
+}
+
+const factsCache = new WeakMap<SshSession, Promise<ServerFacts>>()
+
+export function serverFacts(session: SshSession): Promise<ServerFacts> {
+  let facts = factsCache.get(session)
+  if (!facts) {
+    facts = (async () => {
+      const script = 'printf "%s\\n" "$HOME"; id -u; id -g; cat /etc/timezone 2>/dev/null || readlink /etc/localtime 2>/dev/null || echo UTC'
+      const res = await session.exec(['sh', '-c', script])
+      const [home, uid, gid, tz] = res.stdout.split('\n')
+      if (!home?.startsWith('/')) throw new HomeportError('INTERNAL', 'Could not read the home folder of the SSH user on the server.', { details: res.stderr })
+      return { home, uid: Number(uid), gid: Number(gid), timezone: (tz ?? 'UTC').replace(/^.*zoneinfo\//, '').trim() || 'UTC' }
+    })()
+    facts.catch(() => factsCache.delete(session))
+    factsCache.set(session, facts)
+  }
+  return facts
+}
+
+export const APP_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/
+
+export function assertAppName(name: string): void {
+  if (!APP_NAME_RE.test(name)) {
+    throw new HomeportError('INVALID_INPUT', `"${name}" is not a valid app name.`, {
+      hint: 'Use lower-case letters, digits, "-" and "_", starting with a letter or digit (it becomes the Compose project name).',
+    })
+  }
+}
+
+export function appsRoot(facts: ServerFacts): string {
+  return posix.join(facts.home, '.local/share/homeport/apps')
+}
+
+export function appDir(facts: ServerFacts, name: string): string {
+  assertAppName(name)
+  return posix.join(appsRoot(facts), name)
+}
+
+function sftpCall<T>(fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))))
+}
+
+async function writeFileAtomic(sftp: SFTPWrapper, path: string, content: string, mode: number): Promise<void> {
+  const temp = `${path}.homeport-${process.pid}-${Date.now()}.tmp`
+  await sftpCall<void>((cb) => sftp.writeFile(temp, content, { mode }, (err) => cb(err)))
+  try {
+    // posix-rename@openssh.com replaces the target atomically; plain SFTP rename refuses an existing target.
+    await sftpCall<void>((cb) => sftp.ext_openssh_rename(temp, path, (err) => cb(err)))
+  } catch (err) {
+    await sftpCall<void>((cb) => sftp.unlink(temp, (e) => cb(e))).catch(() => {})
+    throw err
+  }
+}
+
+export async function writeAppFiles(session: SshSession, dir: string, files: Record<string, string>): Promise<void> {
+  await session.exec(['mkdir', '-p', '-m', '700', '--', dir]).then((r) => {
+    if (r.code !== 0) throw new HomeportError('INTERNAL', `Could not create ${dir} on the server.`, { details: r.stderr })
+  })
+  const sftp = await session.sftp()
+  for (const [name, content] of Object.entries(files)) {
+    if (name.includes('/') || name === '..' || name === '.') throw new HomeportError('INVALID_INPUT', `Refusing app file name "${name}".`)
+    // .env holds generated passwords: readable by the SSH user only.
+    await writeFileAtomic(sftp, posix.join(dir, name), content, name === '.env' ? 0o600 : 0o644)
+  }
+}
+
+export async function readServerFile(session: SshSession, path: string): Promise<string | undefined> {
+  const sftp = await session.sftp()
+  try {
+    const data = await sftpCall<Buffer>((cb) => sftp.readFile(path, (err: Error | null | undefined, d?: Buffer) => cb(err, d)))
+    return data.toString('utf8')
+  } catch (err) {
+    if ((err as { code?: number }).code === 2) return undefined
+    throw err
+  }
+}
+
+export async function listAppDirs(session: SshSession, facts: ServerFacts): Promise<string[]> {
+  const sftp = await session.sftp()
+  try {
+    const entries = await sftpCall<{ filename: string }[]>((cb) => sftp.readdir(appsRoot(facts), cb))
+    return entries.map((e) => e.filename).filter((n) => APP_NAME_RE.test(n))
+  } catch (err) {
+    if ((err as { code?: number }).code === 2) return []
+    throw err
+  }
+}
+
+export async function removeAppDir(session: SshSession, facts: ServerFacts, name: string): Promise<void> {
+  const dir = appDir(facts, name)
+  const res = await session.exec(['rm', '-rf', '--', dir])
+  if (res.code !== 0) throw new HomeportError('INTERNAL', `Could not remove ${dir} on the server.`, { details: res.stderr })
+}
+
+/** Bind-mount folders that must exist before the container starts (Compose's long syntax does not create them). */
+export async function ensureDirs(session: SshSession, dirs: string[]): Promise<void> {
+  if (!dirs.length) return
+  const res = await session.exec(['mkdir', '-p', '--', ...dirs])
+  if (res.code !== 0) {
+    throw new HomeportError('INVALID_INPUT', `Could not create the folders the app mounts: ${dirs.join(', ')}.`, {
+      hint: 'Folders outside your home may need to be created by root on the server first.',
+      details: res.stderr,
+    })
+  }
+}

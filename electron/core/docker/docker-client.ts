@@ -1,0 +1,123 @@
+// A Dockerode whose HTTP connections are channels on the server's one SSH connection. Never dockerode's own
+// `protocol: 'ssh'`: that opens a new SSH connection (handshake + remote docker CLI) for every request.
+
+import Docker from 'dockerode'
+import type { Duplex } from 'node:stream'
+import type { ClientChannel } from 'ssh2'
+import { HomeportError } from '../../../shared/errors.js'
+import type { SshSession } from '../connection/types.js'
+import { DialStdioStream } from './dial-stdio-stream.js'
+import type { DockerEndpoint } from './socket-discovery.js'
+import { TunnelAgent } from './tunnel-agent.js'
+
+export type DockerTransport = 'stream-local' | 'dial-stdio'
+
+export interface DockerClient {
+  docker: Docker
+  agent: TunnelAgent
+  transport: DockerTransport
+  /** Socket path on the server, or `dial-stdio`. */
+  socket: string
+  destroy(): void
+}
+
+export interface DockerClientOptions {
+  /** docker-modem's plain connect timer (its `timeout` would call setTimeout on the channel). */
+  connectionTimeoutMs?: number
+  serverName?: string
+}
+
+// Exec channels count against sshd's MaxSessions (10 by default) together with SFTP and other execs.
+const DIAL_STDIO_MAX_CHANNELS = 4
+
+// OpenSSH answers a forbidden forward and an unconnectable socket the same way ("Channel open failure");
+// the socket was already checked, so a refusal here means forwarding is off in sshd_config.
+export function isChannelOpenRefusal(err: unknown): boolean {
+  // ssh2 puts the SSH open-failure code on `reason`; the session keeps it when it wraps the error.
+  if (typeof (err as { reason?: unknown } | undefined)?.reason === 'number') return true
+  if (err instanceof HomeportError) return false
+  const message = err instanceof Error ? err.message : String(err)
+  return /channel open fail|administratively prohibited|open failed|connect failed/i.test(message)
+}
+
+function dialStdioArgv(endpoint: DockerEndpoint): string[] {
+  const host = endpoint.socket ? `unix://${endpoint.socket}` : endpoint.dockerHost
+  return host ? ['docker', '-H', host, 'system', 'dial-stdio'] : ['docker', 'system', 'dial-stdio']
+}
+
+function buildDockerode(agent: TunnelAgent, socket: string, connectionTimeoutMs: number): Docker {
+  // docker-modem merges the local process's DOCKER_HOST/DOCKER_CERT_PATH/DOCKER_CLIENT_TIMEOUT under these
+  // options; name every one so a DOCKER_HOST=ssh://… on this computer cannot switch the transport.
+  const options = {
+    socketPath: socket,
+    host: undefined,
+    port: undefined,
+    protocol: 'http' as const,
+    ca: undefined,
+    cert: undefined,
+    key: undefined,
+    timeout: undefined,
+    agent,
+    connectionTimeout: connectionTimeoutMs,
+  }
+  return new Docker(options as Docker.DockerOptions)
+}
+
+/**
+ * Opens one stream-local channel to the socket first: it tells whether sshd allows forwarding and then serves
+ * the first request, so choosing the transport costs no extra round trip.
+ */
+export async function createDockerClient(session: SshSession, endpoint: DockerEndpoint, options: DockerClientOptions = {}): Promise<DockerClient> {
+  const serverName = options.serverName ?? session.serverId
+  const connectionTimeoutMs = options.connectionTimeoutMs ?? 15_000
+  let spare: Duplex | undefined
+  let transport: DockerTransport = 'dial-stdio'
+
+  if (endpoint.socket) {
+    try {
+      spare = await session.openStreamLocal(endpoint.socket)
+      transport = 'stream-local'
+    } catch (err) {
+      if (!isChannelOpenRefusal(err)) throw err
+      if (!endpoint.canDialStdio) {
+        throw new HomeportError('DOCKER_DOWN', `The Docker socket ${endpoint.socket} on ${serverName} could not be reached.`, {
+          hint: 'Start the engine on the server (`sudo systemctl start docker`); if it runs, allow forwarding with `AllowStreamLocalForwarding yes` in sshd_config.',
+          details: err instanceof Error ? err.message : String(err),
+          cause: err,
+        })
+      }
+    }
+  }
+
+  const openStreamLocal = async (): Promise<Duplex> => {
+    const channel = spare
+    spare = undefined
+    if (channel && !channel.destroyed && channel.readable) return channel
+    return session.openStreamLocal(endpoint.socket as string)
+  }
+  const argv = dialStdioArgv(endpoint)
+  const openDialStdio = async (): Promise<Duplex> => {
+    const channel: ClientChannel = await session.execStream(argv, { loginShell: true })
+    return new DialStdioStream(channel, serverName)
+  }
+
+  const agent =
+    transport === 'stream-local'
+      ? new TunnelAgent(openStreamLocal)
+      : new TunnelAgent(openDialStdio, { maxSockets: DIAL_STDIO_MAX_CHANNELS, maxFreeSockets: DIAL_STDIO_MAX_CHANNELS })
+  // The socket path only keys the agent's pool and fills the Host header; the channel decides where bytes go.
+  const socket = transport === 'stream-local' ? (endpoint.socket as string) : 'dial-stdio'
+  const docker = buildDockerode(agent, transport === 'stream-local' ? socket : '/homeport/dial-stdio', connectionTimeoutMs)
+
+  return {
+    docker,
+    agent,
+    transport,
+    socket,
+    destroy() {
+      spare?.destroy()
+      spare = undefined
+      agent.destroy()
+    },
+  }
+}

@@ -1,0 +1,162 @@
+// Docker on one server, through that server's one SSH session: finds the socket on first use, keeps one
+// Dockerode over the tunnel for the life of the session, and offers the few calls the window and CLI need.
+// Other parts of the core (apps, files) take the Dockerode itself from `docker()`.
+
+import type Docker from 'dockerode'
+import type { ContainerDto, DockerInfoDto, PortDto } from '../../../shared/dto.js'
+import type { SshSession } from '../connection/types.js'
+import { ContainerWatch, type ContainersListener, type WatchErrorListener } from './container-watch.js'
+import { createDockerClient, type DockerClient } from './docker-client.js'
+import { isConnectionDrop, toDockerError } from './docker-errors.js'
+import { discoverDockerEndpoint } from './socket-discovery.js'
+
+export interface DockerServiceOptions {
+  /** Name used in messages (defaults to the session's server id). */
+  serverName?: string
+  connectionTimeoutMs?: number
+  /** Debounce of container-list refreshes after Docker events. */
+  watchDebounceMs?: number
+}
+
+export function toContainerDto(info: Docker.ContainerInfo): ContainerDto {
+  const ports: PortDto[] = (info.Ports ?? []).map((p) => ({
+    ...(p.IP ? { ip: p.IP } : {}),
+    privatePort: p.PrivatePort,
+    ...(p.PublicPort ? { publicPort: p.PublicPort } : {}),
+    type: p.Type,
+  }))
+  const name = (info.Names?.[0] ?? info.Id.slice(0, 12)).replace(/^\//, '')
+  return {
+    id: info.Id,
+    name,
+    image: info.Image,
+    state: info.State,
+    status: info.Status,
+    ports,
+    created: info.Created,
+    labels: info.Labels ?? {},
+  }
+}
+
+export class DockerService {
+  readonly session: SshSession
+  private readonly options: DockerServiceOptions
+  private client: Promise<DockerClient> | undefined
+  private readonly watch: ContainerWatch
+  private closed = false
+
+  constructor(session: SshSession, options: DockerServiceOptions = {}) {
+    this.session = session
+    this.options = options
+    this.watch = new ContainerWatch({
+      session,
+      docker: () => this.docker(),
+      list: () => this.listContainers({ all: true }),
+      toError: (err) => toDockerError(err, this.serverName, 'watch containers'),
+      ...(options.watchDebounceMs !== undefined ? { debounceMs: options.watchDebounceMs } : {}),
+    })
+  }
+
+  get serverName(): string {
+    return this.options.serverName ?? this.session.serverId
+  }
+
+  /** The Dockerode over the tunnel; finds the socket and picks the transport on first use. */
+  async docker(): Promise<Docker> {
+    return (await this.getClient()).docker
+  }
+
+  async transport(): Promise<Pick<DockerClient, 'transport' | 'socket'>> {
+    const { transport, socket } = await this.getClient()
+    return { transport, socket }
+  }
+
+  async info(): Promise<DockerInfoDto> {
+    const client = await this.getClient()
+    const [version, info] = await this.call('read the engine version', () => Promise.all([client.docker.version(), client.docker.info()]))
+    return {
+      version: version.Version,
+      apiVersion: version.ApiVersion,
+      socket: client.socket,
+      transport: client.transport,
+      ...(version.Os ? { os: version.Os } : {}),
+      ...(version.Arch ? { arch: version.Arch } : {}),
+      ...(typeof info.Containers === 'number' ? { containers: info.Containers } : {}),
+      ...(typeof info.Images === 'number' ? { images: info.Images } : {}),
+    }
+  }
+
+  async listContainers(opts: { all?: boolean } = {}): Promise<ContainerDto[]> {
+    const client = await this.getClient()
+    const list = await this.call('list containers', () => client.docker.listContainers({ all: opts.all ?? true }))
+    return list.map(toContainerDto)
+  }
+
+  /**
+   * Calls onChange with a fresh list after every container event. Resolves once Docker's event stream is open;
+   * the returned function unsubscribes. Survives reconnects of the SSH session.
+   */
+  watchContainers(onChange: ContainersListener, onError?: WatchErrorListener): Promise<() => void> {
+    return this.watch.add(onChange, onError)
+  }
+
+  close(): void {
+    this.closed = true
+    this.watch.stop()
+    const client = this.client
+    this.client = undefined
+    client?.then((c) => c.destroy(), () => undefined)
+  }
+
+  private getClient(): Promise<DockerClient> {
+    if (this.closed) return Promise.reject(toDockerError(new Error('Docker access was closed'), this.serverName, 'reach Docker'))
+    if (!this.client) {
+      const connectionTimeoutMs = this.options.connectionTimeoutMs
+      const created = (async () => {
+        const endpoint = await discoverDockerEndpoint(this.session, this.serverName)
+        return createDockerClient(this.session, endpoint, {
+          serverName: this.serverName,
+          ...(connectionTimeoutMs !== undefined ? { connectionTimeoutMs } : {}),
+        })
+      })()
+      this.client = created
+      // A failed discovery (Docker down, user not yet in the group) is looked for again on the next call.
+      created.catch(() => {
+        if (this.client === created) this.client = undefined
+      })
+    }
+    return this.client
+  }
+
+  // One retry when a kept-alive channel turns out to be dead (its SSH connection just dropped): the call goes
+  // out again on a fresh channel once the session is back. Only used for reads.
+  private async call<T>(action: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (err) {
+      if (!isConnectionDrop(err)) throw toDockerError(err, this.serverName, action)
+      try {
+        return await run()
+      } catch (again) {
+        throw toDockerError(again, this.serverName, action)
+      }
+    }
+  }
+}
+
+const services = new WeakMap<SshSession, DockerService>()
+
+/** The one DockerService of a session, created on first use and closed with the session. */
+export function dockerServiceFor(session: SshSession, options: DockerServiceOptions = {}): DockerService {
+  let service = services.get(session)
+  if (!service) {
+    const created = new DockerService(session, options)
+    services.set(session, created)
+    session.once('closed', () => {
+      created.close()
+      if (services.get(session) === created) services.delete(session)
+    })
+    service = created
+  }
+  return service
+}

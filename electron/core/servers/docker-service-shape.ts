@@ -1,0 +1,15 @@
+// What the core needs from the per-server Docker service (electron/core/docker): the three calls the
+// contract exposes. Kept as an interface so sessions.ts does not depend on how the tunnel is built.
+
+import type { ContainerDto, DockerInfoDto } from '../../../shared/dto.js'
+import type { SshSession } from '../connection/types.js'
+
+export interface DockerServiceLike {
+  info(): Promise<DockerInfoDto>
+  listContainers(opts: { all: boolean }): Promise<ContainerDto[]>
+  /** Calls onChange with the full list whenever Docker's event stream says containers changed; returns the stop function. */
+  watchContainers(onChange: (containers: ContainerDto[]) => void): (() => void) | Promise<() => void>
+  close?(): void | Promise<void>
+}
+
+export type DockerServiceFactory = (session: SshSession, serverName: string) => DockerServiceLike

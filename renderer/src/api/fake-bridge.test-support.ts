@@ -1,0 +1,55 @@
+// A stand-in for window.homeport in store tests: records calls, answers from a table, emits events on demand.
+
+import type { EventMap, EventName, MethodName } from '../../../shared/contract.js'
+import type { ErrorInfo, Result } from '../../../shared/errors.js'
+import type { ReconnectingBridge } from './client.js'
+
+type Answer = unknown | ((input: unknown) => unknown)
+
+export interface FakeBridge extends ReconnectingBridge {
+  calls: { method: MethodName; input: unknown }[]
+  answer(method: MethodName, value: Answer): void
+  fail(method: MethodName, error: ErrorInfo): void
+  emit<E extends EventName>(event: E, payload: EventMap[E]): void
+  reconnect(): void
+}
+
+export function createFakeBridge(): FakeBridge {
+  const answers = new Map<MethodName, Result<Answer>>()
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
+  const reconnectListeners = new Set<() => void>()
+  const calls: { method: MethodName; input: unknown }[] = []
+  return {
+    calls,
+    answer(method, value) {
+      answers.set(method, { ok: true, value })
+    },
+    fail(method, error) {
+      answers.set(method, { ok: false, error })
+    },
+    emit(event, payload) {
+      for (const listener of listeners.get(event) ?? []) listener(payload)
+    },
+    reconnect() {
+      for (const listener of reconnectListeners) listener()
+    },
+    async invoke(method, input) {
+      calls.push({ method, input })
+      const answer = answers.get(method)
+      if (!answer) return { ok: false, error: { code: 'INTERNAL', message: `No answer for ${method} in this test.`, hint: '' } }
+      if (!answer.ok) return answer as never
+      const value = typeof answer.value === 'function' ? (answer.value as (i: unknown) => unknown)(input) : answer.value
+      return { ok: true, value } as never
+    },
+    on(event, listener) {
+      let set = listeners.get(event)
+      if (!set) listeners.set(event, (set = new Set()))
+      set.add(listener as (payload: unknown) => void)
+      return () => set.delete(listener as (payload: unknown) => void)
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener)
+      return () => reconnectListeners.delete(listener)
+    },
+  }
+}

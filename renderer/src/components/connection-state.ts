@@ -1,0 +1,29 @@
+import type { ServerStateEvent } from '../../../shared/dto.js'
+
+export interface StateLabel {
+  text: string
+  tone: 'ok' | 'busy' | 'idle' | 'error'
+}
+
+/** Words for a connection state: the dot's colour is never the only signal. */
+export function describeState(state: ServerStateEvent): StateLabel {
+  switch (state.state) {
+    case 'ready':
+      return { text: 'Connected', tone: 'ok' }
+    case 'connecting':
+      return { text: 'Connecting…', tone: 'busy' }
+    case 'reconnecting': {
+      const attempt = state.attempt ? ` (attempt ${state.attempt})` : ''
+      return { text: `Reconnecting${attempt}…`, tone: 'busy' }
+    }
+    case 'offline':
+      return state.error ? { text: 'Offline — error', tone: 'error' } : { text: 'Offline', tone: 'idle' }
+  }
+}
+
+/** `0.0.0.0:8080→80/tcp`, or `80/tcp` when the port is not published. */
+export function formatPort(port: { ip?: string; privatePort: number; publicPort?: number; type: string }): string {
+  if (port.publicPort === undefined) return `${port.privatePort}/${port.type}`
+  const ip = port.ip ? `${port.ip.includes(':') ? `[${port.ip}]` : port.ip}:` : ''
+  return `${ip}${port.publicPort}→${port.privatePort}/${port.type}`
+}

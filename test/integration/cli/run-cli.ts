@@ -1,0 +1,58 @@
+// Runs the real `homeport` command (bin/homeport.js) in a child process with its own HOMEPORT_HOME and HOME,
+// so neither the data dir nor ~/.ssh of the machine running the tests is touched.
+
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+const launcher = path.join(repoRoot, 'bin', 'homeport.js')
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export interface CliSandbox {
+  home: string
+  dataDir: string
+  run(args: string[], opts?: { stdin?: string }): Promise<CliResult>
+  /** Runs with --json added and parses stdout, failing with stderr when the command did. */
+  json<T>(args: string[], opts?: { stdin?: string }): Promise<T>
+  dispose(): void
+}
+
+export function cliSandbox(): CliSandbox {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'homeport-cli-'))
+  const dataDir = path.join(home, 'data')
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, HOMEPORT_HOME: dataDir }
+  // Login must come from the flags under test, never from an agent that happens to run here.
+  delete env.SSH_AUTH_SOCK
+
+  const run = (args: string[], opts: { stdin?: string } = {}) =>
+    new Promise<CliResult>((resolve, reject) => {
+      const child = spawn(process.execPath, [launcher, ...args], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+      child.on('error', reject)
+      child.on('close', (code) => resolve({ code, stdout, stderr }))
+      child.stdin.end(opts.stdin ?? '')
+    })
+
+  return {
+    home,
+    dataDir,
+    run,
+    async json<T>(args: string[], opts?: { stdin?: string }): Promise<T> {
+      const result = await run([...args, '--json'], opts)
+      if (result.code !== 0) throw new Error(`homeport ${args.join(' ')} exited ${result.code}:\n${result.stderr}`)
+      return JSON.parse(result.stdout) as T
+    },
+    dispose: () => fs.rmSync(home, { recursive: true, force: true }),
+  }
+}

@@ -1,0 +1,101 @@
+// After servers with passwords and passphrases go through the core (added, connected, tested), no file
+// under the data dir — SQLite database, its WAL, the log, the recorded events — holds any secret in
+// plaintext, and the secrets are in the real OS keychain.
+
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createRequire } from 'node:module'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EventMap, EventName } from '../../../shared/contract.js'
+import { createCore, type Core } from '../../../electron/core/create-core.js'
+import type { EventSink, Logger } from '../../../electron/core/core-types.js'
+import { useHomeServer } from '../../homeserver/helpers.js'
+
+const hs = useHomeServer()
+const keytar = createRequire(import.meta.url)('keytar') as { getPassword(service: string, account: string): Promise<string | null> }
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name)
+    return e.isDirectory() ? filesUnder(full) : [full]
+  })
+}
+
+/** Every encoding a secret could plausibly be written in by accident. */
+function encodings(secret: string): Buffer[] {
+  return [Buffer.from(secret, 'utf8'), Buffer.from(secret, 'utf16le'), Buffer.from(Buffer.from(secret).toString('base64'))]
+}
+
+describe('secrets never reach disk in plaintext', () => {
+  let dataDir: string
+  let core: Core
+  const logFile = () => path.join(dataDir, 'homeport.log')
+  const eventsFile = () => path.join(dataDir, 'events.jsonl')
+  // A distinctive password of our own for a server that is only stored, on top of the real login secrets.
+  const storedOnly = `hp-secret-${process.pid}-Zq9!$(x)`
+  const ids: Record<string, string> = {}
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'homeport-secrets-'))
+    const line = (level: string) => (message: string, meta?: Record<string, unknown>) =>
+      fs.appendFileSync(logFile(), JSON.stringify({ level, message, meta }) + '\n')
+    const log: Logger = { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') }
+    const events: EventSink = {
+      emit<E extends EventName>(event: E, payload: EventMap[E]) {
+        fs.appendFileSync(eventsFile(), JSON.stringify({ event, payload }) + '\n')
+      },
+    }
+    core = await createCore({ dataDir, log, events, sshConfigPath: path.join(dataDir, 'no-ssh-config'), knownHostsPath: path.join(dataDir, 'no-known-hosts') })
+  })
+
+  afterAll(async () => {
+    await core?.close()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('uses the real keychain', async () => {
+    expect((await core.handlers['app.info']({}, { clientId: 't' })).secretStore).toBe('keychain')
+  })
+
+  it('adds, connects and tests servers with a password and a passphrase, then finds no secret on disk', async () => {
+    const ctx = { clientId: 'secrets-test' }
+    const common = { host: hs.host, port: hs.sshPort, user: hs.user, trustOnFirstUse: true }
+    const byPassword = await core.handlers['servers.add']({ ...common, name: 'pw', authMethod: 'password', secret: hs.password }, ctx)
+    const byPassphrase = await core.handlers['servers.add'](
+      { ...common, name: 'pp', authMethod: 'key', identityFile: hs.keys.encrypted, secret: hs.keys.encryptedPassphrase },
+      ctx,
+    )
+    const storedOnlyServer = await core.handlers['servers.add']({ ...common, name: 'stored', authMethod: 'password', secret: storedOnly }, ctx)
+    Object.assign(ids, { pw: byPassword.id, pp: byPassphrase.id, stored: storedOnlyServer.id })
+    expect(byPassword.hasSecret && byPassphrase.hasSecret).toBe(true)
+
+    // Real logins with the stored secrets, so connection code paths (and their logs/events) run too.
+    await core.handlers['servers.test']({ id: 'pw' }, ctx)
+    await core.handlers['servers.test']({ id: 'pp' }, ctx)
+    await core.handlers['settings.set']({ key: 'theme', value: 'dark' }, ctx)
+
+    const files = filesUnder(dataDir)
+    expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(['homeport.db', 'homeport.db-wal', 'homeport.log']))
+    for (const secret of [hs.password, hs.keys.encryptedPassphrase, storedOnly]) {
+      for (const file of files) {
+        const bytes = fs.readFileSync(file)
+        for (const needle of encodings(secret)) expect(bytes.includes(needle), `${path.basename(file)} contains a secret`).toBe(false)
+      }
+    }
+  })
+
+  it('keeps the secrets in the OS keychain under service "homeport"', async () => {
+    expect(await keytar.getPassword('homeport', `server:${ids.pw}:password`)).toBe(hs.password)
+    expect(await keytar.getPassword('homeport', `server:${ids.pp}:passphrase`)).toBe(hs.keys.encryptedPassphrase)
+    expect(await keytar.getPassword('homeport', `server:${ids.stored}:password`)).toBe(storedOnly)
+  })
+
+  it('removing a server deletes its keychain entry', async () => {
+    await core.handlers['servers.remove']({ id: 'stored' }, { clientId: 't' })
+    expect(await keytar.getPassword('homeport', `server:${ids.stored}:password`)).toBeNull()
+    await core.handlers['servers.remove']({ id: 'pw' }, { clientId: 't' })
+    await core.handlers['servers.remove']({ id: 'pp' }, { clientId: 't' })
+    expect(await keytar.getPassword('homeport', `server:${ids.pp}:passphrase`)).toBeNull()
+  })
+})

@@ -1,0 +1,151 @@
+// Docker through the SSH tunnel, against the real test home server: the engine is reached only through
+// channels on one SSH connection, and every outcome is checked against the engine itself.
+
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HomeportError } from '../../../shared/errors.js'
+import { DockerService } from '../../../electron/core/docker/docker-service.js'
+import { toDockerError } from '../../../electron/core/docker/docker-errors.js'
+import { discoverDockerEndpoint } from '../../../electron/core/docker/socket-discovery.js'
+import { docker, removeTestContainers, useHomeServer } from '../../homeserver/helpers.js'
+import { childPids, readPidFile } from '../../homeserver/process.js'
+import { openTestSession, type TestSession } from './test-session.js'
+
+const info = useHomeServer()
+const prefix = `hp-dtun-${randomBytes(3).toString('hex')}-`
+
+async function engineVersion(): Promise<{ version: string; apiVersion: string }> {
+  const [version, apiVersion] = (await docker(['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}}'])).trim().split(' ')
+  return { version, apiVersion }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<HomeportError> {
+  try {
+    await promise
+  } catch (err) {
+    if (err instanceof HomeportError) return err
+    throw err
+  }
+  throw new Error('expected the call to fail')
+}
+
+describe('Docker over the stream-local tunnel', () => {
+  let ssh: TestSession
+  let service: DockerService
+
+  beforeAll(async () => {
+    ssh = await openTestSession(info)
+    service = new DockerService(ssh.session, { serverName: 'home' })
+  })
+  afterAll(async () => {
+    service?.close()
+    await ssh?.close()
+    await removeTestContainers(prefix)
+  })
+
+  it("info reports the engine's own version through a stream-local channel", async () => {
+    const dockerInfo = await service.info()
+    expect({ version: dockerInfo.version, apiVersion: dockerInfo.apiVersion }).toEqual(await engineVersion())
+    expect(dockerInfo.transport).toBe('stream-local')
+    expect(dockerInfo.socket).toBe(info.dockerSocket)
+    expect(dockerInfo.os).toBe('linux')
+  })
+
+  it("finds the socket through DOCKER_HOST in the user's ~/.profile", async () => {
+    // The engine's socket sits outside every default location: only the profile's DOCKER_HOST names it.
+    expect(info.dockerSocket).not.toMatch(/^\/(var\/)?run\/docker\.sock$/)
+    const endpoint = await discoverDockerEndpoint(ssh.session, 'home')
+    expect(endpoint.dockerHost).toBe(info.dockerHost)
+    expect(endpoint.socket).toBe(info.dockerSocket)
+    expect(endpoint.user).toBe(info.user)
+  })
+
+  it('lists a container started with the docker CLI on the server, named without the leading slash', async () => {
+    const name = `${prefix}list`
+    const id = (await docker(['run', '-d', '--name', name, '--label', 'homeport.test=list', info.images[0], '/bin/busybox', 'sleep', '600'])).trim()
+    const containers = await service.listContainers({ all: true })
+    const found = containers.find((c) => c.name === name)
+    expect(found).toMatchObject({ id, name, image: info.images[0], state: 'running', labels: { 'homeport.test': 'list' } })
+
+    await docker(['stop', '-t', '0', name])
+    const running = await service.listContainers({ all: false })
+    expect(running.map((c) => c.name)).not.toContain(name)
+    const all = await service.listContainers({ all: true })
+    expect(all.find((c) => c.name === name)?.state).toBe('exited')
+  })
+
+  it('answers 50 concurrent container lists over the one SSH connection', async () => {
+    const name = `${prefix}many`
+    await docker(['run', '-d', '--name', name, info.images[0], '/bin/busybox', 'sleep', '600'])
+    const listener = await readPidFile(join(info.workDir, 'sshd.pid'))
+    expect(listener).toBeDefined()
+    const lists = await Promise.all(Array.from({ length: 50 }, () => service.listContainers({ all: true })))
+    expect(lists).toHaveLength(50)
+    for (const list of lists) expect(list.map((c) => c.name)).toContain(name)
+    // sshd forks one process per client connection: still only ours.
+    expect(childPids(listener as number)).toHaveLength(1)
+  })
+
+  it("maps an engine error that came through the tunnel to DOCKER_ERROR with the engine's text", async () => {
+    const dockerode = await service.docker()
+    const raw = await dockerode
+      .getContainer(`${prefix}does-not-exist`)
+      .inspect()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+    const err = toDockerError(raw, 'home', 'inspect the container')
+    expect(err.code).toBe('DOCKER_ERROR')
+    expect(err.message).toBe('Docker on home could not inspect the container (HTTP 404).')
+    expect(err.details).toContain('No such container')
+  })
+})
+
+describe('Docker where sshd forbids stream-local forwarding', () => {
+  let ssh: TestSession
+  let service: DockerService
+
+  beforeAll(async () => {
+    ssh = await openTestSession(info, { port: info.noStreamLocalPort })
+    service = new DockerService(ssh.session, { serverName: 'locked-down' })
+  })
+  afterAll(async () => {
+    service?.close()
+    await ssh?.close()
+    await removeTestContainers(prefix)
+  })
+
+  it('falls back to docker system dial-stdio over exec and still reaches the engine', async () => {
+    const dockerInfo = await service.info()
+    expect(dockerInfo.transport).toBe('dial-stdio')
+    expect(dockerInfo.socket).toBe('dial-stdio')
+    expect({ version: dockerInfo.version, apiVersion: dockerInfo.apiVersion }).toEqual(await engineVersion())
+
+    const name = `${prefix}stdio`
+    await docker(['run', '-d', '--name', name, info.images[0], '/bin/busybox', 'sleep', '600'])
+    const lists = await Promise.all(Array.from({ length: 20 }, () => service.listContainers({ all: true })))
+    for (const list of lists) expect(list.find((c) => c.name === name)?.state).toBe('running')
+  })
+})
+
+describe('Docker for a user outside group docker', () => {
+  it('fails with DOCKER_PERMISSION and the usermod fix naming the user', async () => {
+    const ssh = await openTestSession(info, { passwordLogin: { user: info.noDockerUser, password: info.noDockerPassword } })
+    try {
+      const service = new DockerService(ssh.session, { serverName: 'home' })
+      const err = await rejection(service.listContainers())
+      expect(err.code).toBe('DOCKER_PERMISSION')
+      expect(err.message).toContain(info.noDockerUser)
+      expect(err.message).toContain(info.dockerSocket)
+      expect(err.hint).toContain(`sudo usermod -aG docker ${info.noDockerUser}`)
+      // And the engine really does refuse this user: the same call with the CLI on the server fails.
+      const direct = await ssh.session.exec(['docker', 'ps'], { loginShell: true })
+      expect(direct.code).not.toBe(0)
+      expect(direct.stderr).toMatch(/permission denied/i)
+    } finally {
+      await ssh.close()
+    }
+  })
+})
