@@ -16,15 +16,9 @@ import type {
   SshConfigHostDto,
 } from './dto.js'
 
-/** Phantom marker carrying an output type through the table without a runtime schema. */
-export interface Out<T> {
-  readonly __out?: T
-}
-const out = <T>(): Out<T> => ({})
+import { appsContract, appsEventNames, method, out, type AppsEventMap, type Out } from './apps-contract.js'
 
-function method<I extends z.ZodType, O>(input: I, output: Out<O>) {
-  return { input, output }
-}
+export type { Out }
 
 const fingerprint = z
   .string()
@@ -95,6 +89,8 @@ export const contract = {
 
   'settings.get': method(z.object({ key: z.string().min(1) }), out<unknown>()),
   'settings.set': method(z.object({ key: z.string().min(1), value: z.unknown() }), out<void>()),
+
+  ...appsContract,
 } as const
 
 export type Contract = typeof contract
@@ -119,7 +115,7 @@ export function isMethodName(value: unknown): value is MethodName {
 }
 
 /** Every event the core pushes to front ends, with its payload type. */
-export interface EventMap {
+export interface EventMap extends AppsEventMap {
   'server.state': ServerStateEvent
   'docker.containers': ContainersEvent
   'prompt.request': PromptRequest
@@ -127,4 +123,4 @@ export interface EventMap {
   'secrets.warning': { message: string; hint: string }
 }
 export type EventName = keyof EventMap
-export const eventNames: EventName[] = ['server.state', 'docker.containers', 'prompt.request', 'prompt.cancel', 'secrets.warning']
+export const eventNames: EventName[] = ['server.state', 'docker.containers', 'prompt.request', 'prompt.cancel', 'secrets.warning', ...appsEventNames]

@@ -59,6 +59,14 @@ export const ERROR_CODES = {
     message: 'Docker reported an error.',
     hint: 'See the details; the same call with the docker CLI on the server usually tells more.',
   },
+  APP_START_FAILED: {
+    message: 'The app did not start.',
+    hint: 'Everything this run changed was undone. Read the app\'s logs (`homeport apps logs SERVER APP`) to see why it failed.',
+  },
+  PORT_IN_USE: {
+    message: 'A port the app needs is already used on the server.',
+    hint: 'Choose another port in the app settings, or stop what uses it.',
+  },
   NOT_FOUND: {
     message: 'Not found.',
     hint: 'Check the name; `homeport server list` shows the servers Homeport knows.',

@@ -38,4 +38,6 @@ export interface CoreOptions {
   /** Defaults to ~/.ssh/config and ~/.ssh/known_hosts. */
   sshConfigPath?: string
   knownHostsPath?: string
+  /** The bundled app catalog (resources/catalog); found next to the code when absent. */
+  catalogDir?: string
 }

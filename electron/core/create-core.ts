@@ -20,6 +20,10 @@ import { ServersRepo } from './store/servers-repo.js'
 import { SettingsRepo } from './store/settings-repo.js'
 import { APP_VERSION } from './servers/app-version.js'
 import { defaultConnectionManager, defaultDockerFactory } from './servers/engine-defaults.js'
+import { AppsService } from './apps/apps-service.js'
+import { bundledCatalogDir, Catalogs } from './apps/app-definitions.js'
+import { JobRunner } from './jobs/job-runner.js'
+import { appsHandlers } from './apps/apps-handlers.js'
 
 export interface Core {
   handlers: CoreHandlers
@@ -95,6 +99,17 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
   })
 
   const idOf = (idOrName: string) => servers.find(idOrName).id
+  const jobs = new JobRunner()
+  const mirrorKey = (serverId: string) => `server:${serverId}:registryMirror`
+  const apps = new AppsService({
+    session: (serverId) => sessions.session(idOf(serverId)),
+    docker: async (serverId) => (await sessions.docker(idOf(serverId))).docker(),
+    mirror: (serverId) => (settings.get(mirrorKey(idOf(serverId))) as string | undefined) ?? undefined,
+    secrets,
+    jobs,
+    events,
+    catalogs: new Catalogs(bundledCatalogDir(options.catalogDir)),
+  })
 
   const handlers: CoreHandlers = {
     'app.info': async () => ({ version: APP_VERSION, secretStore: secrets.kind, dataDir: options.dataDir }),
@@ -137,16 +152,22 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
 
     'settings.get': async ({ key }) => settings.get(key),
     'settings.set': async ({ key, value }) => settings.set(key, value),
+
+    ...appsHandlers({ apps, jobs, idOf, setMirror: (id, mirror) => settings.set(mirrorKey(id), mirror ?? undefined), getMirror: (id) => (settings.get(mirrorKey(id)) as string | undefined) ?? null }),
   }
 
   let closed = false
   return {
     handlers,
-    forgetClient: (clientId) => sessions.forgetClient(clientId),
+    forgetClient: async (clientId) => {
+      apps.forgetClient(clientId)
+      await sessions.forgetClient(clientId)
+    },
     async close() {
       if (closed) return
       closed = true
       eventPrompter?.cancelAll()
+      await apps.close()
       await sessions.closeAll()
       await connections.closeAll()
       db.close()

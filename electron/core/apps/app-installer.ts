@@ -77,7 +77,7 @@ async function checkPortClashes(docker: Docker, project: ComposeProject): Promis
     for (const p of svc.ports) {
       const owner = p.published && taken.get(`${p.published}/${p.protocol}`)
       if (owner) {
-        throw new HomeportError('INVALID_INPUT', `Port ${p.published}/${p.protocol} of service ${svc.name} is already used on the server by ${owner}.`, {
+        throw new HomeportError('PORT_IN_USE', `Port ${p.published}/${p.protocol} of service ${svc.name} is already used on the server by ${owner}.`, {
           hint: 'Pick another port in the app settings (the web port variable), or stop the other container.',
         })
       }

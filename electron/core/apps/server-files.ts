@@ -90,15 +90,11 @@ export async function readServerFile(session: SshSession, path: string): Promise
   }
 }
 
+/** App folders that hold a compose file (a removed app whose data was kept has none). One exec, not one SFTP call per folder. */
 export async function listAppDirs(session: SshSession, facts: ServerFacts): Promise<string[]> {
-  const sftp = await session.sftp()
-  try {
-    const entries = await sftpCall<{ filename: string }[]>((cb) => sftp.readdir(appsRoot(facts), cb))
-    return entries.map((e) => e.filename).filter((n) => APP_NAME_RE.test(n))
-  } catch (err) {
-    if ((err as { code?: number }).code === 2) return []
-    throw err
-  }
+  const script = 'for d in "$1"/*/; do [ -f "$d/compose.yml" ] && basename "$d"; done; true'
+  const res = await session.exec(['sh', '-c', script, 'sh', appsRoot(facts)])
+  return res.stdout.split('\n').filter((n) => APP_NAME_RE.test(n))
 }
 
 export async function removeAppDir(session: SshSession, facts: ServerFacts, name: string): Promise<void> {

@@ -1,6 +1,7 @@
 // What the core needs from the per-server Docker service (electron/core/docker): the three calls the
 // contract exposes. Kept as an interface so sessions.ts does not depend on how the tunnel is built.
 
+import type Docker from 'dockerode'
 import type { ContainerDto, DockerInfoDto } from '../../../shared/dto.js'
 import type { SshSession } from '../connection/types.js'
 
@@ -9,6 +10,8 @@ export interface DockerServiceLike {
   listContainers(opts: { all: boolean }): Promise<ContainerDto[]>
   /** Calls onChange with the full list whenever Docker's event stream says containers changed; returns the stop function. */
   watchContainers(onChange: (containers: ContainerDto[]) => void): (() => void) | Promise<() => void>
+  /** The Dockerode over the tunnel, for apps and files. */
+  docker(): Promise<Docker>
   close?(): void | Promise<void>
 }
 

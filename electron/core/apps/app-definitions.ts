@@ -1,0 +1,133 @@
+// Where an install's compose file and values come from (a catalog entry, a given compose file, or what is
+// installed already), turned into the files to write to the app's folder on the server.
+
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { posix } from 'node:path'
+import type { AppDto } from '../../../shared/apps-dto.js'
+import { HomeportError } from '../../../shared/errors.js'
+import type { SshSession } from '../connection/types.js'
+import type { AppDefinition } from './app-installer.js'
+import { envValues } from './app-installer.js'
+import { envFileText, hostValues, resolveValues } from './app-values.js'
+import { loadCatalog } from './catalog/load-catalog.js'
+import type { CatalogApp, CatalogLoadResult, CatalogVariable } from './catalog/types.js'
+import { referencedVariables } from './compose/index.js'
+import { COMPOSE_FILE } from './engine/container-spec.js'
+import { appDir, readServerFile, type ServerFacts } from './server-files.js'
+
+export const META_FILE = 'homeport.json'
+
+/** What Homeport remembers about an app, next to its compose file so every laptop sees it. */
+export interface AppMetaFile {
+  catalogId?: string
+  catalogName?: string
+  web?: AppDto['web'] & { hostNetwork?: boolean }
+  variables?: CatalogVariable[]
+}
+
+export function bundledCatalogDir(explicit?: string): string {
+  if (explicit) return explicit
+  if (process.env.HOMEPORT_CATALOG_DIR) return process.env.HOMEPORT_CATALOG_DIR
+  // Walk up from this module: the source tree and the bundled app keep resources/ at the top.
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'resources', 'catalog')
+    if (existsSync(candidate)) return candidate
+    dir = dirname(dir)
+  }
+  const resourcesPath = (process as { resourcesPath?: string }).resourcesPath
+  if (resourcesPath) return join(resourcesPath, 'catalog')
+  throw new HomeportError('INTERNAL', 'The bundled app catalog was not found.', { hint: 'Set HOMEPORT_CATALOG_DIR to the resources/catalog folder.' })
+}
+
+export class Catalogs {
+  private readonly cache = new Map<string, Promise<CatalogLoadResult>>()
+
+  constructor(private readonly bundledDir: string) {}
+
+  load(source?: string): Promise<CatalogLoadResult> {
+    const key = source ?? this.bundledDir
+    let result = this.cache.get(key)
+    if (!result) {
+      result = loadCatalog(key)
+      result.catch(() => this.cache.delete(key))
+      this.cache.set(key, result)
+    }
+    return result
+  }
+
+  async find(id: string, source?: string): Promise<CatalogApp> {
+    const { apps } = await this.load(source)
+    const app = apps.find((a) => a.id === id)
+    if (!app) {
+      throw new HomeportError('NOT_FOUND', `The catalog has no app "${id}".`, { hint: 'List the catalog with `homeport apps catalog`.' })
+    }
+    return app
+  }
+}
+
+export async function readMeta(session: SshSession, facts: ServerFacts, app: string): Promise<AppMetaFile | undefined> {
+  const text = await readServerFile(session, posix.join(appDir(facts, app), META_FILE)).catch(() => undefined)
+  if (!text) return undefined
+  try {
+    return JSON.parse(text) as AppMetaFile
+  } catch {
+    return undefined
+  }
+}
+
+function hostValuesFor(compose: string, facts: ServerFacts, name: string): Record<string, string> {
+  const used = new Set(referencedVariables(compose))
+  return Object.fromEntries(Object.entries(hostValues(facts, name)).filter(([k]) => used.has(k)))
+}
+
+export interface DefinitionResult {
+  definition: AppDefinition
+  meta: AppMetaFile
+  /** Values of secret variables, for the keychain. */
+  secrets: Record<string, string>
+}
+
+export function definitionFromCatalog(app: CatalogApp, name: string, given: Record<string, string>, facts: ServerFacts, previousEnv?: string): DefinitionResult {
+  const previous = previousEnv ? envValues(previousEnv) : {}
+  const { values, secrets } = resolveValues(app.variables, given, hostValuesFor(app.compose, facts, name), previous)
+  const meta: AppMetaFile = { catalogId: app.id, catalogName: app.name, web: app.web, variables: app.variables }
+  return {
+    definition: { name, compose: app.compose, env: envFileText(values), files: { ...(app.files ?? {}), [META_FILE]: JSON.stringify(meta, null, 2) } },
+    meta,
+    secrets: Object.fromEntries(secrets.map((k) => [k, values[k]])),
+  }
+}
+
+export function definitionFromCompose(compose: string, env: string | undefined, name: string, given: Record<string, string>, facts: ServerFacts, previousEnv?: string): DefinitionResult {
+  const base = { ...(previousEnv ? envValues(previousEnv) : {}), ...(env ? envValues(env) : {}) }
+  const { values } = resolveValues([], { ...base, ...given }, hostValuesFor(compose, facts, name))
+  return { definition: { name, compose, env: envFileText(values), files: {} }, meta: {}, secrets: {} }
+}
+
+/** Settings change or update of an installed app: same compose file, values merged over the stored ones. */
+export async function definitionFromInstalled(session: SshSession, facts: ServerFacts, name: string, given: Record<string, string>): Promise<DefinitionResult & { previous: AppDefinition }> {
+  const dir = appDir(facts, name)
+  const compose = await readServerFile(session, posix.join(dir, COMPOSE_FILE))
+  if (compose === undefined) {
+    throw new HomeportError('NOT_FOUND', `App "${name}" has no compose file in ${dir} on the server.`, {
+      hint: 'Only apps installed by Homeport (or whose compose.yml is in that folder) can be updated or reconfigured.',
+    })
+  }
+  const env = (await readServerFile(session, posix.join(dir, '.env'))) ?? ''
+  const meta = (await readMeta(session, facts, name)) ?? {}
+  const previous: AppDefinition = { name, compose, env }
+  const current = envValues(env)
+  // The settings form shows secrets blank: a blank secret means "keep the current one".
+  const secretNames = new Set((meta.variables ?? []).filter((v) => v.secret).map((v) => v.name))
+  const changes = Object.fromEntries(Object.entries(given).filter(([k, v]) => !(secretNames.has(k) && v === '')))
+  const { values, secrets } = resolveValues(meta.variables ?? [], { ...current, ...changes }, hostValuesFor(compose, facts, name), current)
+  return {
+    definition: { name, compose, env: envFileText(values), files: {} },
+    meta,
+    secrets: Object.fromEntries(secrets.map((k) => [k, values[k]])),
+    previous,
+  }
+}
