@@ -17,18 +17,19 @@ const LIVE_WITHIN_MS = 5_000
 let session: E2eSession
 let page: Page
 
-async function setTheme(theme: 'light' | 'dark'): Promise<void> {
-  await page.getByTestId(`theme-${theme}`).click()
-  await expect.poll(() => page.getByTestId('app-shell').getAttribute('data-theme')).toBe(theme)
-}
-
-/** Screenshots of the current view in both themes, leaving the window light. */
+/**
+ * Screenshots of the current view in both themes. The window follows the OS theme by default, so the
+ * emulated colour scheme switches it even while a dialog covers the header's theme buttons.
+ */
 async function screenshots(name: string): Promise<void> {
-  await setTheme('light')
-  await session.screenshot(`${name}-light`)
-  await setTheme('dark')
-  await session.screenshot(`${name}-dark`)
-  await setTheme('light')
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme })
+    await expect.poll(() => page.getByTestId('app-shell').getAttribute('data-theme')).toBe(theme)
+    // Naive UI fades colours between themes: shoot once every transition has finished.
+    await expect.poll(() => page.evaluate('document.getAnimations().length')).toBe(0)
+    await session.screenshot(`${name}-${theme}`)
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
 }
 
 async function openAddDialog(): Promise<void> {
@@ -46,6 +47,15 @@ async function fillServer(fields: { name: string; auth: 'key' | 'password'; iden
   if (fields.secret !== undefined) await page.getByTestId('add-secret').fill(fields.secret)
 }
 
+/** Continue → the host-key dialog; an error shown in the form instead fails with its own words. */
+async function continueToHostKey(): Promise<void> {
+  await page.getByTestId('add-submit').click()
+  await page.locator('[data-testid="hostkey-dialog"], [data-testid="add-error"]').first().waitFor()
+  if (await page.getByTestId('add-error').isVisible()) {
+    throw new Error(`the Add-server dialog showed an error instead of the host key: ${await page.getByTestId('add-error').textContent()}`)
+  }
+}
+
 describe('servers in the window', () => {
   beforeAll(async () => {
     session = await startE2e()
@@ -55,6 +65,22 @@ describe('servers in the window', () => {
   afterAll(async () => {
     await removeTestContainers(PREFIX).catch(() => undefined)
     await session?.close()
+  })
+
+  it('switches between light and dark from the header and follows the OS on System', async () => {
+    const shell = page.getByTestId('app-shell')
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.getByTestId('theme-dark').click()
+    await expect.poll(() => shell.getAttribute('data-theme')).toBe('dark')
+    await session.screenshot('00-empty-dark')
+    await page.getByTestId('theme-light').click()
+    await expect.poll(() => shell.getAttribute('data-theme')).toBe('light')
+    await session.screenshot('00-empty-light')
+    await page.getByTestId('theme-system').click()
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await expect.poll(() => shell.getAttribute('data-theme')).toBe('dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+    await expect.poll(() => shell.getAttribute('data-theme')).toBe('light')
   })
 
   it('opens the Add-server dialog with Ctrl+N, focuses its first field and closes it on Escape', async () => {
@@ -68,8 +94,8 @@ describe('servers in the window', () => {
     const logOffset = await sshdLogSize()
     await openAddDialog()
     await fillServer({ name: `${PREFIX}badpw`, auth: 'password', secret: 'not-the-password' })
-    await page.getByTestId('add-submit').click()
-    await expect(page.getByTestId('hostkey-fingerprint').textContent()).resolves.toBe(home.hostKeyFingerprint)
+    await continueToHostKey()
+    expect(await page.getByTestId('hostkey-fingerprint').textContent()).toBe(home.hostKeyFingerprint)
     await page.getByTestId('hostkey-accept').click()
 
     const error = page.getByTestId('add-error')
@@ -91,10 +117,9 @@ describe('servers in the window', () => {
     await openAddDialog()
     await fillServer({ name, auth: 'key', identityFile: home.keys.ed25519 })
     await screenshots('02-add-server')
-    await page.getByTestId('add-submit').click()
+    await continueToHostKey()
 
     const dialog = page.getByTestId('hostkey-dialog')
-    await dialog.waitFor()
     expect(await page.getByTestId('hostkey-fingerprint').textContent()).toBe(home.hostKeyFingerprint)
     expect(await page.getByTestId('hostkey-target').textContent()).toBe(`${home.host}:${home.sshPort}`)
     expect(await dialog.getAttribute('data-status')).toBe('unknown')

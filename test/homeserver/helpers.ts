@@ -61,8 +61,17 @@ function sshdOn(port?: number): { pidFile: string; log: string } {
 export async function killSshConnections(port?: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<number> {
   const listener = await readPidFile(sshdOn(port).pidFile)
   if (listener === undefined || !isAlive(listener)) throw new Error(`the sshd on port ${port ?? server().sshPort} is not running`)
-  const connections = childPids(listener)
-  for (const pid of connections) {
+  // Each connection is a `[priv]` process whose child (`user@notty`) holds the socket: kill the whole tree,
+  // or the TCP connection stays up.
+  const connections: number[] = []
+  const collect = (pid: number) => {
+    for (const child of childPids(pid)) {
+      connections.push(child)
+      collect(child)
+    }
+  }
+  collect(listener)
+  for (const pid of connections.reverse()) {
     try {
       process.kill(pid, signal)
     } catch {

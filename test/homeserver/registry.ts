@@ -7,7 +7,7 @@ import { REGISTRY_DIR } from './paths.js'
 import { freePort, isAlive, run, spawnDaemon, stopPid, waitUntil } from './process.js'
 
 /** Bump when the seeded images change, so a registry shared with runs already up gets re-seeded. */
-export const IMAGE_SEED_VERSION = 2
+export const IMAGE_SEED_VERSION = 3
 
 export interface RegistryState {
   pid: number
@@ -127,7 +127,8 @@ async function buildBusyboxRootfs(rootfs: string): Promise<void> {
 }
 
 async function importDirectory(dockerHost: string, rootfs: string, reference: string, cmd: string[]): Promise<void> {
-  const script = 'tar -C "$1" -c . | docker import -c "$2" - "$3"'
+  // An imported image has no config: without ENV PATH, `docker run IMAGE sleep 1` finds no `sleep`.
+  const script = 'tar -C "$1" -c . | docker import -c "ENV PATH=/bin" -c "$2" - "$3"'
   await run('/bin/sh', ['-c', script, 'sh', rootfs, `CMD ${JSON.stringify(cmd)}`, reference], {
     env: { ...process.env, DOCKER_HOST: dockerHost },
   })

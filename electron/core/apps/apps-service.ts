@@ -242,6 +242,7 @@ export class AppsService {
     const existing = this.forwards.get(key)
     if (existing) return { app, url: existing.url, localPort: existing.localPort, remote: existing.remote }
     const found = await this.get(serverId, app)
+    found.web ??= inferWeb(found)
     if (!found.web) throw new HomeportError('NOT_FOUND', `"${app}" has no web page Homeport knows of.`, { hint: 'Apps from the catalog name their web port; for your own compose file, publish the port and open it from the container list.' })
     const session = await this.deps.session(serverId)
     const target = await webTarget(await this.deps.docker(serverId), app, found.web)
@@ -273,6 +274,14 @@ export class AppsService {
     for (const f of this.forwards.values()) await f.close()
     this.forwards.clear()
   }
+}
+
+/** For a compose file without catalog metadata: the first service publishing a TCP port, web ports first. */
+function inferWeb(app: AppDto): AppDto['web'] {
+  const candidates = app.services.flatMap((s) => s.ports.filter((p) => p.type === 'tcp' && p.publicPort).map((p) => ({ service: s.service, port: p.privatePort })))
+  const preferred = [80, 8080, 443, 3000, 8000, 8443]
+  const pick = candidates.find((c) => preferred.includes(c.port)) ?? candidates[0]
+  return pick && { service: pick.service, port: pick.port, path: '/', scheme: pick.port === 443 || pick.port === 8443 ? 'https' : 'http' }
 }
 
 function describePlan(p: PreparedApp): string {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ContainerDto } from '../../../shared/dto.js'
 import { DockerService } from '../../../electron/core/docker/docker-service.js'
 import { docker, removeTestContainers, useHomeServer } from '../../homeserver/helpers.js'
-import { cutSshConnections, openTestSession, type TestSession } from './test-session.js'
+import { killSshConnections } from '../../homeserver/helpers.js'
+import { openTestSession, type TestSession } from './test-session.js'
 
 const info = useHomeServer()
 const prefix = `hp-dwatch-${randomBytes(3).toString('hex')}-`
@@ -100,7 +101,7 @@ describe('watchContainers', () => {
     const unsubscribe = await service.watchContainers(recorder.onChange, (err) => errors.push(err))
     try {
       const reconnected = new Promise<void>((resolve) => ssh.session.once('reconnected', () => resolve()))
-      expect(await cutSshConnections(info)).toBeGreaterThan(0)
+      expect(await killSshConnections()).toBeGreaterThan(0)
       await reconnected
 
       const name = `${prefix}after-reconnect`

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SshConnectionManager } from '../../../electron/core/connection/index.js'
 import type { SshSession, SshTarget } from '../../../electron/core/connection/types.js'
-import { childPids, isAlive, readPidFile, waitUntil } from '../../homeserver/process.js'
 import type { HomeServerInfo } from '../../homeserver/types.js'
 
 export interface TestSession {
@@ -53,23 +52,3 @@ export async function openTestSession(info: HomeServerInfo, opts: TestSessionOpt
   }
 }
 
-/**
- * Cuts every client connection of the sshd on `port` from the server side, as a network drop would. sshd
- * forks a privileged monitor per connection and the monitor forks the process that holds the socket;
- * killing only the monitor leaves the connection up, so both generations are killed.
- */
-export async function cutSshConnections(info: HomeServerInfo, pidFileName = 'sshd.pid'): Promise<number> {
-  const listener = await readPidFile(join(info.workDir, pidFileName))
-  if (listener === undefined || !isAlive(listener)) throw new Error(`the sshd of ${pidFileName} is not running`)
-  const monitors = childPids(listener)
-  const victims = [...monitors, ...monitors.flatMap((pid) => childPids(pid))]
-  for (const pid of victims) {
-    try {
-      process.kill(pid, 'SIGKILL')
-    } catch {
-      // already gone
-    }
-  }
-  await waitUntil(() => victims.every((pid) => !isAlive(pid)), 5_000)
-  return monitors.length
-}

@@ -57,9 +57,12 @@ export async function waitForCondition(
         if (health === 'unhealthy') throw new ConditionFailedError(`${opts.label} is unhealthy: ${state.Health?.Log?.at(-1)?.Output?.trim() ?? 'healthcheck failed'}`, opts.label)
         if (!health) throw new ConditionFailedError(`${opts.label} has no healthcheck, so service_healthy can never be met`, opts.label)
       } else {
+        // A fresh container that restarts has already crashed once: no need to wait out the timeout.
+        if (state.Restarting || (info.RestartCount ?? 0) > 0) {
+          throw new ConditionFailedError(`${opts.label} keeps restarting (exit code ${state.ExitCode})`, opts.label)
+        }
         upSince ??= Date.now()
-        if (state.Running && !state.Restarting && Date.now() - upSince >= (opts.settleMs ?? 3000)) return
-        if (state.Restarting) upSince = undefined
+        if (state.Running && Date.now() - upSince >= (opts.settleMs ?? 3000)) return
       }
     }
     if (Date.now() - started > timeoutMs) {
