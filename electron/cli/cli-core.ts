@@ -2,7 +2,8 @@
 // terminal, logs to stderr only with --verbose, every call through the same validating dispatch as the
 // window and the web host.
 
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract.js'
+import { EventEmitter } from 'node:events'
+import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from '../../shared/contract.js'
 import { HomeportError } from '../../shared/errors.js'
 import { createCore, type Core } from '../core/create-core.js'
 import type { EventSink, Logger } from '../core/core-types.js'
@@ -12,6 +13,8 @@ import { TtyPrompter } from './tty-prompter.js'
 
 export interface CliCore {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>
+  /** Core events (job progress, log lines); returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void
   close(): Promise<void>
 }
 
@@ -26,7 +29,8 @@ function stderrLogger(verbose: boolean): Logger {
 export async function openCliCore(opts: { verbose: boolean }): Promise<CliCore> {
   const log = stderrLogger(opts.verbose)
   // The keychain warning is logged by the core (shown with --verbose); `server add` warns itself when it matters.
-  const events: EventSink = { emit() {} }
+  const emitter = new EventEmitter()
+  const events: EventSink = { emit: (event, payload) => void emitter.emit(event, payload) }
   const core: Core = await createCore({ dataDir: resolveDataDir(), prompts: new TtyPrompter(), events, log })
   const dispatch = createDispatch(core.handlers)
   const clientId = `cli-${process.pid}`
@@ -35,6 +39,10 @@ export async function openCliCore(opts: { verbose: boolean }): Promise<CliCore> 
       const result = await dispatch(method, input, { clientId })
       if (!result.ok) throw HomeportError.from(result.error)
       return result.value as MethodOutput<typeof method>
+    },
+    on(event, listener) {
+      emitter.on(event, listener)
+      return () => void emitter.off(event, listener)
     },
     close: () => core.close(),
   }

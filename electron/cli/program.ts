@@ -6,6 +6,7 @@ import { APP_VERSION } from '../core/servers/app-version.js'
 import type { CliCore } from './cli-core.js'
 import { errorInfo, exitCodeFor, formatError } from './output.js'
 import { registerPsCommand } from './ps-command.js'
+import { registerAppsCommands } from './apps-commands.js'
 import { registerServerCommands, type WithCore } from './server-commands.js'
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -33,6 +34,7 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   registerServerCommands(program, withCore, () => jsonMode)
   registerPsCommand(program, withCore, () => jsonMode)
+  registerAppsCommands(program, withCore, () => jsonMode)
   // Subcommands inherit the error handling and silence of the root.
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
 

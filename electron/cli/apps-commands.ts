@@ -1,0 +1,184 @@
+// `homeport apps …`: catalogs, plan, install, list, lifecycle, update, remove and the registry mirror.
+// Logs and open live in apps-stream-commands.ts.
+
+import { Command, InvalidArgumentError } from 'commander'
+import readline from 'node:readline'
+import { HomeportError } from '../../shared/errors.js'
+import { runJob, progressMode, throwIfFailed } from './apps-job.js'
+import { formatApp, formatApps, formatCatalog, formatPlan, formatSkipped } from './apps-output.js'
+import { collectEnv, planInput, type SourceOptions } from './apps-source.js'
+import { registerAppsStreamCommands } from './apps-stream-commands.js'
+import { usageError, writeJson } from './output.js'
+import type { WithCore } from './server-commands.js'
+import { isInteractive } from './tty-prompter.js'
+
+function parseSeconds(value: string): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < 1 || n > 600) throw new InvalidArgumentError('must be a whole number of seconds from 1 to 600.')
+  return n
+}
+
+function sourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--file <compose.yml>', 'a compose file instead of a catalog app')
+    .option('--name <name>', 'the app (Compose project) name; default: the catalog id or the file\'s `name:`')
+    .option('--env <KEY=VALUE>', 'a variable value (repeatable)', collectEnv, [])
+    .option('--env-file <file>', 'variable values from a .env file')
+    .option('--catalog <src>', 'catalog folder, archive or https URL (default: the bundled catalog)')
+    .option('--json', 'print JSON')
+}
+
+async function confirmByName(app: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true })
+  try {
+    const answer = await new Promise<string>((resolve) => {
+      rl.on('close', () => resolve(''))
+      rl.question(`This deletes the data (volumes and folder) of "${app}" for good. Type the app name to confirm: `, resolve)
+    })
+    return answer.trim() === app
+  } finally {
+    rl.close()
+  }
+}
+
+export function registerAppsCommands(program: Command, withCore: WithCore, json: () => boolean): void {
+  const apps = program.command('apps').description('install, run, update and remove apps on a server')
+
+  apps
+    .command('catalog')
+    .description('list the apps of a catalog (default: the bundled one)')
+    .option('--catalog <src>', 'catalog folder, archive or https URL (CasaOS, Umbrel, Portainer, Homeport)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { catalog?: string }) => {
+      await withCore(async (core) => {
+        const catalog = await core.call('apps.catalog', opts.catalog ? { catalog: opts.catalog } : {})
+        process.stderr.write(formatSkipped(catalog))
+        if (json()) return writeJson(catalog)
+        process.stdout.write(formatCatalog(catalog))
+      })
+    })
+
+  sourceOptions(apps.command('plan').description('show what installing an app would do, changing nothing'))
+    .argument('<server>', 'server name')
+    .argument('[app-id]', 'catalog app id')
+    .action(async (server: string, appId: string | undefined, opts: SourceOptions) => {
+      const input = planInput(server, appId, opts)
+      await withCore(async (core) => {
+        const plan = await core.call('apps.plan', input)
+        if (json()) return writeJson(plan)
+        process.stdout.write(formatPlan(plan))
+      })
+    })
+
+  sourceOptions(apps.command('install').description('install an app from the catalog or a compose file'))
+    .argument('<server>', 'server name')
+    .argument('[app-id]', 'catalog app id')
+    .action(async (server: string, appId: string | undefined, opts: SourceOptions) => {
+      const input = planInput(server, appId, opts)
+      await withCore(async (core) => {
+        const job = throwIfFailed(await runJob(core, progressMode(json()), () => core.call('apps.install', input)))
+        if (json()) return void process.stdout.write(JSON.stringify(job.result) + '\n')
+        const result = job.result as { app: string; containers: string[] }
+        process.stdout.write(`Installed ${result.app} (${result.containers.join(', ')}).\n`)
+      })
+    })
+
+  apps
+    .command('list')
+    .description('the apps on a server, installed by Homeport or found as Compose stacks')
+    .argument('<server>', 'server name')
+    .option('--json', 'print JSON')
+    .action(async (server: string) => {
+      await withCore(async (core) => {
+        const list = await core.call('apps.list', { serverId: server })
+        if (json()) return writeJson(list)
+        process.stdout.write(formatApps(list))
+      })
+    })
+
+  for (const action of ['start', 'stop', 'restart'] as const) {
+    apps
+      .command(action)
+      .description(`${action} every container of an app`)
+      .argument('<server>', 'server name')
+      .argument('<app>', 'app name')
+      .option('--json', 'print the app as JSON')
+      .action(async (server: string, app: string) => {
+        await withCore(async (core) => {
+          const result = await core.call(`apps.${action}`, { serverId: server, app })
+          if (json()) return writeJson(result)
+          process.stdout.write(formatApp(result))
+        })
+      })
+  }
+
+  apps
+    .command('update')
+    .description('pull newer images and recreate what changed; rolls back if a new container fails')
+    .argument('<server>', 'server name')
+    .argument('<app>', 'app name')
+    .option('--env <KEY=VALUE>', 'change a variable (repeatable)', collectEnv, [])
+    .option('--verify-timeout <seconds>', 'how long a new container must stay up (and healthy) before the update counts', parseSeconds)
+    .option('--json', 'print progress and the result as JSON lines')
+    .action(async (server: string, app: string, opts: { env: string[]; verifyTimeout?: number }) => {
+      const values = opts.env.length ? Object.fromEntries(opts.env.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])) : undefined
+      await withCore(async (core) => {
+        const job = await runJob(core, progressMode(json()), () =>
+          core.call('apps.update', { serverId: server, app, ...(values ? { values } : {}), ...(opts.verifyTimeout ? { verifyTimeoutMs: opts.verifyTimeout * 1000 } : {}) }),
+        )
+        if (job.state !== 'succeeded') {
+          // The engine rolls back every failed update; say so even when the error text does not.
+          const rolledBack = job.state === 'cancelled' || /rolled back/i.test(job.error?.message ?? '')
+          if (json()) process.stdout.write(JSON.stringify({ status: 'rolled-back', app, error: job.error }) + '\n')
+          else if (rolledBack && !/rolled back/i.test(job.error?.message ?? '')) process.stderr.write(`Rolled back ${app} to the previous version.\n`)
+          throwIfFailed(job)
+        }
+        const result = job.result as { recreated: string[]; created: string[] }
+        if (json()) return void process.stdout.write(JSON.stringify(job.result) + '\n')
+        const changed = [...result.created, ...result.recreated]
+        process.stdout.write(changed.length ? `Updated ${app}: recreated ${changed.join(', ')}.\n` : `${app} is up to date; nothing was recreated.\n`)
+      })
+    })
+
+  apps
+    .command('remove')
+    .description('remove an app (its data stays unless --volumes)')
+    .argument('<server>', 'server name')
+    .argument('<app>', 'app name')
+    .option('--volumes', 'also delete its volumes, folder and generated passwords (its data)')
+    .option('-y, --yes', 'with --volumes: do not ask for confirmation')
+    .option('--json', 'print JSON')
+    .action(async (server: string, app: string, opts: { volumes?: boolean; yes?: boolean }) => {
+      if (opts.volumes && !opts.yes) {
+        if (!isInteractive()) throw usageError(`Deleting the data of "${app}" needs confirmation.`, `Add --yes to delete the volumes of "${app}" without a question (this cannot be undone).`)
+        if (!(await confirmByName(app))) throw new HomeportError('CANCELLED', `Nothing was removed: the name typed was not "${app}".`)
+      }
+      await withCore(async (core) => {
+        await core.call('apps.remove', { serverId: server, app, volumes: Boolean(opts.volumes), ...(opts.volumes ? { confirm: app } : {}) })
+        if (json()) return writeJson({ status: 'removed', app, volumes: Boolean(opts.volumes) })
+        process.stdout.write(opts.volumes ? `Removed ${app} and its data.\n` : `Removed ${app}; its volumes and .env were kept (remove --volumes deletes them).\n`)
+      })
+    })
+
+  apps
+    .command('mirror')
+    .description('show, set or clear the registry mirror that Docker Hub images are pulled through')
+    .argument('<server>', 'server name')
+    .argument('[mirror]', 'registry host[:port][/path], e.g. mirror.example.org or 127.0.0.1:5000')
+    .option('--clear', 'pull from Docker Hub directly again')
+    .option('--json', 'print JSON')
+    .action(async (server: string, mirror: string | undefined, opts: { clear?: boolean }) => {
+      if (mirror && opts.clear) throw usageError('Give a mirror or --clear, not both.')
+      await withCore(async (core) => {
+        if (mirror || opts.clear) {
+          const value = mirror ? mirror.replace(/^https?:\/\//, '').replace(/\/+$/, '') : null
+          await core.call('apps.setMirror', { serverId: server, mirror: value })
+        }
+        const current = await core.call('apps.getMirror', { serverId: server })
+        if (json()) return writeJson({ server, mirror: current })
+        process.stdout.write(current ? `Docker Hub images for ${server} are pulled through ${current}.\n` : `${server} pulls Docker Hub images directly (no mirror).\n`)
+      })
+    })
+
+  registerAppsStreamCommands(apps, withCore, json)
+}
