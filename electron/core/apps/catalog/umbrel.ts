@@ -5,6 +5,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isMap, isSeq, parseDocument } from 'yaml'
+import { referencedVariables } from '../compose/interpolate.js'
 import type { CatalogApp, CatalogVariable } from './types.js'
 
 /** Variables umbrelOS provides that have a Homeport equivalent. */
@@ -20,11 +21,6 @@ const PROVIDED: Record<string, Omit<CatalogVariable, 'name'>> = {
 const TOR = new Set(['TOR_PROXY_IP', 'TOR_PROXY_PORT', 'TOR_DATA_DIR', 'APP_HIDDEN_SERVICE'])
 const KEPT_FILES_MAX = 256 * 1024
 
-export function referencedVariables(text: string): Set<string> {
-  const names = new Set<string>()
-  for (const m of text.replace(/\$\$/g, '').matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1])
-  return names
-}
 
 async function packageFiles(dir: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {}
@@ -51,7 +47,7 @@ export async function readUmbrelApp(dir: string): Promise<CatalogApp> {
   const services = doc.get('services')
   if (!isMap(services)) throw new Error('docker-compose.yml declares no services')
 
-  const used = referencedVariables(composeText)
+  const used = new Set(referencedVariables(composeText))
   const tor = [...used].filter((v) => TOR.has(v))
   if (tor.length) throw new Error(`uses umbrelOS's Tor proxy (${tor.join(', ')}), which Homeport does not provide`)
   const unknown = [...used].filter((v) => /^APP_/.test(v) && !PROVIDED[v] && v !== 'APP_PROXY_PORT')
