@@ -17,6 +17,9 @@ const hs = useHomeServer()
 const ctx = { clientId: 'test' }
 const APP = 'hp-twosvc'
 const docker = async (args: string[]) => (await dockerRaw(args)).trim()
+const BLOB_TAG = `t${Date.now()}`
+const VALUES = { WEB_PORT: '18081', BLOB_TAG }
+
 
 export const TWO_SERVICE_APP = `
 services:
@@ -31,7 +34,7 @@ services:
       - data:/www/data
     restart: unless-stopped
   db:
-    image: docker.io/homeport/busybox:1
+    image: docker.io/homeport/blob:\${BLOB_TAG}
     command: ["sh", "-c", "sleep 1; touch /tmp/ready; exec sleep 3600"]
     healthcheck:
       test: ["CMD", "test", "-f", "/tmp/ready"]
@@ -47,7 +50,7 @@ function composePs(): string {
   return execFileSync('docker-compose', ['-f', `${dir}/compose.yml`, '-p', APP, 'ps'], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, DOCKER_HOST: hs.dockerHost, WEB_PORT: '18081' },
+    env: { ...process.env, DOCKER_HOST: hs.dockerHost, ...VALUES },
   })
 }
 
@@ -81,29 +84,36 @@ describe('apps through the core', () => {
 
   afterAll(async () => {
     await core?.handlers['apps.remove']({ serverId: 'home', app: APP, volumes: true, confirm: APP }, ctx).catch(() => {})
+    await docker(['rmi', `${hs.registry}/homeport/blob:${BLOB_TAG}`]).catch(() => '')
     await core?.close()
     fs.rmSync(dataDir, { recursive: true, force: true })
   })
 
   it('plans the install before changing anything', async () => {
-    const plan = await core.handlers['apps.plan']({ serverId: 'home', source: { compose: TWO_SERVICE_APP }, name: APP, values: { WEB_PORT: '18081' } }, ctx)
+    const plan = await core.handlers['apps.plan']({ serverId: 'home', source: { compose: TWO_SERVICE_APP }, name: APP, values: VALUES }, ctx)
     expect(plan.containers.map((c) => [c.service, c.action])).toEqual([
       ['db', 'create'],
       ['web', 'create'],
     ])
-    expect(plan.images.map((i) => i.image)).toEqual([`${hs.registry}/homeport/busybox:1`, `${hs.registry}/homeport/httpd:1`])
+    expect(plan.images.map((i) => i.image)).toEqual([`${hs.registry}/homeport/blob:${BLOB_TAG}`, `${hs.registry}/homeport/httpd:1`])
     expect(plan.networks).toEqual([{ name: `${APP}_default`, action: 'create' }])
     expect(plan.volumes).toEqual([{ name: `${APP}_data`, action: 'create' }])
     expect(await docker(['ps', '-a', '--filter', `label=com.docker.compose.project=${APP}`, '-q'])).toBe('')
   })
 
   it('installs both services in dependency order and serves the page through a local forward', async () => {
-    await docker(['rmi', `${hs.registry}/homeport/httpd:1`]).catch(() => '')
-    const { jobId } = await core.handlers['apps.install']({ serverId: 'home', source: { compose: TWO_SERVICE_APP }, name: APP, values: { WEB_PORT: '18081' } }, ctx)
+    // An image whose top layer exists nowhere but in the registry, so the pull really downloads it.
+    const blob = `${hs.registry}/homeport/blob:${BLOB_TAG}`
+    await docker(['run', '--name', 'hp-blob-src', `${hs.registry}/homeport/busybox:1`, 'sh', '-c', 'head -c 2000000 /dev/urandom > /blob'])
+    await docker(['commit', '--change', 'CMD ["sh"]', 'hp-blob-src', blob])
+    await docker(['rm', 'hp-blob-src'])
+    await docker(['push', '--quiet', blob])
+    await docker(['rmi', blob])
+    const { jobId } = await core.handlers['apps.install']({ serverId: 'home', source: { compose: TWO_SERVICE_APP }, name: APP, values: VALUES }, ctx)
     const job = await waitJob(jobId)
     expect(job.error).toBeUndefined()
     expect(job).toMatchObject({ state: 'succeeded', result: { status: 'installed', app: APP } })
-    expect(job.items.some((i) => i.key.includes('httpd') && i.total > 0 && i.current === i.total)).toBe(true)
+    expect(job.items.some((i) => i.key === blob && i.total > 0 && i.current === i.total)).toBe(true)
 
     const states = await docker(['inspect', '-f', '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', `${APP}-db-1`, `${APP}-web-1`])
     expect(states.split('\n')).toEqual([`/${APP}-db-1 running healthy`, `/${APP}-web-1 running`])
@@ -170,7 +180,7 @@ describe('apps through the core', () => {
     expect(await docker(['network', 'ls', '-q', '--filter', `name=${APP}_default`])).toBe('')
 
     // reinstall finds the kept volume; then remove with --volumes
-    const { jobId } = await core.handlers['apps.install']({ serverId: 'home', source: { compose: TWO_SERVICE_APP }, name: APP, values: { WEB_PORT: '18081' } }, ctx)
+    const { jobId } = await core.handlers['apps.install']({ serverId: 'home', source: { compose: TWO_SERVICE_APP }, name: APP, values: VALUES }, ctx)
     expect((await waitJob(jobId)).state).toBe('succeeded')
     expect(await docker(['exec', `${APP}-web-1`, 'cat', '/www/data/marker'])).toBe('kept')
     await expect(core.handlers['apps.remove']({ serverId: 'home', app: APP, volumes: true }, ctx)).rejects.toMatchObject({ code: 'INVALID_INPUT' })
