@@ -1,7 +1,7 @@
 // `homeport apps …`: catalogs, plan, install, list, lifecycle, update, remove and the registry mirror.
 // Logs and open live in apps-stream-commands.ts.
 
-import { Command, InvalidArgumentError } from 'commander'
+import { InvalidArgumentError, type Command } from 'commander'
 import readline from 'node:readline'
 import { HomeportError } from '../../shared/errors.js'
 import { runJob, progressMode, throwIfFailed } from './apps-job.js'

@@ -2,7 +2,7 @@
 // interrupted (Ctrl-C or SIGTERM), then close what they opened on the server's connection.
 
 import { spawn } from 'node:child_process'
-import { Command, InvalidArgumentError } from 'commander'
+import { InvalidArgumentError, type Command } from 'commander'
 import type { LogLineDto } from '../../shared/apps-dto.js'
 import { logPrefixer, parseSince, writeLogLine } from './apps-output.js'
 import type { CliCore } from './cli-core.js'
@@ -108,7 +108,11 @@ export function registerAppsStreamCommands(apps: Command, withCore: WithCore, js
           ...(since !== undefined ? { since } : {}),
         })
         const aligned = logPrefixer([...new Set(lines.map((l) => l.service))])
-        for (const line of lines) if (matches(line)) (json() ? emit(line) : writeLogLine(line, aligned))
+        for (const line of lines) {
+          if (!matches(line)) continue
+          if (json()) emit(line)
+          else writeLogLine(line, aligned)
+        }
       })
     })
 

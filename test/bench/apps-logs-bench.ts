@@ -4,6 +4,7 @@
 // Homeport: `apps.logs` (readLogs through the tunnel, demultiplexed into line objects) and
 // `apps.logsFollow` (the follow stream, consumed batch by batch until it ends).
 
+import Docker from 'dockerode'
 import { spawn } from 'node:child_process'
 import { run } from '../homeserver/process.js'
 import type { HomeServerInfo } from '../homeserver/types.js'
@@ -16,6 +17,8 @@ const RUN_DEADLINE_MS = 180_000
 export interface LogSamples {
   /** Seconds per delivery of all lines. */
   dockerCli: number[]
+  /** Not a target: the engine's own pace, raw frames on the local socket with nothing but a line count. */
+  engineRaw: number[]
   readLogs: number[]
   followLogs: number[]
 }
@@ -47,6 +50,27 @@ function dockerCliLines(info: HomeServerInfo, container: string): Promise<number
     })
     child.on('error', reject)
     child.on('close', (code) => (code === 0 ? resolve(lines) : reject(new Error(`docker logs exited with ${code}`))))
+  })
+}
+
+/** The log stream straight from the engine's socket (dockerode, no tunnel): frames walked, payload newlines counted. */
+async function engineRawLines(info: HomeServerInfo, container: string): Promise<number> {
+  const stream = (await new Docker({ socketPath: info.dockerSocket }).getContainer(container).logs({ stdout: true, stderr: true, follow: true })) as NodeJS.ReadableStream
+  let lines = 0
+  let pending: Buffer = Buffer.alloc(0)
+  return new Promise((resolve, reject) => {
+    stream.on('data', (chunk: Buffer) => {
+      const buf = pending.length ? Buffer.concat([pending, chunk]) : chunk
+      let at = 0
+      while (buf.length - at >= 8 && buf.length - at >= 8 + buf.readUInt32BE(at + 4)) {
+        const end = at + 8 + buf.readUInt32BE(at + 4)
+        for (let i = at + 8; i < end; i++) if (buf[i] === 10) lines++
+        at = end
+      }
+      pending = buf.subarray(at)
+    })
+    stream.on('end', () => resolve(lines))
+    stream.on('error', reject)
   })
 }
 
@@ -82,10 +106,11 @@ async function timed(what: string, work: () => Promise<number>): Promise<number>
 }
 
 export async function benchLogs(info: HomeServerInfo, bench: BenchCore, logApp: LogApp, runs: number, log: (line: string) => void): Promise<LogSamples> {
-  const samples: LogSamples = { dockerCli: [], readLogs: [], followLogs: [] }
+  const samples: LogSamples = { dockerCli: [], engineRaw: [], readLogs: [], followLogs: [] }
   const { core } = bench
   const steps: Array<[keyof LogSamples, string, () => Promise<number>]> = [
     ['dockerCli', 'docker logs', () => dockerCliLines(info, logApp.container)],
+    ['engineRaw', 'engine socket', () => engineRawLines(info, logApp.container)],
     [
       'readLogs',
       'apps.logs',

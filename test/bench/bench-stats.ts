@@ -20,6 +20,23 @@ export async function sample(count: number, call: () => Promise<unknown>, warmup
   return times
 }
 
+/**
+ * Samples several paths call by call in turn (a, b, a, b, …), so the machine's drift in load and the JIT's
+ * warming affect each alike. Returns one list of times per path, in the order given.
+ */
+export async function sampleInterleaved(count: number, calls: Array<() => Promise<unknown>>, warmup = 0, deadlineMs = 30_000): Promise<number[][]> {
+  for (let i = 0; i < warmup; i++) for (const call of calls) await withDeadline(call(), deadlineMs, 'a warm-up call')
+  const times = calls.map(() => [] as number[])
+  for (let i = 0; i < count; i++) {
+    for (const [k, call] of calls.entries()) {
+      const start = process.hrtime.bigint()
+      await withDeadline(call(), deadlineMs, 'a measured call')
+      times[k].push(Number(process.hrtime.bigint() - start) / 1e6)
+    }
+  }
+  return times
+}
+
 /** Nearest-rank percentile. */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN

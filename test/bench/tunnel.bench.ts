@@ -8,7 +8,7 @@ import Docker from 'dockerode'
 import { readFileSync } from 'node:fs'
 import { dockerServiceFor } from '../../electron/core/docker/docker-service.js'
 import { openTestSession } from '../integration/docker/test-session.js'
-import { formatMs, median, percentile, sample, table } from './bench-stats.js'
+import { formatMs, median, percentile, sample, sampleInterleaved, table } from './bench-stats.js'
 import { obtainHomeServer } from './bench-homeserver.js'
 import { prepareSshClient } from './ssh-client-setup.js'
 
@@ -27,15 +27,16 @@ async function main(): Promise<void> {
   const rows: Row[] = []
   const ssh = await prepareSshClient(info)
   try {
-    // (a) the engine's socket, no SSH at all: the anchor.
-    const direct = new Docker({ socketPath: info.dockerSocket })
-    rows.push({ label: '(a) engine socket, direct', times: await sample(CALLS, () => direct.listContainers({ all: true }), 20) })
-
+    // (a) the engine's socket, no SSH at all: the anchor (dockerode's default keep-alive agent).
     // (b) Homeport: one SSH connection, calls on kept-alive stream-local channels.
+    // Sampled call by call in turn, so neither gets the quieter or the warmer half of the run.
+    const direct = new Docker({ socketPath: info.dockerSocket })
     const tunnel = await openTestSession(info)
     try {
       const service = dockerServiceFor(tunnel.session)
-      rows.push({ label: "(b) Homeport's tunnel", times: await sample(CALLS, () => service.listContainers({ all: true }), 20) })
+      const [directTimes, tunnelTimes] = await sampleInterleaved(CALLS, [() => direct.listContainers({ all: true }), () => service.listContainers({ all: true })], 20)
+      rows.push({ label: '(a) engine socket, direct', times: directTimes })
+      rows.push({ label: "(b) Homeport's tunnel", times: tunnelTimes })
     } finally {
       await tunnel.close()
     }

@@ -107,7 +107,9 @@ export class AppsService {
     const { id } = this.deps.jobs.start({ kind: 'install', title: `Install ${app}`, serverId }, async (ctx) => {
       const deps = await this.installer(serverId)
       ctx.step('Planning')
-      const prepared = await prepareApp(deps, def.definition)
+      const prepared = await prepareApp(deps, def.definition).catch((err) => {
+        throw planningFailure(err, app)
+      })
       ctx.log(describePlan(prepared))
       await this.storeSecrets(serverId, app, def.secrets)
       const dirExisted = (await deps.session.exec(['test', '-d', prepared.dir])).code === 0
@@ -306,11 +308,29 @@ function progressReporter(ctx: JobContext): (e: ApplyEvent) => void {
   }
 }
 
+const CONNECTION_DROP = /socket hang up|ECONNRESET|EPIPE|aborted|not connected|channel/i
+
+/** Planning changes nothing on the server; a raw transport error there is most often the connection dropping. */
+function planningFailure(err: unknown, app: string): unknown {
+  if (err instanceof HomeportError) return err
+  const raw = err instanceof Error ? err.message : String(err)
+  if (CONNECTION_DROP.test(raw)) {
+    return new HomeportError('CONNECTION_LOST', `The connection to the server was lost while planning "${app}"; nothing was changed.`, { details: raw })
+  }
+  return new HomeportError('DOCKER_ERROR', `Planning "${app}" failed; nothing was changed: ${raw}`, { details: raw })
+}
+
 function explainFailure(err: unknown, app: string, what: 'install' | 'update'): unknown {
   if (err instanceof HomeportError) return err
   const raw = err instanceof Error ? err.message : String(err)
   if (err instanceof ConditionFailedError) {
     return new HomeportError('APP_START_FAILED', `The ${what} of "${app}" failed: ${raw}. Rolled back to ${what === 'update' ? 'the previous version' : 'how the server was before'}.`, { details: raw })
+  }
+  if (CONNECTION_DROP.test(raw)) {
+    return new HomeportError('CONNECTION_LOST', `The connection to the server was lost during the ${what} of "${app}"; what it had changed was rolled back after reconnecting.`, {
+      hint: 'Run it again once the connection is stable.',
+      details: raw,
+    })
   }
   return new HomeportError('DOCKER_ERROR', `The ${what} of "${app}" failed and was rolled back: ${raw}`, { details: raw })
 }

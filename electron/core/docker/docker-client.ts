@@ -109,12 +109,25 @@ export async function createDockerClient(session: SshSession, endpoint: DockerEn
   const socket = transport === 'stream-local' ? (endpoint.socket as string) : 'dial-stdio'
   const docker = buildDockerode(agent, transport === 'stream-local' ? socket : '/homeport/dial-stdio', connectionTimeoutMs)
 
+  // ssh2 closes a dead connection's channels only once their readable side is consumed, and an idle pooled
+  // channel is never read: it would stay in the agent's free list and swallow the next request after a
+  // reconnect. Drop every pooled channel as soon as the connection is lost.
+  const onState = (event: { state: string }) => {
+    if (event.state === 'reconnecting' || event.state === 'offline') {
+      spare?.destroy()
+      spare = undefined
+      agent.destroy()
+    }
+  }
+  session.on('state', onState)
+
   return {
     docker,
     agent,
     transport,
     socket,
     destroy() {
+      session.off('state', onState)
       spare?.destroy()
       spare = undefined
       agent.destroy()

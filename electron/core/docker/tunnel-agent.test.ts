@@ -2,6 +2,7 @@ import http from 'node:http'
 import { mkdtemp, rm } from 'node:fs/promises'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
+import { inspect } from 'node:util'
 import { join } from 'node:path'
 import { Duplex } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -85,6 +86,15 @@ describe('TunnelAgent', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => get(agent, socketPath, `/p/${i}`)))
     expect(answers).toEqual(Array.from({ length: 6 }, (_, i) => `answer to /p/${i}`))
     expect(opened).toBe(6)
+    agent.destroy()
+  })
+
+  it('stays a short label when request options are inspected, however much its pooled channels reference', async () => {
+    const agent = new TunnelAgent(async () => Object.assign(new BareChannel(socketPath), { connection: { deep: Array.from({ length: 2000 }, (_, i) => ({ i })) } }))
+    await get(agent, socketPath, '/pooled')
+    const text = inspect({ path: '/containers/json', agent }, { showHidden: true, depth: null })
+    expect(text).toContain('TunnelAgent { sockets: 0, free: 1 }')
+    expect(text.length).toBeLessThan(200)
     agent.destroy()
   })
 

@@ -93,3 +93,16 @@ export async function pushAs(hs: HomeServerInfo, source: string, repoTag: string
 export async function inspect(format: string, ...names: string[]): Promise<string> {
   return (await docker(['inspect', '-f', format, ...names])).trim()
 }
+
+/**
+ * Builds a web image (busybox httpd serving a page with `homeport test app`) with a layer of its own, from
+ * busybox:1 rather than the shared httpd:1 tag, which other suites retag while testing broken updates.
+ */
+export async function buildWebImage(hs: HomeServerInfo, target: string): Promise<void> {
+  const src = `hp-cli-build-${process.pid}`
+  await docker(['rm', '-f', src]).catch(() => '')
+  const page = `<!doctype html><title>homeport test app</title><p>${Date.now()}</p>`
+  await docker(['run', '--name', src, `${hs.registry}/homeport/busybox:1`, 'sh', '-c', `mkdir -p /www && echo '${page}' > /www/index.html`])
+  await docker(['commit', '--change', 'CMD ["httpd", "-f", "-v", "-p", "80", "-h", "/www"]', src, target])
+  await docker(['rm', src])
+}

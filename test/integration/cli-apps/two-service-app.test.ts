@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppDto, JobDto, PlanDto } from '../../../shared/apps-dto.js'
 import { docker, useHomeServer } from '../../homeserver/helpers.js'
 import type { CliSandbox } from '../cli/run-cli.js'
-import { appFolder, appsSandbox, inspect, projectLeftovers, pushAs, SERVER, startCli } from './cli-apps-helpers.js'
+import { appFolder, appsSandbox, buildWebImage, inspect, projectLeftovers, pushAs, SERVER, startCli } from './cli-apps-helpers.js'
 
 const hs = useHomeServer()
 const APP = 'hp-cli-twosvc'
@@ -27,6 +27,7 @@ services:
       - "127.0.0.1:\${WEB_PORT}:80"
     volumes:
       - data:/www/data
+    stop_grace_period: 1s
   db:
     image: docker.io/homeport/busybox:1
     command: ["sh", "-c", "echo db ready; echo db warning >&2; sleep 1; touch /tmp/ready; exec sleep 3600"]
@@ -35,6 +36,7 @@ services:
       interval: 1s
       timeout: 2s
       retries: 20
+    stop_grace_period: 1s
 volumes:
   data:
 `
@@ -47,15 +49,18 @@ const portClosed = (port: number) =>
   })
 
 describe('homeport apps with a two-service compose file', () => {
+  const GOOD_WEB = `${hs.registry}/homeport/cli-web:good`
   let cli: CliSandbox
   let file: string
   const ids = () => inspect('{{.Id}}', `${APP}-web-1`, `${APP}-db-1`)
 
   beforeAll(async () => {
     await docker(['rm', '-f', `${APP}-web-1`, `${APP}-db-1`]).catch(() => '')
-    await pushAs(hs, `${hs.registry}/homeport/httpd:1`, 'homeport/cli-web:1')
-    // Pulled during the install, so the progress is real.
-    await docker(['rmi', `${hs.registry}/homeport/cli-web:1`])
+    // An image with a layer of its own, absent from the engine: the install really downloads it.
+    await buildWebImage(hs, GOOD_WEB)
+    await docker(['push', '--quiet', GOOD_WEB])
+    await pushAs(hs, GOOD_WEB, 'homeport/cli-web:1')
+    await docker(['rmi', GOOD_WEB, `${hs.registry}/homeport/cli-web:1`])
     cli = await appsSandbox(hs)
     file = path.join(cli.home, 'compose.yml')
     fs.writeFileSync(file, COMPOSE)
@@ -111,10 +116,14 @@ describe('homeport apps with a two-service compose file', () => {
 
   it('serves the page through `apps open` until the command is stopped', async () => {
     const open = startCli(cli, ['apps', 'open', SERVER, APP])
-    const url = await open.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\//)
-    const page = await fetch(url).then((r) => r.text())
-    expect(page).toContain('homeport test app')
-    open.child.kill('SIGTERM')
+    let url: string
+    try {
+      url = await open.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\//)
+      const page = await fetch(url).then((r) => r.text())
+      expect(page).toContain('homeport test app')
+    } finally {
+      open.child.kill('SIGTERM')
+    }
     expect(await open.exited).toBe(0)
     expect(await portClosed(Number(new URL(url).port))).toBe(true)
   })
@@ -162,11 +171,16 @@ describe('homeport apps with a two-service compose file', () => {
     await docker(['commit', '--change', 'CMD ["sh", "-c", "exit 3"]', 'hp-cli-broken-src', `${hs.registry}/homeport/cli-web:1`])
     await docker(['rm', 'hp-cli-broken-src'])
     await docker(['push', '--quiet', `${hs.registry}/homeport/cli-web:1`])
-    const update = await cli.run(['apps', 'update', SERVER, APP, '--verify-timeout', '20'])
-    expect(update.code).toBe(1)
-    expect(update.stderr).toMatch(/^error APP_START_FAILED: .*[Rr]olled back/m)
-    expect(await inspect('{{.Image}} {{.State.Status}}', `${APP}-web-1`)).toBe(`${oldImage} running`)
-    expect(await docker(['exec', `${APP}-web-1`, 'cat', '/www/data/marker'])).toBe('kept\n')
+    try {
+      const update = await cli.run(['apps', 'update', SERVER, APP, '--verify-timeout', '20'])
+      expect(update.code).toBe(1)
+      expect(update.stderr).toMatch(/^error APP_START_FAILED: .*[Rr]olled back/m)
+      expect(await inspect('{{.Image}} {{.State.Status}}', `${APP}-web-1`)).toBe(`${oldImage} running`)
+      expect(await docker(['exec', `${APP}-web-1`, 'cat', '/www/data/marker'])).toBe('kept\n')
+    } finally {
+      await docker(['pull', '--quiet', GOOD_WEB])
+      await pushAs(hs, GOOD_WEB, 'homeport/cli-web:1')
+    }
   })
 
   it('refuses a port another container already publishes with PORT_IN_USE and creates nothing', async () => {

@@ -8,7 +8,7 @@ import { HomeportError } from '../../../shared/errors.js'
 import { DockerService } from '../../../electron/core/docker/docker-service.js'
 import { toDockerError } from '../../../electron/core/docker/docker-errors.js'
 import { discoverDockerEndpoint } from '../../../electron/core/docker/socket-discovery.js'
-import { docker, removeTestContainers, useHomeServer } from '../../homeserver/helpers.js'
+import { docker, killSshConnections, removeTestContainers, useHomeServer } from '../../homeserver/helpers.js'
 import { childPids, readPidFile } from '../../homeserver/process.js'
 import { openTestSession, type TestSession } from './test-session.js'
 
@@ -50,6 +50,19 @@ describe('Docker over the stream-local tunnel', () => {
     expect(dockerInfo.transport).toBe('stream-local')
     expect(dockerInfo.socket).toBe(info.dockerSocket)
     expect(dockerInfo.os).toBe('linux')
+  })
+
+  it('drops channels pooled on a lost connection, so the first call after the reconnect is answered', async () => {
+    // Several calls leave idle keep-alive channels in the agent's pool.
+    await Promise.all([service.listContainers({ all: true }), service.listContainers({ all: true }), service.info()])
+    const reconnected = new Promise<void>((resolve) => ssh.session.once('reconnected', () => resolve()))
+    expect(await killSshConnections()).toBeGreaterThan(0)
+    await reconnected
+    const names = await Promise.race([
+      service.listContainers({ all: true }).then((list) => list.map((c) => c.name)),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the call after the reconnect never returned')), 15_000)),
+    ])
+    expect(names).toEqual(expect.any(Array))
   })
 
   it("finds the socket through DOCKER_HOST in the user's ~/.profile", async () => {

@@ -1,0 +1,12 @@
+// Opening a forwarded app page outside the window. In Electron, main denies every window.open and hands
+// the URLs the app itself made (forwards on 127.0.0.1) to the system browser; the web host is a browser tab
+// already, so the page simply opens in a new tab.
+export function openInBrowser(url: string): void {
+  window.open(url, '_blank', 'noopener')
+}
+
+/** Focuses the first field inside a dialog (or, failing that, its first button). */
+export function focusFirstField(root: HTMLElement | null | undefined): void {
+  const field = root?.querySelector<HTMLElement>('input:not([type=hidden]):not([disabled]), textarea:not([disabled]), [role=switch], [tabindex="0"]')
+  ;(field ?? root?.querySelector<HTMLElement>('button:not([disabled])'))?.focus()
+}
