@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const built = join(root, 'dist', 'cli', 'cli.js')
 
-if (existsSync(built)) {
+// HOMEPORT_CLI_SOURCE=1 (set by the tests) always runs the sources, so a stale build cannot hide a change.
+if (existsSync(built) && process.env.HOMEPORT_CLI_SOURCE !== '1') {
   await import(pathToFileURL(built).href)
 } else {
   const { register } = await import('tsx/esm/api')

@@ -8,7 +8,8 @@ import { createCore } from '../core/create-core.js'
 import { createDispatch } from '../core/dispatch.js'
 import { resolveDataDir } from '../core/store/data-dir.js'
 import { createConsoleLogger } from './console-logger.js'
-import { restrictDefaultSession, restrictWebContents } from './hardening.js'
+import { externalOrigins, restrictDefaultSession, restrictWebContents } from './hardening.js'
+import { trackForwardedPages } from './forwarded-pages.js'
 import { bindContract, unbindContract, windowClientId, windowEventSink } from './ipc.js'
 import { notificationForEvent } from './notification-rules.js'
 import { createTray } from './tray.js'
@@ -76,7 +77,7 @@ async function start(): Promise<void> {
     if (notification) showNotification(notification.title, notification.body)
   })
   core = await createCore({ dataDir: resolveDataDir(), events, log })
-  bindContract(createDispatch(core.handlers), location)
+  bindContract(trackForwardedPages(createDispatch(core.handlers), externalOrigins), location)
   tray = createTray(path.join(resourcesDir, 'icons', 'tray.png'), { show: showWindow, quit })
   mainWindow = createWindow()
 }

@@ -28,7 +28,7 @@ export interface CliSandbox {
 export function cliSandbox(): CliSandbox {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'homeport-cli-'))
   const dataDir = path.join(home, 'data')
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, HOMEPORT_HOME: dataDir }
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, HOMEPORT_HOME: dataDir, HOMEPORT_CLI_SOURCE: '1' }
   // Login must come from the flags under test, never from an agent that happens to run here.
   delete env.SSH_AUTH_SOCK
 

@@ -1,0 +1,98 @@
+// Runs the window as a user would, minus Electron: the built renderer served by the real web host, over a
+// real core (fresh HOMEPORT_HOME, empty ssh config and known_hosts), in Debian's headless Chromium driven
+// by playwright-core. Screenshots go to test-results/e2e/.
+
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { createCore } from '../../electron/core/create-core.js'
+import { MemorySecretStore } from '../../electron/core/secrets/memory-store.js'
+import { startWebHost, type WebHost } from '../../electron/web/web-host.js'
+
+const repo = resolve(import.meta.dirname, '../..')
+const rendererDir = join(repo, 'dist/renderer')
+const shotsDir = join(repo, 'test-results/e2e')
+const CHROMIUM = process.env.HOMEPORT_CHROMIUM ?? '/usr/bin/chromium'
+// Without the networking flags Chromium floods a closed network with update and sync requests.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic']
+
+export interface E2eSession {
+  page: Page
+  context: BrowserContext
+  webHost: WebHost
+  dataDir: string
+  screenshot(name: string): Promise<string>
+  close(): Promise<void>
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+/** Builds the renderer once per run when the build is missing or older than its sources. */
+function ensureRendererBuilt(): void {
+  const index = join(rendererDir, 'index.html')
+  const sources = Math.max(newestMtime(join(repo, 'renderer')), newestMtime(join(repo, 'shared')))
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return
+  execFileSync(process.execPath, [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' })
+}
+
+export async function startE2e(): Promise<E2eSession> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install chromium (or set HOMEPORT_CHROMIUM)`)
+  ensureRendererBuilt()
+  mkdirSync(shotsDir, { recursive: true })
+  const dataDir = mkdtempSync(join(tmpdir(), 'homeport-e2e-'))
+  writeFileSync(join(dataDir, 'ssh_config'), '')
+  writeFileSync(join(dataDir, 'known_hosts'), '')
+  let webHost: WebHost | undefined
+  let browser: Browser | undefined
+  try {
+    webHost = await startWebHost({
+      rendererDir,
+      createCore: (events) =>
+        createCore({
+          dataDir,
+          events,
+          // The e2e suites test the window; the real keychain is covered by the integration tests.
+          secrets: new MemorySecretStore(),
+          sshConfigPath: join(dataDir, 'ssh_config'),
+          knownHostsPath: join(dataDir, 'known_hosts'),
+        }),
+    })
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
+    const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, colorScheme: 'light' })
+    const page = await context.newPage()
+    await page.goto(webHost.url)
+    await page.getByTestId('app-shell').waitFor({ timeout: 30_000 })
+    const host = webHost
+    const openBrowser = browser
+    return {
+      page,
+      context,
+      webHost: host,
+      dataDir,
+      async screenshot(name) {
+        const file = join(shotsDir, `${name}.png`)
+        await page.screenshot({ path: file, fullPage: true })
+        return file
+      },
+      async close() {
+        await openBrowser.close().catch(() => undefined)
+        await host.close()
+        rmSync(dataDir, { recursive: true, force: true })
+      },
+    }
+  } catch (err) {
+    await browser?.close().catch(() => undefined)
+    await webHost?.close().catch(() => undefined)
+    rmSync(dataDir, { recursive: true, force: true })
+    throw err
+  }
+}
