@@ -2,7 +2,6 @@
 
 import type { appsContract } from '../../../shared/apps-contract.js'
 import type { CoreHandlers } from '../../../shared/contract.js'
-import type { JobDto } from '../../../shared/apps-dto.js'
 import { HomeportError } from '../../../shared/errors.js'
 import type { JobRunner } from '../jobs/job-runner.js'
 import type { AppsService } from './apps-service.js'
@@ -46,11 +45,11 @@ export function appsHandlers(deps: {
     'terminal.resize': ({ terminalId, cols, rows }) => apps.terminals.resize(terminalId, cols, rows),
     'terminal.close': async ({ terminalId }) => apps.terminals.close(terminalId),
 
-    'jobs.list': async () => jobs.list() as JobDto[],
+    'jobs.list': async () => jobs.list(),
     'jobs.get': async ({ id }) => {
       const job = jobs.get(id)
       if (!job) throw new HomeportError('NOT_FOUND', `No job ${id}.`, { hint: 'Jobs are kept while Homeport runs.' })
-      return job as JobDto
+      return job
     },
     'jobs.cancel': async ({ id }) => jobs.cancel(id),
   }

@@ -4,34 +4,12 @@
 
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { HomeportError, toErrorInfo, type ErrorInfo } from '../../../shared/errors.js'
+import type { JobDto } from '../../../shared/apps-dto.js'
+import { HomeportError, toErrorInfo } from '../../../shared/errors.js'
 
-export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled'
-
-export interface JobProgressItem {
-  /** e.g. an image or a layer: one bar each. */
-  key: string
-  label: string
-  current: number
-  total: number
-}
-
-export interface JobSnapshot {
-  id: string
-  kind: string
-  title: string
-  serverId?: string
-  state: JobState
-  /** 0..1 overall, when known. */
-  progress?: number
-  items: JobProgressItem[]
-  step?: string
-  log: string[]
-  startedAt: string
-  endedAt?: string
-  error?: ErrorInfo
-  result?: unknown
-}
+export type JobSnapshot = JobDto
+export type JobState = JobDto['state']
+export type JobProgressItem = JobDto['items'][number]
 
 export interface JobContext {
   signal: AbortSignal

@@ -2,20 +2,12 @@
 // The compose text is kept as text (not a parsed model) so the compose engine validates every source the
 // same way and the file written to the server is the one the user could read.
 
-export type CatalogSource = 'bundled' | 'casaos' | 'umbrel' | 'portainer'
+import type { CatalogAppDto, CatalogVariableDto } from '../../../../shared/apps-dto.js'
 
-export interface CatalogVariable {
-  name: string
-  label: string
-  description?: string
-  default?: string
-  type: 'string' | 'port' | 'path' | 'boolean' | 'select'
-  options?: string[]
-  /** Generated as a random password at install time and kept in the OS keychain. */
-  secret: boolean
-  /** Supplied by Homeport from the server (TZ, PUID, APP_DATA_DIR…): not shown in the install form. */
-  host?: boolean
-}
+export type CatalogSource = CatalogAppDto['source']
+
+/** Secret variables are generated as random passwords at install and kept in the OS keychain; host ones are supplied from the server. */
+export type CatalogVariable = CatalogVariableDto
 
 export interface CatalogWeb {
   service: string
