@@ -115,14 +115,20 @@ export async function followLogs(
       else timer ??= setTimeout(flush, 50)
     })
     stream.on('data', (chunk: Buffer) => demux.push(chunk))
-    stream.on('end', () => {
+    // A dropped connection closes the stream without 'end': either way this container's log is over.
+    let finished = false
+    const finish = () => {
+      if (finished) return
+      finished = true
       demux.end()
       if (--open === 0) {
         flush()
         opts.onEnd?.()
       }
-    })
-    stream.on('error', () => {})
+    }
+    stream.on('end', finish)
+    stream.on('close', finish)
+    stream.on('error', finish)
     opts.signal.addEventListener('abort', () => stream.destroy(), { once: true })
   }
   opts.signal.addEventListener('abort', () => timer && clearTimeout(timer), { once: true })

@@ -54,7 +54,12 @@ describe('TunnelAgent', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'homeport-agent-'))
     socketPath = join(dir, 'engine.sock')
-    server = http.createServer((req, res) => res.end(`answer to ${req.url}`))
+    server = http.createServer((req, res) => {
+      if (req.url !== '/cut') return res.end(`answer to ${req.url}`)
+      // Half an answer, then the connection goes away, as when the SSH connection under a channel dies.
+      res.writeHead(200, { 'Content-Length': '100' })
+      res.write('only part of it', () => req.socket.end())
+    })
     server.on('connection', (s: net.Socket) => connections.push(s))
     await new Promise<void>((resolve) => server.listen(socketPath, resolve))
   })
@@ -95,6 +100,20 @@ describe('TunnelAgent', () => {
     const text = inspect({ path: '/containers/json', agent }, { showHidden: true, depth: null })
     expect(text).toContain('TunnelAgent { sockets: 0, free: 1 }')
     expect(text.length).toBeLessThan(200)
+    agent.destroy()
+  })
+
+  it('fails a request whose answer the channel ends half-way instead of leaving it pending', async () => {
+    const agent = new TunnelAgent(async () => new BareChannel(socketPath))
+    const outcome = await new Promise<string>((resolve) => {
+      const req = http.request({ socketPath, path: '/cut', agent }, (res) => {
+        res.on('data', () => {})
+        res.on('end', () => resolve('ended as if complete'))
+      })
+      req.on('error', (err: Error & { code?: string }) => resolve(`error ${err.code}`))
+      req.end()
+    })
+    expect(outcome).toBe('error CONNECTION_LOST')
     agent.destroy()
   })
 

@@ -5,6 +5,7 @@
 import http from 'node:http'
 import { inspect } from 'node:util'
 import type { Duplex } from 'node:stream'
+import { HomeportError } from '../../../shared/errors.js'
 
 export type ChannelOpener = () => Promise<Duplex>
 
@@ -29,6 +30,30 @@ export function decorateChannel<T extends Duplex>(channel: T): T {
   return channel
 }
 
+/**
+ * When the SSH connection dies, ssh2 ends each channel with a plain EOF, and Node's http client then only marks
+ * an unfinished response "aborted" (no 'error' on the request); docker-modem waits for 'end' or a request
+ * error, so a buffered call such as a long `logs` would never settle. A response that declared its framing
+ * (Content-Length or chunked) and is cut short by EOF is therefore failed with an error on the channel, which
+ * Node passes to the request. Responses delimited by EOF itself are left alone.
+ */
+function failTruncatedResponse(channel: Duplex): void {
+  const request = (channel as Duplex & { _httpMessage?: http.ClientRequest & { res?: http.IncomingMessage } })._httpMessage
+  const response = request?.res
+  if (!response || response.complete) return
+  const framed = response.headers['content-length'] !== undefined || /chunked/i.test(String(response.headers['transfer-encoding'] ?? ''))
+  // An upgraded (hijacked) stream is no longer the request's; with no listener, an 'error' would be thrown.
+  if (!framed || channel.listenerCount('error') === 0) return
+  // Emitted rather than passed to destroy(): ssh2's Channel.destroy() takes no error and would drop it. Node's
+  // http client hands a socket 'error' to the request and tears the socket down itself.
+  channel.emit(
+    'error',
+    new HomeportError('CONNECTION_LOST', 'The connection to the server closed before the Docker engine finished its answer.', {
+      hint: 'Try again once the server is reachable; Homeport reconnects by itself.',
+    }),
+  )
+}
+
 export class TunnelAgent extends http.Agent {
   private readonly openChannel: ChannelOpener
 
@@ -51,7 +76,11 @@ export class TunnelAgent extends http.Agent {
     callback?: (err: Error | null, stream: Duplex) => void,
   ): undefined {
     this.openChannel().then(
-      (channel) => callback?.(null, decorateChannel(channel)),
+      (channel) => {
+        // Registered before http's own 'end' handler, so the request still owns the channel when this runs.
+        channel.prependListener('end', () => failTruncatedResponse(channel))
+        callback?.(null, decorateChannel(channel))
+      },
       (err: unknown) => callback?.(err instanceof Error ? err : new Error(String(err)), undefined as unknown as Duplex),
     )
     return undefined
