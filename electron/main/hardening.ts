@@ -3,7 +3,7 @@
 // response of the default session.
 
 import { app, session, shell } from 'electron'
-import { CONTENT_SECURITY_POLICY } from './content-security-policy.js'
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js'
 import { isAllowedExternalUrl, isTrustedRendererUrl, type RendererLocation } from './trusted-urls.js'
 
 /** Origins (http://127.0.0.1:PORT) of forwarded app pages the app itself opened; links to them may leave the app. */

@@ -7,7 +7,7 @@ import { app, BrowserWindow, Notification, nativeTheme, type Tray } from 'electr
 import { createCore } from '../core/create-core.js'
 import { createDispatch } from '../core/dispatch.js'
 import { resolveDataDir } from '../core/store/data-dir.js'
-import { createConsoleLogger } from './console-logger.js'
+import { createConsoleLogger } from '../core/console-logger.js'
 import { externalOrigins, restrictDefaultSession, restrictWebContents } from './hardening.js'
 import { trackForwardedPages } from './forwarded-pages.js'
 import { bindContract, unbindContract, windowClientId, windowEventSink } from './ipc.js'

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createCore } from '../core/create-core.js'
 import { resolveDataDir } from '../core/store/data-dir.js'
-import { createConsoleLogger } from '../main/console-logger.js'
+import { createConsoleLogger } from '../core/console-logger.js'
 import { startWebHost } from './web-host.js'
 
 function parsePort(value: string | undefined): number {

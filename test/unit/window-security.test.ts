@@ -1,7 +1,7 @@
 // The window's security settings, asserted without an Electron binary: only pure modules are imported.
 
 import { describe, expect, it } from 'vitest'
-import { CONTENT_SECURITY_POLICY } from '../../electron/main/content-security-policy.js'
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js'
 import { trackForwardedPages } from '../../electron/main/forwarded-pages.js'
 import { isAllowedExternalUrl, isTrustedRendererUrl } from '../../electron/main/trusted-urls.js'
 import { mainWindowOptions } from '../../electron/main/window-options.js'
