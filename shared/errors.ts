@@ -9,7 +9,7 @@ export const ERROR_CODES = {
   },
   HOST_KEY_MISMATCH: {
     message: "The server's host key has changed since it was pinned.",
-    hint: 'If the server was reinstalled, replace the pinned key (Server settings → Host key → Replace, or `homeport server add --host-key SHA256:…`). Otherwise someone may be intercepting the connection: do not connect.',
+    hint: 'If the server was reinstalled, check the new fingerprint on the server (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`) and replace the pinned key (Replace host key on the server page, or `homeport server trust NAME --host-key SHA256:…`). Otherwise someone may be intercepting the connection: do not connect.',
   },
   HOST_KEY_UNKNOWN: {
     message: "The server's host key is not trusted yet.",

@@ -120,6 +120,20 @@ export function registerServerCommands(program: Command, withCore: WithCore, jso
     })
 
   server
+    .command('trust')
+    .description("replace a server's pinned host key after it changed (a reinstalled server)")
+    .argument('<name>', 'server name')
+    .requiredOption('--host-key <fingerprint>', 'the new SHA256:… fingerprint, read on the server with ssh-keygen -lf')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: { hostKey: string }) => {
+      await withCore(async (core) => {
+        const updated = await core.call('servers.replaceHostKey', { id: name, hostKey: opts.hostKey })
+        if (json()) return writeJson(updated)
+        process.stdout.write(`Pinned ${updated.hostKey} for ${name}.\n`)
+      })
+    })
+
+  server
     .command('test')
     .description('connect, measure a round trip and ask Docker for its version')
     .argument('<name>', 'server name')

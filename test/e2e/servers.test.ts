@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { ERROR_CODES } from '../../shared/errors.js'
-import { docker, removeTestContainers, sshdLogSince, sshdLogSize, useHomeServer } from '../homeserver/helpers.js'
+import { docker, removeTestContainers, sshdLogSince, sshdLogSize, swapHostKey, useHomeServer } from '../homeserver/helpers.js'
 import { startE2e, type E2eSession } from './harness.js'
 
 const home = useHomeServer()
@@ -158,5 +158,26 @@ describe('servers in the window', () => {
 
     // Nothing above reloaded the page: the marker set before the container existed is still there.
     expect(await page.evaluate('window.e2eMarker')).toBe('same page')
+  })
+
+  it('refuses a changed host key until the user replaces it, showing both fingerprints', async () => {
+    await swapHostKey('alternate')
+    try {
+      const alert = page.getByTestId('server-error')
+      await expect.poll(() => alert.getAttribute('data-code'), { timeout: 30_000 }).toBe('HOST_KEY_MISMATCH')
+      expect(await alert.textContent()).toContain(home.alternateHostKeyFingerprint)
+      await screenshots('07-host-key-changed')
+      await page.getByTestId('replace-hostkey').click()
+      await expect.poll(() => page.getByTestId('replace-hostkey-new').textContent(), { timeout: 20_000 }).toBe(home.alternateHostKeyFingerprint)
+      expect(await page.getByTestId('replace-hostkey-old').textContent()).toBe(home.hostKeyFingerprint)
+      // Nothing is replaced until the user says they checked the fingerprint.
+      expect(await page.getByTestId('replace-hostkey-confirm').isDisabled()).toBe(true)
+      await screenshots('08-replace-host-key')
+      await page.getByTestId('replace-hostkey-checked').click()
+      await page.getByTestId('replace-hostkey-confirm').click()
+      await expect.poll(() => page.getByTestId('server-page-state').textContent(), { timeout: 30_000 }).toBe('Connected')
+    } finally {
+      await swapHostKey('original')
+    }
   })
 })

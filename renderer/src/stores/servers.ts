@@ -78,11 +78,18 @@ export const useServersStore = defineStore('servers', () => {
     return state
   }
 
+  /** Pins a new host key (after a reinstall); the core refuses a key the server does not present. */
+  async function replaceHostKey(serverId: string, hostKey: string): Promise<ServerDto> {
+    const server = await api.call('servers.replaceHostKey', { id: serverId, hostKey })
+    servers.value = servers.value.map((s) => (s.id === server.id ? server : s))
+    return server
+  }
+
   async function disconnect(serverId: string): Promise<void> {
     await api.call('servers.disconnect', { id: serverId })
   }
 
-  return { servers, sorted, states, sshConfigHosts, loaded, loadError, stateOf, byId, load, loadSshConfigHosts, probeHostKey, add, remove, connect, disconnect }
+  return { servers, sorted, states, sshConfigHosts, loaded, loadError, stateOf, byId, load, loadSshConfigHosts, probeHostKey, add, remove, connect, disconnect, replaceHostKey }
 })
 
 export function asHomeportError(err: unknown): HomeportError {
