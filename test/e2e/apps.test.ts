@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { docker, useHomeServer } from '../homeserver/helpers.js'
+import { continueToHostKey, fillServer, openAddDialog } from './add-server-steps.js'
 import { startE2e, type E2eSession } from './harness.js'
 
 const home = useHomeServer()
@@ -78,17 +79,9 @@ describe('apps in the window', () => {
   })
 
   it('adds the test server by key and sets its registry mirror on the server page', async () => {
-    await page.locator('body').press('Control+n')
-    await page.getByTestId('add-server-dialog').waitFor()
-    await page.getByTestId('add-name').fill(SERVER)
-    await page.getByTestId('add-host').fill(home.host)
-    await page.getByTestId('add-port').fill(String(home.sshPort))
-    await page.getByTestId('add-user').fill(home.user)
-    await page.getByTestId('auth-key').click()
-    await page.getByTestId('add-identity').fill(home.keys.ed25519)
-    await page.getByTestId('add-submit').click()
-    await page.locator('[data-testid="hostkey-dialog"], [data-testid="add-error"]').first().waitFor()
-    if (await page.getByTestId('add-error').isVisible()) throw new Error(`adding the server failed: ${await page.getByTestId('add-error').textContent()}`)
+    await openAddDialog(page)
+    await fillServer(page, home, { name: SERVER, auth: 'key', identityFile: home.keys.ed25519 })
+    await continueToHostKey(page)
     expect(await page.getByTestId('hostkey-fingerprint').textContent()).toBe(home.hostKeyFingerprint)
     await page.getByTestId('hostkey-accept').click()
     await expect.poll(() => page.getByTestId(`server-state-${SERVER}`).getAttribute('data-state'), { timeout: 20_000 }).toBe('ready')

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { ERROR_CODES } from '../../shared/errors.js'
 import { docker, removeTestContainers, sshdLogSince, sshdLogSize, swapHostKey, useHomeServer } from '../homeserver/helpers.js'
+import { continueToHostKey, fillServer, openAddDialog } from './add-server-steps.js'
 import { startE2e, type E2eSession } from './harness.js'
 
 const home = useHomeServer()
@@ -30,30 +31,6 @@ async function screenshots(name: string): Promise<void> {
     await session.screenshot(`${name}-${theme}`)
   }
   await page.emulateMedia({ colorScheme: 'light' })
-}
-
-async function openAddDialog(): Promise<void> {
-  await page.locator('body').press('Control+n')
-  await page.getByTestId('add-server-dialog').waitFor()
-}
-
-async function fillServer(fields: { name: string; auth: 'key' | 'password'; identityFile?: string; secret?: string }): Promise<void> {
-  await page.getByTestId('add-name').fill(fields.name)
-  await page.getByTestId('add-host').fill(home.host)
-  await page.getByTestId('add-port').fill(String(home.sshPort))
-  await page.getByTestId('add-user').fill(home.user)
-  await page.getByTestId(`auth-${fields.auth}`).click()
-  if (fields.identityFile !== undefined) await page.getByTestId('add-identity').fill(fields.identityFile)
-  if (fields.secret !== undefined) await page.getByTestId('add-secret').fill(fields.secret)
-}
-
-/** Continue → the host-key dialog; an error shown in the form instead fails with its own words. */
-async function continueToHostKey(): Promise<void> {
-  await page.getByTestId('add-submit').click()
-  await page.locator('[data-testid="hostkey-dialog"], [data-testid="add-error"]').first().waitFor()
-  if (await page.getByTestId('add-error').isVisible()) {
-    throw new Error(`the Add-server dialog showed an error instead of the host key: ${await page.getByTestId('add-error').textContent()}`)
-  }
 }
 
 describe('servers in the window', () => {
@@ -84,7 +61,7 @@ describe('servers in the window', () => {
   })
 
   it('opens the Add-server dialog with Ctrl+N, focuses its first field and closes it on Escape', async () => {
-    await openAddDialog()
+    await openAddDialog(page)
     await expect.poll(() => page.evaluate(`document.activeElement?.closest('[data-testid="add-sshconfig"]') !== null`)).toBe(true)
     await page.keyboard.press('Escape')
     await expect.poll(() => page.getByTestId('add-server-dialog').count()).toBe(0)
@@ -92,9 +69,9 @@ describe('servers in the window', () => {
 
   it('shows AUTH_FAILED with its hint in the dialog for a wrong password, and keeps no server', async () => {
     const logOffset = await sshdLogSize()
-    await openAddDialog()
-    await fillServer({ name: `${PREFIX}badpw`, auth: 'password', secret: 'not-the-password' })
-    await continueToHostKey()
+    await openAddDialog(page)
+    await fillServer(page, home, { name: `${PREFIX}badpw`, auth: 'password', secret: 'not-the-password' })
+    await continueToHostKey(page)
     expect(await page.getByTestId('hostkey-fingerprint').textContent()).toBe(home.hostKeyFingerprint)
     await page.getByTestId('hostkey-accept').click()
 
@@ -114,10 +91,10 @@ describe('servers in the window', () => {
 
   it('adds a server by key, shows its host key fingerprint, and connects after Accept', async () => {
     const name = `${PREFIX}key`
-    await openAddDialog()
-    await fillServer({ name, auth: 'key', identityFile: home.keys.ed25519 })
+    await openAddDialog(page)
+    await fillServer(page, home, { name, auth: 'key', identityFile: home.keys.ed25519 })
     await screenshots('02-add-server')
-    await continueToHostKey()
+    await continueToHostKey(page)
 
     const dialog = page.getByTestId('hostkey-dialog')
     expect(await page.getByTestId('hostkey-fingerprint').textContent()).toBe(home.hostKeyFingerprint)
