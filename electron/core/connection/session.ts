@@ -9,6 +9,7 @@ import type { ConnectionState, ServerStateEvent } from '../../../shared/dto.js'
 import { HomeportError } from '../../../shared/errors.js'
 import type { Logger } from '../core-types.js'
 import { makeAuthHandler, type AuthState } from './auth.js'
+import { backoffDelay, sleep } from './backoff.js'
 import { collectExec, commandLine, openExecChannel } from './exec.js'
 import { checkHostKey } from './host-key-check.js'
 import { KnownHosts } from './known-hosts.js'
@@ -191,7 +192,7 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
     let lastError = firstError
     try {
       for (let attempt = 1; ; attempt++) {
-        const delay = this.backoffDelay(attempt)
+        const delay = backoffDelay(attempt, this.opts.reconnectInitialMs, this.opts.reconnectMaxMs)
         this.setState('reconnecting', { attempt, retryInMs: delay, error: lastError.toJSON() })
         await sleep(delay, this.wakeFromBackoff.signal)
         if (this.closed) throw this.closedError()
@@ -214,14 +215,6 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
     } finally {
       this.connecting = undefined
     }
-  }
-
-  private backoffDelay(attempt: number): number {
-    const initial = this.opts.reconnectInitialMs ?? 500
-    const max = this.opts.reconnectMaxMs ?? 30_000
-    const ceiling = Math.min(max, initial * 2 ** (attempt - 1))
-    // "Equal jitter": half fixed, half random, so many clients dropped together do not return in lockstep.
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2))
   }
 
   private adopt(client: Client): void {
@@ -391,17 +384,4 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
     const event: ServerStateEvent = { serverId: this.serverId, state, ...extra }
     this.emit('state', event)
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const timer = setTimeout(done, ms)
-    function done(): void {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, { once: true })
-  })
 }

@@ -9,35 +9,15 @@ export type CatalogSource = CatalogAppDto['source']
 /** Secret variables are generated as random passwords at install and kept in the OS keychain; host ones are supplied from the server. */
 export type CatalogVariable = CatalogVariableDto
 
-export interface CatalogWeb {
-  service: string
-  /** Port inside the container (or on the server for host-network services). */
-  port: number
-  path: string
-  scheme: 'http' | 'https'
-  hostNetwork?: boolean
-}
+export type CatalogWeb = NonNullable<CatalogAppDto['web']>
 
-export interface CatalogApp {
-  id: string
-  name: string
-  tagline?: string
-  description?: string
-  category: string
-  /** data: URL for bundled icons, https URL for imported ones. */
-  icon?: string
-  website?: string
-  version?: string
-  source: CatalogSource
+/** The DTO the App Store shows, plus what only the core needs to install it. */
+export interface CatalogApp extends CatalogAppDto {
   /** Folder or URL the app was read from. */
   origin: string
   compose: string
   /** Files that must sit next to compose.yml on the server (Umbrel's settings.env…), name → content. */
   files?: Record<string, string>
-  variables: CatalogVariable[]
-  web?: CatalogWeb
-  /** Notes to show before install (default logins, hardware needs…). */
-  notes?: string[]
   architectures?: string[]
 }
 
