@@ -1,7 +1,7 @@
 // The shape of `window.homeport` (preload) and of the web host's client: one invoke, one event hook.
 // Both transports carry the same Result envelope; `unwrap` turns a failed one back into a HomeportError.
 
-import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from './contract.js'
+import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from './contract/index.js'
 import { HomeportError, type Result } from './errors.js'
 
 export interface HomeportBridge {

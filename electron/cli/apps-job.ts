@@ -1,7 +1,7 @@
 // Follows a job started by the core until it ends: progress bars on a terminal, plain lines otherwise, or
 // one JSON object per update with --json. Ctrl-C cancels the job and waits for its rollback.
 
-import type { JobDto } from '../../shared/apps-dto.js'
+import type { JobDto } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
 import type { CliCore } from './cli-core.js'
 

@@ -1,7 +1,7 @@
 // Human output of the apps commands: the plan as a readable list, apps and catalogs as tables, log lines
 // prefixed with their service like Docker Compose does.
 
-import type { AppDto, CatalogDto, LogLineDto, PlanDto } from '../../shared/apps-dto.js'
+import type { AppDto, CatalogDto, LogLineDto, PlanDto } from '../../shared/contract/index.js'
 import { table } from './output.js'
 
 export function formatPlan(plan: PlanDto): string {

@@ -4,10 +4,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { InvalidArgumentError } from 'commander'
-import type { MethodInput } from '../../shared/contract.js'
+import type { MethodInput } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
-import { parseDotenv } from '../core/apps/compose/dotenv.js'
-import { ProblemList } from '../core/apps/compose/problems.js'
+import { parseDotenv } from '../core/compose/dotenv.js'
+import { ProblemList } from '../core/compose/problems.js'
 import { usageError } from './output.js'
 
 export interface SourceOptions {

@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process'
 import { InvalidArgumentError, type Command } from 'commander'
-import type { LogLineDto } from '../../shared/apps-dto.js'
+import type { LogLineDto } from '../../shared/contract/index.js'
 import { logPrefixer, parseSince, writeLogLine } from './apps-output.js'
 import type { CliCore } from './cli-core.js'
 import { usageError, writeJson } from './output.js'

@@ -3,11 +3,11 @@
 // window and the web host.
 
 import { EventEmitter } from 'node:events'
-import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from '../../shared/contract.js'
+import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
-import { createCore, type Core } from '../core/create-core.js'
-import type { EventSink, Logger } from '../core/core-types.js'
-import { createDispatch } from '../core/dispatch.js'
+import { createCore, type Core } from '../core/runtime/create-core.js'
+import type { EventSink, Logger } from '../core/runtime/types.js'
+import { createDispatch } from '../core/runtime/dispatch.js'
 import { resolveDataDir } from '../core/store/data-dir.js'
 import { TtyPrompter } from './tty-prompter.js'
 

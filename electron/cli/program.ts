@@ -2,7 +2,7 @@
 // errors) leave through one place: `error CODE: message`, `hint: …` on stderr, exit 2 or 1.
 
 import { Command, CommanderError } from 'commander'
-import { APP_VERSION } from '../core/servers/app-version.js'
+import { APP_VERSION } from '../core/runtime/app-version.js'
 import type { CliCore } from './cli-core.js'
 import { errorInfo, exitCodeFor, formatError } from './output.js'
 import { registerPsCommand } from './ps-command.js'

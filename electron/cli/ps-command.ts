@@ -1,7 +1,7 @@
 // `homeport ps NAME [--all] [--json]`: the server's containers, like `docker ps`.
 
 import type { Command } from 'commander'
-import type { PortDto } from '../../shared/dto.js'
+import type { PortDto } from '../../shared/contract/index.js'
 import { table, writeJson } from './output.js'
 import type { WithCore } from './server-commands.js'
 

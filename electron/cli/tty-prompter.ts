@@ -3,9 +3,9 @@
 
 import readline from 'node:readline'
 import { Writable } from 'node:stream'
-import type { PromptRequest } from '../../shared/dto.js'
+import type { PromptRequest } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
-import type { Prompter } from '../core/core-types.js'
+import type { Prompter } from '../core/runtime/types.js'
 
 export function isInteractive(): boolean {
   return Boolean(process.stdin.isTTY && process.stderr.isTTY)

@@ -1,7 +1,7 @@
 // Which forwarded app pages may leave the window for the system browser: exactly those whose forward the
 // window opened through `apps.open`, and only until it is closed (or the app stopped or removed).
 
-import type { Dispatch } from '../core/dispatch.js'
+import type { Dispatch } from '../core/runtime/dispatch.js'
 
 const CLOSING = new Set(['apps.closeForward', 'apps.stop', 'apps.remove'])
 

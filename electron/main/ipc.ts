@@ -3,10 +3,10 @@
 
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron'
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/bridge.js'
-import type { EventMap, EventName } from '../../shared/contract.js'
+import type { EventMap, EventName } from '../../shared/contract/index.js'
 import { HomeportError, type Result } from '../../shared/errors.js'
-import type { EventSink } from '../core/core-types.js'
-import type { Dispatch } from '../core/dispatch.js'
+import type { EventSink } from '../core/runtime/types.js'
+import type { Dispatch } from '../core/runtime/dispatch.js'
 import { isTrustedRendererUrl, type RendererLocation } from './trusted-urls.js'
 
 export function windowClientId(webContentsId: number): string {

@@ -1,6 +1,6 @@
 // Which core events deserve an OS notification. Pure, so the rules are tested without Electron.
 
-import type { EventMap, EventName } from '../../shared/contract.js'
+import type { EventMap, EventName } from '../../shared/contract/index.js'
 
 export interface OsNotification {
   title: string

@@ -4,7 +4,7 @@
 
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type HomeportBridge } from '../../shared/bridge.js'
-import type { EventName } from '../../shared/contract.js'
+import type { EventName } from '../../shared/contract/index.js'
 
 const bridge: HomeportBridge = {
   invoke: (method, input) => ipcRenderer.invoke(IPC_INVOKE_CHANNEL, method, input),

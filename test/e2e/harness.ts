@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { createCore } from '../../electron/core/create-core.js'
+import { createCore } from '../../electron/core/runtime/create-core.js'
 import { MemorySecretStore } from '../../electron/core/secrets/memory-store.js'
 import { startWebHost, type WebHost } from '../../electron/web/web-host.js'
 

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { WireMessage } from '../../shared/bridge.js'
-import { createCore } from '../../electron/core/create-core.js'
+import { createCore } from '../../electron/core/runtime/create-core.js'
 import { MemorySecretStore } from '../../electron/core/secrets/memory-store.js'
 import { startWebHost, type WebHost } from '../../electron/web/web-host.js'
 

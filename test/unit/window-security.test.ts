@@ -5,7 +5,7 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js
 import { trackForwardedPages } from '../../electron/main/forwarded-pages.js'
 import { isAllowedExternalUrl, isTrustedRendererUrl } from '../../electron/main/trusted-urls.js'
 import { mainWindowOptions } from '../../electron/main/window-options.js'
-import type { Dispatch } from '../../electron/core/dispatch.js'
+import type { Dispatch } from '../../electron/core/runtime/dispatch.js'
 import { readFileSync } from 'node:fs'
 
 describe('main window', () => {

@@ -4,11 +4,11 @@
 
 import { createServer, type Server, type Socket } from 'node:net'
 import type Docker from 'dockerode'
-import type { AppDto, ForwardDto } from '../../../shared/apps-dto.js'
+import type { AppDto, ForwardDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import type { SshSession } from '../connection/types.js'
 import { projectContainers } from './app-lifecycle.js'
-import { LABEL } from './engine/container-spec.js'
+import { LABEL } from '../compose/engine/container-spec.js'
 
 export interface Forward extends ForwardDto {
   close(): Promise<void>

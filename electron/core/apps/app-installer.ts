@@ -3,18 +3,18 @@
 
 import { posix } from 'node:path'
 import type Docker from 'dockerode'
-import type { PlanDto } from '../../../shared/apps-dto.js'
+import type { PlanDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import type { SshSession } from '../connection/types.js'
-import { configHash, loadCompose, parseDotenv } from './compose/index.js'
-import { ProblemList } from './compose/problems.js'
-import type { ComposeProject } from './compose/types.js'
-import { applyPlan, type ApplyEvent, type ApplyResult } from './engine/apply.js'
-import { COMPOSE_FILE } from './engine/container-spec.js'
-import { computePlan, readServerState, type AppPlan } from './engine/plan.js'
-import type { WaitOptions } from './engine/wait.js'
-import { applyMirror } from './image-mirror.js'
-import { appDir, ensureDirs, readServerFile, serverFacts, writeAppFiles, type ServerFacts } from './server-files.js'
+import { configHash, loadCompose, parseDotenv } from '../compose/index.js'
+import { ProblemList } from '../compose/problems.js'
+import type { ComposeProject } from '../compose/types.js'
+import { applyPlan, type ApplyEvent, type ApplyResult } from '../compose/engine/apply.js'
+import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
+import { computePlan, readServerState, type AppPlan } from '../compose/engine/plan.js'
+import type { WaitOptions } from '../compose/engine/wait.js'
+import { applyMirror } from '../compose/engine/image-mirror.js'
+import { appDir, ensureDirs, readServerFile, serverFacts, writeAppFiles, type ServerFacts } from './app-paths.js'
 
 export interface AppDefinition {
   name: string

@@ -3,11 +3,11 @@
 // in dependency order.
 
 import type Docker from 'dockerode'
-import type { AppDto, AppServiceDto, AppState } from '../../../shared/apps-dto.js'
+import type { AppDto, AppServiceDto, AppState } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import type { SshSession } from '../connection/types.js'
-import { LABEL } from './engine/container-spec.js'
-import { appDir, listAppDirs, type ServerFacts } from './server-files.js'
+import { LABEL } from '../compose/engine/container-spec.js'
+import { appDir, listAppDirs, type ServerFacts } from './app-paths.js'
 
 export interface AppMeta {
   catalogId?: string

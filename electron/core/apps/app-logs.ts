@@ -2,10 +2,10 @@
 // + payload; frames split across TCP chunks and lines split across frames, so both are reassembled here.
 
 import type Docker from 'dockerode'
-import type { LogLineDto } from '../../../shared/apps-dto.js'
+import type { LogLineDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { projectContainers } from './app-lifecycle.js'
-import { LABEL } from './engine/container-spec.js'
+import { LABEL } from '../compose/engine/container-spec.js'
 
 type StreamName = 'stdout' | 'stderr'
 

@@ -2,9 +2,9 @@
 // CPU percent is computed the way `docker stats` does: container delta over system delta × online CPUs.
 
 import type Docker from 'dockerode'
-import type { StatsDto } from '../../../shared/apps-contract.js'
+import type { StatsDto } from '../../../shared/contract/index.js'
 import { projectContainers } from './app-lifecycle.js'
-import { LABEL } from './engine/container-spec.js'
+import { LABEL } from '../compose/engine/container-spec.js'
 
 interface RawStats {
   cpu_stats: { cpu_usage: { total_usage: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { envValues } from './app-installer.js'
 import { LogDemuxer } from './app-logs.js'
 import { envFileText, randomPassword, resolveValues } from './app-values.js'
-import { applyMirror, imageRegistry } from './image-mirror.js'
+import { applyMirror, imageRegistry } from '../compose/engine/image-mirror.js'
 import type { CatalogVariable } from './catalog/types.js'
 
 const v = (name: string, extra: Partial<CatalogVariable> = {}): CatalogVariable => ({ name, label: name, type: 'string', secret: false, ...extra })

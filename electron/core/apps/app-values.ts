@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
 import { HomeportError } from '../../../shared/errors.js'
 import type { CatalogVariable } from './catalog/types.js'
-import { appsRoot, type ServerFacts } from './server-files.js'
+import { appsRoot, type ServerFacts } from './app-paths.js'
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'
 

@@ -3,11 +3,11 @@
 
 import { randomUUID } from 'node:crypto'
 import type Docker from 'dockerode'
-import type { AppDto, CatalogDto, JobDto, PlanDto } from '../../../shared/apps-dto.js'
-import type { AppSettingsDto, AppSource } from '../../../shared/apps-contract.js'
+import type { AppDto, CatalogDto, JobDto, PlanDto } from '../../../shared/contract/index.js'
+import type { AppSettingsDto, AppSource } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import type { z } from 'zod'
-import type { EventSink, SecretStore } from '../core-types.js'
+import type { EventSink, SecretStore } from '../runtime/types.js'
 import type { SshSession } from '../connection/types.js'
 import type { JobContext, JobRunner } from '../jobs/job-runner.js'
 import type { Catalogs} from './app-definitions.js';
@@ -17,10 +17,10 @@ import { applyPrepared, envValues, planToDto, prepareApp, type InstallerDeps, ty
 import { getApp, listApps, removeAppResources, restartApp, startApp, stopApp, type AppMeta } from './app-lifecycle.js'
 import { followLogs, readLogs, type LogOptions } from './app-logs.js'
 import { appStats } from './app-stats.js'
-import { Terminals } from './app-terminal.js'
-import type { ApplyEvent } from './engine/apply.js'
-import { ConditionFailedError } from './engine/wait.js'
-import { appDir, listAppDirs, readServerFile, serverFacts, type ServerFacts } from './server-files.js'
+import { Terminals } from '../terminal/terminals.js'
+import type { ApplyEvent } from '../compose/engine/apply.js'
+import { ConditionFailedError } from '../compose/engine/wait.js'
+import { appDir, listAppDirs, readServerFile, serverFacts, type ServerFacts } from './app-paths.js'
 
 export interface AppsServiceDeps {
   session(serverId: string): Promise<SshSession>
@@ -46,7 +46,6 @@ export class AppsService {
       (terminalId, data) => deps.events.emit('terminal.output', { terminalId, data }),
       (terminalId, code) => deps.events.emit('terminal.exit', { terminalId, code }),
     )
-    deps.jobs.on('update', (job: JobDto) => deps.events.emit('job.update', job))
   }
 
   async catalog(source?: string): Promise<CatalogDto> {

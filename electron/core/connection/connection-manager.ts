@@ -3,8 +3,8 @@
 
 import { EventEmitter } from 'node:events'
 import { Client } from 'ssh2'
-import type { ServerStateEvent } from '../../../shared/dto.js'
-import type { Logger } from '../core-types.js'
+import type { ServerStateEvent } from '../../../shared/contract/index.js'
+import type { Logger } from '../runtime/types.js'
 import { presentedKey } from './host-key-check.js'
 import { KnownHosts, defaultKnownHostsPath } from './known-hosts.js'
 import { SshSessionImpl, type SessionOptions } from './session.js'

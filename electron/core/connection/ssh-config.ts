@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { homedir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import SSHConfig from 'ssh-config'
-import type { SshConfigHostDto } from '../../../shared/dto.js'
+import type { SshConfigHostDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import type { SshTarget } from './types.js'
 

@@ -4,7 +4,7 @@
 import type { EventEmitter } from 'node:events'
 import type { Duplex } from 'node:stream'
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
-import type { AuthMethod, ConnectionState } from '../../../shared/dto.js'
+import type { AuthMethod, ConnectionState } from '../../../shared/contract/index.js'
 
 /** One hop: the final server or a jump host. Secrets are fetched lazily so they never sit in config objects. */
 export interface SshTarget {

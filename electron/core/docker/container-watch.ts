@@ -4,7 +4,7 @@
 // list is pushed, since events during the outage were missed.
 
 import type Docker from 'dockerode'
-import type { ContainerDto } from '../../../shared/dto.js'
+import type { ContainerDto } from '../../../shared/contract/index.js'
 import type { HomeportError } from '../../../shared/errors.js'
 import type { SshSession } from '../connection/types.js'
 

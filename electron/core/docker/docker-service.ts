@@ -3,7 +3,7 @@
 // Other parts of the core (apps, files) take the Dockerode itself from `docker()`.
 
 import type Docker from 'dockerode'
-import type { ContainerDto, DockerInfoDto, PortDto } from '../../../shared/dto.js'
+import type { ContainerDto, DockerInfoDto, PortDto } from '../../../shared/contract/index.js'
 import type { SshSession } from '../connection/types.js'
 import { ContainerWatch, type ContainersListener, type WatchErrorListener } from './container-watch.js'
 import { createDockerClient, type DockerClient } from './docker-client.js'

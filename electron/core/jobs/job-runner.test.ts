@@ -1,25 +1,28 @@
 import { describe, expect, it } from 'vitest'
-import { JobRunner, type JobSnapshot } from './job-runner.js'
+import type { JobDto } from '../../../shared/contract/index.js'
+import { JobRunner } from './job-runner.js'
+
+const installed = { status: 'installed' as const, app: 'a', containers: [] }
 
 describe('JobRunner', () => {
   it('reports progress, log and the result of a job that succeeds', async () => {
     const runner = new JobRunner()
-    const updates: JobSnapshot[] = []
-    runner.on('update', (s: JobSnapshot) => updates.push(s))
-    const { id, done } = runner.start({ kind: 'test', title: 'Count' }, async (ctx) => {
+    const updates: JobDto[] = []
+    runner.on('update', (s: JobDto) => updates.push(s))
+    const { id, done } = runner.start({ kind: 'install', title: 'Count' }, async (ctx) => {
       ctx.step('counting')
       ctx.progress([{ key: 'a', label: 'A', current: 5, total: 10 }], 0.5)
-      return 42
+      return installed
     })
-    await expect(done).resolves.toBe(42)
+    await expect(done).resolves.toEqual(installed)
     const final = runner.get(id)!
-    expect(final).toMatchObject({ state: 'succeeded', progress: 1, result: 42, log: ['counting'] })
+    expect(final).toMatchObject({ state: 'succeeded', progress: 1, result: installed, log: ['counting'] })
     expect(updates.some((u) => u.progress === 0.5 && u.items[0].current === 5)).toBe(true)
   })
 
   it('cancels through the signal and records the job as cancelled, not failed', async () => {
     const runner = new JobRunner()
-    const { id, done } = runner.start({ kind: 'test', title: 'Wait' }, (ctx) =>
+    const { id, done } = runner.start({ kind: 'install', title: 'Wait' }, (ctx) =>
       new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('stopped')))),
     )
     runner.cancel(id)
@@ -29,7 +32,7 @@ describe('JobRunner', () => {
 
   it('keeps a failure as a people-facing error with the raw text in details', async () => {
     const runner = new JobRunner()
-    const { id, done } = runner.start({ kind: 'test', title: 'Fail' }, async () => {
+    const { id, done } = runner.start({ kind: 'install', title: 'Fail' }, async () => {
       throw new Error('socket hang up')
     })
     await expect(done).rejects.toThrow('socket hang up')

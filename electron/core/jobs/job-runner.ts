@@ -1,15 +1,12 @@
 // Long work (pull, install, update, transfer, backup) runs as a Job: an id the UI can follow, progress
 // events it turns into bars, a log, and cancellation through an AbortSignal. The work function itself is
-// responsible for leaving the server as it found it when it fails or is cancelled.
+// responsible for leaving the server as it found it when it fails or is cancelled. Each job's snapshot is
+// written to the history (SQLite) at its start, at each step and at its end — not on every progress tick.
 
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import type { JobDto } from '../../../shared/apps-dto.js'
+import type { JobDto, JobKind, JobProgressItem, JobResults } from '../../../shared/contract/index.js'
 import { HomeportError, toErrorInfo } from '../../../shared/errors.js'
-
-export type JobSnapshot = JobDto
-export type JobState = JobDto['state']
-export type JobProgressItem = JobDto['items'][number]
 
 export interface JobContext {
   signal: AbortSignal
@@ -18,16 +15,53 @@ export interface JobContext {
   progress(items: JobProgressItem[], overall?: number): void
 }
 
+/** Where jobs are remembered: SQLite in the app (store/jobs-repo.ts), memory otherwise. */
+export interface JobHistory {
+  save(job: JobDto): void
+  get(id: string): JobDto | undefined
+  list(opts: { serverId?: string; limit: number }): JobDto[]
+  prune(): void
+}
+
 const LOG_LIMIT = 2000
 
-export class JobRunner extends EventEmitter {
-  private readonly jobs = new Map<string, { snapshot: JobSnapshot; controller: AbortController; done: Promise<unknown> }>()
+/** History kept in memory only (tests, and cores without a database). */
+export class MemoryJobHistory implements JobHistory {
+  private readonly jobs = new Map<string, JobDto>()
+  constructor(private readonly keep = 100) {}
+  save(job: JobDto): void {
+    this.jobs.delete(job.id)
+    this.jobs.set(job.id, structuredClone(job))
+  }
+  get(id: string): JobDto | undefined {
+    const job = this.jobs.get(id)
+    return job && structuredClone(job)
+  }
+  list(opts: { serverId?: string; limit: number }): JobDto[] {
+    return [...this.jobs.values()].reverse().filter((j) => !opts.serverId || j.serverId === opts.serverId).slice(0, opts.limit).map((j) => structuredClone(j))
+  }
+  prune(): void {
+    for (const id of [...this.jobs.keys()].slice(0, Math.max(0, this.jobs.size - this.keep))) this.jobs.delete(id)
+  }
+}
 
-  start<T>(meta: { kind: string; title: string; serverId?: string }, work: (ctx: JobContext) => Promise<T>): { id: string; done: Promise<T> } {
+type Running = { snapshot: JobDto; controller: AbortController; done: Promise<unknown> }
+
+export class JobRunner extends EventEmitter<{ update: [JobDto] }> {
+  private readonly running = new Map<string, Running>()
+
+  constructor(private readonly history: JobHistory = new MemoryJobHistory()) {
+    super()
+  }
+
+  start<K extends JobKind>(meta: { kind: K; title: string; serverId?: string }, work: (ctx: JobContext) => Promise<JobResults[K]>): { id: string; done: Promise<JobResults[K]> } {
     const id = randomUUID()
     const controller = new AbortController()
-    const snapshot: JobSnapshot = { id, ...meta, state: 'running', items: [], log: [], startedAt: new Date().toISOString() }
-    const changed = () => this.emit('update', structuredClone(snapshot))
+    const snapshot = { id, ...meta, state: 'running', items: [], log: [], startedAt: new Date().toISOString() } as JobDto<K> as JobDto
+    const changed = (persist = false) => {
+      if (persist) this.history.save(snapshot)
+      this.emit('update', structuredClone(snapshot))
+    }
     const ctx: JobContext = {
       signal: controller.signal,
       log: (line) => {
@@ -38,7 +72,7 @@ export class JobRunner extends EventEmitter {
       step: (text) => {
         snapshot.step = text
         snapshot.log.push(text)
-        changed()
+        changed(true)
       },
       progress: (items, overall) => {
         snapshot.items = items
@@ -51,7 +85,7 @@ export class JobRunner extends EventEmitter {
         const result = await work(ctx)
         snapshot.state = 'succeeded'
         snapshot.progress = 1
-        snapshot.result = result
+        ;(snapshot as JobDto<K>).result = result
         return result
       } catch (err) {
         snapshot.state = controller.signal.aborted ? 'cancelled' : 'failed'
@@ -59,33 +93,43 @@ export class JobRunner extends EventEmitter {
         throw controller.signal.aborted ? new HomeportError('CANCELLED') : err
       } finally {
         snapshot.endedAt = new Date().toISOString()
-        changed()
+        this.running.delete(id)
+        changed(true)
+        this.history.prune()
       }
     })()
     done.catch(() => {})
-    this.jobs.set(id, { snapshot, controller, done })
-    changed()
+    this.running.set(id, { snapshot, controller, done })
+    changed(true)
     return { id, done }
   }
 
   cancel(id: string): void {
-    const job = this.jobs.get(id)
-    if (!job) throw new HomeportError('NOT_FOUND', `No job ${id}.`, { hint: 'The job may have finished already.' })
-    if (job.snapshot.state === 'running') job.controller.abort(new HomeportError('CANCELLED'))
+    const job = this.running.get(id)
+    if (job) return void job.controller.abort(new HomeportError('CANCELLED'))
+    if (!this.history.get(id)) throw new HomeportError('NOT_FOUND', `No job ${id}.`, { hint: 'The job may have finished already.' })
   }
 
-  get(id: string): JobSnapshot | undefined {
-    const job = this.jobs.get(id)
-    return job && structuredClone(job.snapshot)
+  get(id: string): JobDto | undefined {
+    const job = this.running.get(id)
+    return job ? structuredClone(job.snapshot) : this.history.get(id)
   }
 
-  list(): JobSnapshot[] {
-    return [...this.jobs.values()].map((j) => structuredClone(j.snapshot))
+  /** Running jobs first, then the history, newest first. */
+  list(opts: { serverId?: string; limit?: number } = {}): JobDto[] {
+    const limit = opts.limit ?? 100
+    const running = [...this.running.values()].map((j) => structuredClone(j.snapshot)).filter((j) => !opts.serverId || j.serverId === opts.serverId)
+    const ids = new Set(running.map((j) => j.id))
+    const past = this.history.list({ ...opts, limit }).filter((j) => !ids.has(j.id))
+    return [...running, ...past].slice(0, limit)
   }
 
   async wait(id: string): Promise<unknown> {
-    const job = this.jobs.get(id)
-    if (!job) throw new HomeportError('NOT_FOUND', `No job ${id}.`, { hint: 'The job may have finished already.' })
-    return job.done
+    const job = this.running.get(id)
+    if (job) return job.done
+    const past = this.history.get(id)
+    if (!past) throw new HomeportError('NOT_FOUND', `No job ${id}.`, { hint: 'The job may have finished already.' })
+    if (past.state === 'succeeded') return past.result
+    throw past.error ? HomeportError.from(past.error) : new HomeportError(past.state === 'cancelled' ? 'CANCELLED' : 'INTERNAL')
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { EventMap, EventName } from '../../../shared/contract.js'
-import type { EventSink } from '../core-types.js'
+import type { EventMap, EventName } from '../../../shared/contract/index.js'
+import type { EventSink } from '../runtime/types.js'
 import { EventPrompter } from './event-prompter.js'
 
 function recorder() {

@@ -2,9 +2,9 @@
 // `prompts.answer`. Unanswered questions expire (and a `prompt.cancel` tells front ends to close the dialog).
 
 import { randomUUID } from 'node:crypto'
-import type { PromptRequest } from '../../../shared/dto.js'
+import type { PromptRequest } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
-import type { EventSink, Prompter } from '../core-types.js'
+import type { EventSink, Prompter } from '../runtime/types.js'
 
 type Answer = boolean | string | undefined
 

@@ -2,7 +2,7 @@
 
 import { randomUUID } from 'node:crypto'
 import { ERROR_CODES } from '../../../shared/errors.js'
-import type { SecretStore } from '../core-types.js'
+import type { SecretStore } from '../runtime/types.js'
 import { KEYCHAIN_SERVICE } from './accounts.js'
 import { KeychainSecretStore, loadKeytar, type KeytarApi } from './keychain-store.js'
 import { MemorySecretStore } from './memory-store.js'

@@ -1,7 +1,7 @@
 // The OS keychain through keytar (macOS Keychain, Windows Credential Manager, libsecret on Linux).
 
 import { createRequire } from 'node:module'
-import type { SecretStore } from '../core-types.js'
+import type { SecretStore } from '../runtime/types.js'
 import { KEYCHAIN_SERVICE } from './accounts.js'
 
 export interface KeytarApi {

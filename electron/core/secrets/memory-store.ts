@@ -1,6 +1,6 @@
 // Secrets kept in this process only: used when no keychain answers, and lost when Homeport exits.
 
-import type { SecretStore } from '../core-types.js'
+import type { SecretStore } from '../runtime/types.js'
 
 export class MemorySecretStore implements SecretStore {
   readonly kind = 'memory' as const

@@ -1,8 +1,8 @@
 // Turns a stored server into what the connection engine needs. Secrets are fetched lazily from the
 // keychain at connect time, so they never sit in config objects, logs or events.
 
-import type { AuthMethod } from '../../../shared/dto.js'
-import type { Prompter, SecretStore } from '../core-types.js'
+import type { AuthMethod } from '../../../shared/contract/index.js'
+import type { Prompter, SecretStore } from '../runtime/types.js'
 import { parseJumpSpec, type SshConfigFile } from '../connection/ssh-config.js'
 import type { SshTarget } from '../connection/types.js'
 import { serverSecretAccount, type SecretKind } from '../secrets/accounts.js'

@@ -2,10 +2,10 @@
 // life and Docker are in connections.ts; this file only touches SQLite, the keychain and probes.
 
 import { randomUUID } from 'node:crypto'
-import type { ParsedInput } from '../../../shared/contract.js'
-import type { HostKeyProbe, ServerDto } from '../../../shared/dto.js'
+import type { ParsedInput } from '../../../shared/contract/index.js'
+import type { HostKeyProbe, ServerDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
-import type { Logger, Prompter, SecretStore } from '../core-types.js'
+import type { Logger, Prompter, SecretStore } from '../runtime/types.js'
 import { sameFingerprint } from '../connection/fingerprint.js'
 import type { SshConfigFile } from '../connection/ssh-config.js'
 import type { ConnectionManager, PresentedHostKey, SshTarget } from '../connection/types.js'

@@ -2,11 +2,11 @@
 // ref-counts across holders), the Docker service on it, container watches per front-end client, and
 // state changes forwarded as `server.state` events.
 
-import type { ContainerDto, ServerStateEvent } from '../../../shared/dto.js'
+import type { ContainerDto, ServerStateEvent } from '../../../shared/contract/index.js'
 import { HomeportError, toErrorInfo } from '../../../shared/errors.js'
-import type { EventSink, Logger } from '../core-types.js'
+import type { EventSink, Logger } from '../runtime/types.js'
 import type { ConnectionManager, SshSession, SshTarget } from '../connection/types.js'
-import type { DockerServiceFactory, DockerServiceLike } from './docker-service-shape.js'
+import type { DockerServiceFactory, DockerServiceLike } from '../docker/docker-service-shape.js'
 
 interface Held {
   session: SshSession

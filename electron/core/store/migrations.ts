@@ -39,6 +39,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'job history',
+    sql: `
+      CREATE TABLE jobs (
+        id         TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL,
+        server_id  TEXT,
+        state      TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at   TEXT,
+        snapshot   TEXT NOT NULL
+      );
+      CREATE INDEX jobs_started ON jobs (started_at);
+    `,
+  },
 ]
 
 /** Applies every migration newer than the recorded version, each in its own transaction. Returns the versions applied. */

@@ -1,6 +1,6 @@
 // Servers and their pinned host keys. Rows hold connection facts only; secrets are in the keychain.
 
-import type { AuthMethod } from '../../../shared/dto.js'
+import type { AuthMethod } from '../../../shared/contract/index.js'
 import type { Db } from './database.js'
 
 export interface ServerRecord {

@@ -1,7 +1,7 @@
 // The only way the window talks to the core: typed calls that throw HomeportError, and typed events.
 
 import { unwrap, type HomeportBridge } from '../../../shared/bridge.js'
-import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from '../../../shared/contract.js'
+import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from '../../../shared/contract/index.js'
 
 export interface HomeportApi {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>

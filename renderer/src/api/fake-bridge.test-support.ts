@@ -1,6 +1,6 @@
 // A stand-in for window.homeport in store tests: records calls, answers from a table, emits events on demand.
 
-import type { EventMap, EventName, MethodName } from '../../../shared/contract.js'
+import type { EventMap, EventName, MethodName } from '../../../shared/contract/index.js'
 import type { ErrorInfo, Result } from '../../../shared/errors.js'
 import type { ReconnectingBridge } from './client.js'
 

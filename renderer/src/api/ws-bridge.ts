@@ -3,7 +3,7 @@
 // socket drops; calls made while it is down wait for the next open socket.
 
 import type { WireMessage, WireRequest } from '../../../shared/bridge.js'
-import type { EventMap, EventName } from '../../../shared/contract.js'
+import type { EventMap, EventName } from '../../../shared/contract/index.js'
 import { ERROR_CODES, type Result } from '../../../shared/errors.js'
 import type { ReconnectingBridge } from './client.js'
 

@@ -1,7 +1,7 @@
 // The Add-server form's plain logic, kept out of the component so it is tested without a DOM.
 
-import type { MethodInput } from '../../../shared/contract.js'
-import type { AuthMethod, SshConfigHostDto } from '../../../shared/dto.js'
+import type { MethodInput } from '../../../shared/contract/index.js'
+import type { AuthMethod, SshConfigHostDto } from '../../../shared/contract/index.js'
 
 export interface AddServerForm {
   name: string

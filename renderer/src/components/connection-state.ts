@@ -1,4 +1,4 @@
-import type { ServerStateEvent } from '../../../shared/dto.js'
+import type { ServerStateEvent } from '../../../shared/contract/index.js'
 
 export interface StateLabel {
   text: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { CatalogVariableDto } from '../../../shared/apps-dto.js'
+import type { CatalogVariableDto } from '../../../shared/contract/index.js'
 import { appNameError, buildFields, defaultAppName, fieldError, initialValues, parseEnvLines, valuesToSend } from './install-form.js'
 
 const variables: CatalogVariableDto[] = [

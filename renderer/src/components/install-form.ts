@@ -1,8 +1,8 @@
 // The install and settings forms, built from an app's variables: one field per variable the user may set
 // (host variables such as TZ or PUID are filled in by the server and never shown).
 
-import type { CatalogVariableDto } from '../../../shared/apps-dto.js'
-import { appName } from '../../../shared/apps-contract.js'
+import type { CatalogVariableDto } from '../../../shared/contract/index.js'
+import { appName } from '../../../shared/contract/index.js'
 
 export type FieldKind = 'text' | 'number' | 'switch' | 'select' | 'password' | 'path'
 

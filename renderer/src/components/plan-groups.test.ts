@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { PlanDto } from '../../../shared/apps-dto.js'
+import type { PlanDto } from '../../../shared/contract/index.js'
 import { groupPlan } from './plan-groups.js'
 
 const plan: PlanDto = {

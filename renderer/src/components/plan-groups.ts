@@ -1,6 +1,6 @@
 // Groups a plan for the preview: what will be pulled, created, recreated, kept or removed.
 
-import type { PlanDto } from '../../../shared/apps-dto.js'
+import type { PlanDto } from '../../../shared/contract/index.js'
 
 export type ContainerAction = PlanDto['containers'][number]['action']
 

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { CatalogAppDto } from '../../../shared/apps-dto.js'
+import type { CatalogAppDto } from '../../../shared/contract/index.js'
 import type { HomeportError } from '../../../shared/errors.js'
 import { useApi } from '../api/client.js'
 import { asHomeportError } from './servers.js'

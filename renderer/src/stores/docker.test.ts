@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ContainerDto } from '../../../shared/dto.js'
+import type { ContainerDto } from '../../../shared/contract/index.js'
 import { createApi, setApi } from '../api/client.js'
 import { createFakeBridge, type FakeBridge } from '../api/fake-bridge.test-support.js'
 import { useDockerStore } from './docker.js'

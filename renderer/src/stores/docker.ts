@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { ContainerDto, DockerInfoDto } from '../../../shared/dto.js'
+import type { ContainerDto, DockerInfoDto } from '../../../shared/contract/index.js'
 import type { HomeportError } from '../../../shared/errors.js'
 import { useApi } from '../api/client.js'
 import { asHomeportError } from './servers.js'

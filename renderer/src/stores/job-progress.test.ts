@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { JobDto } from '../../../shared/apps-dto.js'
+import type { JobDto } from '../../../shared/contract/index.js'
 import { formatBytes, summarizeJob } from './job-progress.js'
 
 function job(over: Partial<JobDto>): JobDto {

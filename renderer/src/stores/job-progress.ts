@@ -1,6 +1,6 @@
 // Turns a job snapshot into what the progress view draws: one bar per pulled image and an overall bar.
 
-import type { JobDto } from '../../../shared/apps-dto.js'
+import type { JobDto } from '../../../shared/contract/index.js'
 
 export interface ProgressBar {
   key: string

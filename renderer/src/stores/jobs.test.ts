@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { JobDto } from '../../../shared/apps-dto.js'
+import type { JobDto } from '../../../shared/contract/index.js'
 import { createApi, setApi } from '../api/client.js'
 import { createFakeBridge, type FakeBridge } from '../api/fake-bridge.test-support.js'
 import { filterApps, useCatalogStore, type StoreApp } from './catalog.js'

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { JobDto } from '../../../shared/apps-dto.js'
+import type { JobDto } from '../../../shared/contract/index.js'
 import { useApi } from '../api/client.js'
 
 export const useJobsStore = defineStore('jobs', () => {

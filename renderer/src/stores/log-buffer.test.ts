@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { LogLineDto } from '../../../shared/apps-dto.js'
+import type { LogLineDto } from '../../../shared/contract/index.js'
 import { highlightParts, LogBuffer } from './log-buffer.js'
 
 function lines(count: number, from = 0): LogLineDto[] {

@@ -1,7 +1,7 @@
 // A log buffer for the viewer: appends in bulk, keeps at most `cap` lines (oldest dropped first), and
 // filters by service, stream and text. Plain arrays, not reactive ones: the viewer re-reads on `version`.
 
-import type { LogLineDto } from '../../../shared/apps-dto.js'
+import type { LogLineDto } from '../../../shared/contract/index.js'
 
 export interface LogEntry extends LogLineDto {
   /** Increasing number of the line since the buffer was created; a stable key for the virtual list. */

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { PromptRequest } from '../../../shared/dto.js'
+import type { PromptRequest } from '../../../shared/contract/index.js'
 import { useApi } from '../api/client.js'
 
 /** Questions the core asks (host key, passphrase, password), answered one at a time in arrival order. */

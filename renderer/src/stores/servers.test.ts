@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ServerDto } from '../../../shared/dto.js'
+import type { ServerDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { createApi, setApi } from '../api/client.js'
 import { createFakeBridge, type FakeBridge } from '../api/fake-bridge.test-support.js'

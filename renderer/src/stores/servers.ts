@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { MethodInput } from '../../../shared/contract.js'
-import type { HostKeyProbe, ServerDto, ServerStateEvent, SshConfigHostDto } from '../../../shared/dto.js'
+import type { MethodInput } from '../../../shared/contract/index.js'
+import type { HostKeyProbe, ServerDto, ServerStateEvent, SshConfigHostDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { useApi } from '../api/client.js'
 

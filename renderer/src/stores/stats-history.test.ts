@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { StatsDto } from '../../../shared/apps-contract.js'
+import type { StatsDto } from '../../../shared/contract/index.js'
 import { StatsHistory } from './stats-history.js'
 
 function stat(container: string, cpu: number, rx: number): StatsDto {

@@ -1,6 +1,6 @@
 // The last few minutes of an app's stats, as columns a chart can draw: time, then one series per container.
 
-import type { StatsDto } from '../../../shared/apps-contract.js'
+import type { StatsDto } from '../../../shared/contract/index.js'
 
 export type StatsMetric = 'cpu' | 'memory' | 'rx' | 'tx'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ServerDto, ServerTestResult } from '../../../shared/dto.js'
+import type { ServerDto, ServerTestResult } from '../../../shared/contract/index.js'
 import { docker, useHomeServer } from '../../homeserver/helpers.js'
 import { cliSandbox, type CliSandbox } from './run-cli.js'
 

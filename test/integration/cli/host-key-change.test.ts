@@ -3,7 +3,7 @@
 // the server really presents that key.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ServerTestResult } from '../../../shared/dto.js'
+import type { ServerTestResult } from '../../../shared/contract/index.js'
 import { swapHostKey, useHomeServer } from '../../homeserver/helpers.js'
 import { cliSandbox, type CliSandbox } from './run-cli.js'
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { ServerStateEvent } from '../../../shared/dto.js'
+import type { ServerStateEvent } from '../../../shared/contract/index.js'
 import { useHomeServer } from '../../homeserver/helpers.js'
 import { SshConnectionManager } from '../../../electron/core/connection/connection-manager.js'
 import type { SshSession } from '../../../electron/core/connection/types.js'

@@ -7,9 +7,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { EventMap, EventName } from '../../../shared/contract.js'
-import { createCore, type Core } from '../../../electron/core/create-core.js'
-import type { EventSink, Logger } from '../../../electron/core/core-types.js'
+import type { EventMap, EventName } from '../../../shared/contract/index.js'
+import { createCore, type Core } from '../../../electron/core/runtime/create-core.js'
+import type { EventSink, Logger } from '../../../electron/core/runtime/types.js'
 import { useHomeServer } from '../../homeserver/helpers.js'
 
 const hs = useHomeServer()

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ContainerDto } from '../../../shared/dto.js'
+import type { ContainerDto } from '../../../shared/contract/index.js'
 import { DockerService } from '../../../electron/core/docker/docker-service.js'
 import { docker, removeTestContainers, useHomeServer } from '../../homeserver/helpers.js'
 import { killSshConnections } from '../../homeserver/helpers.js'

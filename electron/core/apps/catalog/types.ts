@@ -2,7 +2,7 @@
 // The compose text is kept as text (not a parsed model) so the compose engine validates every source the
 // same way and the file written to the server is the one the user could read.
 
-import type { CatalogAppDto, CatalogVariableDto } from '../../../../shared/apps-dto.js'
+import type { CatalogAppDto, CatalogVariableDto } from '../../../../shared/contract/index.js'
 
 export type CatalogSource = CatalogAppDto['source']
 

@@ -5,7 +5,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isMap, isSeq, parseDocument } from 'yaml'
-import { referencedVariables } from '../compose/interpolate.js'
+import { referencedVariables } from '../../compose/interpolate.js'
 import type { CatalogApp, CatalogVariable } from './types.js'
 
 /** Variables umbrelOS provides that have a Homeport equivalent. */

@@ -3,8 +3,8 @@
 // happens comes back as the Result envelope. Nothing thrown ever crosses a transport as-is.
 
 import type { z } from 'zod'
-import { contract, isMethodName, type CallContext, type CoreHandlers } from '../../shared/contract.js'
-import { HomeportError, toErrorInfo, type Result } from '../../shared/errors.js'
+import { contract, isMethodName, type CallContext, type CoreHandlers } from '../../../shared/contract/index.js'
+import { HomeportError, toErrorInfo, type Result } from '../../../shared/errors.js'
 
 export type Dispatch = (method: unknown, input: unknown, ctx: CallContext) => Promise<Result<unknown>>
 

@@ -1,8 +1,8 @@
 // What a front end (Electron main, CLI, web host, tests) hands to createCore. The core never reaches for
 // process-wide state itself: it gets its data dir, keychain, question-asker, event sink and logger here.
 
-import type { EventMap, EventName } from '../../shared/contract.js'
-import type { PromptRequest } from '../../shared/dto.js'
+import type { EventMap, EventName } from '../../../shared/contract/index.js'
+import type { PromptRequest } from '../../../shared/contract/index.js'
 
 export interface SecretStore {
   readonly kind: 'keychain' | 'memory'

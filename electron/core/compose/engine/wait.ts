@@ -2,7 +2,7 @@
 // Docker's events would be quicker but need a second long-lived channel per wait for little gain.
 
 import type Docker from 'dockerode'
-import type { DependsOnCondition } from '../compose/types.js'
+import type { DependsOnCondition } from '../types.js'
 
 export interface WaitOptions {
   timeoutMs?: number

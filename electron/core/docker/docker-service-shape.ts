@@ -2,7 +2,7 @@
 // contract exposes. Kept as an interface so sessions.ts does not depend on how the tunnel is built.
 
 import type Docker from 'dockerode'
-import type { ContainerDto, DockerInfoDto } from '../../../shared/dto.js'
+import type { ContainerDto, DockerInfoDto } from '../../../shared/contract/index.js'
 import type { SshSession } from '../connection/types.js'
 
 export interface DockerServiceLike {

@@ -1,4 +1,4 @@
-import { HomeportError } from '../../../../shared/errors.js'
+import { HomeportError } from '../../../shared/errors.js'
 import type { ComposeProblem, ComposeProblemCode, ComposeWarning } from './types.js'
 
 /** Joins path segments the way people read Compose files: `services.web.ports[0]`. */

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readCasaOSApp } from '../catalog/casaos.js'
-import { configHash, loadCompose } from '../compose/index.js'
+import { readCasaOSApp } from '../../apps/catalog/casaos.js'
+import { configHash, loadCompose } from '../index.js'
 import type { HomeportError } from '../../../../shared/errors.js'
 import { LABEL, containerSpec } from './container-spec.js'
 import { computePlan, startOrder, type ServerState } from './plan.js'
-import { applyMirror } from '../image-mirror.js'
-import { hostValues } from '../app-values.js'
+import { applyMirror } from './image-mirror.js'
+import { hostValues } from '../../apps/app-values.js'
 
 const samples = resolve(import.meta.dirname, '../../../../../shared/appstore-samples')
 const facts = { home: '/home/ann', uid: 1000, gid: 1000, timezone: 'Europe/Paris' }

@@ -1,7 +1,7 @@
 // Turns one normalised Compose service into the Docker Engine API's container-create body, labelled the
 // way Docker Compose labels its own containers so `docker compose` on the server sees the same stack.
 
-import type { ComposeMount, ComposeProject, ComposeService } from '../compose/types.js'
+import type { ComposeMount, ComposeProject, ComposeService } from '../types.js'
 
 export const LABEL = {
   project: 'com.docker.compose.project',

@@ -1,7 +1,7 @@
 // A Logger for front ends without a log file: one line per entry on stderr, so stdout stays free for
 // output that scripts read (the web host's URL line).
 
-import type { Logger } from './core-types.js'
+import type { Logger } from './types.js'
 
 type Level = 'debug' | 'info' | 'warn' | 'error'
 const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 }

@@ -1,21 +1,16 @@
-// The apps, terminal and jobs methods of the contract, bound to the AppsService.
+// The apps part of the contract, bound to the AppsService.
 
-import type { appsContract } from '../../../shared/apps-contract.js'
-import type { CoreHandlers } from '../../../shared/contract.js'
-import { HomeportError } from '../../../shared/errors.js'
-import type { JobRunner } from '../jobs/job-runner.js'
+import type { appsContract } from '../../../shared/contract/apps.js'
+import type { HandlersFor } from '../../../shared/contract/index.js'
 import type { AppsService } from './apps-service.js'
-
-type AppsHandlers = Pick<CoreHandlers, keyof typeof appsContract>
 
 export function appsHandlers(deps: {
   apps: AppsService
-  jobs: JobRunner
   idOf: (idOrName: string) => string
   setMirror: (serverId: string, mirror: string | null) => void
   getMirror: (serverId: string) => string | null
-}): AppsHandlers {
-  const { apps, jobs, idOf } = deps
+}): HandlersFor<typeof appsContract> {
+  const { apps, idOf } = deps
   return {
     'apps.catalog': ({ catalog }) => apps.catalog(catalog),
     'apps.plan': ({ serverId, source, name, values }) => apps.plan(idOf(serverId), source, name, values),
@@ -38,19 +33,5 @@ export function appsHandlers(deps: {
     'apps.setMirror': async ({ serverId, mirror }) => deps.setMirror(idOf(serverId), mirror),
     'apps.getMirror': async ({ serverId }) => deps.getMirror(idOf(serverId)),
 
-    'terminal.open': async ({ serverId, app, service, cols, rows, command }, ctx) => ({
-      terminalId: await apps.openTerminal(idOf(serverId), app, service, { cols, rows }, ctx.clientId, command),
-    }),
-    'terminal.input': async ({ terminalId, data }) => apps.terminals.input(terminalId, data),
-    'terminal.resize': ({ terminalId, cols, rows }) => apps.terminals.resize(terminalId, cols, rows),
-    'terminal.close': async ({ terminalId }) => apps.terminals.close(terminalId),
-
-    'jobs.list': async () => jobs.list(),
-    'jobs.get': async ({ id }) => {
-      const job = jobs.get(id)
-      if (!job) throw new HomeportError('NOT_FOUND', `No job ${id}.`, { hint: 'Jobs are kept while Homeport runs.' })
-      return job
-    },
-    'jobs.cancel': async ({ id }) => jobs.cancel(id),
   }
 }

@@ -3,9 +3,9 @@
 // what this run did and puts back the containers it replaced: the server ends as it was, or as planned.
 
 import type Docker from 'dockerode'
-import { parseDotenv } from '../compose/dotenv.js'
-import { ProblemList } from '../compose/problems.js'
-import type { ComposeProject } from '../compose/types.js'
+import { parseDotenv } from '../dotenv.js'
+import { ProblemList } from '../problems.js'
+import type { ComposeProject } from '../types.js'
 import { LABEL, containerSpec } from './container-spec.js'
 import type { AppPlan } from './plan.js'
 import { pullImage, type PullProgress } from './pull.js'

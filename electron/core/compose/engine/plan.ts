@@ -2,7 +2,7 @@
 // shown in the install dialog and then executed by apply, so what the user approved is what runs.
 
 import type Docker from 'dockerode'
-import type { ComposeProject } from '../compose/types.js'
+import type { ComposeProject } from '../types.js'
 import { LABEL, containerName } from './container-spec.js'
 
 export type ContainerAction = 'create' | 'recreate' | 'start' | 'keep' | 'remove'

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import { HomeportError } from '../../../shared/errors.js'
-import { projectContainers } from './app-lifecycle.js'
-import { LABEL } from './engine/container-spec.js'
+import { projectContainers } from '../apps/app-lifecycle.js'
+import { LABEL } from '../compose/engine/container-spec.js'
 
 interface Terminal {
   exec: Docker.Exec

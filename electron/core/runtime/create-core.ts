@@ -1,0 +1,144 @@
+// Assembles the core from plain values: the store, the keychain, the connection engine, Docker, jobs and the
+// question-asker, then merges each domain's handlers into one table (CoreHandlers makes a missing method a
+// compile error). Nothing here does a domain's work.
+
+import { randomUUID } from 'node:crypto'
+import type { CoreHandlers } from '../../../shared/contract/index.js'
+import { AppsService } from '../apps/apps-service.js'
+import { bundledCatalogDir, Catalogs } from '../apps/app-definitions.js'
+import { appsHandlers } from '../apps/handlers.js'
+import { SshConfigFile } from '../connection/ssh-config.js'
+import type { ConnectionManager, SshTarget } from '../connection/types.js'
+import type { DockerServiceFactory } from '../docker/docker-service-shape.js'
+import { dockerHandlers } from '../docker/handlers.js'
+import { jobsHandlers } from '../jobs/handlers.js'
+import { JobRunner } from '../jobs/job-runner.js'
+import { EventPrompter } from '../prompts/event-prompter.js'
+import { promptsHandlers } from '../prompts/handlers.js'
+import { createSecretStore } from '../secrets/create-secret-store.js'
+import { serversHandlers } from '../servers/handlers.js'
+import { targetForServer } from '../servers/server-target.js'
+import { ServersService } from '../servers/servers-service.js'
+import { Sessions } from '../servers/sessions.js'
+import { settingsHandlers } from '../settings/handlers.js'
+import { openDatabase } from '../store/database.js'
+import { JobsRepo } from '../store/jobs-repo.js'
+import { ServersRepo } from '../store/servers-repo.js'
+import { SettingsRepo } from '../store/settings-repo.js'
+import { terminalHandlers } from '../terminal/handlers.js'
+import { defaultConnectionManager, defaultDockerFactory } from './engine-defaults.js'
+import type { CoreOptions, EventSink, Logger, Prompter, SecretStore } from './types.js'
+
+export interface Core {
+  handlers: CoreHandlers
+  /** Ends the watches and open questions of a front end that went away (a closed window or socket). */
+  forgetClient(clientId: string): Promise<void>
+  close(): Promise<void>
+}
+
+/** Parts a test or an embedding may swap; production uses the real engine for both. */
+export interface CoreParts {
+  connections?: ConnectionManager
+  dockerFactory?: DockerServiceFactory
+}
+
+const silentLog: Logger = { debug() {}, info() {}, warn() {}, error() {} }
+const noEvents: EventSink = { emit() {} }
+
+async function chooseSecrets(options: CoreOptions, log: Logger, events: EventSink): Promise<SecretStore> {
+  if (options.secrets) return options.secrets
+  const choice = await createSecretStore()
+  if (choice.warning) {
+    log.warn(choice.warning.message, { hint: choice.warning.hint, details: choice.warning.details })
+    events.emit('secrets.warning', { message: choice.warning.message, hint: choice.warning.hint })
+  }
+  return choice.store
+}
+
+export async function createCore(options: CoreOptions, parts: CoreParts = {}): Promise<Core> {
+  const log = options.log ?? silentLog
+  const events = options.events ?? noEvents
+  const db = openDatabase(options.dataDir)
+  const repo = new ServersRepo(db)
+  const settings = new SettingsRepo(db)
+  const jobHistory = new JobsRepo(db)
+  jobHistory.markInterrupted(new Date().toISOString())
+  const secrets = await chooseSecrets(options, log, events)
+
+  const eventPrompter = options.prompts ? undefined : new EventPrompter(events)
+  const prompts: Prompter = options.prompts ?? eventPrompter!
+  const sshConfig = new SshConfigFile(options.sshConfigPath)
+  const connections = parts.connections ?? defaultConnectionManager({ log, knownHostsPath: options.knownHostsPath })
+  const dockerFactory = parts.dockerFactory ?? defaultDockerFactory
+
+  const targetFor = async (serverId: string): Promise<SshTarget> => {
+    const server = servers.find(serverId)
+    const pinned = repo.hostKey(server.id)
+    // Only reached when nothing is pinned (a row from an older version): ask, then pin what was accepted.
+    const confirmHostKey: SshTarget['confirmHostKey'] = async (key) => {
+      const accepted = await prompts.ask({
+        kind: 'hostKey',
+        serverId: server.id,
+        title: `Trust ${key.host}:${key.port}?`,
+        message: `The ${key.algorithm} key fingerprint of ${key.host}:${key.port} is ${key.fingerprint}. Accept and pin it?`,
+        fingerprint: key.fingerprint,
+        algorithm: key.algorithm,
+        host: key.host,
+        port: key.port,
+      })
+      if (accepted === true) repo.pinHostKey(server.id, key.algorithm, key.fingerprint)
+      return accepted === true
+    }
+    return targetForServer(server, pinned?.fingerprint, { secrets, prompts, sshConfig }, confirmHostKey)
+  }
+
+  const sessions = new Sessions({ connections, dockerFactory, events, log, targetFor, serverName: (id) => repo.byId(id)?.name ?? id })
+  const servers: ServersService = new ServersService({ repo, secrets, prompts, connections, sshConfig, log, onRemove: (serverId) => sessions.drop(serverId) })
+  const idOf = (idOrName: string) => servers.find(idOrName).id
+
+  const jobs = new JobRunner(jobHistory)
+  jobs.on('update', (job) => events.emit('job.update', job))
+  const mirrorKey = (serverId: string) => `server:${serverId}:registryMirror`
+  const apps = new AppsService({
+    session: (serverId) => sessions.session(serverId),
+    docker: async (serverId) => (await sessions.docker(serverId)).docker(),
+    mirror: (serverId) => (settings.get(mirrorKey(serverId)) as string | undefined) ?? undefined,
+    secrets,
+    jobs,
+    events,
+    catalogs: new Catalogs(bundledCatalogDir(options.catalogDir)),
+  })
+
+  const handlers: CoreHandlers = {
+    ...serversHandlers({ servers, sessions, repo, sshConfig, secrets, dataDir: options.dataDir }),
+    ...dockerHandlers({ sessions, idOf }),
+    ...promptsHandlers(eventPrompter),
+    ...settingsHandlers(settings),
+    ...appsHandlers({ apps, idOf, setMirror: (id, mirror) => settings.set(mirrorKey(id), mirror ?? undefined), getMirror: (id) => (settings.get(mirrorKey(id)) as string | undefined) ?? null }),
+    ...terminalHandlers({ terminals: apps.terminals, openTerminal: (serverId, app, service, size, owner, command) => apps.openTerminal(idOf(serverId), app, service, size, owner, command) }),
+    ...jobsHandlers({ jobs, idOf }),
+  }
+
+  let closed = false
+  return {
+    handlers,
+    forgetClient: async (clientId) => {
+      apps.forgetClient(clientId)
+      await sessions.forgetClient(clientId)
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      eventPrompter?.cancelAll()
+      await apps.close()
+      await sessions.closeAll()
+      await connections.closeAll()
+      db.close()
+    },
+  }
+}
+
+/** A fresh client id for front ends with a single caller (the CLI, tests). */
+export function newClientId(): string {
+  return randomUUID()
+}

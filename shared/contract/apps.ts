@@ -1,0 +1,185 @@
+// Apps: catalogs, plan/install/update (as jobs), lifecycle, logs, stats, forwards to their web pages and the
+// per-server registry mirror. An app is a Docker Compose project on the server.
+
+import { z } from 'zod'
+import { event, method, out } from './define.js'
+import { serverId } from './servers.js'
+
+export interface CatalogVariableDto {
+  name: string
+  label: string
+  description?: string
+  default?: string
+  type: 'string' | 'port' | 'path' | 'boolean' | 'select'
+  options?: string[]
+  secret: boolean
+  host?: boolean
+}
+
+export interface CatalogAppDto {
+  id: string
+  name: string
+  tagline?: string
+  description?: string
+  category: string
+  icon?: string
+  website?: string
+  version?: string
+  source: 'bundled' | 'casaos' | 'umbrel' | 'portainer'
+  variables: CatalogVariableDto[]
+  web?: { service: string; port: number; path: string; scheme: 'http' | 'https'; hostNetwork?: boolean }
+  notes?: string[]
+}
+
+export interface CatalogDto {
+  apps: CatalogAppDto[]
+  skipped: { ref: string; reason: string }[]
+}
+
+export interface PlanDto {
+  app: string
+  images: { service: string; image: string; pull: boolean }[]
+  networks: { name: string; action: 'create' | 'keep' | 'external' }[]
+  volumes: { name: string; action: 'create' | 'keep' | 'external' }[]
+  containers: { service: string; name: string; action: 'create' | 'recreate' | 'start' | 'keep' | 'remove'; reason: string }[]
+  warnings: string[]
+  upToDate: boolean
+}
+
+export type AppState = 'running' | 'partial' | 'stopped' | 'not-created'
+
+export interface AppServiceDto {
+  service: string
+  container: string
+  id: string
+  image: string
+  state: string
+  status: string
+  health?: 'healthy' | 'unhealthy' | 'starting'
+  ports: { privatePort: number; publicPort?: number; ip?: string; type: string }[]
+}
+
+export interface AppDto {
+  name: string
+  state: AppState
+  health?: 'healthy' | 'unhealthy' | 'starting'
+  /** Installed by Homeport (its folder exists on the server) or found as a Compose stack started elsewhere. */
+  managed: boolean
+  catalogId?: string
+  services: AppServiceDto[]
+  web?: { service: string; port: number; path: string; scheme: 'http' | 'https' }
+  workingDir?: string
+}
+
+export interface LogLineDto {
+  service: string
+  stream: 'stdout' | 'stderr'
+  /** RFC 3339 with nanoseconds, when timestamps were asked for. */
+  time?: string
+  text: string
+}
+
+export interface ForwardDto {
+  app: string
+  url: string
+  localPort: number
+  remote: string
+}
+
+/** A forward to an app's web page opened or closed, whoever closed it (a call, a stop, a dropped connection). */
+export interface ForwardEvent extends ForwardDto {
+  serverId: string
+  state: 'open' | 'closed'
+  reason?: 'closed' | 'stopped' | 'removed' | 'connection-lost' | 'shutdown'
+}
+
+/** An app's containers were started, stopped, restarted, installed, updated or removed through the core. */
+export interface AppChangedEvent {
+  serverId: string
+  app: string
+  change: 'installed' | 'updated' | 'started' | 'stopped' | 'restarted' | 'removed'
+}
+
+export interface StatsDto {
+  service: string
+  container: string
+  cpuPercent: number
+  memoryBytes: number
+  memoryLimitBytes: number
+  networkRxBytes: number
+  networkTxBytes: number
+}
+
+export interface AppSettingsDto {
+  values: Record<string, string>
+  /** The catalog's variables if the app came from one; otherwise one plain entry per .env value. */
+  variables: { name: string; label: string; secret: boolean; type: string; description?: string; options?: string[] }[]
+  compose: string
+}
+
+/** What the `install` and `update` jobs end with (see jobs.ts). */
+export interface InstallJobResult {
+  status: 'installed'
+  app: string
+  containers: string[]
+}
+export interface UpdateJobResult {
+  status: 'updated'
+  app: string
+  recreated: string[]
+  created: string[]
+}
+
+/** The Compose project name: one pattern, used by the contract, the core and the forms. */
+export const APP_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/
+export const appName = z
+  .string()
+  .regex(APP_NAME_PATTERN, 'must be lower-case letters, digits, "-" or "_", starting with a letter or digit (it is the Compose project name)')
+
+const values = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not a variable name'), z.string()).default({})
+
+/** Where an app comes from: a catalog entry, a compose file given as text, or what is installed already. */
+export const AppSource = z.union([
+  z.object({ catalogId: z.string().min(1), catalog: z.string().min(1).optional() }),
+  z.object({ compose: z.string().min(1, 'the compose file is empty'), env: z.string().optional() }),
+  z.object({ installed: z.literal(true) }),
+])
+export type AppSourceInput = z.output<typeof AppSource>
+
+export const AppRef = z.object({ serverId, app: appName })
+const PlanInput = z.object({ serverId, source: AppSource, name: appName.optional(), values })
+
+export const appsContract = {
+  /** `catalog`: a folder, archive or https URL (CasaOS, Umbrel, Portainer, Homeport); absent = the bundled catalog. */
+  'apps.catalog': method(z.object({ catalog: z.string().min(1).optional() }), out<CatalogDto>()),
+  'apps.plan': method(PlanInput, out<PlanDto>()),
+  /** Starts an `install` job; follow it with `job.update` events. */
+  'apps.install': method(PlanInput, out<{ jobId: string; app: string }>()),
+  'apps.list': method(z.object({ serverId }), out<AppDto[]>()),
+  'apps.start': method(AppRef, out<AppDto>()),
+  'apps.stop': method(AppRef, out<AppDto>()),
+  'apps.restart': method(AppRef, out<AppDto>()),
+  /** Starts an `update` job: pull newer images and recreate what changed; a container that fails its healthcheck rolls everything back. */
+  'apps.update': method(AppRef.extend({ values: values.optional(), verifyTimeoutMs: z.number().int().min(1000).max(600_000).optional() }), out<{ jobId: string; app: string }>()),
+  /** `volumes: true` deletes the app's data; `confirm` must then repeat the app name. */
+  'apps.remove': method(AppRef.extend({ volumes: z.boolean().default(false), confirm: z.string().optional() }), out<void>()),
+  'apps.settings': method(AppRef, out<AppSettingsDto>()),
+  'apps.logs': method(
+    AppRef.extend({ service: z.string().optional(), tail: z.number().int().min(0).max(1_000_000).default(500), since: z.number().int().min(0).optional(), timestamps: z.boolean().default(false) }),
+    out<LogLineDto[]>(),
+  ),
+  /** Follow logs: lines arrive as `apps.logs` events for the returned stream id until `apps.logsStop`. */
+  'apps.logsFollow': method(AppRef.extend({ service: z.string().optional(), tail: z.number().int().min(0).max(1_000_000).default(500), timestamps: z.boolean().default(false) }), out<{ streamId: string }>()),
+  'apps.logsStop': method(z.object({ streamId: z.string().min(1) }), out<void>()),
+  'apps.stats': method(AppRef, out<StatsDto[]>()),
+  'apps.open': method(AppRef, out<ForwardDto>()),
+  'apps.closeForward': method(AppRef, out<void>()),
+  'apps.setMirror': method(z.object({ serverId, mirror: z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._/-]+)?$/, 'must be a registry host such as mirror.example.org or 127.0.0.1:5000').nullable() }), out<void>()),
+  'apps.getMirror': method(z.object({ serverId }), out<string | null>()),
+} as const
+
+export const appsEvents = {
+  'apps.logs': event<{ streamId: string; lines: LogLineDto[]; ended?: boolean }>(),
+  'apps.forward': event<ForwardEvent>(),
+  'apps.changed': event<AppChangedEvent>(),
+} as const

@@ -1,0 +1,64 @@
+// The one declaration of every call between a front end (window, web host, CLI) and the core, merged from
+// one file per domain. `CoreHandlers` is derived from it, so the compiler flags a method the core does not
+// implement; `EventMap` is derived from the domains' events.
+
+import type { z } from 'zod'
+import { appsContract, appsEvents } from './apps.js'
+import type { Out, OutOf } from './define.js'
+import { dockerContract, dockerEvents } from './docker.js'
+import { jobsContract, jobsEvents } from './jobs.js'
+import { promptsContract, promptsEvents } from './prompts.js'
+import { serversContract, serversEvents } from './servers.js'
+import { settingsContract } from './settings.js'
+import { terminalContract, terminalEvents } from './terminal.js'
+
+export type * from './apps.js'
+export type * from './docker.js'
+export type * from './jobs.js'
+export type * from './prompts.js'
+export type * from './servers.js'
+export type { Out } from './define.js'
+export { ServerAddInput, ServerRef, ServerIdInput } from './servers.js'
+export { AppSource, AppRef, appName, APP_NAME_PATTERN } from './apps.js'
+export { JOB_KINDS } from './jobs.js'
+
+export const contract = {
+  ...serversContract,
+  ...dockerContract,
+  ...promptsContract,
+  ...settingsContract,
+  ...appsContract,
+  ...terminalContract,
+  ...jobsContract,
+} as const
+
+const events = { ...serversEvents, ...dockerEvents, ...promptsEvents, ...appsEvents, ...terminalEvents, ...jobsEvents } as const
+
+export type Contract = typeof contract
+export type MethodName = keyof Contract
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>
+export type MethodOutput<M extends MethodName> = Contract[M]['output'] extends Out<infer O> ? O : never
+
+/** Who is calling: lets the core tie prompts and subscriptions to one window or socket. */
+export interface CallContext {
+  clientId: string
+}
+
+export type CoreHandlers = {
+  [M in MethodName]: (input: ParsedInput<M>, ctx: CallContext) => Promise<MethodOutput<M>>
+}
+
+export const methodNames = Object.keys(contract) as MethodName[]
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(contract, value)
+}
+
+/** Every event the core pushes to front ends, with its payload type. */
+export type EventMap = { [E in keyof typeof events]: OutOf<(typeof events)[E]> }
+export type EventName = keyof EventMap
+export const eventNames = Object.keys(events) as EventName[]
+
+/** The handlers of one domain's part of the contract: `HandlersFor<typeof appsContract>`. */
+export type HandlersFor<C> = Pick<CoreHandlers, Extract<keyof C, MethodName>>
