@@ -59,6 +59,26 @@ export const ERROR_CODES = {
     message: 'Docker reported an error.',
     hint: 'See the details; the same call with the docker CLI on the server usually tells more.',
   },
+  AGENT_FAILED: {
+    message: 'The Homeport agent on the server did not answer as expected.',
+    hint: 'Homeport reinstalls it on the next call; if this repeats, run `homeport agent SERVER hello` and read the details.',
+  },
+  UNSUPPORTED_OS: {
+    message: 'Homeport cannot set up this operating system.',
+    hint: 'Set-up supports Debian, Ubuntu, Raspberry Pi OS, Fedora, Arch and Alpine. Install Docker yourself, then add the server again.',
+  },
+  SUDO_AUTH_FAILED: {
+    message: 'sudo refused the password; nothing was changed.',
+    hint: 'Type the password of the SSH user on the server (the one sudo asks for), and check that the user may use sudo.',
+  },
+  SUDO_UNAVAILABLE: {
+    message: 'This step needs root, and the SSH user cannot use sudo.',
+    hint: 'Install sudo and add the user to the sudo (or wheel) group as root on the server, then run set-up again.',
+  },
+  COMMAND_FAILED: {
+    message: 'A command on the server failed.',
+    hint: 'Read the job log for its output; fix the cause on the server, then run it again (set-up resumes where it stopped).',
+  },
   APP_START_FAILED: {
     message: 'The app did not start.',
     hint: 'Everything this run changed was undone. Read the app\'s logs (`homeport apps logs SERVER APP`) to see why it failed.',

@@ -1,26 +1,17 @@
-// Which forwarded app pages may leave the window for the system browser: exactly those whose forward the
-// window opened through `apps.open`, and only until it is closed (or the app stopped or removed).
+// Which forwarded app pages may leave the window for the system browser: exactly those whose forward is
+// open. Learnt from the core's `apps.forward` events, so a forward however it closed (a call, the app
+// stopped or removed, the server's connection gone, the core shutting down) leaves the list at once.
 
-import type { Dispatch } from '../core/runtime/dispatch.js'
+import type { EventMap, EventName } from '../../shared/contract/index.js'
 
-const CLOSING = new Set(['apps.closeForward', 'apps.stop', 'apps.remove'])
+export type CoreEventListener = <E extends EventName>(event: E, payload: EventMap[E]) => void
 
-export function trackForwardedPages(dispatch: Dispatch, allowedOrigins: Set<string>): Dispatch {
-  const byApp = new Map<string, string>()
-  return async (method, input, ctx) => {
-    const result = await dispatch(method, input, ctx)
-    if (!result.ok) return result
-    const { serverId, app } = (input ?? {}) as { serverId?: string; app?: string }
-    const key = `${serverId}/${app}`
-    if (method === 'apps.open') {
-      const origin = new URL((result.value as { url: string }).url).origin
-      byApp.set(key, origin)
-      allowedOrigins.add(origin)
-    } else if (typeof method === 'string' && CLOSING.has(method)) {
-      const origin = byApp.get(key)
-      byApp.delete(key)
-      if (origin) allowedOrigins.delete(origin)
-    }
-    return result
+export function trackForwardedPages(allowedOrigins: Set<string>): CoreEventListener {
+  return (event, payload) => {
+    if (event !== 'apps.forward') return
+    const forward = payload as EventMap['apps.forward']
+    const origin = new URL(forward.url).origin
+    if (forward.state === 'open') allowedOrigins.add(origin)
+    else allowedOrigins.delete(origin)
   }
 }

@@ -5,8 +5,7 @@ import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron'
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/bridge.js'
 import type { EventMap, EventName } from '../../shared/contract/index.js'
 import { HomeportError, type Result } from '../../shared/errors.js'
-import type { EventSink } from '../core/runtime/types.js'
-import type { Dispatch } from '../core/runtime/dispatch.js'
+import type { Dispatch, EventSink } from '../core/runtime/index.js'
 import { isTrustedRendererUrl, type RendererLocation } from './trusted-urls.js'
 
 export function windowClientId(webContentsId: number): string {

@@ -4,10 +4,7 @@
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { app, BrowserWindow, Notification, nativeTheme, type Tray } from 'electron'
-import { createCore } from '../core/runtime/create-core.js'
-import { createDispatch } from '../core/runtime/dispatch.js'
-import { resolveDataDir } from '../core/store/data-dir.js'
-import { createConsoleLogger } from '../core/runtime/console-logger.js'
+import { createConsoleLogger, createCore, createDispatch, resolveDataDir } from '../core/runtime/index.js'
 import { externalOrigins, restrictDefaultSession, restrictWebContents } from './hardening.js'
 import { trackForwardedPages } from './forwarded-pages.js'
 import { bindContract, unbindContract, windowClientId, windowEventSink } from './ipc.js'
@@ -71,13 +68,15 @@ function createWindow(): BrowserWindow {
 
 async function start(): Promise<void> {
   restrictDefaultSession()
+  const forwardedPages = trackForwardedPages(externalOrigins)
   const events = windowEventSink((event, payload) => {
+    forwardedPages(event, payload)
     const focused = mainWindow?.isFocused() ?? false
     const notification = focused ? undefined : notificationForEvent(event, payload)
     if (notification) showNotification(notification.title, notification.body)
   })
   core = await createCore({ dataDir: resolveDataDir(), events, log })
-  bindContract(trackForwardedPages(createDispatch(core.handlers), externalOrigins), location)
+  bindContract(createDispatch(core.handlers), location)
   tray = createTray(path.join(resourcesDir, 'icons', 'tray.png'), { show: showWindow, quit })
   mainWindow = createWindow()
 }

@@ -4,9 +4,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { createCore } from '../core/runtime/create-core.js'
-import { resolveDataDir } from '../core/store/data-dir.js'
-import { createConsoleLogger } from '../core/runtime/console-logger.js'
+import { createConsoleLogger, createCore, resolveDataDir } from '../core/runtime/index.js'
 import { startWebHost } from './web-host.js'
 
 function parsePort(value: string | undefined): number {

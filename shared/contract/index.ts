@@ -3,24 +3,29 @@
 // implement; `EventMap` is derived from the domains' events.
 
 import type { z } from 'zod'
+import { agentContract } from './agent.js'
 import { appsContract, appsEvents } from './apps.js'
 import type { Out, OutOf } from './define.js'
 import { dockerContract, dockerEvents } from './docker.js'
 import { jobsContract, jobsEvents } from './jobs.js'
 import { promptsContract, promptsEvents } from './prompts.js'
+import { provisionContract } from './provision.js'
 import { serversContract, serversEvents } from './servers.js'
 import { settingsContract } from './settings.js'
 import { terminalContract, terminalEvents } from './terminal.js'
 
+export type * from './agent.js'
 export type * from './apps.js'
 export type * from './docker.js'
 export type * from './jobs.js'
 export type * from './prompts.js'
+export type * from './provision.js'
 export type * from './servers.js'
 export type { Out } from './define.js'
 export { ServerAddInput, ServerRef, ServerIdInput } from './servers.js'
 export { AppSource, AppRef, appName, APP_NAME_PATTERN } from './apps.js'
 export { JOB_KINDS } from './jobs.js'
+export { PROVISION_STEPS } from './provision.js'
 
 export const contract = {
   ...serversContract,
@@ -30,6 +35,8 @@ export const contract = {
   ...appsContract,
   ...terminalContract,
   ...jobsContract,
+  ...agentContract,
+  ...provisionContract,
 } as const
 
 const events = { ...serversEvents, ...dockerEvents, ...promptsEvents, ...appsEvents, ...terminalEvents, ...jobsEvents } as const

@@ -5,14 +5,16 @@ import { z } from 'zod'
 import type { ErrorInfo } from '../errors.js'
 import type { InstallJobResult, UpdateJobResult } from './apps.js'
 import { event, method, out } from './define.js'
+import type { ProvisionJobResult } from './provision.js'
 
 /** Each kind of job and the result it ends with. A new kind of long work adds its line here. */
 export interface JobResults {
   install: InstallJobResult
   update: UpdateJobResult
+  provision: ProvisionJobResult
 }
 export type JobKind = keyof JobResults
-export const JOB_KINDS = ['install', 'update'] as const satisfies readonly JobKind[]
+export const JOB_KINDS = ['install', 'update', 'provision'] as const satisfies readonly JobKind[]
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled'
 export interface JobProgressItem {

@@ -24,6 +24,8 @@ export const ADDRESS_POOL = 'base=10.214.0.0/16,size=24'
 
 export const TEST_USER = 'hptest'
 export const NO_DOCKER_USER = 'hptest-nodocker'
+/** A user made fresh by set-up tests: sudo with a password, not in group docker, no key yet. */
+export const SUDO_USER = 'hptest-sudo'
 
 /** Per-run work dirs (sshd configs, host keys, logs, D-Bus, keyring) are created with this prefix. */
 export const RUN_DIR_PREFIX = '/tmp/homeport-test-run-'

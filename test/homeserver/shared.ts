@@ -125,21 +125,10 @@ async function startShared(state: SharedState): Promise<SharedParts> {
   state.password = randomSecret()
   state.noDockerPassword = randomSecret()
   await writeState(state)
-  const dockerHost = dockerHostOf(engine.socket)
-  await ensureUser({
-    name: TEST_USER,
-    password: state.password,
-    inDockerGroup: true,
-    authorizedKeyFiles: [keys.ed25519, keys.ecdsa, keys.rsa, keys.encrypted],
-    dockerHost,
-  })
-  await ensureUser({
-    name: NO_DOCKER_USER,
-    password: state.noDockerPassword,
-    inDockerGroup: false,
-    authorizedKeyFiles: [keys.ed25519, keys.ecdsa, keys.rsa, keys.encrypted],
-    dockerHost,
-  })
+  // Both users accept every client key and see the engine through DOCKER_HOST; only one may use its socket.
+  const common = { authorizedKeyFiles: [keys.ed25519, keys.ecdsa, keys.rsa, keys.encrypted], dockerHost: dockerHostOf(engine.socket) }
+  await ensureUser({ ...common, name: TEST_USER, password: state.password, inDockerGroup: true })
+  await ensureUser({ ...common, name: NO_DOCKER_USER, password: state.noDockerPassword, inDockerGroup: false })
   await writeState(state)
   return state as SharedParts
 }

@@ -2,10 +2,8 @@
 
 import { describe, expect, it } from 'vitest'
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js'
-import { trackForwardedPages } from '../../electron/main/forwarded-pages.js'
-import { isAllowedExternalUrl, isTrustedRendererUrl } from '../../electron/main/trusted-urls.js'
+import { isTrustedRendererUrl } from '../../electron/main/trusted-urls.js'
 import { mainWindowOptions } from '../../electron/main/window-options.js'
-import type { Dispatch } from '../../electron/core/runtime/dispatch.js'
 import { readFileSync } from 'node:fs'
 
 describe('main window', () => {
@@ -45,20 +43,5 @@ describe('main window', () => {
     expect(isTrustedRendererUrl('http://localhost:5173.evil.example/', location)).toBe(false)
     expect(isTrustedRendererUrl('file:///tmp/evil.html', location)).toBe(false)
     expect(isTrustedRendererUrl('https://example.org/', location)).toBe(false)
-  })
-
-  it('opens in the browser only pages of forwards the window itself opened, and only while open', async () => {
-    const origins = new Set<string>()
-    const core: Dispatch = async (method) => (method === 'apps.open' ? { ok: true, value: { url: 'http://127.0.0.1:43111/' } } : { ok: true, value: undefined })
-    const dispatch = trackForwardedPages(core, origins)
-    const ctx = { clientId: 'w' }
-    expect(isAllowedExternalUrl('http://127.0.0.1:43111/admin', origins)).toBe(false)
-    await dispatch('apps.open', { serverId: 's', app: 'a' }, ctx)
-    expect(isAllowedExternalUrl('http://127.0.0.1:43111/admin', origins)).toBe(true)
-    expect(isAllowedExternalUrl('file:///etc/passwd', origins)).toBe(false)
-    expect(isAllowedExternalUrl('http://user:pw@127.0.0.1:43111/', origins)).toBe(false)
-    expect(isAllowedExternalUrl('http://127.0.0.1:9/', origins)).toBe(false)
-    await dispatch('apps.closeForward', { serverId: 's', app: 'a' }, ctx)
-    expect(isAllowedExternalUrl('http://127.0.0.1:43111/admin', origins)).toBe(false)
   })
 })

@@ -1,23 +1,27 @@
 // Where an install's compose file and values come from (a catalog entry, a given compose file, or what is
 // installed already), turned into the files to write to the app's folder on the server.
 
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { posix } from 'node:path'
 import type { AppDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import type { SshSession } from '../connection/types.js'
-import type { AppDefinition } from './app-installer.js'
-import { envValues } from './app-installer.js'
-import { envFileText, hostValues, resolveValues } from './app-values.js'
-import { loadCatalog } from './catalog/load-catalog.js'
-import type { CatalogApp, CatalogLoadResult, CatalogVariable } from './catalog/types.js'
+import { envFileText, envValues, hostValues, resolveValues } from './app-values.js'
+import type { CatalogApp, CatalogVariable } from './catalog/types.js'
 import { referencedVariables } from '../compose/index.js'
 import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
-import { appDir, readServerFile, type ServerFacts } from './app-paths.js'
+import { readServerFile } from '../connection/sftp.js'
+import { appDir, type ServerFacts } from './app-paths.js'
 
 export const META_FILE = 'homeport.json'
+
+/** What goes into the app's folder on the server. */
+export interface AppDefinition {
+  name: string
+  compose: string
+  env: string
+  /** Other files to place next to compose.yml (Umbrel's settings.env…). */
+  files?: Record<string, string>
+}
 
 /** What Homeport remembers about an app, next to its compose file so every laptop sees it. */
 export interface AppMetaFile {
@@ -25,47 +29,6 @@ export interface AppMetaFile {
   catalogName?: string
   web?: AppDto['web'] & { hostNetwork?: boolean }
   variables?: CatalogVariable[]
-}
-
-export function bundledCatalogDir(explicit?: string): string {
-  if (explicit) return explicit
-  if (process.env.HOMEPORT_CATALOG_DIR) return process.env.HOMEPORT_CATALOG_DIR
-  // Walk up from this module: the source tree and the bundled app keep resources/ at the top.
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'resources', 'catalog')
-    if (existsSync(candidate)) return candidate
-    dir = dirname(dir)
-  }
-  const resourcesPath = (process as { resourcesPath?: string }).resourcesPath
-  if (resourcesPath) return join(resourcesPath, 'catalog')
-  throw new HomeportError('INTERNAL', 'The bundled app catalog was not found.', { hint: 'Set HOMEPORT_CATALOG_DIR to the resources/catalog folder.' })
-}
-
-export class Catalogs {
-  private readonly cache = new Map<string, Promise<CatalogLoadResult>>()
-
-  constructor(private readonly bundledDir: string) {}
-
-  load(source?: string): Promise<CatalogLoadResult> {
-    const key = source ?? this.bundledDir
-    let result = this.cache.get(key)
-    if (!result) {
-      result = loadCatalog(key)
-      result.catch(() => this.cache.delete(key))
-      this.cache.set(key, result)
-    }
-    return result
-  }
-
-  async find(id: string, source?: string): Promise<CatalogApp> {
-    const { apps } = await this.load(source)
-    const app = apps.find((a) => a.id === id)
-    if (!app) {
-      throw new HomeportError('NOT_FOUND', `The catalog has no app "${id}".`, { hint: 'List the catalog with `homeport apps catalog`.' })
-    }
-    return app
-  }
 }
 
 export async function readMeta(session: SshSession, facts: ServerFacts, app: string): Promise<AppMetaFile | undefined> {

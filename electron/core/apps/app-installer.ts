@@ -2,43 +2,26 @@
 // what runs, and execute with rollback. Install, settings changes and update all come through here.
 
 import { posix } from 'node:path'
-import type Docker from 'dockerode'
 import type { PlanDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
-import type { SshSession } from '../connection/types.js'
-import { configHash, loadCompose, parseDotenv } from '../compose/index.js'
-import { ProblemList } from '../compose/problems.js'
+import { loadCompose } from '../compose/index.js'
 import type { ComposeProject } from '../compose/types.js'
 import { applyPlan, type ApplyEvent, type ApplyResult } from '../compose/engine/apply.js'
-import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
-import { computePlan, readServerState, type AppPlan } from '../compose/engine/plan.js'
+import { COMPOSE_FILE, LABEL } from '../compose/engine/container-spec.js'
+import { planProject, type ProjectPlan } from '../compose/engine/plan.js'
 import type { WaitOptions } from '../compose/engine/wait.js'
-import { applyMirror } from '../compose/engine/image-mirror.js'
-import { appDir, ensureDirs, readServerFile, serverFacts, writeAppFiles, type ServerFacts } from './app-paths.js'
+import { readServerFile } from '../connection/sftp.js'
+import type { Docker } from '../docker/docker-access.js'
+import type { AppDefinition } from './app-definitions.js'
+import { appDir, ensureDirs, writeAppFiles, type ServerFacts } from './app-paths.js'
+import type { AppServer } from './app-server.js'
 
-export interface AppDefinition {
-  name: string
-  compose: string
-  env: string
-  /** Other files to place next to compose.yml (Umbrel's settings.env…). */
-  files?: Record<string, string>
-}
-
-export interface PreparedApp {
+export interface PreparedApp extends ProjectPlan {
   definition: AppDefinition
   facts: ServerFacts
   dir: string
   project: ComposeProject
   warnings: string[]
-  images: Record<string, string>
-  hashes: Record<string, string>
-  plan: AppPlan
-}
-
-export interface InstallerDeps {
-  session: SshSession
-  docker: () => Promise<Docker>
-  mirror?: () => string | undefined
 }
 
 export function planToDto(prepared: PreparedApp): PlanDto {
@@ -54,23 +37,12 @@ export function planToDto(prepared: PreparedApp): PlanDto {
   }
 }
 
-export async function readInstalledDefinition(session: SshSession, facts: ServerFacts, name: string): Promise<AppDefinition | undefined> {
-  const dir = appDir(facts, name)
-  const compose = await readServerFile(session, posix.join(dir, COMPOSE_FILE))
-  if (compose === undefined) return undefined
-  return { name, compose, env: (await readServerFile(session, posix.join(dir, '.env'))) ?? '' }
-}
-
-export function envValues(envText: string): Record<string, string> {
-  return parseDotenv(envText, new ProblemList())
-}
-
 /** Host ports already published by containers outside this app: a clash would only fail half-way through apply. */
 async function checkPortClashes(docker: Docker, project: ComposeProject): Promise<void> {
   const others = await docker.listContainers({ all: false })
   const taken = new Map<string, string>()
   for (const c of others) {
-    if (c.Labels?.['com.docker.compose.project'] === project.name) continue
+    if (c.Labels?.[LABEL.project] === project.name) continue
     for (const p of c.Ports ?? []) if (p.PublicPort) taken.set(`${p.PublicPort}/${p.Type}`, (c.Names?.[0] ?? c.Id).replace(/^\//, ''))
   }
   for (const svc of Object.values(project.services)) {
@@ -85,8 +57,9 @@ async function checkPortClashes(docker: Docker, project: ComposeProject): Promis
   }
 }
 
-export async function prepareApp(deps: InstallerDeps, definition: AppDefinition, opts: { pullAlways?: boolean } = {}): Promise<PreparedApp> {
-  const facts = await serverFacts(deps.session)
+/** `mirror`: the server's registry mirror, which Docker Hub references are rewritten to. */
+export async function prepareApp(server: AppServer, definition: AppDefinition, opts: { mirror?: string; pullAlways?: boolean } = {}): Promise<PreparedApp> {
+  const { facts } = server
   const dir = appDir(facts, definition.name)
   const { project, warnings } = loadCompose({
     yamlText: definition.compose,
@@ -95,18 +68,21 @@ export async function prepareApp(deps: InstallerDeps, definition: AppDefinition,
     projectDir: dir,
     serverHome: facts.home,
   })
-  const mirror = deps.mirror?.()
-  const images: Record<string, string> = {}
-  const hashes: Record<string, string> = {}
-  for (const [name, svc] of Object.entries(project.services)) {
-    images[name] = applyMirror(svc.image, mirror)
-    hashes[name] = configHash(svc)
-  }
-  const docker = await deps.docker()
+  const docker = await server.docker()
   await checkPortClashes(docker, project)
-  const state = await readServerState(docker, project, Object.values(images))
-  const plan = computePlan(project, state, { images, hashes, pullAlways: opts.pullAlways })
-  return { definition, facts, dir, project, warnings: warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)), images, hashes, plan }
+  // env_file entries may name files this run is about to write (.env, Umbrel's settings.env): plan with those.
+  const files = appFiles(definition)
+  const readFile = (path: string) => {
+    const name = posix.relative(dir, path)
+    return Object.hasOwn(files, name) ? Promise.resolve(files[name]) : readServerFile(server.session, path)
+  }
+  const planned = await planProject(docker, project, { readFile, mirror: opts.mirror, pullAlways: opts.pullAlways })
+  return { definition, facts, dir, project, warnings: warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)), ...planned }
+}
+
+/** What goes into the app's folder: compose.yml, .env and the definition's other files. */
+function appFiles(definition: AppDefinition): Record<string, string> {
+  return { ...(definition.files ?? {}), [COMPOSE_FILE]: definition.compose, '.env': definition.env }
 }
 
 /** Bind sources inside the user's home that Compose's long syntax would not create. */
@@ -132,23 +108,19 @@ export interface ApplyAppOptions {
   dirExisted: boolean
 }
 
-export async function applyPrepared(deps: InstallerDeps, prepared: PreparedApp, opts: ApplyAppOptions): Promise<ApplyResult> {
-  const { session } = deps
-  const files = { ...(prepared.definition.files ?? {}), [COMPOSE_FILE]: prepared.definition.compose, '.env': prepared.definition.env }
+export async function applyPrepared(server: AppServer, prepared: PreparedApp, opts: ApplyAppOptions): Promise<ApplyResult> {
+  const { session } = server
+  const files = appFiles(prepared.definition)
   await writeAppFiles(session, prepared.dir, files)
   try {
     await ensureDirs(session, bindDirsToCreate(prepared))
-    return await applyPlan(await deps.docker(), prepared.project, prepared.plan, {
+    return await applyPlan(await server.docker(), prepared.project, prepared.plan, {
       images: prepared.images,
       hashes: prepared.hashes,
+      envFromFiles: prepared.envFromFiles,
       signal: opts.signal,
       onEvent: opts.onEvent,
       verify: opts.verify,
-      readFile: async (path) => {
-        const text = await readServerFile(session, path)
-        if (text === undefined) throw new Error('no such file')
-        return text
-      },
     })
   } catch (err) {
     // Put the files back as they were, so the folder matches what runs.

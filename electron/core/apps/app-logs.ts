@@ -1,11 +1,11 @@
 // Container logs, demultiplexed. Without a TTY Docker frames each write as [stream, 0, 0, 0, size(uint32 BE)]
 // + payload; frames split across TCP chunks and lines split across frames, so both are reassembled here.
 
-import type Docker from 'dockerode'
 import type { LogLineDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
-import { projectContainers } from './app-lifecycle.js'
 import { LABEL } from '../compose/engine/container-spec.js'
+import type { Docker } from '../docker/docker-access.js'
+import { projectContainers } from '../docker/project-containers.js'
 
 type StreamName = 'stdout' | 'stderr'
 

@@ -1,10 +1,11 @@
 // The app's folder on the server (~/.local/share/homeport/apps/<app>/) is the source of truth: compose.yml
-// and .env live there, so `docker compose` on the server and a second laptop see the same app. Writes go
-// to a temporary name and are renamed into place, so a dropped connection never leaves half a file.
+// and .env live there, so `docker compose` on the server and a second laptop see the same app.
 
 import { posix } from 'node:path'
-import type { SFTPWrapper } from 'ssh2'
+import { APP_NAME_PATTERN } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
+import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
+import { writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 
 export interface ServerFacts {
@@ -32,10 +33,8 @@ export function serverFacts(session: SshSession): Promise<ServerFacts> {
   return facts
 }
 
-export const APP_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/
-
 export function assertAppName(name: string): void {
-  if (!APP_NAME_RE.test(name)) {
+  if (!APP_NAME_PATTERN.test(name)) {
     throw new HomeportError('INVALID_INPUT', `"${name}" is not a valid app name.`, {
       hint: 'Use lower-case letters, digits, "-" and "_", starting with a letter or digit (it becomes the Compose project name).',
     })
@@ -51,56 +50,22 @@ export function appDir(facts: ServerFacts, name: string): string {
   return posix.join(appsRoot(facts), name)
 }
 
-function sftpCall<T>(fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))))
-}
-
-async function writeFileAtomic(sftp: SFTPWrapper, path: string, content: string, mode: number): Promise<void> {
-  const temp = `${path}.homeport-${process.pid}-${Date.now()}.tmp`
-  await sftpCall<void>((cb) => sftp.writeFile(temp, content, { mode }, (err) => cb(err)))
-  try {
-    // posix-rename@openssh.com replaces the target atomically; plain SFTP rename refuses an existing target.
-    await sftpCall<void>((cb) => sftp.ext_openssh_rename(temp, path, (err) => cb(err)))
-  } catch (err) {
-    await sftpCall<void>((cb) => sftp.unlink(temp, (e) => cb(e))).catch(() => {})
-    throw err
-  }
-}
-
 export async function writeAppFiles(session: SshSession, dir: string, files: Record<string, string>): Promise<void> {
   await session.exec(['mkdir', '-p', '-m', '700', '--', dir]).then((r) => {
     if (r.code !== 0) throw new HomeportError('INTERNAL', `Could not create ${dir} on the server.`, { details: r.stderr })
   })
-  const sftp = await session.sftp()
-  for (const [name, content] of Object.entries(files)) {
+  for (const name of Object.keys(files)) {
     if (name.includes('/') || name === '..' || name === '.') throw new HomeportError('INVALID_INPUT', `Refusing app file name "${name}".`)
-    // .env holds generated passwords: readable by the SSH user only.
-    await writeFileAtomic(sftp, posix.join(dir, name), content, name === '.env' ? 0o600 : 0o644)
   }
-}
-
-export async function readServerFile(session: SshSession, path: string): Promise<string | undefined> {
-  const sftp = await session.sftp()
-  try {
-    const data = await sftpCall<Buffer>((cb) => sftp.readFile(path, (err: Error | null | undefined, d?: Buffer) => cb(err, d)))
-    return data.toString('utf8')
-  } catch (err) {
-    if ((err as { code?: number }).code === 2) return undefined
-    throw err
-  }
+  // .env holds generated passwords: readable by the SSH user only.
+  await writeServerFiles(session, Object.entries(files).map(([name, content]) => ({ path: posix.join(dir, name), content, mode: name === '.env' ? 0o600 : 0o644 })))
 }
 
 /** App folders that hold a compose file (a removed app whose data was kept has none). One exec, not one SFTP call per folder. */
 export async function listAppDirs(session: SshSession, facts: ServerFacts): Promise<string[]> {
-  const script = 'for d in "$1"/*/; do [ -f "$d/compose.yml" ] && basename "$d"; done; true'
-  const res = await session.exec(['sh', '-c', script, 'sh', appsRoot(facts)])
-  return res.stdout.split('\n').filter((n) => APP_NAME_RE.test(n))
-}
-
-export async function removeAppDir(session: SshSession, facts: ServerFacts, name: string): Promise<void> {
-  const dir = appDir(facts, name)
-  const res = await session.exec(['rm', '-rf', '--', dir])
-  if (res.code !== 0) throw new HomeportError('INTERNAL', `Could not remove ${dir} on the server.`, { details: res.stderr })
+  const script = 'for d in "$1"/*/; do [ -f "$d/$2" ] && basename "$d"; done; true'
+  const res = await session.exec(['sh', '-c', script, 'sh', appsRoot(facts), COMPOSE_FILE])
+  return res.stdout.split('\n').filter((n) => APP_NAME_PATTERN.test(n))
 }
 
 /** Bind-mount folders that must exist before the container starts (Compose's long syntax does not create them). */

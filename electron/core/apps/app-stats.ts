@@ -1,10 +1,10 @@
 // One stats sample per container (Docker's one-shot stats), reduced to the numbers the charts show.
 // CPU percent is computed the way `docker stats` does: container delta over system delta × online CPUs.
 
-import type Docker from 'dockerode'
 import type { StatsDto } from '../../../shared/contract/index.js'
-import { projectContainers } from './app-lifecycle.js'
 import { LABEL } from '../compose/engine/container-spec.js'
+import type { Docker } from '../docker/docker-access.js'
+import { projectContainers } from '../docker/project-containers.js'
 
 interface RawStats {
   cpu_stats: { cpu_usage: { total_usage: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { envValues } from './app-installer.js'
 import { LogDemuxer } from './app-logs.js'
-import { envFileText, randomPassword, resolveValues } from './app-values.js'
+import { envFileText, envValues, randomPassword, resolveValues } from './app-values.js'
 import { applyMirror, imageRegistry } from '../compose/engine/image-mirror.js'
 import type { CatalogVariable } from './catalog/types.js'
 

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
 import { HomeportError } from '../../../shared/errors.js'
+import { parseDotenv } from '../compose/index.js'
+import { ProblemList } from '../compose/problems.js'
 import type { CatalogVariable } from './catalog/types.js'
 import { appsRoot, type ServerFacts } from './app-paths.js'
 
@@ -88,4 +90,9 @@ export function envFileText(values: Record<string, string>): string {
     else lines.push(`${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$')}"`)
   }
   return `${lines.join('\n')}\n`
+}
+
+/** The values of an app's .env as Compose reads them; a line it cannot read is passed over, not refused. */
+export function envValues(envText: string): Record<string, string> {
+  return parseDotenv(envText, new ProblemList())
 }

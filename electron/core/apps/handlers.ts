@@ -1,37 +1,49 @@
-// The apps part of the contract, bound to the AppsService.
+// The apps part of the contract. The server is named by id or name (the CLI passes names): it is resolved
+// here, once per call, and the services below take ids.
 
 import type { appsContract } from '../../../shared/contract/apps.js'
 import type { HandlersFor } from '../../../shared/contract/index.js'
-import type { AppsService } from './apps-service.js'
+import { appStats } from './app-stats.js'
+import type { ServerAccess } from './app-server.js'
+import type { Catalogs } from './catalog/catalogs.js'
+import type { Forwards } from './forwards.js'
+import type { InstallService } from './install-service.js'
+import type { AppLifecycle } from './lifecycle.js'
+import type { LogStreams } from './log-streams.js'
+import type { RegistryMirrors } from './registry-mirrors.js'
+import { settingsForm } from './settings-form.js'
 
 export function appsHandlers(deps: {
-  apps: AppsService
   idOf: (idOrName: string) => string
-  setMirror: (serverId: string, mirror: string | null) => void
-  getMirror: (serverId: string) => string | null
+  servers: ServerAccess
+  catalogs: Catalogs
+  install: InstallService
+  lifecycle: AppLifecycle
+  logs: LogStreams
+  forwards: Forwards
+  mirrors: RegistryMirrors
 }): HandlersFor<typeof appsContract> {
-  const { apps, idOf } = deps
+  const { idOf, install, lifecycle, logs, forwards, mirrors } = deps
   return {
-    'apps.catalog': ({ catalog }) => apps.catalog(catalog),
-    'apps.plan': ({ serverId, source, name, values }) => apps.plan(idOf(serverId), source, name, values),
-    'apps.install': ({ serverId, source, name, values }) => apps.install(idOf(serverId), source, name, values),
-    'apps.list': ({ serverId }) => apps.list(idOf(serverId)),
-    'apps.start': ({ serverId, app }) => apps.lifecycle(idOf(serverId), app, 'start'),
-    'apps.stop': ({ serverId, app }) => apps.lifecycle(idOf(serverId), app, 'stop'),
-    'apps.restart': ({ serverId, app }) => apps.lifecycle(idOf(serverId), app, 'restart'),
-    'apps.update': ({ serverId, app, values, verifyTimeoutMs }) => apps.update(idOf(serverId), app, values, verifyTimeoutMs),
-    'apps.remove': ({ serverId, app, volumes, confirm }) => apps.remove(idOf(serverId), app, volumes, confirm),
-    'apps.settings': async ({ serverId, app }) => apps.settings(idOf(serverId), app),
-    'apps.logs': ({ serverId, app, service, tail, since, timestamps }) => apps.logs(idOf(serverId), app, { service, tail, since, timestamps }),
+    'apps.catalog': ({ catalog }) => deps.catalogs.list(catalog),
+    'apps.plan': ({ serverId, source, name, values }) => install.plan(idOf(serverId), source, name, values),
+    'apps.install': ({ serverId, source, name, values }) => install.install(idOf(serverId), source, name, values),
+    'apps.update': ({ serverId, app, values, verifyTimeoutMs }) => install.update(idOf(serverId), app, values, verifyTimeoutMs),
+    'apps.list': ({ serverId }) => lifecycle.list(idOf(serverId)),
+    'apps.start': ({ serverId, app }) => lifecycle.run(idOf(serverId), app, 'start'),
+    'apps.stop': ({ serverId, app }) => lifecycle.run(idOf(serverId), app, 'stop'),
+    'apps.restart': ({ serverId, app }) => lifecycle.run(idOf(serverId), app, 'restart'),
+    'apps.remove': ({ serverId, app, volumes, confirm }) => lifecycle.remove(idOf(serverId), app, volumes, confirm),
+    'apps.settings': ({ serverId, app }) => settingsForm(deps.servers, idOf(serverId), app),
+    'apps.logs': ({ serverId, app, service, tail, since, timestamps }) => logs.read(idOf(serverId), app, { service, tail, since, timestamps }),
     'apps.logsFollow': async ({ serverId, app, service, tail, timestamps }, ctx) => ({
-      streamId: await apps.followLogs(idOf(serverId), app, { service, tail, timestamps }, ctx.clientId),
+      streamId: await logs.follow(idOf(serverId), app, { service, tail, timestamps }, ctx.clientId),
     }),
-    'apps.logsStop': async ({ streamId }) => apps.stopLogs(streamId),
-    'apps.stats': ({ serverId, app }) => apps.stats(idOf(serverId), app),
-    'apps.open': ({ serverId, app }) => apps.open(idOf(serverId), app),
-    'apps.closeForward': ({ serverId, app }) => apps.closeForward(idOf(serverId), app),
-    'apps.setMirror': async ({ serverId, mirror }) => deps.setMirror(idOf(serverId), mirror),
-    'apps.getMirror': async ({ serverId }) => deps.getMirror(idOf(serverId)),
-
+    'apps.logsStop': async ({ streamId }) => logs.stop(streamId),
+    'apps.stats': async ({ serverId, app }) => appStats(await deps.servers.docker(idOf(serverId)), app),
+    'apps.open': ({ serverId, app }) => forwards.get(idOf(serverId), app),
+    'apps.closeForward': ({ serverId, app }) => forwards.close(idOf(serverId), app),
+    'apps.setMirror': async ({ serverId, mirror }) => mirrors.set(idOf(serverId), mirror),
+    'apps.getMirror': async ({ serverId }) => mirrors.get(idOf(serverId)) ?? null,
   }
 }

@@ -17,7 +17,13 @@ export function canonicalJson(value: unknown): string {
  * A stable SHA-256 of a normalised service, stored like Docker Compose's `com.docker.compose.config-hash`
  * label: a container whose label differs from the file's hash must be recreated. Key order and the
  * syntax the file used (short or long, list or map) do not change it.
+ *
+ * `envFromFiles` are the values read from the service's env_file entries: they are part of the container's
+ * environment, so an edited env file changes the hash as an edited `environment:` does. They are merged
+ * under the service's own environment, as the container gets them, so a service without env files hashes
+ * as before.
  */
-export function configHash(service: ComposeService): string {
-  return createHash('sha256').update(canonicalJson(service)).digest('hex')
+export function configHash(service: ComposeService, envFromFiles: Record<string, string> = {}): string {
+  const effective = { ...service, environment: { ...envFromFiles, ...service.environment } }
+  return createHash('sha256').update(canonicalJson(effective)).digest('hex')
 }

@@ -3,7 +3,7 @@
 // expansion, unquoted values trimmed and expanded, quoted values spanning lines.
 
 import { interpolateString, type VariableLookup } from './interpolate.js'
-import type { ProblemList } from './problems.js'
+import { ProblemList } from './problems.js'
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
 const DOUBLE_QUOTE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', $: '$$' }
@@ -84,4 +84,12 @@ export function parseDotenv(
     advanceLine()
   }
   return vars
+}
+
+/** The values of one env_file (or a `.env` given on its own), refused with every problem named when malformed. */
+export function envFileValues(text: string, fileLabel: string): Record<string, string> {
+  const problems = new ProblemList()
+  const values = parseDotenv(text, problems, { fileLabel })
+  problems.throwIfAny()
+  return values
 }

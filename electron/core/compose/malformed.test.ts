@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadCompose } from './index.js'
 import { ComposeError } from './problems.js'
 
 // Each file's first line says what it must produce: `# expect: CODE [PATH]`.
-const dir = fileURLToPath(new URL('../../../../test/unit/compose/malformed/', import.meta.url))
+const dir = resolve(import.meta.dirname, '../../../test/fixtures/compose-malformed')
 const files = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort()
 
 function expectation(text: string): { code: string; path: string } {

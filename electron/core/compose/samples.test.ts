@@ -1,12 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { loadCompose, type LoadComposeResult } from './index.js'
 import { ComposeError } from './problems.js'
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url))
-const samples = resolve(repoRoot, '../shared/appstore-samples')
+const samples = resolve(import.meta.dirname, '../../../test/fixtures/appstore-samples')
 const CASAOS_VALUES = { AppID: 'app', TZ: 'Europe/Berlin', PUID: '1000', PGID: '1000' }
 
 function load(group: 'casaos' | 'awesome-compose', app: string): LoadComposeResult {

@@ -11,6 +11,7 @@ import type { Logger } from '../runtime/types.js'
 import { makeAuthHandler, type AuthState } from './auth.js'
 import { backoffDelay, sleep } from './backoff.js'
 import { collectExec, commandLine, openExecChannel } from './exec.js'
+import { isConnectionLost } from './connection-lost.js'
 import { checkHostKey } from './host-key-check.js'
 import { KnownHosts } from './known-hosts.js'
 import { SessionSlots } from './session-slots.js'
@@ -369,7 +370,7 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
     if (typeof e?.reason === 'number') {
       return new ChannelOpenError(`${this.description} refused to ${what}.`, e.reason, e.message, err)
     }
-    if (!this.client || this.currentState !== 'ready' || /No response from server|Not connected/i.test(e?.message ?? '')) {
+    if (!this.client || this.currentState !== 'ready' || isConnectionLost(err)) {
       return new HomeportError('CONNECTION_LOST', `The connection to ${this.description} was lost while trying to ${what}.`, { details: e?.message, cause: err })
     }
     return new HomeportError('INTERNAL', `Could not ${what} on ${this.description}.`, { details: e?.message ?? String(err), cause: err })

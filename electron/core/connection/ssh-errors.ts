@@ -4,6 +4,7 @@
 // unroutable and unresolvable hosts are UNREACHABLE.
 
 import { HomeportError } from '../../../shared/errors.js'
+import { isConnectionLost } from './connection-lost.js'
 import type { SshTarget } from './types.js'
 
 export function describeTarget(target: Pick<SshTarget, 'host' | 'port' | 'user'>): string {
@@ -48,7 +49,7 @@ export function mapSshError(err: unknown, target: Pick<SshTarget, 'host' | 'port
   if (e?.level === 'protocol' || e?.level === 'handshake') {
     return new HomeportError('UNREACHABLE', `${who} broke off the SSH handshake.`, opts)
   }
-  if (/No response from server|Not connected|socket.*(closed|ended)/i.test(raw)) {
+  if (isConnectionLost(err)) {
     return new HomeportError('CONNECTION_LOST', `The connection to ${who} was lost.`, opts)
   }
   return new HomeportError('INTERNAL', `The SSH connection to ${who} failed.`, opts)

@@ -2,7 +2,8 @@
 // Homeport code (UNREACHABLE, CONNECTION_LOST, …) keep it; Docker's own answers become DOCKER_ERROR with the
 // engine's text in details, except a refusal (403, EACCES), which the person can fix with the group hint.
 
-import { HomeportError } from '../../../shared/errors.js'
+import { HomeportError, type ErrorCode } from '../../../shared/errors.js'
+import { isConnectionLost } from '../connection/connection-lost.js'
 
 interface DockerodeError extends Error {
   statusCode?: number
@@ -11,12 +12,21 @@ interface DockerodeError extends Error {
   code?: string
 }
 
-const CONNECTION_DROPS = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED'])
+/**
+ * A mapped Docker failure. The engine's HTTP status stays readable, because some answers are not failures
+ * to the caller (304: the container is already in that state; 404 when looking for something optional).
+ */
+export class DockerError extends HomeportError {
+  readonly statusCode?: number
+  /** What dockerode or the tunnel threw. */
+  readonly raw: unknown
 
-export function isConnectionDrop(err: unknown): boolean {
-  const e = err as DockerodeError | undefined
-  if (!e || err instanceof HomeportError) return err instanceof HomeportError && err.code === 'CONNECTION_LOST'
-  return (e.code !== undefined && CONNECTION_DROPS.has(e.code)) || /socket hang up|No response from server|Not connected/i.test(e.message)
+  constructor(code: ErrorCode, message: string, raw: unknown, opts: { hint?: string; details?: string; statusCode?: number } = {}) {
+    super(code, message, { hint: opts.hint, details: opts.details, cause: raw })
+    this.name = 'DockerError'
+    this.raw = raw
+    this.statusCode = opts.statusCode
+  }
 }
 
 function engineText(e: DockerodeError): string {
@@ -26,30 +36,29 @@ function engineText(e: DockerodeError): string {
   return e.message
 }
 
+/**
+ * `action` completes "could not …" ("list containers", "start container web"). An error mapped already is
+ * worded again from what was thrown, so a caller that knows the action better names it.
+ */
 export function toDockerError(err: unknown, serverName: string, action: string): HomeportError {
+  if (err instanceof DockerError) return toDockerError(err.raw, serverName, action)
   // The socket was there when Docker was first reached: a refused forward now means the engine went away.
   if (typeof (err as { reason?: unknown } | undefined)?.reason === 'number') {
-    return new HomeportError('DOCKER_DOWN', `Docker's socket on ${serverName} could not be opened to ${action}.`, {
+    return new DockerError('DOCKER_DOWN', `Docker's socket on ${serverName} could not be opened to ${action}.`, err, {
       details: err instanceof HomeportError ? (err.details ?? err.message) : String((err as Error).message ?? err),
-      cause: err,
     })
   }
   if (err instanceof HomeportError) return err
   const e = (err instanceof Error ? err : new Error(String(err))) as DockerodeError
-  if (e.statusCode === 403 || e.code === 'EACCES') {
-    return new HomeportError('DOCKER_PERMISSION', `Docker on ${serverName} refused to ${action}.`, { details: engineText(e), cause: err })
+  const statusCode = e.statusCode
+  if (statusCode === 403 || e.code === 'EACCES') {
+    return new DockerError('DOCKER_PERMISSION', `Docker on ${serverName} refused to ${action}.`, err, { details: engineText(e), statusCode })
   }
-  if (e.statusCode !== undefined) {
-    return new HomeportError('DOCKER_ERROR', `Docker on ${serverName} could not ${action} (HTTP ${e.statusCode}).`, {
-      details: engineText(e),
-      cause: err,
-    })
+  if (statusCode !== undefined) {
+    return new DockerError('DOCKER_ERROR', `Docker on ${serverName} could not ${action} (HTTP ${statusCode}).`, err, { details: engineText(e), statusCode })
   }
-  if (isConnectionDrop(e)) {
-    return new HomeportError('CONNECTION_LOST', `The connection to ${serverName} was lost while trying to ${action}.`, {
-      details: e.message,
-      cause: err,
-    })
+  if (isConnectionLost(e)) {
+    return new DockerError('CONNECTION_LOST', `The connection to ${serverName} was lost while trying to ${action}.`, err, { details: e.message })
   }
-  return new HomeportError('DOCKER_ERROR', `Docker on ${serverName} could not ${action}.`, { details: e.message, cause: err })
+  return new DockerError('DOCKER_ERROR', `Docker on ${serverName} could not ${action}.`, err, { details: e.message })
 }

@@ -1,16 +1,17 @@
-// What the core needs from the per-server Docker service (electron/core/docker): the three calls the
-// contract exposes. Kept as an interface so sessions.ts does not depend on how the tunnel is built.
+// What the core needs from the per-server Docker service (docker-service.ts): the calls the contract
+// exposes and the Docker API for the rest of the core. Kept as an interface so sessions.ts does not depend
+// on how the tunnel is built.
 
-import type Docker from 'dockerode'
 import type { ContainerDto, DockerInfoDto } from '../../../shared/contract/index.js'
 import type { SshSession } from '../connection/types.js'
+import type { Docker } from './docker-access.js'
 
 export interface DockerServiceLike {
   info(): Promise<DockerInfoDto>
   listContainers(opts: { all: boolean }): Promise<ContainerDto[]>
   /** Calls onChange with the full list whenever Docker's event stream says containers changed; returns the stop function. */
   watchContainers(onChange: (containers: ContainerDto[]) => void): (() => void) | Promise<() => void>
-  /** The Dockerode over the tunnel, for apps and files. */
+  /** The Docker API over the tunnel (errors mapped, reads retried after a drop), for apps, terminals and files. */
   docker(): Promise<Docker>
   close?(): void | Promise<void>
 }

@@ -1,13 +1,14 @@
 // Docker on one server, through that server's one SSH session: finds the socket on first use, keeps one
 // Dockerode over the tunnel for the life of the session, and offers the few calls the window and CLI need.
-// Other parts of the core (apps, files) take the Dockerode itself from `docker()`.
+// Other parts of the core (apps, terminals, files) take the Docker API from `docker()`: errors mapped, reads
+// retried after a drop (docker-access.ts). The Dockerode itself never leaves this folder.
 
-import type Docker from 'dockerode'
 import type { ContainerDto, DockerInfoDto, PortDto } from '../../../shared/contract/index.js'
 import type { SshSession } from '../connection/types.js'
 import { ContainerWatch, type ContainersListener, type WatchErrorListener } from './container-watch.js'
+import { dockerAccess, type Docker } from './docker-access.js'
 import { createDockerClient, type DockerClient } from './docker-client.js'
-import { isConnectionDrop, toDockerError } from './docker-errors.js'
+import { toDockerError } from './docker-errors.js'
 import { discoverDockerEndpoint } from './socket-discovery.js'
 
 export interface DockerServiceOptions {
@@ -41,7 +42,7 @@ export function toContainerDto(info: Docker.ContainerInfo): ContainerDto {
 export class DockerService {
   readonly session: SshSession
   private readonly options: DockerServiceOptions
-  private client: Promise<DockerClient> | undefined
+  private client: Promise<DockerClient & { access: Docker }> | undefined
   private readonly watch: ContainerWatch
   private closed = false
 
@@ -61,19 +62,14 @@ export class DockerService {
     return this.options.serverName ?? this.session.serverId
   }
 
-  /** The Dockerode over the tunnel; finds the socket and picks the transport on first use. */
+  /** The Docker API over the tunnel; finds the socket and picks the transport on first use. */
   async docker(): Promise<Docker> {
-    return (await this.getClient()).docker
-  }
-
-  async transport(): Promise<Pick<DockerClient, 'transport' | 'socket'>> {
-    const { transport, socket } = await this.getClient()
-    return { transport, socket }
+    return (await this.getClient()).access
   }
 
   async info(): Promise<DockerInfoDto> {
     const client = await this.getClient()
-    const [version, info] = await this.call('read the engine version', () => Promise.all([client.docker.version(), client.docker.info()]))
+    const [version, info] = await this.named('read the engine version', Promise.all([client.access.version(), client.access.info()]))
     return {
       version: version.Version,
       apiVersion: version.ApiVersion,
@@ -88,7 +84,7 @@ export class DockerService {
 
   async listContainers(opts: { all?: boolean } = {}): Promise<ContainerDto[]> {
     const client = await this.getClient()
-    const list = await this.call('list containers', () => client.docker.listContainers({ all: opts.all ?? true }))
+    const list = await this.named('list containers', client.access.listContainers({ all: opts.all ?? true }))
     return list.map(toContainerDto)
   }
 
@@ -108,16 +104,17 @@ export class DockerService {
     client?.then((c) => c.destroy(), () => undefined)
   }
 
-  private getClient(): Promise<DockerClient> {
+  private getClient(): Promise<DockerClient & { access: Docker }> {
     if (this.closed) return Promise.reject(toDockerError(new Error('Docker access was closed'), this.serverName, 'reach Docker'))
     if (!this.client) {
       const connectionTimeoutMs = this.options.connectionTimeoutMs
       const created = (async () => {
         const endpoint = await discoverDockerEndpoint(this.session, this.serverName)
-        return createDockerClient(this.session, endpoint, {
+        const client = await createDockerClient(this.session, endpoint, {
           serverName: this.serverName,
           ...(connectionTimeoutMs !== undefined ? { connectionTimeoutMs } : {}),
         })
+        return { ...client, access: dockerAccess(client.docker, this.serverName) }
       })()
       this.client = created
       // A failed discovery (Docker down, user not yet in the group) is looked for again on the next call.
@@ -128,18 +125,12 @@ export class DockerService {
     return this.client
   }
 
-  // One retry when a kept-alive channel turns out to be dead (its SSH connection just dropped): the call goes
-  // out again on a fresh channel once the session is back. Only used for reads.
-  private async call<T>(action: string, run: () => Promise<T>): Promise<T> {
+  /** Words a failure with the action as the window and CLI name it. */
+  private async named<T>(action: string, call: Promise<T>): Promise<T> {
     try {
-      return await run()
+      return await call
     } catch (err) {
-      if (!isConnectionDrop(err)) throw toDockerError(err, this.serverName, action)
-      try {
-        return await run()
-      } catch (again) {
-        throw toDockerError(again, this.serverName, action)
-      }
+      throw toDockerError(err, this.serverName, action)
     }
   }
 }

@@ -4,14 +4,15 @@
 
 import { randomUUID } from 'node:crypto'
 import type { CoreHandlers } from '../../../shared/contract/index.js'
-import { AppsService } from '../apps/apps-service.js'
-import { bundledCatalogDir, Catalogs } from '../apps/app-definitions.js'
-import { appsHandlers } from '../apps/handlers.js'
+import { createAppsDomain } from '../apps/apps-domain.js'
 import { SshConfigFile } from '../connection/ssh-config.js'
 import type { ConnectionManager, SshTarget } from '../connection/types.js'
 import type { DockerServiceFactory } from '../docker/docker-service-shape.js'
 import { dockerHandlers } from '../docker/handlers.js'
 import { jobsHandlers } from '../jobs/handlers.js'
+import { agentHandlers } from '../agent/handlers.js'
+import { provisionHandlers } from '../provision/handlers.js'
+import { ProvisionService } from '../provision/provision-service.js'
 import { JobRunner } from '../jobs/job-runner.js'
 import { EventPrompter } from '../prompts/event-prompter.js'
 import { promptsHandlers } from '../prompts/handlers.js'
@@ -26,6 +27,7 @@ import { JobsRepo } from '../store/jobs-repo.js'
 import { ServersRepo } from '../store/servers-repo.js'
 import { SettingsRepo } from '../store/settings-repo.js'
 import { terminalHandlers } from '../terminal/handlers.js'
+import { Terminals } from '../terminal/terminals.js'
 import { defaultConnectionManager, defaultDockerFactory } from './engine-defaults.js'
 import type { CoreOptions, EventSink, Logger, Prompter, SecretStore } from './types.js'
 
@@ -98,15 +100,33 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
 
   const jobs = new JobRunner(jobHistory)
   jobs.on('update', (job) => events.emit('job.update', job))
-  const mirrorKey = (serverId: string) => `server:${serverId}:registryMirror`
-  const apps = new AppsService({
-    session: (serverId) => sessions.session(serverId),
-    docker: async (serverId) => (await sessions.docker(serverId)).docker(),
-    mirror: (serverId) => (settings.get(mirrorKey(serverId)) as string | undefined) ?? undefined,
+  const apps = createAppsDomain({
+    servers: { session: (serverId) => sessions.session(serverId), docker: async (serverId) => (await sessions.docker(serverId)).docker() },
+    idOf,
+    settings,
     secrets,
     jobs,
     events,
-    catalogs: new Catalogs(bundledCatalogDir(options.catalogDir)),
+    catalogDir: options.catalogDir,
+  })
+  const terminals = new Terminals(
+    (terminalId, data) => events.emit('terminal.output', { terminalId, data }),
+    (terminalId, code) => events.emit('terminal.exit', { terminalId, code }),
+  )
+
+  const provision = new ProvisionService({
+    dataDir: options.dataDir,
+    secrets,
+    connections,
+    jobs,
+    prompts,
+    server: (id) => servers.find(id),
+    hostKey: (id) => repo.hostKey(id)?.fingerprint,
+    updateAuth: (id, auth) => repo.updateAuth(id, auth),
+    targetFor,
+    session: (id) => sessions.session(id),
+    drop: (id) => sessions.drop(id),
+    dockerInfo: async (id) => (await sessions.docker(id)).info(),
   })
 
   const handlers: CoreHandlers = {
@@ -114,9 +134,11 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
     ...dockerHandlers({ sessions, idOf }),
     ...promptsHandlers(eventPrompter),
     ...settingsHandlers(settings),
-    ...appsHandlers({ apps, idOf, setMirror: (id, mirror) => settings.set(mirrorKey(id), mirror ?? undefined), getMirror: (id) => (settings.get(mirrorKey(id)) as string | undefined) ?? null }),
-    ...terminalHandlers({ terminals: apps.terminals, openTerminal: (serverId, app, service, size, owner, command) => apps.openTerminal(idOf(serverId), app, service, size, owner, command) }),
+    ...apps.handlers,
+    ...terminalHandlers({ terminals, idOf, containerFor: (serverId, app, service) => apps.containerFor(serverId, app, service) }),
     ...jobsHandlers({ jobs, idOf }),
+    ...agentHandlers({ session: (id) => sessions.session(id), idOf }),
+    ...provisionHandlers({ provision, idOf }),
   }
 
   let closed = false
@@ -124,12 +146,14 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
     handlers,
     forgetClient: async (clientId) => {
       apps.forgetClient(clientId)
+      terminals.closeOwnedBy(clientId)
       await sessions.forgetClient(clientId)
     },
     async close() {
       if (closed) return
       closed = true
       eventPrompter?.cancelAll()
+      terminals.closeAll()
       await apps.close()
       await sessions.closeAll()
       await connections.closeAll()

@@ -1,5 +1,5 @@
-// Servers: add (with the host-key decision), list, get, remove, host-key probe/replace. Connection
-// life and Docker are in connections.ts; this file only touches SQLite, the keychain and probes.
+// Servers: add (with the host-key decision), list, get, remove, host-key probe/replace. Live connections
+// and Docker on them are in sessions.ts; this file only touches SQLite, the keychain and probes.
 
 import { randomUUID } from 'node:crypto'
 import type { ParsedInput } from '../../../shared/contract/index.js'

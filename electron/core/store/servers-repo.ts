@@ -97,6 +97,13 @@ export class ServersRepo {
     })()
   }
 
+  /** Switches how Homeport logs in (set-up replaces a password with a key); the secret itself is the keychain's. */
+  updateAuth(id: string, auth: { authMethod: ServerRecord['authMethod']; identityFile?: string; hasSecret: boolean }): void {
+    this.db
+      .prepare('UPDATE servers SET auth_method = ?, identity_file = ?, has_secret = ? WHERE id = ?')
+      .run(auth.authMethod, auth.identityFile ?? null, auth.hasSecret ? 1 : 0, id)
+  }
+
   /** Deletes the server; its pinned key goes with it (ON DELETE CASCADE). Returns whether a row was deleted. */
   delete(id: string): boolean {
     return this.db.prepare('DELETE FROM servers WHERE id = ?').run(id).changes > 0

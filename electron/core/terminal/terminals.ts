@@ -3,10 +3,8 @@
 
 import { randomUUID } from 'node:crypto'
 import type { Duplex } from 'node:stream'
-import type Docker from 'dockerode'
 import { HomeportError } from '../../../shared/errors.js'
-import { projectContainers } from '../apps/app-lifecycle.js'
-import { LABEL } from '../compose/engine/container-spec.js'
+import type { Docker } from '../docker/docker-access.js'
 
 interface Terminal {
   exec: Docker.Exec
@@ -25,12 +23,9 @@ export class Terminals {
     private readonly onExit: (terminalId: string, code?: number) => void,
   ) {}
 
-  async start(docker: Docker, app: string, service: string, size: { cols: number; rows: number }, owner: string, command?: string[]): Promise<string> {
-    const c = (await projectContainers(docker, app)).find((x) => x.Labels?.[LABEL.service] === service)
-    if (!c || c.State !== 'running') {
-      throw new HomeportError('NOT_FOUND', `Service "${service}" of "${app}" is not running.`, { hint: 'Start the app, then open the terminal again.' })
-    }
-    const exec = await docker.getContainer(c.Id).exec({
+  /** A shell (or `command`) in a running container; `owner` is the front end whose going away closes it. */
+  async start(docker: Docker, containerId: string, size: { cols: number; rows: number }, owner: string, command?: string[]): Promise<string> {
+    const exec = await docker.getContainer(containerId).exec({
       Cmd: command?.length ? command : DEFAULT_SHELL,
       AttachStdin: true,
       AttachStdout: true,

@@ -1,21 +1,23 @@
 // A stand-in for window.homeport in store tests: records calls, answers from a table, emits events on demand.
 
-import type { EventMap, EventName, MethodName } from '../../../shared/contract/index.js'
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach } from 'vitest'
+import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from '../../../shared/contract/index.js'
 import type { ErrorInfo, Result } from '../../../shared/errors.js'
-import type { ReconnectingBridge } from './client.js'
+import { createApi, setApi, type ReconnectingBridge } from './client.js'
 
-type Answer = unknown | ((input: unknown) => unknown)
+type Answer<M extends MethodName> = MethodOutput<M> | ((input: MethodInput<M>) => MethodOutput<M>)
 
 export interface FakeBridge extends ReconnectingBridge {
   calls: { method: MethodName; input: unknown }[]
-  answer(method: MethodName, value: Answer): void
+  answer<M extends MethodName>(method: M, value: Answer<M>): void
   fail(method: MethodName, error: ErrorInfo): void
   emit<E extends EventName>(event: E, payload: EventMap[E]): void
   reconnect(): void
 }
 
 export function createFakeBridge(): FakeBridge {
-  const answers = new Map<MethodName, Result<Answer>>()
+  const answers = new Map<MethodName, Result<unknown>>()
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
   const reconnectListeners = new Set<() => void>()
   const calls: { method: MethodName; input: unknown }[] = []
@@ -52,4 +54,19 @@ export function createFakeBridge(): FakeBridge {
       return () => reconnectListeners.delete(listener)
     },
   }
+}
+
+/**
+ * Store tests call this once at the top of the file: before each test it installs a new fake bridge behind
+ * the client the stores use, and a fresh Pinia, so no test sees another's stores, answers or listeners.
+ * The returned bridge always stands for the current test's one.
+ */
+export function useFakeBridge(): FakeBridge {
+  let current = createFakeBridge()
+  beforeEach(() => {
+    current = createFakeBridge()
+    setApi(createApi(current))
+    setActivePinia(createPinia())
+  })
+  return new Proxy({} as FakeBridge, { get: (_target, key) => Reflect.get(current, key) })
 }

@@ -42,7 +42,7 @@ describe('homeport apps with the bundled catalog', () => {
   })
 
   it('reads another catalog folder and lists what it skipped on stderr only', async () => {
-    const result = await cli.run(['apps', 'catalog', '--catalog', path.resolve(repoRoot, '../shared/appstore-samples/casaos'), '--json'])
+    const result = await cli.run(['apps', 'catalog', '--catalog', path.join(repoRoot, 'test/fixtures/appstore-samples/casaos'), '--json'])
     expect(result.code, result.stderr).toBe(0)
     const catalog = JSON.parse(result.stdout) as CatalogDto
     expect(catalog.apps.length).toBeGreaterThan(0)

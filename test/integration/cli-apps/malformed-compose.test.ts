@@ -10,7 +10,7 @@ import type { CliSandbox } from '../cli/run-cli.js'
 import { appFolder, appsSandbox, projectLeftovers, SERVER } from './cli-apps-helpers.js'
 
 const hs = useHomeServer()
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../unit/compose/malformed')
+const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/compose-malformed')
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yml')).sort()
 
 describe('homeport apps install with malformed compose files', () => {

@@ -10,36 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppDto, JobDto, PlanDto } from '../../../shared/contract/index.js'
 import { docker, useHomeServer } from '../../homeserver/helpers.js'
 import type { CliSandbox } from '../cli/run-cli.js'
+import { twoServiceCompose } from '../apps/two-service-compose.js'
 import { appFolder, appsSandbox, buildWebImage, inspect, projectLeftovers, pushAs, SERVER, startCli } from './cli-apps-helpers.js'
 
 const hs = useHomeServer()
 const APP = 'hp-cli-twosvc'
 const PORT = '18091'
 
-const COMPOSE = `
-services:
-  web:
-    image: docker.io/homeport/cli-web:1
-    depends_on:
-      db:
-        condition: service_healthy
-    ports:
-      - "127.0.0.1:\${WEB_PORT}:80"
-    volumes:
-      - data:/www/data
-    stop_grace_period: 1s
-  db:
-    image: docker.io/homeport/busybox:1
-    command: ["sh", "-c", "echo db ready; echo db warning >&2; sleep 1; touch /tmp/ready; exec sleep 3600"]
-    healthcheck:
-      test: ["CMD", "test", "-f", "/tmp/ready"]
-      interval: 1s
-      timeout: 2s
-      retries: 20
-    stop_grace_period: 1s
-volumes:
-  data:
-`
+const COMPOSE = twoServiceCompose({ web: 'docker.io/homeport/cli-web:1', db: 'docker.io/homeport/busybox:1', dbPrelude: 'echo db ready; echo db warning >&2; ' })
 
 const portClosed = (port: number) =>
   new Promise<boolean>((resolve) => {

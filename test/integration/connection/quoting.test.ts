@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useHomeServer } from '../../homeserver/helpers.js'
 import { SshConnectionManager } from '../../../electron/core/connection/connection-manager.js'
 import type { SshSession } from '../../../electron/core/connection/types.js'
+import { targetFor } from './support.js'
 
 const info = useHomeServer()
 
@@ -29,14 +30,7 @@ describe('remote commands built from argv', () => {
   let home: string
 
   beforeAll(async () => {
-    session = await manager.acquire('quoting', async () => ({
-      host: info.host,
-      port: info.sshPort,
-      user: info.user,
-      authMethod: 'key',
-      identityFile: info.keys.ed25519,
-      hostKey: info.hostKeyFingerprint,
-    }))
+    session = await manager.acquire('quoting', async () => targetFor(info))
     home = (await session.exec(['sh', '-c', 'cd && pwd'])).stdout.trim()
     dir = (await session.exec(['mktemp', '-d', `${home}/quoting.XXXXXX`])).stdout.trim()
   })

@@ -3,7 +3,7 @@ import type { ServerStateEvent } from '../../../shared/contract/index.js'
 import { useHomeServer } from '../../homeserver/helpers.js'
 import { SshConnectionManager } from '../../../electron/core/connection/connection-manager.js'
 import type { SshSession } from '../../../electron/core/connection/types.js'
-import { killServerSide, localPortOf, ourConnectionsTo, waitFor } from './support.js'
+import { killServerSide, localPortOf, ourConnectionsTo, targetFor, waitFor } from './support.js'
 
 const info = useHomeServer()
 let manager: SshConnectionManager | undefined
@@ -14,14 +14,7 @@ afterEach(async () => {
 
 async function connect(id: string): Promise<SshSession> {
   manager = new SshConnectionManager({ knownHostsPath: '/nonexistent/known_hosts', reconnectInitialMs: 200, reconnectMaxMs: 2_000 })
-  return manager.acquire(id, async () => ({
-    host: info.host,
-    port: info.sshPort,
-    user: info.user,
-    authMethod: 'key',
-    identityFile: info.keys.ed25519,
-    hostKey: info.hostKeyFingerprint,
-  }))
+  return manager.acquire(id, async () => targetFor(info))
 }
 
 function dockerPing(session: SshSession): Promise<string> {

@@ -1,12 +1,31 @@
-// Helpers for the connection tests that the shared home-server helpers do not cover: pointing at the one
-// TCP connection a session uses (its sshd processes, its local port) and counting ours.
+// Helpers for the connection tests that the shared home-server helpers do not cover: the test server as an
+// SSH target, pointing at the one TCP connection a session uses (its sshd processes, its local port) and
+// counting ours.
 
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import type { Socket } from 'node:net'
 import type { Client } from 'ssh2'
+import type { SshTarget } from '../../../electron/core/connection/types.js'
+import type { HomeServerInfo } from '../../homeserver/types.js'
 
 const run = promisify(execFile)
+
+export interface TargetOptions {
+  port?: number
+  /** Log in as this user with its password instead of the main user's ed25519 key. */
+  passwordLogin?: { user: string; password: string }
+}
+
+/** The test server as a connection target, its host key pinned: the main user with the ed25519 key by default. */
+export function targetFor(info: HomeServerInfo, opts: TargetOptions = {}): SshTarget {
+  const base = { host: info.host, port: opts.port ?? info.sshPort, hostKey: info.hostKeyFingerprint }
+  if (opts.passwordLogin) {
+    const { user, password } = opts.passwordLogin
+    return { ...base, user, authMethod: 'password', getSecret: async () => password }
+  }
+  return { ...base, user: info.user, authMethod: 'key', identityFile: info.keys.ed25519 }
+}
 
 export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
   const until = Date.now() + timeoutMs

@@ -8,9 +8,9 @@ import path from 'node:path'
 import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EventMap, EventName } from '../../../shared/contract/index.js'
-import { createCore, type Core } from '../../../electron/core/runtime/create-core.js'
-import type { EventSink, Logger } from '../../../electron/core/runtime/types.js'
+import type { EventSink, Logger } from '../../../electron/core/runtime/index.js'
 import { useHomeServer } from '../../homeserver/helpers.js'
+import { openTestCore, type TestCore } from './test-core.js'
 
 const hs = useHomeServer()
 const keytar = createRequire(import.meta.url)('keytar') as { getPassword(service: string, account: string): Promise<string | null> }
@@ -28,8 +28,9 @@ function encodings(secret: string): Buffer[] {
 }
 
 describe('secrets never reach disk in plaintext', () => {
-  let dataDir: string
-  let core: Core
+  let t: TestCore
+  // Known before the core starts, which may already log and emit while it opens.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'homeport-secrets-'))
   const logFile = () => path.join(dataDir, 'homeport.log')
   const eventsFile = () => path.join(dataDir, 'events.jsonl')
   // A distinctive password of our own for a server that is only stored, on top of the real login secrets.
@@ -37,7 +38,6 @@ describe('secrets never reach disk in plaintext', () => {
   const ids: Record<string, string> = {}
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'homeport-secrets-'))
     const line = (level: string) => (message: string, meta?: Record<string, unknown>) =>
       fs.appendFileSync(logFile(), JSON.stringify({ level, message, meta }) + '\n')
     const log: Logger = { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') }
@@ -46,34 +46,37 @@ describe('secrets never reach disk in plaintext', () => {
         fs.appendFileSync(eventsFile(), JSON.stringify({ event, payload }) + '\n')
       },
     }
-    core = await createCore({ dataDir, log, events, sshConfigPath: path.join(dataDir, 'no-ssh-config'), knownHostsPath: path.join(dataDir, 'no-known-hosts') })
+    t = await openTestCore({ dataDir, keychain: true, log, events, clientId: 'secrets-test' })
   })
 
   afterAll(async () => {
-    await core?.close()
+    await t?.close()
     fs.rmSync(dataDir, { recursive: true, force: true })
   })
 
   it('uses the real keychain', async () => {
-    expect((await core.handlers['app.info']({}, { clientId: 't' })).secretStore).toBe('keychain')
+    expect((await t.call('app.info', {})).secretStore).toBe('keychain')
+  })
+
+  it('refuses an invalid server naming the field, without repeating its secret', async () => {
+    const error = await t.refused('servers.add', { name: 'bad', host: hs.host, port: 0, user: hs.user, authMethod: 'password', secret: storedOnly })
+    expect(error.code).toBe('INVALID_INPUT')
+    expect(error.message).toMatch(/^Invalid input for servers\.add: port: /)
+    expect(JSON.stringify(error)).not.toContain(storedOnly)
   })
 
   it('adds, connects and tests servers with a password and a passphrase, then finds no secret on disk', async () => {
-    const ctx = { clientId: 'secrets-test' }
     const common = { host: hs.host, port: hs.sshPort, user: hs.user, trustOnFirstUse: true }
-    const byPassword = await core.handlers['servers.add']({ ...common, name: 'pw', authMethod: 'password', secret: hs.password }, ctx)
-    const byPassphrase = await core.handlers['servers.add'](
-      { ...common, name: 'pp', authMethod: 'key', identityFile: hs.keys.encrypted, secret: hs.keys.encryptedPassphrase },
-      ctx,
-    )
-    const storedOnlyServer = await core.handlers['servers.add']({ ...common, name: 'stored', authMethod: 'password', secret: storedOnly }, ctx)
+    const byPassword = await t.call('servers.add', { ...common, name: 'pw', authMethod: 'password', secret: hs.password })
+    const byPassphrase = await t.call('servers.add', { ...common, name: 'pp', authMethod: 'key', identityFile: hs.keys.encrypted, secret: hs.keys.encryptedPassphrase })
+    const storedOnlyServer = await t.call('servers.add', { ...common, name: 'stored', authMethod: 'password', secret: storedOnly })
     Object.assign(ids, { pw: byPassword.id, pp: byPassphrase.id, stored: storedOnlyServer.id })
     expect(byPassword.hasSecret && byPassphrase.hasSecret).toBe(true)
 
     // Real logins with the stored secrets, so connection code paths (and their logs/events) run too.
-    await core.handlers['servers.test']({ id: 'pw' }, ctx)
-    await core.handlers['servers.test']({ id: 'pp' }, ctx)
-    await core.handlers['settings.set']({ key: 'theme', value: 'dark' }, ctx)
+    await t.call('servers.test', { id: 'pw' })
+    await t.call('servers.test', { id: 'pp' })
+    await t.call('settings.set', { key: 'theme', value: 'dark' })
 
     const files = filesUnder(dataDir)
     expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(['homeport.db', 'homeport.db-wal', 'homeport.log']))
@@ -92,10 +95,10 @@ describe('secrets never reach disk in plaintext', () => {
   })
 
   it('removing a server deletes its keychain entry', async () => {
-    await core.handlers['servers.remove']({ id: 'stored' }, { clientId: 't' })
+    await t.call('servers.remove', { id: 'stored' })
     expect(await keytar.getPassword('homeport', `server:${ids.stored}:password`)).toBeNull()
-    await core.handlers['servers.remove']({ id: 'pw' }, { clientId: 't' })
-    await core.handlers['servers.remove']({ id: 'pp' }, { clientId: 't' })
+    await t.call('servers.remove', { id: 'pw' })
+    await t.call('servers.remove', { id: 'pp' })
     expect(await keytar.getPassword('homeport', `server:${ids.pp}:passphrase`)).toBeNull()
   })
 })

@@ -2,12 +2,10 @@
 // is cut on the server side and comes back.
 
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ContainerDto } from '../../../shared/contract/index.js'
-import { DockerService } from '../../../electron/core/docker/docker-service.js'
-import { docker, removeTestContainers, useHomeServer } from '../../homeserver/helpers.js'
-import { killSshConnections } from '../../homeserver/helpers.js'
-import { openTestSession, type TestSession } from './test-session.js'
+import { docker, useHomeServer } from '../../homeserver/helpers.js'
+import { cutAndReconnect, useDockerService } from './test-session.js'
 
 const info = useHomeServer()
 const prefix = `hp-dwatch-${randomBytes(3).toString('hex')}-`
@@ -43,28 +41,22 @@ class ListRecorder {
 
 const stateOf = (list: ContainerDto[], name: string): string | undefined => list.find((c) => c.name === name)?.state
 
-describe('watchContainers', () => {
-  let ssh: TestSession
-  let service: DockerService
+/** Starts a container with `docker run` on the server and waits until `recorder` gets a list showing it running. */
+async function runAndSee(recorder: ListRecorder, name: string): Promise<void> {
+  const seen = recorder.next((l) => stateOf(l, name) === 'running', `${name} running`)
+  await docker(['run', '-d', '--name', name, info.images[0], '/bin/busybox', 'sleep', '600'])
+  await seen
+}
 
-  beforeAll(async () => {
-    ssh = await openTestSession(info)
-    service = new DockerService(ssh.session, { serverName: 'home' })
-  })
-  afterAll(async () => {
-    service?.close()
-    await ssh?.close()
-    await removeTestContainers(prefix)
-  })
+describe('watchContainers', () => {
+  const docked = useDockerService(info, prefix)
 
   it('pushes a list with a container started by docker run, then with it stopped', async () => {
     const recorder = new ListRecorder()
-    const unsubscribe = await service.watchContainers(recorder.onChange)
+    const unsubscribe = await docked.service.watchContainers(recorder.onChange)
     try {
       const name = `${prefix}runstop`
-      const started = recorder.next((l) => stateOf(l, name) === 'running', `${name} running`)
-      await docker(['run', '-d', '--name', name, info.images[0], '/bin/busybox', 'sleep', '600'])
-      await started
+      await runAndSee(recorder, name)
 
       const stopped = recorder.next((l) => stateOf(l, name) === 'exited', `${name} exited`)
       await docker(['stop', '-t', '0', name])
@@ -76,21 +68,15 @@ describe('watchContainers', () => {
 
   it('stops pushing after unsubscribe', async () => {
     const recorder = new ListRecorder()
-    const unsubscribe = await service.watchContainers(recorder.onChange)
-    const name = `${prefix}first`
-    const seen = recorder.next((l) => stateOf(l, name) === 'running', `${name} running`)
-    await docker(['run', '-d', '--name', name, info.images[0], '/bin/busybox', 'sleep', '600'])
-    await seen
+    const unsubscribe = await docked.service.watchContainers(recorder.onChange)
+    await runAndSee(recorder, `${prefix}first`)
     unsubscribe()
     const pushed = recorder.lists.length
 
     // A second watcher proves the later event was emitted and delivered; the first one got nothing more.
     const witness = new ListRecorder()
-    const stopWitness = await service.watchContainers(witness.onChange)
-    const later = `${prefix}later`
-    const witnessed = witness.next((l) => stateOf(l, later) === 'running', `${later} running`)
-    await docker(['run', '-d', '--name', later, info.images[0], '/bin/busybox', 'sleep', '600'])
-    await witnessed
+    const stopWitness = await docked.service.watchContainers(witness.onChange)
+    await runAndSee(witness, `${prefix}later`)
     stopWitness()
     expect(recorder.lists).toHaveLength(pushed)
   })
@@ -98,18 +84,14 @@ describe('watchContainers', () => {
   it('keeps watching after the SSH connection is cut on the server and comes back', async () => {
     const recorder = new ListRecorder()
     const errors: unknown[] = []
-    const unsubscribe = await service.watchContainers(recorder.onChange, (err) => errors.push(err))
+    const unsubscribe = await docked.service.watchContainers(recorder.onChange, (err) => errors.push(err))
     try {
-      const reconnected = new Promise<void>((resolve) => ssh.session.once('reconnected', () => resolve()))
-      expect(await killSshConnections()).toBeGreaterThan(0)
-      await reconnected
+      await cutAndReconnect(docked.ssh.session)
 
       const name = `${prefix}after-reconnect`
-      const started = recorder.next((l) => stateOf(l, name) === 'running', `${name} running`)
-      await docker(['run', '-d', '--name', name, info.images[0], '/bin/busybox', 'sleep', '600'])
-      await started
+      await runAndSee(recorder, name)
       // And plain calls work on the new connection too.
-      expect((await service.listContainers()).map((c) => c.name)).toContain(name)
+      expect((await docked.service.listContainers()).map((c) => c.name)).toContain(name)
     } finally {
       unsubscribe()
     }

@@ -4,9 +4,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { SshConnectionManager } from '../../../electron/core/connection/index.js'
-import type { SshSession, SshTarget } from '../../../electron/core/connection/types.js'
+import type { SshSession } from '../../../electron/core/connection/types.js'
+import { DockerService } from '../../../electron/core/docker/docker-service.js'
+import { killSshConnections, removeTestContainers } from '../../homeserver/helpers.js'
 import type { HomeServerInfo } from '../../homeserver/types.js'
+import { targetFor, type TargetOptions } from '../connection/support.js'
 
 export interface TestSession {
   session: SshSession
@@ -14,20 +18,8 @@ export interface TestSession {
   close(): Promise<void>
 }
 
-export interface TestSessionOptions {
-  port?: number
-  /** Log in as this user with its password instead of the main user's ed25519 key. */
-  passwordLogin?: { user: string; password: string }
+export interface TestSessionOptions extends TargetOptions {
   serverId?: string
-}
-
-export function targetFor(info: HomeServerInfo, opts: TestSessionOptions = {}): SshTarget {
-  const base = { host: info.host, port: opts.port ?? info.sshPort, hostKey: info.hostKeyFingerprint }
-  if (opts.passwordLogin) {
-    const { user, password } = opts.passwordLogin
-    return { ...base, user, authMethod: 'password', getSecret: async () => password }
-  }
-  return { ...base, user: info.user, authMethod: 'key', identityFile: info.keys.ed25519 }
 }
 
 export async function openTestSession(info: HomeServerInfo, opts: TestSessionOptions = {}): Promise<TestSession> {
@@ -52,3 +44,33 @@ export async function openTestSession(info: HomeServerInfo, opts: TestSessionOpt
   }
 }
 
+
+export interface DockerFixture {
+  ssh: TestSession
+  service: DockerService
+}
+
+/**
+ * A DockerService over a test session of its own for the enclosing describe block; afterwards both are closed
+ * and the containers, networks and volumes named with `prefix` are removed. Filled in by beforeAll.
+ */
+export function useDockerService(info: HomeServerInfo, prefix: string, opts: TestSessionOptions & { serverName?: string } = {}): DockerFixture {
+  const fixture = {} as DockerFixture
+  beforeAll(async () => {
+    fixture.ssh = await openTestSession(info, opts)
+    fixture.service = new DockerService(fixture.ssh.session, { serverName: opts.serverName ?? 'home' })
+  })
+  afterAll(async () => {
+    fixture.service?.close()
+    await fixture.ssh?.close()
+    await removeTestContainers(prefix)
+  })
+  return fixture
+}
+
+/** Kills sshd's side of the live connections and waits until `session` has reconnected. */
+export async function cutAndReconnect(session: SshSession): Promise<void> {
+  const reconnected = new Promise<void>((resolve) => session.once('reconnected', () => resolve()))
+  if ((await killSshConnections()) === 0) throw new Error('no SSH connection was there to cut')
+  await reconnected
+}

@@ -12,7 +12,7 @@ import { readPortainerTemplates } from './portainer.js'
 
 const repo = resolve(import.meta.dirname, '../../../..')
 const bundled = join(repo, 'resources/catalog')
-const samples = resolve(repo, '../shared/appstore-samples')
+const samples = join(repo, 'test/fixtures/appstore-samples')
 const fixtures = join(repo, 'test/unit/catalog')
 const temps: string[] = []
 afterAll(async () => Promise.all(temps.map((t) => rm(t, { recursive: true, force: true }))))

@@ -3,10 +3,9 @@
 // what this run did and puts back the containers it replaced: the server ends as it was, or as planned.
 
 import type Docker from 'dockerode'
-import { parseDotenv } from '../dotenv.js'
-import { ProblemList } from '../problems.js'
 import type { ComposeProject } from '../types.js'
-import { LABEL, containerSpec } from './container-spec.js'
+import { COMPOSE_VERSION_LABEL, LABEL, containerSpec } from './container-spec.js'
+import type { EnvFromFiles } from './env-files.js'
 import type { AppPlan } from './plan.js'
 import { pullImage, type PullProgress } from './pull.js'
 import { waitForCondition, type WaitOptions } from './wait.js'
@@ -23,8 +22,8 @@ export interface ApplyOptions {
   hashes: Record<string, string>
   signal?: AbortSignal
   onEvent?: (event: ApplyEvent) => void
-  /** Reads an env_file on the server. */
-  readFile?: (path: string) => Promise<string>
+  /** The env_file values the plan's hashes were computed from (`readEnvFiles`), so containers get what was planned. */
+  envFromFiles: EnvFromFiles
   /** After a container is (re)created, require it to be healthy (or still running) before going on. */
   verify?: WaitOptions
   waitTimeoutMs?: number
@@ -45,13 +44,6 @@ interface Journal {
   volumes: string[]
   /** Containers moved aside for a recreate: restored on rollback, removed on success. */
   replaced: { id: string; name: string; wasRunning: boolean }[]
-}
-
-function envFileValues(text: string, path: string): Record<string, string> {
-  const problems = new ProblemList()
-  const values = parseDotenv(text, problems, { fileLabel: path })
-  problems.throwIfAny()
-  return values
 }
 
 function checkCancelled(signal?: AbortSignal) {
@@ -78,7 +70,7 @@ export async function applyPlan(docker: Docker, project: ComposeProject, plan: A
         Attachable: spec.attachable,
         EnableIPv6: spec.enableIpv6,
         ...(spec.ipam ? { IPAM: { Driver: spec.ipam.driver ?? 'default', Config: spec.ipam.config.map((c) => ({ Subnet: c.subnet, IPRange: c.ipRange, Gateway: c.gateway })) } } : {}),
-        Labels: { ...spec.labels, [LABEL.project]: project.name, [LABEL.network]: n.key, [LABEL.version]: '2.29.0' },
+        Labels: { ...spec.labels, [LABEL.project]: project.name, [LABEL.network]: n.key, [LABEL.version]: COMPOSE_VERSION_LABEL },
       })
       journal.networks.push(n.name)
       emit({ phase: 'network', name: n.name, action: 'create' })
@@ -86,7 +78,7 @@ export async function applyPlan(docker: Docker, project: ComposeProject, plan: A
     for (const v of plan.volumes.filter((x) => x.action === 'create')) {
       checkCancelled(opts.signal)
       const spec = project.volumes[v.key]
-      await docker.createVolume({ Name: v.name, Driver: spec.driver ?? 'local', DriverOpts: spec.driverOpts, Labels: { ...spec.labels, [LABEL.project]: project.name, [LABEL.volume]: v.key, [LABEL.version]: '2.29.0' } })
+      await docker.createVolume({ Name: v.name, Driver: spec.driver ?? 'local', DriverOpts: spec.driverOpts, Labels: { ...spec.labels, [LABEL.project]: project.name, [LABEL.volume]: v.key, [LABEL.version]: COMPOSE_VERSION_LABEL } })
       journal.volumes.push(v.name)
       emit({ phase: 'volume', name: v.name, action: 'create' })
     }
@@ -119,14 +111,7 @@ export async function applyPlan(docker: Docker, project: ComposeProject, plan: A
         await old.rename({ name: `${step.name}${PREVIOUS_SUFFIX}` })
         journal.replaced.push({ id: step.id!, name: step.name, wasRunning })
       }
-      let envFromFiles: Record<string, string> = {}
-      for (const f of service.envFiles) {
-        const text = await (opts.readFile ? opts.readFile(f.path) : Promise.reject(new Error('no file reader'))).catch((err: unknown) => {
-          if (f.required) throw new Error(`env_file ${f.path} could not be read: ${err instanceof Error ? err.message : String(err)}`)
-          return ''
-        })
-        envFromFiles = { ...envFromFiles, ...envFileValues(text, f.path) }
-      }
+      const envFromFiles = opts.envFromFiles[step.service] ?? {}
       const spec = containerSpec({ project, service, image: opts.images[step.service], configHash: opts.hashes[step.service], envFromFiles, containerIds: ids })
       const container = await docker.createContainer({ name: spec.name, ...spec.body })
       journal.containers.push(container.id)

@@ -9,7 +9,7 @@ import { computePlan, startOrder, type ServerState } from './plan.js'
 import { applyMirror } from './image-mirror.js'
 import { hostValues } from '../../apps/app-values.js'
 
-const samples = resolve(import.meta.dirname, '../../../../../shared/appstore-samples')
+const samples = resolve(import.meta.dirname, '../../../../test/fixtures/appstore-samples')
 const facts = { home: '/home/ann', uid: 1000, gid: 1000, timezone: 'Europe/Paris' }
 const empty: ServerState = { containers: [], networks: new Set(), volumes: new Set(), images: new Map() }
 
@@ -30,8 +30,10 @@ const UNSUPPORTED: Record<string, RegExp> = {
 }
 
 describe('every app store sample plans or says what is unsupported', () => {
-  const casaos = readdirSync(join(samples, 'casaos')).filter((d) => existsSync(join(samples, 'casaos', d, 'docker-compose.yml')))
-  const awesome = readdirSync(join(samples, 'awesome-compose'))
+  // Each sample is a folder; the licence files beside them are not apps.
+  const folders = (group: string) => readdirSync(join(samples, group), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+  const casaos = folders('casaos')
+  const awesome = folders('awesome-compose')
 
   it.each(casaos)('CasaOS %s', async (app) => {
     const imported = await readCasaOSApp(join(samples, 'casaos', app, 'docker-compose.yml'))

@@ -2,8 +2,11 @@
 // shown in the install dialog and then executed by apply, so what the user approved is what runs.
 
 import type Docker from 'dockerode'
+import { configHash } from '../config-hash.js'
 import type { ComposeProject } from '../types.js'
 import { LABEL, containerName } from './container-spec.js'
+import { readEnvFiles, type EnvFileReader, type EnvFromFiles } from './env-files.js'
+import { applyMirror } from './image-mirror.js'
 
 export type ContainerAction = 'create' | 'recreate' | 'start' | 'keep' | 'remove'
 
@@ -128,4 +131,31 @@ export function computePlan(project: ComposeProject, state: ServerState, opts: P
     networks.every((n) => n.action !== 'create') &&
     volumes.every((v) => v.action !== 'create')
   return { project: project.name, images, networks, volumes, containers, upToDate }
+}
+
+export interface ProjectPlan {
+  /** Service → image reference to run (after the mirror rewrite). */
+  images: Record<string, string>
+  /** Service → its env files' values, read once so the hash and the container agree. */
+  envFromFiles: EnvFromFiles
+  /** Service → config hash over the service and its env files' values. */
+  hashes: Record<string, string>
+  plan: AppPlan
+}
+
+/** Everything apply needs besides the project, computed against what runs on the server now. */
+export async function planProject(
+  docker: Docker,
+  project: ComposeProject,
+  opts: { readFile: EnvFileReader; mirror?: string; pullAlways?: boolean },
+): Promise<ProjectPlan> {
+  const envFromFiles = await readEnvFiles(project, opts.readFile)
+  const images: Record<string, string> = {}
+  const hashes: Record<string, string> = {}
+  for (const [name, service] of Object.entries(project.services)) {
+    images[name] = applyMirror(service.image, opts.mirror)
+    hashes[name] = configHash(service, envFromFiles[name])
+  }
+  const state = await readServerState(docker, project, Object.values(images))
+  return { images, envFromFiles, hashes, plan: computePlan(project, state, { images, hashes, pullAlways: opts.pullAlways }) }
 }

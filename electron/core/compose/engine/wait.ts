@@ -1,6 +1,7 @@
 // Waiting for depends_on conditions and for a freshly started container to prove itself. Polls inspect:
 // Docker's events would be quicker but need a second long-lived channel per wait for little gain.
 
+import { setTimeout as delay } from 'node:timers/promises'
 import type Docker from 'dockerode'
 import type { DependsOnCondition } from '../types.js'
 
@@ -21,10 +22,14 @@ export class ConditionFailedError extends Error {
   }
 }
 
+/**
+ * A poll's pause. The job's signal lives for the whole install, and one wait polls many times: node's timer
+ * drops its abort listener when the pause ends, where a listener added per pause would pile up (Node warns
+ * past 10 on one signal).
+ */
 const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason ?? new Error('cancelled'))), { once: true })
+  delay(ms, undefined, { signal }).catch((err: unknown) => {
+    throw signal?.aborted ? (signal.reason ?? err) : err
   })
 
 export async function waitForCondition(

@@ -1,0 +1,56 @@
+// Followed logs by id: lines go out as `apps.logs` events for the stream id until it is stopped, the
+// containers' logs end, or the front end that asked for it goes away.
+
+import { randomUUID } from 'node:crypto'
+import type { LogLineDto } from '../../../shared/contract/index.js'
+import type { Docker } from '../docker/docker-access.js'
+import type { EventSink } from '../runtime/types.js'
+import { followLogs, readLogs, type LogOptions } from './app-logs.js'
+
+export interface LogStreamsDeps {
+  docker(serverId: string): Promise<Docker>
+  events: EventSink
+}
+
+export class LogStreams {
+  private readonly streams = new Map<string, { controller: AbortController; owner: string }>()
+
+  constructor(private readonly deps: LogStreamsDeps) {}
+
+  async read(serverId: string, app: string, opts: LogOptions): Promise<LogLineDto[]> {
+    return readLogs(await this.deps.docker(serverId), app, opts)
+  }
+
+  /** `owner`: the front end whose going away stops the stream. */
+  async follow(serverId: string, app: string, opts: LogOptions, owner: string): Promise<string> {
+    const streamId = randomUUID()
+    const controller = new AbortController()
+    this.streams.set(streamId, { controller, owner })
+    await followLogs(await this.deps.docker(serverId), app, {
+      ...opts,
+      signal: controller.signal,
+      onLines: (lines) => this.deps.events.emit('apps.logs', { streamId, lines }),
+      onEnd: () => {
+        this.streams.delete(streamId)
+        this.deps.events.emit('apps.logs', { streamId, lines: [], ended: true })
+      },
+    }).catch((err) => {
+      this.streams.delete(streamId)
+      throw err
+    })
+    return streamId
+  }
+
+  stop(streamId: string): void {
+    this.streams.get(streamId)?.controller.abort()
+    this.streams.delete(streamId)
+  }
+
+  forgetClient(owner: string): void {
+    for (const [id, s] of this.streams) if (s.owner === owner) this.stop(id)
+  }
+
+  closeAll(): void {
+    for (const id of [...this.streams.keys()]) this.stop(id)
+  }
+}

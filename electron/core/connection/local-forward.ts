@@ -1,0 +1,48 @@
+// A local port forward: a listener on 127.0.0.1:<free port> whose connections become direct-tcpip channels
+// on the server's one SSH connection, to host:port as the server sees it. Nothing on the server listens on
+// the network for it, and nothing on this computer listens beyond loopback.
+
+import { createServer, type Server, type Socket } from 'node:net'
+import type { SshSession } from './types.js'
+
+export interface LocalForward {
+  localPort: number
+  /** Stops listening and cuts the connections still open. */
+  close(): Promise<void>
+}
+
+export async function openLocalForward(session: SshSession, target: { host: string; port: number }): Promise<LocalForward> {
+  const sockets = new Set<Socket>()
+  const server: Server = createServer((local) => {
+    sockets.add(local)
+    local.on('close', () => sockets.delete(local))
+    // Bytes the browser sends before the channel is open wait in the socket, not in a buffer of ours.
+    local.pause()
+    session.openTcp(target.host, target.port).then(
+      (remote) => {
+        local.pipe(remote).pipe(local)
+        local.resume()
+        const end = () => {
+          local.destroy()
+          remote.destroy()
+        }
+        local.on('error', end)
+        remote.on('error', end)
+        remote.on('close', () => local.destroy())
+      },
+      () => local.destroy(),
+    )
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  return {
+    localPort: (server.address() as { port: number }).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}

@@ -1,0 +1,107 @@
+// Set-up steps about getting in: the connection, a key login instead of a password, and (only when asked,
+// and only once a key login works) turning password login off.
+
+import { HomeportError } from '../../../shared/errors.js'
+import { quoteArgv } from '../connection/quote.js'
+import { offersPassword } from './auth-methods-probe.js'
+import { AUTHORIZE_SCRIPT, existingLoginKey, generateLoginKey, type LoginKey } from './homeport-key.js'
+import type { ProvisionContext, ProvisionStep } from './provision-context.js'
+
+const SSHD_DROP_IN = '/etc/ssh/sshd_config.d/90-homeport.conf'
+const SSHD_DROP_IN_TEXT = '# Written by Homeport set-up: log in with keys only.\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n'
+
+export const connectStep: ProvisionStep = {
+  id: 'connect',
+  title: 'Connect to the server',
+  async check(ctx) {
+    await ctx.session()
+    const s = ctx.server()
+    return { status: 'done', detail: `Connected as ${s.user}@${s.host}:${s.port} (${s.authMethod} login).`, commands: [], needsSudo: false }
+  },
+  async apply() {},
+  async verify(ctx) {
+    await ctx.session()
+    return 'connected'
+  },
+}
+
+function authorizeArgv(key: LoginKey): string[] {
+  return ['sh', '-c', AUTHORIZE_SCRIPT, 'homeport-authorize', key.publicLine]
+}
+
+export const keyStep: ProvisionStep = {
+  id: 'key',
+  title: 'Log in with a key',
+  async check(ctx) {
+    const s = ctx.server()
+    if ((s.authMethod === 'key' || s.authMethod === 'agent') && !ctx.options.identityFile) {
+      return { status: 'done', detail: `Already logs in with ${s.authMethod === 'agent' ? 'the SSH agent' : `the key ${s.identityFile}`}.`, commands: [], needsSudo: false }
+    }
+    const which = ctx.options.identityFile ? `your key ${ctx.options.identityFile}` : 'a new ed25519 key made for Homeport (its passphrase kept in the keychain)'
+    return {
+      status: 'todo',
+      detail: `Logs in with a ${s.authMethod} now; will add ${which} to ~/.ssh/authorized_keys, test a login with it, and use it from then on.`,
+      commands: [quoteArgv(['sh', '-c', AUTHORIZE_SCRIPT, 'homeport-authorize', '<public key>'])],
+      needsSudo: false,
+    }
+  },
+  async apply(ctx) {
+    const key = ctx.options.identityFile ? existingLoginKey(ctx.options.identityFile) : generateLoginKey(ctx.dataDir, ctx.serverId)
+    ctx.log(`Public key: ${key.publicLine}`)
+    const res = await ctx.run(authorizeArgv(key))
+    if (res.code !== 0) throw new HomeportError('INTERNAL', 'Could not add the key to ~/.ssh/authorized_keys on the server.', { details: res.output })
+    await ctx.testKeyLogin(key)
+    ctx.log('A login with the key works.')
+    await ctx.switchToKey(key)
+    await ctx.reconnect()
+  },
+  async verify(ctx) {
+    const s = ctx.server()
+    if (s.authMethod !== 'key' && s.authMethod !== 'agent') throw new HomeportError('AUTH_FAILED', 'The server entry still logs in with a password.')
+    await ctx.session()
+    return `logs in with ${s.identityFile ?? 'the SSH agent'}`
+  },
+}
+
+export const passwordLoginStep: ProvisionStep = {
+  id: 'password-login',
+  title: 'Turn off password login',
+  async check(ctx) {
+    const shown = [`sudo sh -c 'printf … > ${SSHD_DROP_IN}'`, 'sudo sshd -t', 'sudo systemctl reload ssh']
+    if (!ctx.options.disablePasswordLogin) {
+      return { status: 'skipped', detail: 'Password login stays on (opt in to turn it off once a key login works).', commands: [], needsSudo: false }
+    }
+    const methods = await ctx.authMethods()
+    if (!offersPassword(methods)) return { status: 'done', detail: `The server offers only ${methods.join(', ') || 'no password'} logins.`, commands: [], needsSudo: false }
+    const s = ctx.server()
+    if (s.authMethod !== 'key' && s.authMethod !== 'agent') {
+      return { status: 'todo', detail: 'Once the key login above works, password login will be turned off.', commands: shown, needsSudo: true }
+    }
+    return { status: 'todo', detail: `The server still offers ${methods.join(', ')}; password login will be turned off.`, commands: shown, needsSudo: true }
+  },
+  async apply(ctx) {
+    const s = ctx.server()
+    if (s.authMethod !== 'key' && s.authMethod !== 'agent') {
+      throw new HomeportError('FORBIDDEN', 'Password login is turned off only after a key login works.', { hint: 'Let set-up install a key first.' })
+    }
+    const write = await ctx.run(['sh', '-c', 'mkdir -p /etc/ssh/sshd_config.d && printf "%s" "$1" > "$2"', 'homeport-sshd', SSHD_DROP_IN_TEXT, SSHD_DROP_IN], { asRoot: true })
+    if (write.code !== 0) throw new HomeportError('INTERNAL', `Could not write ${SSHD_DROP_IN}.`, { details: write.output })
+    const test = await ctx.run(['sshd', '-t'], { asRoot: true, allowFailure: true })
+    if (test.code !== 0) {
+      await ctx.run(['rm', '-f', '--', SSHD_DROP_IN], { asRoot: true, allowFailure: true })
+      throw new HomeportError('INTERNAL', 'sshd refused the new setting; it was removed again and password login is unchanged.', { details: test.output })
+    }
+    const init = (await ctx.hello()).init
+    const reload = init === 'openrc' ? ['rc-service', 'sshd', 'reload'] : ['sh', '-c', 'systemctl reload ssh 2>/dev/null || systemctl reload sshd']
+    await ctx.run(reload, { asRoot: true })
+  },
+  async verify(ctx) {
+    const methods = await ctx.authMethods()
+    if (offersPassword(methods)) {
+      throw new HomeportError('INTERNAL', `The server still offers password login (${methods.join(', ')}).`, {
+        hint: `Its sshd_config may not include /etc/ssh/sshd_config.d/ or may set PasswordAuthentication before the Include; ${SSHD_DROP_IN} is in place.`,
+      })
+    }
+    return `password login refused; the server offers ${methods.join(', ')}`
+  },
+}

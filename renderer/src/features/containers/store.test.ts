@@ -1,0 +1,54 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { ContainerDto } from '../../../../shared/contract/index.js'
+import { useFakeBridge } from '../../api/fake-bridge.test-support.js'
+import { useContainersStore } from './store.js'
+
+function container(name: string, state: string): ContainerDto {
+  return { id: `id-${name}`, name, image: 'busybox', state, status: state, ports: [], created: 0, labels: {} }
+}
+
+const bridge = useFakeBridge()
+beforeEach(() => {
+  bridge.answer('docker.info', { version: '26.1.5', apiVersion: '1.45', socket: '/var/run/docker.sock', transport: 'stream-local' })
+  bridge.answer('docker.watch', [container('web', 'running')])
+  bridge.answer('docker.unwatch', undefined)
+})
+
+describe('containers store', () => {
+  it('loads info and containers, then follows docker.containers events for that server only', async () => {
+    const store = useContainersStore()
+    await store.watch('s1')
+    expect(store.of('s1').info?.version).toBe('26.1.5')
+    expect(store.of('s1').containers.map((c) => c.name)).toEqual(['web'])
+
+    bridge.emit('docker.containers', { serverId: 's1', containers: [container('web', 'exited'), container('db', 'running')] })
+    bridge.emit('docker.containers', { serverId: 's2', containers: [container('other', 'running')] })
+    expect(store.of('s1').containers.map((c) => `${c.name}:${c.state}`)).toEqual(['web:exited', 'db:running'])
+    expect(store.byServer.s2).toBeUndefined()
+  })
+
+  it('stops following after unwatch and tells the core', async () => {
+    const store = useContainersStore()
+    await store.watch('s1')
+    await store.unwatch('s1')
+    bridge.emit('docker.containers', { serverId: 's1', containers: [] })
+    expect(store.of('s1').containers).toHaveLength(1)
+    expect(bridge.calls.at(-1)).toEqual({ method: 'docker.unwatch', input: { serverId: 's1' } })
+  })
+
+  it('keeps a Docker error with its hint for the page', async () => {
+    bridge.fail('docker.info', { code: 'DOCKER_PERMISSION', message: 'me may not use Docker on nas.', hint: 'sudo usermod -aG docker me' })
+    const store = useContainersStore()
+    await store.watch('s1')
+    expect(store.of('s1').error?.code).toBe('DOCKER_PERMISSION')
+    expect(store.of('s1').loading).toBe(false)
+  })
+
+  it('renews its watches when the transport reconnects', async () => {
+    const store = useContainersStore()
+    await store.watch('s1')
+    const before = bridge.calls.filter((c) => c.method === 'docker.watch').length
+    bridge.reconnect()
+    await vi.waitFor(() => expect(bridge.calls.filter((c) => c.method === 'docker.watch').length).toBe(before + 1))
+  })
+})

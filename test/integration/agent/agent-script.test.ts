@@ -1,0 +1,127 @@
+// The agent script itself, run under dash and busybox ash on this machine, checked against this machine's
+// own facts: os-release, /proc, statfs of /, the network interfaces. A bind mount with a hostile name
+// proves mount names come out as valid JSON strings.
+
+import { execFile, execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, statfsSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AgentHelloDto, AgentMetricsDto } from '../../../shared/contract/index.js'
+import { useHomeServer } from '../../homeserver/helpers.js'
+
+useHomeServer()
+const run = promisify(execFile)
+const script = path.resolve(import.meta.dirname, '../../../resources/agent/homeport-agent')
+const shells: [string, string[]][] = [
+  ['dash', ['/usr/bin/dash']],
+  ['busybox ash', ['/usr/bin/busybox', 'ash']],
+]
+
+function osRelease(): Record<string, string> {
+  const text = readFileSync('/etc/os-release', 'utf8')
+  return Object.fromEntries(text.split('\n').filter((l) => l.includes('=')).map((l) => {
+    const [k, ...v] = l.split('=')
+    return [k, v.join('=').replace(/^"|"$/g, '')]
+  }))
+}
+
+function meminfoBytes(key: string): number {
+  const line = readFileSync('/proc/meminfo', 'utf8').split('\n').find((l) => l.startsWith(`${key}:`))!
+  return Number(/(\d+)/.exec(line)![1]) * 1024
+}
+
+const hostile = path.join(os.tmpdir(), `hp agent "mount" \\ $(touch x); ${process.pid}`)
+
+describe.each(shells)('the agent under %s', (_name, shell) => {
+  const agent = async (...args: string[]) => {
+    const { stdout } = await run(shell[0], [...shell.slice(1), script, ...args], { timeout: 30_000 })
+    return stdout
+  }
+
+  beforeAll(() => {
+    mkdirSync(hostile, { recursive: true })
+    // Same device as /, so it counts as a real file system and its target must be escaped in JSON.
+    execFileSync('mount', ['--bind', os.tmpdir(), hostile])
+  })
+  afterAll(() => {
+    execFileSync('umount', [hostile])
+    rmSync(hostile, { recursive: true, force: true })
+  })
+
+  it('answers the handshake with its version and protocol', async () => {
+    const text = readFileSync(script, 'utf8')
+    const answer = JSON.parse(await agent('version')) as { agent: string; protocol: number }
+    expect(answer.agent).toBe(/^AGENT_VERSION=(.+)$/m.exec(text)![1])
+    expect(answer.protocol).toBe(Number(/^PROTOCOL=(.+)$/m.exec(text)![1]))
+  })
+
+  it('says hello with the facts this machine has', async () => {
+    const hello = JSON.parse(await agent('hello')) as AgentHelloDto
+    const release = osRelease()
+    expect(hello.os).toEqual({ id: release.ID, versionId: release.VERSION_ID ?? '', prettyName: release.PRETTY_NAME, idLike: release.ID_LIKE ?? '' })
+    expect(hello.kernel).toBe(os.release())
+    expect(hello.arch).toBe(execFileSync('uname', ['-m'], { encoding: 'utf8' }).trim())
+    expect(hello.hostname).toBe(os.hostname())
+    expect(hello.cpus).toBe(os.cpus().length)
+    expect(hello.memoryBytes).toBe(meminfoBytes('MemTotal'))
+    expect(hello.user).toEqual({ name: os.userInfo().username, uid: os.userInfo().uid })
+    expect(hello.packageManager).toBe('apt-get')
+    expect(Math.abs(hello.uptimeSeconds - os.uptime())).toBeLessThan(5)
+    const root = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')).find((f) => f[1] === '/')!
+    expect(hello.mounts).toContainEqual({ source: root[0], target: '/', fstype: root[2] })
+    expect(hello.mounts.map((m) => m.target)).toContain(hostile)
+    expect(hello.mounts.every((m) => !['proc', 'sysfs', 'cgroup', 'tmpfs', 'devpts'].includes(m.fstype))).toBe(true)
+    expect(hello.docker.installed).toBe(true)
+  })
+
+  it('measures metrics that match /proc and statfs', async () => {
+    const m = JSON.parse(await agent('metrics')) as AgentMetricsDto
+    expect(m.intervalMs).toBeGreaterThanOrEqual(900)
+    expect(m.cpu.perCore).toHaveLength(os.cpus().length)
+    for (const pct of [m.cpu.percent, ...m.cpu.perCore]) expect(pct).toBeGreaterThanOrEqual(0), expect(pct).toBeLessThanOrEqual(100)
+    expect(m.memory.totalBytes).toBe(meminfoBytes('MemTotal'))
+    expect(m.swap.totalBytes).toBe(meminfoBytes('SwapTotal'))
+    expect(m.load).toHaveLength(3)
+    const fs = statfsSync('/')
+    const rootDisk = m.disks.find((d) => d.mount === '/')!
+    expect(rootDisk.totalBytes).toBe(fs.blocks * fs.bsize)
+    // A bind mount of the same device is reported once.
+    expect(m.disks.filter((d) => d.source === rootDisk.source)).toHaveLength(1)
+    const interfaces = Object.keys(os.networkInterfaces()).filter((n) => n !== 'lo')
+    for (const name of interfaces) expect(m.network.map((n) => n.interface)).toContain(name)
+    expect(m.network.map((n) => n.interface)).not.toContain('lo')
+    expect(m.diskIo.every((d) => !/^(loop|ram|zram)/.test(d.device))).toBe(true)
+    expect(Math.abs(m.time - Date.now() / 1000)).toBeLessThan(10)
+  })
+
+  it('streams a line per interval and leaves nothing running once its input closes', async () => {
+    const child = spawn(shell[0], [...shell.slice(1), script, 'watch', '1'], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const lines: AgentMetricsDto[] = []
+    let buffered = ''
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString()
+        const parts = buffered.split('\n')
+        buffered = parts.pop()!
+        for (const p of parts) lines.push(JSON.parse(p) as AgentMetricsDto)
+        if (lines.length >= 2) resolve()
+      })
+    })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    child.stdin.end()
+    expect(await exited).toBe(0)
+    expect(lines[1].time).toBeGreaterThan(lines[0].time - 1)
+    const left = execFileSync('ps', ['-eo', 'pid,ppid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(script) || new RegExp(`^\\s*\\d+\\s+${child.pid}\\s`).test(l))
+    expect(left).toEqual([])
+  })
+
+  it('refuses a bad interval and an unknown verb with a JSON error and exit code 2', async () => {
+    for (const args of [['watch', '0'], ['watch', '1; reboot'], ['watch', ''], ['nonsense']]) {
+      const err = await agent(...args).then(() => undefined, (e: { code: number; stdout: string }) => e)
+      expect(err?.code).toBe(2)
+      expect(JSON.parse(err!.stdout)).toHaveProperty('error')
+    }
+  })
+})
