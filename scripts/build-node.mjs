@@ -1,8 +1,19 @@
 // Bundles the Node entry points with esbuild: main (ESM), preload (CommonJS: sandboxed preloads cannot be
 // ES modules), the CLI and the web host (ESM). Native and Electron modules stay external and load from
 // node_modules at run time. The renderer is built by Vite (renderer/vite.config.ts).
+//
+// `node scripts/build-node.mjs cli` builds only the CLI, which is two CommonJS bundles (the format whose
+// compiled code Node 20 can cache, see bin/homeport.js):
+//   dist/cli/cli.cjs         commands, output and the control-socket client: all a call through a running
+//                            Homeport needs. Core and shared modules count as free of side effects here,
+//                            so importing the client from runtime/index.ts brings the client alone.
+//   dist/cli/local-core.cjs  the CLI's own core (SSH, Docker, SQLite), required only when no running
+//                            Homeport can take the command.
+// dist/cli/inputs.json lists the sources of both, so the launcher can tell a stale bundle from a fresh one.
 
 import { build } from 'esbuild'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -12,9 +23,50 @@ const banner = { js: "import { createRequire as __hpCreateRequire } from 'node:m
 
 const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', sourcemap: true, external, logLevel: 'warning' }
 
-await Promise.all([
-  build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/main/main.js', format: 'esm', banner }),
-  build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/preload/preload.cjs', format: 'cjs' }),
-  build({ ...common, entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli/cli.js', format: 'esm', banner }),
-  build({ ...common, entryPoints: ['electron/web/web.ts'], outfile: 'dist/web/web.js', format: 'esm', banner }),
-])
+/** The CLI's CommonJS bundles: import.meta.url from __filename, import() as require() (run through vm.Script, see bin/homeport.js). */
+const cliCommon = {
+  ...common,
+  format: 'cjs',
+  metafile: true,
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__hpImportMetaUrl' },
+  banner: { js: "const __hpImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+}
+
+const isOurs = (file) => ['electron/core/', 'shared/'].some((dir) => path.relative(root, file).split(path.sep).join('/').startsWith(dir))
+
+/** The front bundle: the local core becomes a require of its own bundle; core and shared modules are tree-shaken. */
+const cliFront = {
+  name: 'cli-front',
+  setup(b) {
+    b.onResolve({ filter: /\/local-core\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './local-core.cjs', external: true } : undefined))
+    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === 'cli-front') return undefined
+      const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'cli-front' })
+      return resolved.errors.length || !isOurs(resolved.path) ? resolved : { ...resolved, sideEffects: false }
+    })
+  },
+}
+
+async function buildCli() {
+  const started = Date.now()
+  const results = await Promise.all([
+    build({ ...cliCommon, entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli/cli.cjs', plugins: [cliFront] }),
+    build({ ...cliCommon, entryPoints: ['electron/cli/local-core.ts'], outfile: 'dist/cli/local-core.cjs' }),
+  ])
+  const inputs = new Set(['package.json'])
+  for (const { metafile } of results) for (const file of Object.keys(metafile.inputs)) if (!file.includes('node_modules/')) inputs.add(file)
+  mkdirSync(path.join(root, 'dist/cli'), { recursive: true })
+  writeFileSync(path.join(root, 'dist/cli/inputs.json'), JSON.stringify({ builtAt: started, inputs: [...inputs].sort() }, null, 1) + '\n')
+}
+
+if (process.argv[2] === 'cli') {
+  await buildCli()
+} else {
+  await Promise.all([
+    build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/main/main.js', format: 'esm', banner }),
+    build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/preload/preload.cjs', format: 'cjs' }),
+    buildCli(),
+    build({ ...common, entryPoints: ['electron/web/web.ts'], outfile: 'dist/web/web.js', format: 'esm', banner }),
+  ])
+}

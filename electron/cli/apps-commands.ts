@@ -2,11 +2,10 @@
 // Logs and open live in apps-stream-commands.ts.
 
 import { InvalidArgumentError, type Command } from 'commander'
-import readline from 'node:readline'
 import { HomeportError } from '../../shared/errors.js'
 import { runJob, progressMode, throwIfFailed } from './apps-job.js'
 import { formatApp, formatApps, formatCatalog, formatPlan, formatSkipped } from './apps-output.js'
-import { collectEnv, planInput, type SourceOptions } from './apps-source.js'
+import { catalogSource, collectEnv, planInput, type SourceOptions } from './apps-source.js'
 import { registerAppsStreamCommands } from './apps-stream-commands.js'
 import { usageError, writeJson } from './output.js'
 import type { WithCore } from './server-commands.js'
@@ -29,6 +28,7 @@ function sourceOptions(cmd: Command): Command {
 }
 
 async function confirmByName(app: string): Promise<boolean> {
+  const readline = await import('node:readline')
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true })
   try {
     const answer = await new Promise<string>((resolve) => {
@@ -51,7 +51,7 @@ export function registerAppsCommands(program: Command, withCore: WithCore, json:
     .option('--json', 'print JSON')
     .action(async (opts: { catalog?: string }) => {
       await withCore(async (core) => {
-        const catalog = await core.call('apps.catalog', opts.catalog ? { catalog: opts.catalog } : {})
+        const catalog = await core.call('apps.catalog', opts.catalog ? { catalog: catalogSource(opts.catalog) } : {})
         process.stderr.write(formatSkipped(catalog))
         if (json()) return writeJson(catalog)
         process.stdout.write(formatCatalog(catalog))
@@ -67,7 +67,7 @@ export function registerAppsCommands(program: Command, withCore: WithCore, json:
         const plan = await core.call('apps.plan', input)
         if (json()) return writeJson(plan)
         process.stdout.write(formatPlan(plan))
-      })
+      }, { server })
     })
 
   sourceOptions(apps.command('install').description('install an app from the catalog or a compose file'))
@@ -78,9 +78,9 @@ export function registerAppsCommands(program: Command, withCore: WithCore, json:
       await withCore(async (core) => {
         const job = throwIfFailed(await runJob(core, progressMode(json()), () => core.call('apps.install', input)))
         if (json()) return void process.stdout.write(JSON.stringify(job.result) + '\n')
-        const result = job.result as { app: string; containers: string[] }
-        process.stdout.write(`Installed ${result.app} (${result.containers.join(', ')}).\n`)
-      })
+        const result = job.kind === 'install' ? job.result : undefined
+        if (result) process.stdout.write(`Installed ${result.app} (${result.containers.join(', ')}).\n`)
+      }, { server })
     })
 
   apps
@@ -93,7 +93,7 @@ export function registerAppsCommands(program: Command, withCore: WithCore, json:
         const list = await core.call('apps.list', { serverId: server })
         if (json()) return writeJson(list)
         process.stdout.write(formatApps(list))
-      })
+      }, { server })
     })
 
   for (const action of ['start', 'stop', 'restart'] as const) {
@@ -108,7 +108,7 @@ export function registerAppsCommands(program: Command, withCore: WithCore, json:
           const result = await core.call(`apps.${action}`, { serverId: server, app })
           if (json()) return writeJson(result)
           process.stdout.write(formatApp(result))
-        })
+        }, { server })
       })
   }
 
@@ -133,11 +133,11 @@ export function registerAppsCommands(program: Command, withCore: WithCore, json:
           else if (rolledBack && !/rolled back/i.test(job.error?.message ?? '')) process.stderr.write(`Rolled back ${app} to the previous version.\n`)
           throwIfFailed(job)
         }
-        const result = job.result as { recreated: string[]; created: string[] }
         if (json()) return void process.stdout.write(JSON.stringify(job.result) + '\n')
-        const changed = [...result.created, ...result.recreated]
+        const result = job.kind === 'update' ? job.result : undefined
+        const changed = [...(result?.created ?? []), ...(result?.recreated ?? [])]
         process.stdout.write(changed.length ? `Updated ${app}: recreated ${changed.join(', ')}.\n` : `${app} is up to date; nothing was recreated.\n`)
-      })
+      }, { server })
     })
 
   apps
@@ -157,7 +157,7 @@ export function registerAppsCommands(program: Command, withCore: WithCore, json:
         await core.call('apps.remove', { serverId: server, app, volumes: Boolean(opts.volumes), ...(opts.volumes ? { confirm: app } : {}) })
         if (json()) return writeJson({ status: 'removed', app, volumes: Boolean(opts.volumes) })
         process.stdout.write(opts.volumes ? `Removed ${app} and its data.\n` : `Removed ${app}; its volumes and .env were kept (remove --volumes deletes them).\n`)
-      })
+      }, { server })
     })
 
   apps

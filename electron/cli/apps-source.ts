@@ -1,13 +1,12 @@
 // Turns `APP_ID | --file compose.yml`, `--env K=V`, `--env-file F` and `--catalog SRC` into the contract's
-// app source and values. A compose file's neighbouring `.env` is read like Docker Compose does.
+// app source and values. A compose file's neighbouring `.env` is read like Docker Compose does. Files are
+// read here and sent as text, and paths made absolute, since a running Homeport may serve the call.
 
 import fs from 'node:fs'
 import path from 'node:path'
 import { InvalidArgumentError } from 'commander'
 import type { MethodInput } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
-import { parseDotenv } from '../core/compose/dotenv.js'
-import { ProblemList } from '../core/compose/problems.js'
 import { usageError } from './output.js'
 
 export interface SourceOptions {
@@ -36,11 +35,9 @@ function readText(file: string, what: string): string {
   }
 }
 
-function envFileValues(text: string, label: string): Record<string, string> {
-  const problems = new ProblemList()
-  const values = parseDotenv(text, problems, { fileLabel: label })
-  problems.throwIfAny()
-  return values
+/** A catalog folder or archive as an absolute path (the core's working folder may not be ours); URLs as given. */
+export function catalogSource(src: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(src) ? src : path.resolve(src)
 }
 
 export function planInput(serverId: string, appId: string | undefined, opts: SourceOptions): MethodInput<'apps.plan'> {
@@ -59,6 +56,7 @@ export function planInput(serverId: string, appId: string | undefined, opts: Sou
     const env = envPath ? readText(envPath, 'env file') : undefined
     return { serverId, source: { compose, ...(env !== undefined ? { env } : {}) }, values, ...name }
   }
-  const fromFile = opts.envFile ? envFileValues(readText(opts.envFile, 'env file'), opts.envFile) : {}
-  return { serverId, source: { catalogId: appId!, ...(opts.catalog ? { catalog: opts.catalog } : {}) }, values: { ...fromFile, ...values }, ...name }
+  // The core reads the file's values (under the --env ones), with the same errors as any .env.
+  const envFile = opts.envFile ? { envFile: { name: opts.envFile, text: readText(opts.envFile, 'env file') } } : {}
+  return { serverId, source: { catalogId: appId!, ...(opts.catalog ? { catalog: catalogSource(opts.catalog) } : {}) }, values, ...envFile, ...name }
 }

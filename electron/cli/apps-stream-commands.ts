@@ -1,7 +1,6 @@
 // `homeport apps logs` and `homeport apps open`: the two apps commands that keep running until
 // interrupted (Ctrl-C or SIGTERM), then close what they opened on the server's connection.
 
-import { spawn } from 'node:child_process'
 import { InvalidArgumentError, type Command } from 'commander'
 import type { LogLineDto } from '../../shared/contract/index.js'
 import { logPrefixer, parseSince, writeLogLine } from './apps-output.js'
@@ -67,7 +66,8 @@ async function followLogs(core: CliCore, server: string, app: string, opts: Logs
   }
 }
 
-function openInBrowser(url: string): void {
+async function openInBrowser(url: string): Promise<void> {
+  const { spawn } = await import('node:child_process')
   const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]]
   const child = spawn(cmd, args, { stdio: 'ignore', detached: true })
   child.on('error', () => process.stderr.write(`Could not start a browser (${cmd}); open ${url} yourself.\n`))
@@ -113,7 +113,7 @@ export function registerAppsStreamCommands(apps: Command, withCore: WithCore, js
           if (json()) emit(line)
           else writeLogLine(line, aligned)
         }
-      })
+      }, { server })
     })
 
   apps
@@ -131,12 +131,12 @@ export function registerAppsStreamCommands(apps: Command, withCore: WithCore, js
           if (json()) writeJson(forward)
           else process.stdout.write(`${forward.url}\n`)
           process.stderr.write(`Forwarding ${forward.url} to ${forward.remote} on ${server}; press Ctrl-C to stop.\n`)
-          if (opts.browser && !json() && process.stdout.isTTY && !process.env.CI) openInBrowser(forward.url)
+          if (opts.browser && !json() && process.stdout.isTTY && !process.env.CI) await openInBrowser(forward.url)
           await interrupted.done
           await core.call('apps.closeForward', { serverId: server, app })
         } finally {
           interrupted.stop()
         }
-      })
+      }, 'local')
     })
 }

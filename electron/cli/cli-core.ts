@@ -1,15 +1,17 @@
-// The core as the CLI uses it: data dir from HOMEPORT_HOME or the platform default, questions in the
-// terminal, logs to stderr only with --verbose, every call through the same validating dispatch as the
-// window and the web host.
+// The core as a command sees it: the running Homeport's, through its control socket, when that can serve
+// the command; otherwise the CLI's own (local-core.ts). Both answer with the same Result envelopes and
+// events, so a command prints the same either way.
+//
+// Which one: a command that touches no server goes to a running Homeport whenever one answers. A command on
+// a server goes there only if that Homeport is already connected to it, so it rides on the live connection
+// and nothing needs asking; otherwise the CLI connects itself and asks its questions in this terminal, as
+// `ssh` does without a ControlMaster. `server add` (a host key to confirm, a secret on stdin, this user's
+// known_hosts) and `apps open` (a local port that must close with the command) always run here.
 
-import { EventEmitter } from 'node:events'
+import { unwrap, type HomeportBridge } from '../../shared/bridge.js'
 import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js'
-import { HomeportError } from '../../shared/errors.js'
-import { createCore, type Core } from '../core/runtime/create-core.js'
-import type { EventSink, Logger } from '../core/runtime/types.js'
-import { createDispatch } from '../core/runtime/dispatch.js'
-import { resolveDataDir } from '../core/store/data-dir.js'
-import { TtyPrompter } from './tty-prompter.js'
+import { connectControl, resolveDataDir, type ControlClient } from '../core/runtime/index.js'
+import { stderrLogger } from './output.js'
 
 export interface CliCore {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>
@@ -18,32 +20,45 @@ export interface CliCore {
   close(): Promise<void>
 }
 
-function stderrLogger(verbose: boolean): Logger {
-  const write = (level: string) => (message: string, meta?: Record<string, unknown>) => {
-    if (!verbose) return
-    process.stderr.write(`[${level}] ${message}${meta && Object.keys(meta).length ? ' ' + JSON.stringify(meta) : ''}\n`)
-  }
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') }
+/** Where a command may run: anywhere, on a running Homeport connected to `server`, or only here. */
+export type Route = 'any' | { server: string } | 'local'
+
+export interface OpenOptions {
+  verbose: boolean
+  /** false with --no-control or HOMEPORT_NO_CONTROL=1: always the CLI's own core. */
+  control: boolean
 }
 
-export async function openCliCore(opts: { verbose: boolean }): Promise<CliCore> {
-  const log = stderrLogger(opts.verbose)
-  // The keychain warning is logged by the core (shown with --verbose); `server add` warns itself when it matters.
-  const emitter = new EventEmitter()
-  const events: EventSink = { emit: (event, payload) => void emitter.emit(event, payload) }
-  const core: Core = await createCore({ dataDir: resolveDataDir(), prompts: new TtyPrompter(), events, log })
-  const dispatch = createDispatch(core.handlers)
-  const clientId = `cli-${process.pid}`
+function asCliCore(bridge: HomeportBridge, close: () => Promise<void>): CliCore {
   return {
-    async call(method, input) {
-      const result = await dispatch(method, input, { clientId })
-      if (!result.ok) throw HomeportError.from(result.error)
-      return result.value as MethodOutput<typeof method>
-    },
-    on(event, listener) {
-      emitter.on(event, listener)
-      return () => void emitter.off(event, listener)
-    },
-    close: () => core.close(),
+    call: async (method, input) => unwrap(await bridge.invoke(method, input)),
+    on: (event, listener) => bridge.on(event, listener),
+    close,
   }
+}
+
+/** Whether the running Homeport holds a live connection to `server`; an unknown name counts as yes, since its error reads the same there. */
+async function connectedTo(remote: ControlClient, server: string): Promise<boolean> {
+  const [found, states] = await Promise.all([remote.invoke('servers.get', { id: server }), remote.invoke('servers.states', {})])
+  if (!found.ok) return true
+  return states.ok && states.value.some((s) => s.serverId === found.value.id && s.state === 'ready')
+}
+
+export async function openCliCore(route: Route, opts: OpenOptions): Promise<CliCore> {
+  const log = stderrLogger(opts.verbose)
+  if (route !== 'local' && opts.control) {
+    const remote = await connectControl(resolveDataDir(), { onSkip: (reason) => log.info(`Connecting directly: ${reason}.`) })
+    if (remote && (route === 'any' || (await connectedTo(remote, route.server)))) {
+      log.info(`Using the running Homeport (pid ${remote.pid}).`)
+      return asCliCore(remote, async () => remote.close())
+    }
+    if (remote) {
+      log.info(`Connecting directly: the running Homeport (pid ${remote.pid}) is not connected to "${(route as { server: string }).server}".`)
+      remote.close()
+    }
+  }
+  // Loaded only here: the SSH, Docker and SQLite stack is not needed when a running Homeport answers.
+  const { openLocalCore } = await import('./local-core.js')
+  const local = unwrap(await openLocalCore({ verbose: opts.verbose }))
+  return asCliCore(local, () => local.close())
 }

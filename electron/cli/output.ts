@@ -4,6 +4,7 @@
 // JSON mode writes nothing but JSON to stdout; everything else goes to stderr.
 
 import { ERROR_CODES, HomeportError, toErrorInfo, type ErrorInfo } from '../../shared/errors.js'
+import type { Logger } from '../core/runtime/index.js'
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
@@ -34,4 +35,13 @@ export function usageError(message: string, hint?: string): HomeportError {
 
 export function errorInfo(err: unknown): ErrorInfo {
   return toErrorInfo(err)
+}
+
+/** What Homeport does, on stderr, only with --verbose: stdout stays for the command's own output. */
+export function stderrLogger(verbose: boolean): Logger {
+  const write = (level: string) => (message: string, meta?: Record<string, unknown>) => {
+    if (!verbose) return
+    process.stderr.write(`[${level}] ${message}${meta && Object.keys(meta).length ? ' ' + JSON.stringify(meta) : ''}\n`)
+  }
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') }
 }

@@ -1,9 +1,10 @@
 // The `homeport` command tree. Errors of every kind (commander's usage errors, invalid input, core
-// errors) leave through one place: `error CODE: message`, `hint: …` on stderr, exit 2 or 1.
+// errors) leave through one place: `error CODE: message`, `hint: …` on stderr, exit 2 or 1. Each command
+// names where it may run (cli-core.ts): a running Homeport's connection, or the CLI's own.
 
 import { Command, CommanderError } from 'commander'
-import { APP_VERSION } from '../core/runtime/app-version.js'
-import type { CliCore } from './cli-core.js'
+import { APP_VERSION } from '../core/runtime/index.js'
+import { openCliCore, type CliCore } from './cli-core.js'
 import { errorInfo, exitCodeFor, formatError } from './output.js'
 import { registerPsCommand } from './ps-command.js'
 import { registerAppsCommands } from './apps-commands.js'
@@ -18,6 +19,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .description('Manage your home servers over SSH.')
     .version(APP_VERSION, '-V, --version')
     .option('--verbose', 'log what Homeport does to stderr')
+    .option('--no-control', "always use this command's own SSH connection, never a running Homeport's (also HOMEPORT_NO_CONTROL=1)")
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: () => {} })
@@ -27,9 +29,10 @@ export async function runCli(argv: string[]): Promise<number> {
     verbose = Boolean(program.opts().verbose)
   })
 
-  const withCore: WithCore = async (fn) => {
-    // Loaded on first use so that --help, --version and usage errors do not pay for the SSH and Docker stack.
-    opened ??= await (await import('./cli-core.js')).openCliCore({ verbose })
+  const withCore: WithCore = async (fn, route = 'any') => {
+    // Opened on first use, so that --help, --version and usage errors pay for nothing.
+    const control = Boolean(program.opts().control) && process.env.HOMEPORT_NO_CONTROL !== '1'
+    opened ??= await openCliCore(route, { verbose, control })
     return fn(opened)
   }
   registerServerCommands(program, withCore, () => jsonMode)

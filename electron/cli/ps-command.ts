@@ -31,6 +31,6 @@ export function registerPsCommand(program: Command, withCore: WithCore, json: ()
             containers.map((c) => [c.id.slice(0, 12), c.name, c.image, c.state, c.status, formatPorts(c.ports)]),
           ),
         )
-      })
+      }, { server: name })
     })
 }

@@ -6,11 +6,12 @@ import type { Command } from 'commander'
 import type { MethodInput } from '../../shared/contract/index.js'
 import type { AuthMethod, ServerDto } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
-import type { CliCore } from './cli-core.js'
+import type { CliCore, Route } from './cli-core.js'
 import { parsePort } from './options.js'
 import { table, usageError, writeJson } from './output.js'
 
-export type WithCore = <T>(fn: (core: CliCore) => Promise<T>) => Promise<T>
+/** Runs `fn` on the core, opened where `route` allows (default: anywhere, see cli-core.ts). */
+export type WithCore = <T>(fn: (core: CliCore) => Promise<T>, route?: Route) => Promise<T>
 
 interface AddOptions {
   host: string
@@ -87,7 +88,7 @@ export function registerServerCommands(program: Command, withCore: WithCore, jso
             process.stderr.write('warning: no OS keychain answered; the secret was not saved and will be asked for next time.\n')
           }
         }
-      })
+      }, 'local')
     })
 
   server
@@ -148,6 +149,6 @@ export function registerServerCommands(program: Command, withCore: WithCore, jso
             [[result.name, result.hostKey, `${result.latencyMs} ms`, result.docker.version, result.docker.apiVersion, `${result.docker.socket} (${result.docker.transport})`]],
           ),
         )
-      })
+      }, { server: name })
     })
 }

@@ -1,11 +1,9 @@
 // Questions in a terminal. Without a terminal nothing can be asked, so a host-key question becomes
 // HOST_KEY_UNKNOWN naming the fingerprint and the two flags that answer it up front.
 
-import readline from 'node:readline'
-import { Writable } from 'node:stream'
 import type { PromptRequest } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
-import type { Prompter } from '../core/runtime/types.js'
+import type { Prompter } from '../core/runtime/index.js'
 
 export function isInteractive(): boolean {
   return Boolean(process.stdin.isTTY && process.stderr.isTTY)
@@ -18,7 +16,9 @@ function hostKeyUnknown(request: Omit<PromptRequest, 'id'>): HomeportError {
   })
 }
 
+// readline and streams load only when there is a question: most commands never ask one.
 async function question(text: string, hidden: boolean): Promise<string | undefined> {
+  const [readline, { Writable }] = await Promise.all([import('node:readline'), import('node:stream')])
   let muted = false
   const output = new Writable({
     write(chunk: Buffer, _enc, done) {

@@ -4,7 +4,7 @@
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { app, BrowserWindow, Notification, nativeTheme, type Tray } from 'electron'
-import { createConsoleLogger, createCore, createDispatch, resolveDataDir } from '../core/runtime/index.js'
+import { createConsoleLogger, createControlServer, createCore, createDispatch, fanOutEvents, resolveDataDir } from '../core/runtime/index.js'
 import { externalOrigins, restrictDefaultSession, restrictWebContents } from './hardening.js'
 import { trackForwardedPages } from './forwarded-pages.js'
 import { bindContract, unbindContract, windowClientId, windowEventSink } from './ipc.js'
@@ -26,6 +26,8 @@ let mainWindow: BrowserWindow | undefined
 let tray: Tray | undefined
 let quitting = false
 let core: Awaited<ReturnType<typeof createCore>> | undefined
+// The `homeport` CLI's calls ride on this app's connections through the control socket.
+const control = createControlServer({ dataDir: resolveDataDir(), log })
 
 function showNotification(title: string, body: string): void {
   if (!Notification.isSupported()) return
@@ -75,7 +77,7 @@ async function start(): Promise<void> {
     const notification = focused ? undefined : notificationForEvent(event, payload)
     if (notification) showNotification(notification.title, notification.body)
   })
-  core = await createCore({ dataDir: resolveDataDir(), events, log })
+  core = await control.serve(await createCore({ dataDir: resolveDataDir(), events: fanOutEvents(events, control.events), log }))
   bindContract(createDispatch(core.handlers), location)
   tray = createTray(path.join(resourcesDir, 'icons', 'tray.png'), { show: showWindow, quit })
   mainWindow = createWindow()
@@ -101,7 +103,7 @@ if (!app.requestSingleInstanceLock()) {
     core = undefined
     event.preventDefault()
     unbindContract()
-    void Promise.resolve(closing.close())
+    void control.close().then(() => closing.close())
       .catch((err: unknown) => log.error('closing the core failed', { error: String(err) }))
       .finally(() => app.quit())
   })

@@ -4,7 +4,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { createConsoleLogger, createCore, resolveDataDir } from '../core/runtime/index.js'
+import { createConsoleLogger, createControlServer, createCore, fanOutEvents, resolveDataDir } from '../core/runtime/index.js'
 import { startWebHost } from './web-host.js'
 
 function parsePort(value: string | undefined): number {
@@ -24,16 +24,19 @@ async function main(): Promise<void> {
   })
   const log = createConsoleLogger()
   const bundleDir = path.dirname(fileURLToPath(import.meta.url))
+  const dataDir = resolveDataDir()
+  // The CLI's calls ride on this host's connections through the control socket (and see its events).
+  const control = createControlServer({ dataDir, log })
   const host = await startWebHost({
     rendererDir: path.resolve(values.renderer ?? path.join(bundleDir, '../renderer')),
     port: parsePort(values.port ?? process.env.HOMEPORT_WEB_PORT),
-    createCore: (events) => createCore({ dataDir: resolveDataDir(), events, log }),
+    createCore: async (events) => control.serve(await createCore({ dataDir, events: fanOutEvents(events, control.events), log })),
     log,
   })
   process.stdout.write(`${host.url}\n`)
   log.info(`Homeport web host listening on ${host.origin} (open the URL above; it carries the access token)`)
   const stop = () => {
-    void host.close().finally(() => process.exit(0))
+    void control.close().then(() => host.close()).finally(() => process.exit(0))
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

@@ -147,7 +147,9 @@ export const AppSource = z.union([
 export type AppSourceInput = z.output<typeof AppSource>
 
 export const AppRef = z.object({ serverId, app: appName })
-const PlanInput = z.object({ serverId, source: AppSource, name: appName.optional(), values })
+/** `envFile`: a .env file's text and its name (for messages); its values fill what `values` does not give. */
+const EnvFile = z.object({ name: z.string().min(1), text: z.string() })
+const PlanInput = z.object({ serverId, source: AppSource, name: appName.optional(), values, envFile: EnvFile.optional() })
 
 export const appsContract = {
   /** `catalog`: a folder, archive or https URL (CasaOS, Umbrel, Portainer, Homeport); absent = the bundled catalog. */

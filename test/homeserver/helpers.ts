@@ -3,6 +3,7 @@
 import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Client } from 'ssh2'
 import { beforeEach, inject, TestRunner } from 'vitest'
 import { childPids, isAlive, readPidFile, run, stopPid, waitUntil } from './process.js'
 import { startSshdWithConfig } from './sshd.js'
@@ -172,4 +173,22 @@ export async function removeTestContainers(prefix: string): Promise<void> {
   if (networks.length > 0) await run('docker', ['network', 'rm', ...networks], { env, allowFailure: true })
   const volumes = await named(['volume', 'ls', '--format', '{{.Name}}'])
   if (volumes.length > 0) await run('docker', ['volume', 'rm', '-f', ...volumes], { env, allowFailure: true })
+}
+
+/**
+ * Runs `command` on a plain ssh2 client (not Homeport's connection engine, for tests that check the server
+ * itself); stdin, when given, is sent and closed.
+ */
+export function execOnClient(client: Client, command: string, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (error, channel) => {
+      if (error) return reject(error)
+      let stdout = ''
+      let stderr = ''
+      channel.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      channel.on('close', (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }))
+      if (stdin !== undefined) channel.end(stdin)
+    })
+  })
 }

@@ -1,6 +1,6 @@
 import { mkdtemp } from 'node:fs/promises'
 import { NO_DOCKER_USER, RUN_DIR_PREFIX, TEST_USER } from './paths.js'
-import { run, which } from './process.js'
+import { run, teardownSteps, which } from './process.js'
 import { startRunParts, stopRunParts } from './run-parts.js'
 import { acquireShared, releaseShared } from './shared.js'
 import type { HomeServerInfo } from './types.js'
@@ -137,8 +137,8 @@ export async function startHomeServer(holderPid: number | null): Promise<Started
 
 /** Stops one run's parts, then lets go of the shared parts (torn down if no other run holds them). */
 export async function stopHomeServer(workDir: string): Promise<void> {
-  const errors: unknown[] = []
-  await stopRunParts(workDir).catch((error: unknown) => errors.push(error))
-  await releaseShared(workDir).catch((error: unknown) => errors.push(error))
-  if (errors.length > 0) throw new AggregateError(errors, 'stopping the test home server failed')
+  const { attempt, finish } = teardownSteps('stopping the test home server')
+  await attempt(() => stopRunParts(workDir))
+  await attempt(() => releaseShared(workDir))
+  finish()
 }

@@ -140,6 +140,26 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
   }
 }
 
+/**
+ * Tear-down that runs every step even when an earlier one fails (one broken part must not leave the others
+ * running), then throws all the failures at once, saying what was being torn down.
+ */
+export function teardownSteps(what: string): { attempt(step: () => Promise<unknown>): Promise<void>; finish(): void } {
+  const errors: unknown[] = []
+  return {
+    async attempt(step) {
+      try {
+        await step()
+      } catch (error) {
+        errors.push(error)
+      }
+    },
+    finish() {
+      if (errors.length > 0) throw new AggregateError(errors, `${what} failed`)
+    },
+  }
+}
+
 /** A TCP port on 127.0.0.1 that is free right now (the OS picks it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -8,7 +8,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import { dockerHostOf, startEngine, stopEngine, type EngineState } from './engine.js'
 import { withMachineLock } from './lock.js'
 import { NO_DOCKER_USER, PRIVATE_DIR, SHARED_DIR, STATE_FILE, STATE_ROOT, TEST_USER } from './paths.js'
-import { isAlive } from './process.js'
+import { isAlive, teardownSteps } from './process.js'
 import { IMAGE_SEED_VERSION, seedImages, startRegistry, stopRegistry, type RegistryState } from './registry.js'
 import { ensureUser, generateClientKeys, randomSecret, removeUser, type ClientKeys } from './users.js'
 
@@ -135,14 +135,7 @@ async function startShared(state: SharedState): Promise<SharedParts> {
 
 /** Stops whatever the state names and removes every fixed location, known to the state or not. */
 async function tearDownShared(state: SharedState): Promise<void> {
-  const errors: unknown[] = []
-  const attempt = async (step: () => Promise<void>): Promise<void> => {
-    try {
-      await step()
-    } catch (error) {
-      errors.push(error)
-    }
-  }
+  const { attempt, finish } = teardownSteps('tearing down the shared test home server parts')
   await attempt(() => removeUser(TEST_USER))
   await attempt(() => removeUser(NO_DOCKER_USER))
   await attempt(() => stopRegistry(state.registry))
@@ -150,7 +143,7 @@ async function tearDownShared(state: SharedState): Promise<void> {
   if (state.engine) await attempt(() => stopEngine(state.engine!))
   await attempt(() => rm(PRIVATE_DIR, { recursive: true, force: true }))
   await attempt(() => removeSharedDirs())
-  if (errors.length > 0) throw new AggregateError(errors, 'tearing down the shared test home server parts failed')
+  finish()
 }
 
 async function removeSharedDirs(): Promise<void> {

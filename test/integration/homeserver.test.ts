@@ -10,6 +10,7 @@ import { Client, type ConnectConfig } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   docker,
+  execOnClient,
   killSshConnections,
   removeTestContainers,
   sshdLogSince,
@@ -46,20 +47,6 @@ function connect(config: Partial<ConnectConfig>, port = hs.sshPort): Promise<{ c
         return true
       },
       ...config,
-    })
-  })
-}
-
-function execOn(client: Client, command: string, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    client.exec(command, (error, channel) => {
-      if (error) return reject(error)
-      let stdout = ''
-      let stderr = ''
-      channel.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      channel.on('close', (code: number) => resolve({ code, stdout, stderr }))
-      if (stdin !== undefined) channel.end(stdin)
     })
   })
 }
@@ -136,7 +123,7 @@ describe('test home server', () => {
     ]
     for (const method of methods) {
       const { client } = await connect(method)
-      const whoami = await execOn(client, 'id -un')
+      const whoami = await execOnClient(client, 'id -un')
       client.end()
       expect(whoami.stdout.trim()).toBe(hs.user)
     }
@@ -205,7 +192,7 @@ describe('test home server', () => {
           client.openssh_forwardOutStreamLocal(hs.dockerSocket, (error, channel) => (error ? reject(error) : resolve(channel))),
         ),
       ).rejects.toThrow(/open failure|administratively prohibited/i)
-      const ping = await execOn(client, 'bash -lc "docker system dial-stdio"', 'GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n')
+      const ping = await execOnClient(client, 'bash -lc "docker system dial-stdio"', 'GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n')
       expect(ping.stdout).toMatch(/^HTTP\/1\.[01] 200 OK/)
       expect(ping.stdout.endsWith('OK')).toBe(true)
     } finally {
@@ -220,7 +207,7 @@ describe('test home server', () => {
     expect(await killSshConnections()).toBeGreaterThanOrEqual(1)
     await closed
     const again = await connect({ privateKey })
-    expect((await execOn(again.client, 'id -un')).stdout.trim()).toBe(hs.user)
+    expect((await execOnClient(again.client, 'id -un')).stdout.trim()).toBe(hs.user)
     again.client.end()
   })
 

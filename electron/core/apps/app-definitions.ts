@@ -10,7 +10,7 @@ import type { CatalogApp, CatalogVariable } from './catalog/types.js'
 import { referencedVariables } from '../compose/index.js'
 import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
 import { readServerFile } from '../connection/sftp.js'
-import { appDir, type ServerFacts } from './app-paths.js'
+import { appDir, ENV_FILE, type ServerFacts } from './app-paths.js'
 
 export const META_FILE = 'homeport.json'
 
@@ -79,7 +79,7 @@ export async function definitionFromInstalled(session: SshSession, facts: Server
       hint: 'Only apps installed by Homeport (or whose compose.yml is in that folder) can be updated or reconfigured.',
     })
   }
-  const env = (await readServerFile(session, posix.join(dir, '.env'))) ?? ''
+  const env = (await readServerFile(session, posix.join(dir, ENV_FILE))) ?? ''
   const meta = (await readMeta(session, facts, name)) ?? {}
   const previous: AppDefinition = { name, compose, env }
   const current = envValues(env)

@@ -13,7 +13,7 @@ import type { WaitOptions } from '../compose/engine/wait.js'
 import { readServerFile } from '../connection/sftp.js'
 import type { Docker } from '../docker/docker-access.js'
 import type { AppDefinition } from './app-definitions.js'
-import { appDir, ensureDirs, writeAppFiles, type ServerFacts } from './app-paths.js'
+import { appDir, ensureDirs, ENV_FILE, writeAppFiles, type ServerFacts } from './app-paths.js'
 import type { AppServer } from './app-server.js'
 
 export interface PreparedApp extends ProjectPlan {
@@ -82,7 +82,7 @@ export async function prepareApp(server: AppServer, definition: AppDefinition, o
 
 /** What goes into the app's folder: compose.yml, .env and the definition's other files. */
 function appFiles(definition: AppDefinition): Record<string, string> {
-  return { ...(definition.files ?? {}), [COMPOSE_FILE]: definition.compose, '.env': definition.env }
+  return { ...(definition.files ?? {}), [COMPOSE_FILE]: definition.compose, [ENV_FILE]: definition.env }
 }
 
 /** Bind sources inside the user's home that Compose's long syntax would not create. */
@@ -125,7 +125,7 @@ export async function applyPrepared(server: AppServer, prepared: PreparedApp, op
   } catch (err) {
     // Put the files back as they were, so the folder matches what runs.
     if (opts.previous) {
-      await writeAppFiles(session, prepared.dir, { [COMPOSE_FILE]: opts.previous.compose, '.env': opts.previous.env }).catch(() => {})
+      await writeAppFiles(session, prepared.dir, { [COMPOSE_FILE]: opts.previous.compose, [ENV_FILE]: opts.previous.env }).catch(() => {})
     } else if (opts.dirExisted) {
       const names = Object.keys(files).map((n) => posix.join(prepared.dir, n))
       await session.exec(['rm', '-f', '--', ...names]).catch(() => {})

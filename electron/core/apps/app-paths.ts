@@ -8,6 +8,9 @@ import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
 import { writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 
+/** The app's values, read by `docker compose` too: it holds generated passwords. */
+export const ENV_FILE = '.env'
+
 export interface ServerFacts {
   home: string
   uid: number
@@ -57,8 +60,8 @@ export async function writeAppFiles(session: SshSession, dir: string, files: Rec
   for (const name of Object.keys(files)) {
     if (name.includes('/') || name === '..' || name === '.') throw new HomeportError('INVALID_INPUT', `Refusing app file name "${name}".`)
   }
-  // .env holds generated passwords: readable by the SSH user only.
-  await writeServerFiles(session, Object.entries(files).map(([name, content]) => ({ path: posix.join(dir, name), content, mode: name === '.env' ? 0o600 : 0o644 })))
+  // The env file holds generated passwords: readable by the SSH user only.
+  await writeServerFiles(session, Object.entries(files).map(([name, content]) => ({ path: posix.join(dir, name), content, mode: name === ENV_FILE ? 0o600 : 0o644 })))
 }
 
 /** App folders that hold a compose file (a removed app whose data was kept has none). One exec, not one SFTP call per folder. */

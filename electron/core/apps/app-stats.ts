@@ -13,7 +13,7 @@ interface RawStats {
   networks?: Record<string, { rx_bytes: number; tx_bytes: number }>
 }
 
-export function reduceStats(service: string, container: string, s: RawStats): StatsDto {
+function reduceStats(service: string, container: string, s: RawStats): StatsDto {
   const cpuDelta = s.cpu_stats.cpu_usage.total_usage - (s.precpu_stats.cpu_usage?.total_usage ?? 0)
   const systemDelta = (s.cpu_stats.system_cpu_usage ?? 0) - (s.precpu_stats.system_cpu_usage ?? 0)
   const cpus = s.cpu_stats.online_cpus ?? s.cpu_stats.cpu_usage.percpu_usage?.length ?? 1

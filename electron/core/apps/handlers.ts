@@ -3,6 +3,7 @@
 
 import type { appsContract } from '../../../shared/contract/apps.js'
 import type { HandlersFor } from '../../../shared/contract/index.js'
+import { envFileValues } from '../compose/dotenv.js'
 import { appStats } from './app-stats.js'
 import type { ServerAccess } from './app-server.js'
 import type { Catalogs } from './catalog/catalogs.js'
@@ -12,6 +13,11 @@ import type { AppLifecycle } from './lifecycle.js'
 import type { LogStreams } from './log-streams.js'
 import type { RegistryMirrors } from './registry-mirrors.js'
 import { settingsForm } from './settings-form.js'
+
+/** A .env file given with the call (`homeport apps plan --env-file`) under the explicit values; read before anything connects. */
+function withEnvFile(values: Record<string, string>, envFile?: { name: string; text: string }): Record<string, string> {
+  return envFile ? { ...envFileValues(envFile.text, envFile.name), ...values } : values
+}
 
 export function appsHandlers(deps: {
   idOf: (idOrName: string) => string
@@ -26,8 +32,14 @@ export function appsHandlers(deps: {
   const { idOf, install, lifecycle, logs, forwards, mirrors } = deps
   return {
     'apps.catalog': ({ catalog }) => deps.catalogs.list(catalog),
-    'apps.plan': ({ serverId, source, name, values }) => install.plan(idOf(serverId), source, name, values),
-    'apps.install': ({ serverId, source, name, values }) => install.install(idOf(serverId), source, name, values),
+    'apps.plan': ({ serverId, source, name, values, envFile }) => {
+      const given = withEnvFile(values, envFile)
+      return install.plan(idOf(serverId), source, name, given)
+    },
+    'apps.install': ({ serverId, source, name, values, envFile }) => {
+      const given = withEnvFile(values, envFile)
+      return install.install(idOf(serverId), source, name, given)
+    },
     'apps.update': ({ serverId, app, values, verifyTimeoutMs }) => install.update(idOf(serverId), app, values, verifyTimeoutMs),
     'apps.list': ({ serverId }) => lifecycle.list(idOf(serverId)),
     'apps.start': ({ serverId, app }) => lifecycle.run(idOf(serverId), app, 'start'),

@@ -2,6 +2,7 @@
 // installed), the plan shown before anything changes, and install/update as jobs that leave either the
 // finished app or the server as it was. Secret values go to the keychain; a finished run is `apps.changed`.
 
+import { posix } from 'node:path'
 import type { AppSourceInput, PlanDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { readServerFile } from '../connection/sftp.js'
@@ -11,7 +12,7 @@ import type { EventSink, SecretStore } from '../runtime/types.js'
 import { appSecretAccount } from '../secrets/accounts.js'
 import { definitionFromCatalog, definitionFromCompose, definitionFromInstalled, type DefinitionResult } from './app-definitions.js'
 import { applyPrepared, planToDto, prepareApp } from './app-installer.js'
-import { appDir, assertAppName, listAppDirs } from './app-paths.js'
+import { appDir, assertAppName, ENV_FILE, listAppDirs } from './app-paths.js'
 import { appServer, type AppServer, type ServerAccess } from './app-server.js'
 import type { Catalogs } from './catalog/catalogs.js'
 import { applyFailure, planningFailure } from './failure-messages.js'
@@ -109,7 +110,7 @@ export class InstallService {
 
   /** The .env an earlier uninstall kept with the data, so a reinstall gets the same generated passwords. */
   private async keptEnv(server: AppServer, name: string): Promise<string | undefined> {
-    return readServerFile(server.session, `${appDir(server.facts, name)}/.env`).catch(() => undefined)
+    return readServerFile(server.session, posix.join(appDir(server.facts, name), ENV_FILE)).catch(() => undefined)
   }
 
   private async assertNew(server: AppServer, name: string): Promise<void> {

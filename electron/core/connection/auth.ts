@@ -18,7 +18,7 @@ export interface AuthState {
   error?: HomeportError
 }
 
-export async function loadPrivateKey(target: Pick<SshTarget, 'identityFile' | 'getSecret' | 'host' | 'port' | 'user'>): Promise<ParsedKey> {
+async function loadPrivateKey(target: Pick<SshTarget, 'identityFile' | 'getSecret' | 'host' | 'port' | 'user'>): Promise<ParsedKey> {
   const file = target.identityFile
   if (!file) throw new HomeportError('KEY_INVALID', `No key file is set for ${describeTarget(target)}.`)
   let data: Buffer

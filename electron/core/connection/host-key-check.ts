@@ -15,7 +15,7 @@ export function presentedKey(host: string, port: number, keyBlob: Buffer): Prese
   return { host, port, algorithm: algorithmOfKeyBlob(keyBlob), fingerprint: fingerprintOfKeyBlob(keyBlob) }
 }
 
-export function hostKeyMismatch(host: string, port: number, expected: string, presented: string, source: string): HomeportError {
+function hostKeyMismatch(host: string, port: number, expected: string, presented: string, source: string): HomeportError {
   return new HomeportError(
     'HOST_KEY_MISMATCH',
     `The host key of ${hostLabel(host, port)} has changed: ${source} ${expected}, the server now presents ${presented}. The connection was refused before logging in.`,

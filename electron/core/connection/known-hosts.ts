@@ -87,7 +87,7 @@ export function hostFieldMatches(hostsField: string, host: string, port: number)
   return matched
 }
 
-export function entriesForHost(entries: KnownHostEntry[], host: string, port: number): KnownHostEntry[] {
+function entriesForHost(entries: KnownHostEntry[], host: string, port: number): KnownHostEntry[] {
   return entries.filter((e) => hostFieldMatches(e.hosts, host, port))
 }
 

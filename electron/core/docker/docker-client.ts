@@ -32,7 +32,7 @@ const DIAL_STDIO_MAX_CHANNELS = 4
 
 // OpenSSH answers a forbidden forward and an unconnectable socket the same way ("Channel open failure");
 // the socket was already checked, so a refusal here means forwarding is off in sshd_config.
-export function isChannelOpenRefusal(err: unknown): boolean {
+function isChannelOpenRefusal(err: unknown): boolean {
   // ssh2 puts the SSH open-failure code on `reason`; the session keeps it when it wraps the error.
   if (typeof (err as { reason?: unknown } | undefined)?.reason === 'number') return true
   if (err instanceof HomeportError) return false

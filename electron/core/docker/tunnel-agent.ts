@@ -21,7 +21,7 @@ function noop(): void {}
  * http.Agent calls setKeepAlive/setNoDelay/setTimeout/ref/unref on every socket it pools; an ssh2 channel has
  * none of them, and without these no-ops keep-alive throws uncaught (ssh2's lib/http-agents.js does the same).
  */
-export function decorateChannel<T extends Duplex>(channel: T): T {
+function decorateChannel<T extends Duplex>(channel: T): T {
   const socketLike = channel as unknown as Record<string, unknown>
   for (const name of ['setKeepAlive', 'setNoDelay', 'setTimeout', 'ref', 'unref'] as const) {
     if (typeof socketLike[name] !== 'function') socketLike[name] = noop

@@ -13,7 +13,7 @@ interface Pending {
   finish: (value: Answer, cancelled: boolean) => void
 }
 
-export const DEFAULT_PROMPT_TIMEOUT_MS = 5 * 60_000
+const DEFAULT_PROMPT_TIMEOUT_MS = 5 * 60_000
 
 export class EventPrompter implements Prompter {
   private readonly pending = new Map<string, Pending>()

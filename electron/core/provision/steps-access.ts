@@ -5,7 +5,7 @@ import { HomeportError } from '../../../shared/errors.js'
 import { quoteArgv } from '../connection/quote.js'
 import { offersPassword } from './auth-methods-probe.js'
 import { AUTHORIZE_SCRIPT, existingLoginKey, generateLoginKey, type LoginKey } from './homeport-key.js'
-import type { ProvisionContext, ProvisionStep } from './provision-context.js'
+import type { ProvisionStep } from './provision-context.js'
 
 const SSHD_DROP_IN = '/etc/ssh/sshd_config.d/90-homeport.conf'
 const SSHD_DROP_IN_TEXT = '# Written by Homeport set-up: log in with keys only.\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n'

@@ -20,7 +20,7 @@ function sudoArgv(mode: SudoMode, argv: string[]): string[] {
   return ['sudo', '-S', '-k', '-p', '', '--', ...argv]
 }
 
-function refusal(stderr: string): HomeportError | undefined {
+export function refusal(stderr: string): HomeportError | undefined {
   if (/incorrect password|Sorry, try again|no password was provided|authentication failure/i.test(stderr)) return new HomeportError('SUDO_AUTH_FAILED', undefined, { details: stderr.trim() })
   if (/not in the sudoers|not allowed to (run|execute)|may not run sudo/i.test(stderr)) return new HomeportError('SUDO_UNAVAILABLE', undefined, { details: stderr.trim() })
   if (/a password is required/i.test(stderr)) return new HomeportError('SUDO_AUTH_FAILED', 'sudo needs a password for this user.', { hint: 'Give the sudo password when set-up asks for it.', details: stderr.trim() })

@@ -4,7 +4,8 @@
 
 import { randomUUID } from 'node:crypto'
 import type { CoreHandlers } from '../../../shared/contract/index.js'
-import { createAppsDomain } from '../apps/apps-domain.js'
+import { appsContract } from '../../../shared/contract/apps.js'
+import { provisionContract } from '../../../shared/contract/provision.js'
 import { SshConfigFile } from '../connection/ssh-config.js'
 import type { ConnectionManager, SshTarget } from '../connection/types.js'
 import type { DockerServiceFactory } from '../docker/docker-service-shape.js'
@@ -12,7 +13,6 @@ import { dockerHandlers } from '../docker/handlers.js'
 import { jobsHandlers } from '../jobs/handlers.js'
 import { agentHandlers } from '../agent/handlers.js'
 import { provisionHandlers } from '../provision/handlers.js'
-import { ProvisionService } from '../provision/provision-service.js'
 import { JobRunner } from '../jobs/job-runner.js'
 import { EventPrompter } from '../prompts/event-prompter.js'
 import { promptsHandlers } from '../prompts/handlers.js'
@@ -29,6 +29,8 @@ import { SettingsRepo } from '../store/settings-repo.js'
 import { terminalHandlers } from '../terminal/handlers.js'
 import { Terminals } from '../terminal/terminals.js'
 import { defaultConnectionManager, defaultDockerFactory } from './engine-defaults.js'
+import { Lazy, lazyHandlers } from './lazy.js'
+import { LazySecretStore } from './lazy-secret-store.js'
 import type { CoreOptions, EventSink, Logger, Prompter, SecretStore } from './types.js'
 
 export interface Core {
@@ -47,14 +49,17 @@ export interface CoreParts {
 const silentLog: Logger = { debug() {}, info() {}, warn() {}, error() {} }
 const noEvents: EventSink = { emit() {} }
 
-async function chooseSecrets(options: CoreOptions, log: Logger, events: EventSink): Promise<SecretStore> {
+/** The keychain is loaded and probed on the first secret read or write (LazySecretStore), not at start. */
+function chooseSecrets(options: CoreOptions, log: Logger, events: EventSink): SecretStore {
   if (options.secrets) return options.secrets
-  const choice = await createSecretStore()
-  if (choice.warning) {
-    log.warn(choice.warning.message, { hint: choice.warning.hint, details: choice.warning.details })
-    events.emit('secrets.warning', { message: choice.warning.message, hint: choice.warning.hint })
-  }
-  return choice.store
+  return new LazySecretStore(async () => {
+    const choice = await createSecretStore()
+    if (choice.warning) {
+      log.warn(choice.warning.message, { hint: choice.warning.hint, details: choice.warning.details })
+      events.emit('secrets.warning', { message: choice.warning.message, hint: choice.warning.hint })
+    }
+    return choice.store
+  })
 }
 
 export async function createCore(options: CoreOptions, parts: CoreParts = {}): Promise<Core> {
@@ -65,7 +70,7 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
   const settings = new SettingsRepo(db)
   const jobHistory = new JobsRepo(db)
   jobHistory.markInterrupted(new Date().toISOString())
-  const secrets = await chooseSecrets(options, log, events)
+  const secrets = chooseSecrets(options, log, events)
 
   const eventPrompter = options.prompts ? undefined : new EventPrompter(events)
   const prompts: Prompter = options.prompts ?? eventPrompter!
@@ -100,52 +105,58 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
 
   const jobs = new JobRunner(jobHistory)
   jobs.on('update', (job) => events.emit('job.update', job))
-  const apps = createAppsDomain({
-    servers: { session: (serverId) => sessions.session(serverId), docker: async (serverId) => (await sessions.docker(serverId)).docker() },
-    idOf,
-    settings,
-    secrets,
-    jobs,
-    events,
-    catalogDir: options.catalogDir,
-  })
+  // The apps domain (catalogs, compose engine, YAML, Ajv) loads with its first call.
+  const apps = new Lazy(async () =>
+    (await import('../apps/apps-domain.js')).createAppsDomain({
+      servers: { session: (serverId) => sessions.session(serverId), docker: async (serverId) => (await sessions.docker(serverId)).docker() },
+      idOf,
+      settings,
+      secrets,
+      jobs,
+      events,
+      catalogDir: options.catalogDir,
+    }),
+  )
   const terminals = new Terminals(
     (terminalId, data) => events.emit('terminal.output', { terminalId, data }),
     (terminalId, code) => events.emit('terminal.exit', { terminalId, code }),
   )
 
-  const provision = new ProvisionService({
-    dataDir: options.dataDir,
-    secrets,
-    connections,
-    jobs,
-    prompts,
-    server: (id) => servers.find(id),
-    hostKey: (id) => repo.hostKey(id)?.fingerprint,
-    updateAuth: (id, auth) => repo.updateAuth(id, auth),
-    targetFor,
-    session: (id) => sessions.session(id),
-    drop: (id) => sessions.drop(id),
-    dockerInfo: async (id) => (await sessions.docker(id)).info(),
-  })
+  // Provisioning (and the ssh2 probes it makes) loads with its first call.
+  const provision = new Lazy(async () =>
+    new (await import('../provision/provision-service.js')).ProvisionService({
+      dataDir: options.dataDir,
+      secrets,
+      connections,
+      jobs,
+      prompts,
+      server: (id) => servers.find(id),
+      hostKey: (id) => repo.hostKey(id)?.fingerprint,
+      updateAuth: (id, auth) => repo.updateAuth(id, auth),
+      targetFor,
+      session: (id) => sessions.session(id),
+      drop: (id) => sessions.drop(id),
+      dockerInfo: async (id) => (await sessions.docker(id)).info(),
+    }),
+  )
 
   const handlers: CoreHandlers = {
     ...serversHandlers({ servers, sessions, repo, sshConfig, secrets, dataDir: options.dataDir }),
     ...dockerHandlers({ sessions, idOf }),
     ...promptsHandlers(eventPrompter),
     ...settingsHandlers(settings),
-    ...apps.handlers,
-    ...terminalHandlers({ terminals, idOf, containerFor: (serverId, app, service) => apps.containerFor(serverId, app, service) }),
+    ...lazyHandlers(Object.keys(appsContract) as (keyof typeof appsContract)[], async () => (await apps.get()).handlers),
+    ...terminalHandlers({ terminals, idOf, containerFor: async (serverId, app, service) => (await apps.get()).containerFor(serverId, app, service) }),
     ...jobsHandlers({ jobs, idOf }),
     ...agentHandlers({ session: (id) => sessions.session(id), idOf }),
-    ...provisionHandlers({ provision, idOf }),
+    ...lazyHandlers(Object.keys(provisionContract) as (keyof typeof provisionContract)[], async () => provisionHandlers({ provision: await provision.get(), idOf })),
   }
 
   let closed = false
   return {
     handlers,
     forgetClient: async (clientId) => {
-      apps.forgetClient(clientId)
+      apps.loaded?.forgetClient(clientId)
       terminals.closeOwnedBy(clientId)
       await sessions.forgetClient(clientId)
     },
@@ -154,7 +165,7 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
       closed = true
       eventPrompter?.cancelAll()
       terminals.closeAll()
-      await apps.close()
+      await (await apps.settled())?.close()
       await sessions.closeAll()
       await connections.closeAll()
       db.close()

@@ -20,7 +20,7 @@ export function createDispatch(handlers: CoreHandlers): Dispatch {
       if (!isMethodName(method)) {
         const shown = typeof method === 'string' ? method.slice(0, 100) : typeof method
         throw new HomeportError('INVALID_INPUT', `Unknown method "${shown}".`, {
-          hint: 'Use one of the methods declared in the contract (shared/contract.ts).',
+          hint: 'Use one of the methods declared in the contract (shared/contract/).',
         })
       }
       const parsed = contract[method].input.safeParse(input === undefined ? {} : input)

@@ -1,14 +1,60 @@
-// The real connection engine and Docker service, as createCore uses them unless told otherwise.
+// The real connection engine and Docker service, as createCore uses them unless told otherwise. Both load
+// their modules (ssh2, dockerode and what they pull in) on first use: a command that never connects, such as
+// `homeport server list`, does not pay for them.
 
+import type { ConnectionManager, PresentedHostKey, SshSession, SshTarget } from '../connection/types.js'
+import type { DockerServiceFactory, DockerServiceLike } from '../docker/docker-service-shape.js'
+import { Lazy } from './lazy.js'
 import type { Logger } from './types.js'
-import { SshConnectionManager } from '../connection/connection-manager.js'
-import type { ConnectionManager } from '../connection/types.js'
-import { dockerServiceFor } from '../docker/docker-service.js'
-import type { DockerServiceFactory } from '../docker/docker-service-shape.js'
+
+/** Loads the engine on the first call that needs a connection; until then there is nothing to get or close. */
+class LazyConnectionManager implements ConnectionManager {
+  private readonly engine: Lazy<ConnectionManager>
+
+  constructor(load: () => Promise<ConnectionManager>) {
+    this.engine = new Lazy(load)
+  }
+
+  async acquire(serverId: string, target: () => Promise<SshTarget>): Promise<SshSession> {
+    return (await this.engine.get()).acquire(serverId, target)
+  }
+
+  release(serverId: string): void {
+    this.engine.loaded?.release(serverId)
+  }
+
+  get(serverId: string): SshSession | undefined {
+    return this.engine.loaded?.get(serverId)
+  }
+
+  async probeHostKey(target: Pick<SshTarget, 'host' | 'port' | 'jumps'>): Promise<PresentedHostKey> {
+    return (await this.engine.get()).probeHostKey(target)
+  }
+
+  async knownHostsLookup(host: string, port: number): Promise<PresentedHostKey[]> {
+    return (await this.engine.get()).knownHostsLookup(host, port)
+  }
+
+  async closeAll(): Promise<void> {
+    await (await this.engine.settled())?.closeAll()
+  }
+}
 
 export function defaultConnectionManager(opts: { log: Logger; knownHostsPath?: string }): ConnectionManager {
-  return new SshConnectionManager({ log: opts.log, ...(opts.knownHostsPath ? { knownHostsPath: opts.knownHostsPath } : {}) })
+  return new LazyConnectionManager(async () => {
+    const { SshConnectionManager } = await import('../connection/connection-manager.js')
+    return new SshConnectionManager({ log: opts.log, ...(opts.knownHostsPath ? { knownHostsPath: opts.knownHostsPath } : {}) })
+  })
 }
 
 /** The session's one Docker service (shared with apps and files); it closes with the session. */
-export const defaultDockerFactory: DockerServiceFactory = (session, serverName) => dockerServiceFor(session, { serverName })
+export const defaultDockerFactory: DockerServiceFactory = (session, serverName) => {
+  const service = new Lazy(async (): Promise<DockerServiceLike> => (await import('../docker/docker-service.js')).dockerServiceFor(session, { serverName }))
+  return {
+    info: async () => (await service.get()).info(),
+    listContainers: async (opts) => (await service.get()).listContainers(opts),
+    watchContainers: async (onChange) => (await service.get()).watchContainers(onChange),
+    docker: async () => (await service.get()).docker(),
+    close: async () => (await service.settled())?.close?.(),
+  }
+}

@@ -5,6 +5,7 @@ import type { HandlersFor, ServerStateEvent } from '../../../shared/contract/ind
 import type { serversContract } from '../../../shared/contract/servers.js'
 import type { SshConfigFile } from '../connection/ssh-config.js'
 import { APP_VERSION } from '../runtime/app-version.js'
+import { secretStoreKind } from '../runtime/lazy-secret-store.js'
 import type { SecretStore } from '../runtime/types.js'
 import type { ServersRepo } from '../store/servers-repo.js'
 import type { ServersService } from './servers-service.js'
@@ -21,7 +22,7 @@ export function serversHandlers(deps: {
   const { servers, sessions, repo, sshConfig } = deps
   const idOf = (idOrName: string) => servers.find(idOrName).id
   return {
-    'app.info': async () => ({ version: APP_VERSION, secretStore: deps.secrets.kind, dataDir: deps.dataDir }),
+    'app.info': async () => ({ version: APP_VERSION, secretStore: await secretStoreKind(deps.secrets), dataDir: deps.dataDir }),
 
     'servers.list': async () => servers.list(),
     'servers.add': async (input) => servers.add(input),

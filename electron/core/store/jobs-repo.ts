@@ -5,7 +5,7 @@ import type { JobDto } from '../../../shared/contract/index.js'
 import type { Db } from './database.js'
 
 /** Finished jobs kept; older ones are pruned when a job ends. */
-export const JOB_HISTORY_LIMIT = 500
+const JOB_HISTORY_LIMIT = 500
 
 export class JobsRepo {
   constructor(private readonly db: Db) {}

@@ -6,7 +6,8 @@ import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from 
 import type { ErrorInfo, Result } from '../../../shared/errors.js'
 import { createApi, setApi, type ReconnectingBridge } from './client.js'
 
-type Answer<M extends MethodName> = MethodOutput<M> | ((input: MethodInput<M>) => MethodOutput<M>)
+/** A value, or a function of the input that may answer later (a promise), to see the state while a call runs. */
+type Answer<M extends MethodName> = MethodOutput<M> | ((input: MethodInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>)
 
 export interface FakeBridge extends ReconnectingBridge {
   calls: { method: MethodName; input: unknown }[]

@@ -120,7 +120,12 @@ export function allocateInstance(log: (line: string) => void = () => {}): Promis
     for (let candidate = 0; candidate < MAX_SLOTS && slot === undefined; candidate++) {
       if (!used.has(candidate) && !(await subnetTaken(candidate))) slot = candidate
     }
-    if (slot === undefined) throw new Error(`all ${MAX_SLOTS} fresh machine slots are in use (see ${INSTANCES_DIR})`)
+    if (slot === undefined) {
+      throw new Error(
+        `no free slot for a fresh machine: ${used.size} of ${MAX_SLOTS} are in use (see ${INSTANCES_DIR}), ` +
+          'the others are routed by something else on this host (ip route show 10.213.128.0/18)',
+      )
+    }
     const name = nameOf(slot)
     const dir = join(INSTANCES_DIR, name)
     await mkdir(dir, { recursive: true, mode: 0o700 })

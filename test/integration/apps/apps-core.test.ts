@@ -15,7 +15,8 @@ const APP = 'hp-twosvc'
 const docker = async (args: string[]) => (await dockerRaw(args)).trim()
 const BLOB_TAG = `t${Date.now()}`
 const VALUES = { WEB_PORT: '18081', BLOB_TAG }
-const COMPOSE = twoServiceCompose({ web: 'docker.io/homeport/httpd:1', db: 'docker.io/homeport/blob:${BLOB_TAG}' })
+// db turns ready only after 3 s, so the install polls its health a dozen times under the job's abort signal.
+const COMPOSE = twoServiceCompose({ web: 'docker.io/homeport/httpd:1', db: 'docker.io/homeport/blob:${BLOB_TAG}', dbPrelude: 'sleep 2; ' })
 const appDir = `/home/${hs.user}/.local/share/homeport/apps/${APP}`
 
 function composePs(): string {

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sshdLogSince, sshdLogSize, startSshAgent, useHomeServer } from '../../homeserver/helpers.js'
+import { freePort } from '../../homeserver/process.js'
 import { SshConnectionManager } from '../../../electron/core/connection/connection-manager.js'
 import type { SshTarget } from '../../../electron/core/connection/types.js'
 import { ourConnectionsTo, waitFor } from './support.js'
@@ -26,15 +26,6 @@ async function whoAmI(m: SshConnectionManager, id: string, t: SshTarget): Promis
   const result = await session.exec(['id', '-un'])
   expect(result.code).toBe(0)
   return result.stdout.trim()
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 describe('logging in to the real sshd', () => {

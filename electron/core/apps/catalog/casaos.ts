@@ -5,11 +5,12 @@
 import { readFile } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml'
+import { storeFields } from './store-fields.js'
 import type { CatalogApp, CatalogVariable } from './types.js'
 
 type LocaleMap = Record<string, string> | string | undefined
 
-export function pickLocale(value: LocaleMap, locale = 'en_US'): string | undefined {
+function pickLocale(value: LocaleMap, locale = 'en_US'): string | undefined {
   if (value === undefined || value === null) return undefined
   if (typeof value === 'string') return value
   return value[locale] ?? value.en_US ?? value.en_GB ?? Object.values(value)[0]
@@ -104,10 +105,7 @@ export async function readCasaOSApp(composePath: string): Promise<CatalogApp> {
     name: pickLocale(meta.title as LocaleMap) ?? folder,
     tagline: pickLocale(meta.tagline as LocaleMap),
     description: pickLocale(meta.description as LocaleMap)?.trim(),
-    category: typeof meta.category === 'string' ? meta.category : 'Other',
-    icon: typeof meta.icon === 'string' && meta.icon.startsWith('https://') ? meta.icon : undefined,
-    website: typeof meta.website === 'string' ? meta.website : undefined,
-    version: meta.version === undefined ? undefined : String(meta.version),
+    ...storeFields(meta),
     source: 'casaos',
     origin: composePath,
     compose: doc.toString(),

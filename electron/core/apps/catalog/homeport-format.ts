@@ -1,10 +1,11 @@
 // Homeport's own catalog format (resources/catalog/<id>/{app.yml,compose.yml,icon.svg}).
 
-import { readFile, readdir } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import type { CatalogApp, CatalogLoadResult, CatalogSkip } from './types.js'
+import { APP_NAME_PATTERN } from '../../../../shared/contract/index.js'
+import type { CatalogApp } from './types.js'
 
 const VariableSchema = z.object({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name (letters, digits, underscore)'),
@@ -17,7 +18,8 @@ const VariableSchema = z.object({
 })
 
 const AppYamlSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower case letters, digits, dash or underscore'),
+  // The id is the app's default name on the server, so it follows the app-name rule.
+  id: z.string().regex(APP_NAME_PATTERN, 'must be lower case letters, digits, dash or underscore'),
   name: z.string().min(1),
   category: z.string().min(1),
   tagline: z.string().optional(),
@@ -71,18 +73,4 @@ export async function readHomeportApp(dir: string): Promise<CatalogApp> {
     web: meta.web,
     notes: meta.notes,
   }
-}
-
-export async function loadHomeportCatalog(root: string): Promise<CatalogLoadResult> {
-  const entries = await readdir(root, { withFileTypes: true })
-  const apps: CatalogApp[] = []
-  const skipped: CatalogSkip[] = []
-  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-    try {
-      apps.push(await readHomeportApp(join(root, entry.name)))
-    } catch (err) {
-      skipped.push({ ref: entry.name, reason: err instanceof Error ? err.message : String(err) })
-    }
-  }
-  return { format: 'bundled', apps, skipped }
 }

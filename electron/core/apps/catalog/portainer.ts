@@ -43,7 +43,7 @@ function webPortOf(ports: string[]): number | undefined {
   return tcp.find((p) => preferred.includes(p)) ?? tcp[0]
 }
 
-export function templateToApp(t: PortainerTemplate, origin: string): CatalogApp {
+function templateToApp(t: PortainerTemplate, origin: string): CatalogApp {
   const title = t.title ?? t.name
   if (!title) throw new Error('template has no title')
   if (t.type !== undefined && t.type !== 1) {

@@ -9,8 +9,6 @@ export type CatalogSource = CatalogAppDto['source']
 /** Secret variables are generated as random passwords at install and kept in the OS keychain; host ones are supplied from the server. */
 export type CatalogVariable = CatalogVariableDto
 
-export type CatalogWeb = NonNullable<CatalogAppDto['web']>
-
 /** The DTO the App Store shows, plus what only the core needs to install it. */
 export interface CatalogApp extends CatalogAppDto {
   /** Folder or URL the app was read from. */
@@ -32,6 +30,3 @@ export interface CatalogLoadResult {
   apps: CatalogApp[]
   skipped: CatalogSkip[]
 }
-
-/** Variables Homeport fills in from the server for every app, whatever its source. */
-export const HOST_VARIABLES = ['TZ', 'PUID', 'PGID'] as const

@@ -6,6 +6,7 @@ import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isMap, isSeq, parseDocument } from 'yaml'
 import { referencedVariables } from '../../compose/interpolate.js'
+import { storeFields } from './store-fields.js'
 import type { CatalogApp, CatalogVariable } from './types.js'
 
 /** Variables umbrelOS provides that have a Homeport equivalent. */
@@ -104,10 +105,7 @@ export async function readUmbrelApp(dir: string): Promise<CatalogApp> {
     name: String(manifest.name ?? id),
     tagline: typeof manifest.tagline === 'string' ? manifest.tagline : undefined,
     description: typeof manifest.description === 'string' ? manifest.description.trim() : undefined,
-    category: typeof manifest.category === 'string' ? manifest.category : 'Other',
-    icon: typeof manifest.icon === 'string' && manifest.icon.startsWith('https://') ? manifest.icon : undefined,
-    website: typeof manifest.website === 'string' ? manifest.website : undefined,
-    version: manifest.version === undefined ? undefined : String(manifest.version),
+    ...storeFields(manifest),
     source: 'umbrel',
     origin: dir,
     compose: doc.toString(),

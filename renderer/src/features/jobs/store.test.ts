@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { JobDto } from '../../../../shared/contract/index.js'
 import { useFakeBridge } from '../../api/fake-bridge.test-support.js'
 import { useJobsStore } from './store.js'
@@ -32,8 +32,7 @@ describe('jobs store', () => {
     bridge.emit('job.update', job('running'))
     bridge.answer('jobs.get', job('succeeded', 10))
     bridge.reconnect()
-    await new Promise((r) => setTimeout(r, 0))
+    await vi.waitFor(() => expect(jobs.get('j1')?.state).toBe('succeeded'))
     expect(bridge.calls.filter((c) => c.method === 'jobs.get')).toEqual([{ method: 'jobs.get', input: { id: 'j1' } }])
-    expect(jobs.get('j1')?.state).toBe('succeeded')
   })
 })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { JobDto } from '../../../../../shared/contract/index.js'
 import { summarizeJob } from './job-progress.js'
 
-function job(over: Partial<JobDto>): JobDto {
+function job(over: Partial<JobDto<'install'>>): JobDto {
   return { id: 'j1', kind: 'install', title: 'Install web', state: 'running', items: [], log: [], startedAt: '2025-01-01T00:00:00Z', ...over }
 }
 

@@ -1,0 +1,38 @@
+// The CLI's own core, for when no running Homeport can take the command: data dir from HOMEPORT_HOME or the
+// platform default, questions in the terminal, every call through the same validating dispatch as the window
+// and the web host. Loaded with import() only when needed, and bundled on its own (dist/cli/local-core.cjs):
+// what crosses back is Result envelopes and plain data, never a class instance of this bundle.
+
+import { EventEmitter } from 'node:events'
+import type { HomeportBridge } from '../../shared/bridge.js'
+import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js'
+import { toErrorInfo, type Result } from '../../shared/errors.js'
+import { createCore, createDispatch, resolveDataDir, type EventSink } from '../core/runtime/index.js'
+import { stderrLogger } from './output.js'
+import { TtyPrompter } from './tty-prompter.js'
+
+export interface LocalCore extends HomeportBridge {
+  close(): Promise<void>
+}
+
+export async function openLocalCore(opts: { verbose: boolean }): Promise<Result<LocalCore>> {
+  try {
+    const emitter = new EventEmitter()
+    const events: EventSink = { emit: (event, payload) => void emitter.emit(event, payload) }
+    // The keychain warning is logged by the core (shown with --verbose); `server add` warns itself when it matters.
+    const core = await createCore({ dataDir: resolveDataDir(), prompts: new TtyPrompter(), events, log: stderrLogger(opts.verbose) })
+    const dispatch = createDispatch(core.handlers)
+    const clientId = `cli-${process.pid}`
+    const local: LocalCore = {
+      invoke: <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(method, input, { clientId }) as Promise<Result<MethodOutput<M>>>,
+      on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) {
+        emitter.on(event, listener)
+        return () => void emitter.off(event, listener)
+      },
+      close: () => core.close(),
+    }
+    return { ok: true, value: local }
+  } catch (err) {
+    return { ok: false, error: toErrorInfo(err) }
+  }
+}
