@@ -2,7 +2,7 @@
 // ES modules), the CLI and the web host (ESM). Native and Electron modules stay external and load from
 // node_modules at run time. The renderer is built by Vite (renderer/vite.config.ts).
 //
-// `node scripts/build-node.mjs cli` builds only the CLI, which is two CommonJS bundles (the format whose
+// `node scripts/build-node.mjs cli [OUTDIR]` builds only the CLI (into dist/cli or OUTDIR), which is two CommonJS bundles (the format whose
 // compiled code Node 20 can cache, see bin/homeport.js):
 //   dist/cli/cli.cjs         commands, output and the control-socket client: all a call through a running
 //                            Homeport needs. Core and shared modules count as free of side effects here,
@@ -48,20 +48,20 @@ const cliFront = {
   },
 }
 
-async function buildCli() {
+async function buildCli(outdir = path.join(root, 'dist/cli')) {
   const started = Date.now()
   const results = await Promise.all([
-    build({ ...cliCommon, entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli/cli.cjs', plugins: [cliFront] }),
-    build({ ...cliCommon, entryPoints: ['electron/cli/local-core.ts'], outfile: 'dist/cli/local-core.cjs' }),
+    build({ ...cliCommon, entryPoints: ['electron/cli/main.ts'], outfile: path.join(outdir, 'cli.cjs'), plugins: [cliFront] }),
+    build({ ...cliCommon, entryPoints: ['electron/cli/local-core.ts'], outfile: path.join(outdir, 'local-core.cjs') }),
   ])
   const inputs = new Set(['package.json'])
   for (const { metafile } of results) for (const file of Object.keys(metafile.inputs)) if (!file.includes('node_modules/')) inputs.add(file)
-  mkdirSync(path.join(root, 'dist/cli'), { recursive: true })
-  writeFileSync(path.join(root, 'dist/cli/inputs.json'), JSON.stringify({ builtAt: started, inputs: [...inputs].sort() }, null, 1) + '\n')
+  mkdirSync(outdir, { recursive: true })
+  writeFileSync(path.join(outdir, 'inputs.json'), JSON.stringify({ builtAt: started, inputs: [...inputs].sort() }, null, 1) + '\n')
 }
 
 if (process.argv[2] === 'cli') {
-  await buildCli()
+  await buildCli(process.argv[3] && path.resolve(process.argv[3]))
 } else {
   await Promise.all([
     build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/main/main.js', format: 'esm', banner }),

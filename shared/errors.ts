@@ -83,6 +83,18 @@ export const ERROR_CODES = {
     message: 'The app did not start.',
     hint: 'Everything this run changed was undone. Read the app\'s logs (`homeport apps logs SERVER APP`) to see why it failed.',
   },
+  APP_BUSY: {
+    message: 'Another Homeport is changing this app on the server.',
+    hint: 'Wait until it has finished, then try again. A holder whose SSH connection to the server is gone no longer counts.',
+  },
+  ROLLBACK_INCOMPLETE: {
+    message: 'The rollback did not bring everything back as it was.',
+    hint: 'The message names what is not as before. Homeport tries again the next time it connects to the server; if it stays, fix what it names on the server (or remove the app).',
+  },
+  HOST_ACCESS_NOT_ACCEPTED: {
+    message: 'The app asks for access to the server itself, and that was not accepted.',
+    hint: 'Read the risks the plan lists; install it only if you trust it, then accept them (`--allow-host-access` with the CLI, or the check box in the install dialog).',
+  },
   PORT_IN_USE: {
     message: 'A port the app needs is already used on the server.',
     hint: 'Choose another port in the app settings, or stop what uses it.',
@@ -122,6 +134,26 @@ export const ERROR_CODES = {
   COMPOSE_VARIABLE_MISSING: {
     message: 'The compose file needs a variable that has no value.',
     hint: "Give the variable a value in the app's settings (or the .env file next to the compose file), then try again.",
+  },
+  DISK_FULL: {
+    message: 'The disk on the server is full.',
+    hint: 'Free some space on the server (`df -h` shows which disk), then try again; the file that was being written was removed and the old one left as it was.',
+  },
+  PERMISSION_DENIED: {
+    message: 'The SSH user may not do that on the server.',
+    hint: 'Pick a place the SSH user may write to, or change the owner or mode of the path named in the message on the server (as root: chown, chmod).',
+  },
+  FILE_CHANGED: {
+    message: 'The file changed on the server since it was opened.',
+    hint: 'Nothing was written. Open the file again to see the other change, then merge your edit into it and save.',
+  },
+  NAME_CLASH: {
+    message: 'Something with that name is already there.',
+    hint: 'Choose another name, allow overwriting, or move the existing one away first.',
+  },
+  NOT_TEXT: {
+    message: 'The file cannot be opened as text.',
+    hint: 'Download it instead; the editor opens UTF-8 text files up to the size named in the message.',
   },
   INTERNAL: {
     message: 'Something went wrong inside Homeport.',

@@ -2,6 +2,7 @@
 // per-server registry mirror. An app is a Docker Compose project on the server.
 
 import { z } from 'zod'
+import type { ErrorInfo } from '../errors.js'
 import { event, method, out } from './define.js'
 import { serverId } from './servers.js'
 
@@ -29,6 +30,18 @@ export interface CatalogAppDto {
   variables: CatalogVariableDto[]
   web?: { service: string; port: number; path: string; scheme: 'http' | 'https'; hostNetwork?: boolean }
   notes?: string[]
+  /** What the app gets of the server itself (host network, Docker socket…); the detail page shows it. */
+  hostAccess?: HostAccessRiskDto[]
+}
+
+/** One way a compose file reaches past its containers into the server, named, with what it allows. */
+export interface HostAccessRiskDto {
+  service: string
+  kind: 'privileged' | 'host-network' | 'host-pid' | 'host-ipc' | 'host-userns' | 'docker-socket' | 'host-root' | 'host-path' | 'capability' | 'device' | 'unconfined'
+  /** The setting as written: `/var/run/docker.sock`, `SYS_ADMIN`, `/dev/ttyUSB0`… */
+  detail: string
+  /** One sentence on what it allows, for the person deciding. */
+  sentence: string
 }
 
 export interface CatalogDto {
@@ -43,6 +56,8 @@ export interface PlanDto {
   volumes: { name: string; action: 'create' | 'keep' | 'external' }[]
   containers: { service: string; name: string; action: 'create' | 'recreate' | 'start' | 'keep' | 'remove'; reason: string }[]
   warnings: string[]
+  /** Host access the app asks for; installing it needs `acceptHostAccess`. Absent: none. */
+  risks?: HostAccessRiskDto[]
   upToDate: boolean
 }
 
@@ -97,7 +112,7 @@ export interface ForwardEvent extends ForwardDto {
 export interface AppChangedEvent {
   serverId: string
   app: string
-  change: 'installed' | 'updated' | 'started' | 'stopped' | 'restarted' | 'removed'
+  change: 'installed' | 'updated' | 'started' | 'stopped' | 'restarted' | 'removed' | 'rolled-back'
 }
 
 export interface StatsDto {
@@ -149,7 +164,8 @@ export type AppSourceInput = z.output<typeof AppSource>
 export const AppRef = z.object({ serverId, app: appName })
 /** `envFile`: a .env file's text and its name (for messages); its values fill what `values` does not give. */
 const EnvFile = z.object({ name: z.string().min(1), text: z.string() })
-const PlanInput = z.object({ serverId, source: AppSource, name: appName.optional(), values, envFile: EnvFile.optional() })
+/** `acceptHostAccess`: the person read the plan's risks (privileged, host network, Docker socket…) and accepts them. */
+const PlanInput = z.object({ serverId, source: AppSource, name: appName.optional(), values, envFile: EnvFile.optional(), acceptHostAccess: z.boolean().optional() })
 
 export const appsContract = {
   /** `catalog`: a folder, archive or https URL (CasaOS, Umbrel, Portainer, Homeport); absent = the bundled catalog. */
@@ -162,7 +178,10 @@ export const appsContract = {
   'apps.stop': method(AppRef, out<AppDto>()),
   'apps.restart': method(AppRef, out<AppDto>()),
   /** Starts an `update` job: pull newer images and recreate what changed; a container that fails its healthcheck rolls everything back. */
-  'apps.update': method(AppRef.extend({ values: values.optional(), verifyTimeoutMs: z.number().int().min(1000).max(600_000).optional() }), out<{ jobId: string; app: string }>()),
+  'apps.update': method(
+    AppRef.extend({ values: values.optional(), verifyTimeoutMs: z.number().int().min(1000).max(600_000).optional(), acceptHostAccess: z.boolean().optional() }),
+    out<{ jobId: string; app: string }>(),
+  ),
   /** `volumes: true` deletes the app's data; `confirm` must then repeat the app name. */
   'apps.remove': method(AppRef.extend({ volumes: z.boolean().default(false), confirm: z.string().optional() }), out<void>()),
   'apps.settings': method(AppRef, out<AppSettingsDto>()),
@@ -181,7 +200,11 @@ export const appsContract = {
 } as const
 
 export const appsEvents = {
-  'apps.logs': event<{ streamId: string; lines: LogLineDto[]; ended?: boolean }>(),
+  /**
+   * Lines of a followed log. A dropped connection is followed by a reconnect that resumes after the last line
+   * (`reconnecting` while it waits); `ended` with `error` means it could not resume and the stream is over.
+   */
+  'apps.logs': event<{ streamId: string; lines: LogLineDto[]; ended?: boolean; error?: ErrorInfo; reconnecting?: boolean }>(),
   'apps.forward': event<ForwardEvent>(),
   'apps.changed': event<AppChangedEvent>(),
 } as const

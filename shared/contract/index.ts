@@ -4,10 +4,12 @@
 
 import type { z } from 'zod'
 import { agentContract } from './agent.js'
+import { alertsContract, alertsEvents } from './alerts.js'
 import { appsContract, appsEvents } from './apps.js'
 import type { Out, OutOf } from './define.js'
 import { dockerContract, dockerEvents } from './docker.js'
 import { jobsContract, jobsEvents } from './jobs.js'
+import { monitorContract, monitorEvents } from './monitor.js'
 import { promptsContract, promptsEvents } from './prompts.js'
 import { provisionContract } from './provision.js'
 import { serversContract, serversEvents } from './servers.js'
@@ -15,9 +17,11 @@ import { settingsContract } from './settings.js'
 import { terminalContract, terminalEvents } from './terminal.js'
 
 export type * from './agent.js'
+export type * from './alerts.js'
 export type * from './apps.js'
 export type * from './docker.js'
 export type * from './jobs.js'
+export type * from './monitor.js'
 export type * from './prompts.js'
 export type * from './provision.js'
 export type * from './servers.js'
@@ -26,6 +30,8 @@ export { ServerAddInput, ServerRef, ServerIdInput } from './servers.js'
 export { AppSource, AppRef, appName, APP_NAME_PATTERN } from './apps.js'
 export { JOB_KINDS } from './jobs.js'
 export { PROVISION_STEPS } from './provision.js'
+export { HOST_SERIES, HISTORY_RANGES } from './monitor.js'
+export { ALERT_RULES } from './alerts.js'
 
 export const contract = {
   ...serversContract,
@@ -37,9 +43,11 @@ export const contract = {
   ...jobsContract,
   ...agentContract,
   ...provisionContract,
+  ...monitorContract,
+  ...alertsContract,
 } as const
 
-const events = { ...serversEvents, ...dockerEvents, ...promptsEvents, ...appsEvents, ...terminalEvents, ...jobsEvents } as const
+const events = { ...serversEvents, ...dockerEvents, ...promptsEvents, ...appsEvents, ...terminalEvents, ...jobsEvents, ...monitorEvents, ...alertsEvents } as const
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type { ErrorInfo } from '../errors.js'
 import type { InstallJobResult, UpdateJobResult } from './apps.js'
 import { event, method, out } from './define.js'
+import type { CopyJobResult, TransferJobResult } from './files.js'
 import type { ProvisionJobResult } from './provision.js'
 
 /** Each kind of job and the result it ends with. A new kind of long work adds its line here. */
@@ -12,9 +13,12 @@ export interface JobResults {
   install: InstallJobResult
   update: UpdateJobResult
   provision: ProvisionJobResult
+  upload: TransferJobResult
+  download: TransferJobResult
+  copy: CopyJobResult
 }
 export type JobKind = keyof JobResults
-export const JOB_KINDS = ['install', 'update', 'provision'] as const satisfies readonly JobKind[]
+export const JOB_KINDS = ['install', 'update', 'provision', 'upload', 'download', 'copy'] as const satisfies readonly JobKind[]
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled'
 export interface JobProgressItem {
@@ -22,6 +26,12 @@ export interface JobProgressItem {
   label: string
   current: number
   total: number
+  /** `bytes` when current/total count bytes (transfers), so a front end can show sizes. */
+  unit?: 'bytes'
+  /** Bytes per second, smoothed over the last seconds. */
+  rate?: number
+  /** Seconds left at the current rate. */
+  etaSeconds?: number
 }
 
 interface JobBase {

@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { event, method, out } from './define.js'
 
-export type PromptKind = 'hostKey' | 'passphrase' | 'password'
+export type PromptKind = 'hostKey' | 'passphrase' | 'password' | 'nameClash'
 
 export interface PromptRequest {
   id: string
@@ -16,6 +16,9 @@ export interface PromptRequest {
   algorithm?: string
   host?: string
   port?: number
+  /** For nameClash prompts: the taken path, and the answers to offer (one of them is the string answer). */
+  path?: string
+  choices?: string[]
 }
 
 export const promptsContract = {

@@ -9,7 +9,7 @@ import type { HomeServerInfo } from '../homeserver/types.js'
 import { benchInstall } from './apps-install-bench.js'
 import { benchLogs, createLogApp, LOG_LINES, type LogApp } from './apps-logs-bench.js'
 import { openBenchCore } from './bench-core.js'
-import { obtainHomeServer } from './bench-homeserver.js'
+import { runBench } from './bench-homeserver.js'
 import { formatMs, median, percentile, table } from './bench-stats.js'
 
 const INSTALL_RUNS = Number(process.env.HOMEPORT_BENCH_INSTALL_RUNS ?? 7)
@@ -30,9 +30,7 @@ async function removeLeftovers(info: HomeServerInfo): Promise<void> {
   if (volumes.length) await run('docker', ['volume', 'rm', ...volumes], { env, allowFailure: true })
 }
 
-async function main(): Promise<void> {
-  const server = await obtainHomeServer()
-  const info = server.info
+async function main(info: HomeServerInfo): Promise<void> {
   const bench = await openBenchCore(info)
   let logApp: LogApp | undefined
   try {
@@ -75,14 +73,7 @@ async function main(): Promise<void> {
     await logApp?.remove()
     await bench.close()
     await removeLeftovers(info)
-    await server.release()
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err))
-    process.exit(1)
-  },
-)
+runBench(main)

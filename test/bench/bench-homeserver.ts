@@ -38,3 +38,25 @@ export async function obtainHomeServer(): Promise<BenchHomeServer> {
   const { info } = await startHomeServer(process.pid)
   return { info, release: () => stopHomeServer(info.workDir) }
 }
+
+/**
+ * A benchmark's whole run: the home server obtained, `body` measured against it, the server released. Exits 0
+ * once the report is printed (a missed target is a figure, not a failure) and 1 when the run itself failed.
+ */
+export function runBench(body: (info: HomeServerInfo) => Promise<void>): void {
+  const run = async () => {
+    const server = await obtainHomeServer()
+    try {
+      await body(server.info)
+    } finally {
+      await server.release()
+    }
+  }
+  run().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err))
+      process.exit(1)
+    },
+  )
+}

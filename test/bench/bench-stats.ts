@@ -57,3 +57,9 @@ export function table(headers: string[], rows: string[][]): string {
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ')
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
 }
+
+/** One measured path of a benchmark: its label and every sample, in ms. */
+export interface TimedRow {
+  label: string
+  times: number[]
+}

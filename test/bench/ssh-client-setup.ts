@@ -15,6 +15,8 @@ const BASHRC_MARK = '# homeport-bench'
 export interface SshClient {
   sshTrue(): Promise<void>
   dockerPs(): Promise<void>
+  /** `ssh HOST docker ps -a`: the docker CLI run on the server, over a fresh OpenSSH connection. */
+  sshDockerPs(): Promise<void>
   dispose(): Promise<void>
 }
 
@@ -70,6 +72,9 @@ export async function prepareSshClient(info: HomeServerInfo): Promise<SshClient>
     },
     async dockerPs() {
       await run('docker', ['-H', dockerHost, 'ps', '-a'], { env })
+    },
+    async sshDockerPs() {
+      await run('ssh', [info.host, 'docker', 'ps', '-a'], { env })
     },
     async dispose() {
       const now = readFileSync(bashrc, 'utf8')

@@ -17,8 +17,8 @@ import type { Duplex } from 'node:stream'
 import { Client, type ConnectConfig } from 'ssh2'
 import { TunnelAgent } from '../../electron/core/docker/tunnel-agent.js'
 import type { HomeServerInfo } from '../homeserver/types.js'
-import { obtainHomeServer } from './bench-homeserver.js'
-import { formatMs, median, percentile, sample, table } from './bench-stats.js'
+import { runBench } from './bench-homeserver.js'
+import { formatMs, median, percentile, sample, table, type TimedRow } from './bench-stats.js'
 
 const CALLS = Number(process.env.HOMEPORT_BENCH_CALLS ?? 300)
 const PAYLOAD = Buffer.alloc(64, 120)
@@ -65,21 +65,14 @@ function httpGet(agent: http.Agent, socketPath: string): Promise<void> {
   })
 }
 
-interface Row {
-  label: string
-  times: number[]
-}
-
-async function main(): Promise<void> {
-  const server = await obtainHomeServer()
-  const info = server.info
+async function main(info: HomeServerInfo): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'homeport-tunnel-breakdown-'))
   chmodSync(dir, 0o755)
   const echoPath = join(dir, 'echo.sock')
   const echo = createServer((s: Socket) => s.pipe(s))
   await new Promise<void>((resolve) => echo.listen(echoPath, resolve))
   chmodSync(echoPath, 0o777)
-  const rows: Row[] = []
+  const rows: TimedRow[] = []
   const clients: Client[] = []
   try {
     const local = connect(echoPath)
@@ -130,14 +123,7 @@ async function main(): Promise<void> {
     for (const c of clients) c.end()
     echo.close()
     rmSync(dir, { recursive: true, force: true })
-    await server.release()
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err))
-    process.exit(1)
-  },
-)
+runBench(main)

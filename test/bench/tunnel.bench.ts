@@ -8,23 +8,17 @@ import Docker from 'dockerode'
 import { readFileSync } from 'node:fs'
 import { dockerServiceFor } from '../../electron/core/docker/docker-service.js'
 import { openTestSession } from '../integration/docker/test-session.js'
-import { formatMs, median, percentile, sample, sampleInterleaved, table } from './bench-stats.js'
-import { obtainHomeServer } from './bench-homeserver.js'
+import { formatMs, median, percentile, sample, sampleInterleaved, table, type TimedRow } from './bench-stats.js'
+import { runBench } from './bench-homeserver.js'
+import type { HomeServerInfo } from '../homeserver/types.js'
 import { prepareSshClient } from './ssh-client-setup.js'
 
 const CALLS = 300
 const CLI_CALLS = 30
 const CONNECT_RUNS = 20
 
-interface Row {
-  label: string
-  times: number[]
-}
-
-async function main(): Promise<void> {
-  const server = await obtainHomeServer()
-  const info = server.info
-  const rows: Row[] = []
+async function main(info: HomeServerInfo): Promise<void> {
+  const rows: TimedRow[] = []
   const ssh = await prepareSshClient(info)
   try {
     // (a) the engine's socket, no SSH at all: the anchor (dockerode's default keep-alive agent).
@@ -68,11 +62,10 @@ async function main(): Promise<void> {
     printReport(rows, connectTimes, sshTrueTimes)
   } finally {
     await ssh.dispose()
-    await server.release()
   }
 }
 
-function printReport(rows: Row[], connectTimes: number[], sshTrueTimes: number[]): void {
+function printReport(rows: TimedRow[], connectTimes: number[], sshTrueTimes: number[]): void {
   const p50 = (i: number): number => median(rows[i].times)
   console.log(`\nContainer list, sequential calls (p50 / p95):\n`)
   console.log(
@@ -102,10 +95,4 @@ function printReport(rows: Row[], connectTimes: number[], sshTrueTimes: number[]
   console.log('')
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err))
-    process.exit(1)
-  },
-)
+runBench(main)

@@ -22,12 +22,13 @@ async function type(page: Page, testId: string, value: string): Promise<void> {
 export async function fillServer(
   page: Page,
   home: HomeServerInfo,
-  fields: { name: string; auth: 'key' | 'password'; identityFile?: string; secret?: string },
+  fields: { name: string; auth: 'key' | 'password'; identityFile?: string; secret?: string; user?: string },
 ): Promise<void> {
   await type(page, 'add-name', fields.name)
   await type(page, 'add-host', home.host)
   await type(page, 'add-port', String(home.sshPort))
-  await type(page, 'add-user', home.user)
+  // Another user of the same server (a set-up test's fresh user) when given; the home server's own otherwise.
+  await type(page, 'add-user', fields.user ?? home.user)
   await page.getByTestId(`auth-${fields.auth}`).click()
   if (fields.identityFile !== undefined) await type(page, 'add-identity', fields.identityFile)
   if (fields.secret !== undefined) await type(page, 'add-secret', fields.secret)

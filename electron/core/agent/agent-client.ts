@@ -91,16 +91,27 @@ export class AgentClient {
   }
 
   /**
-   * One metrics sample every `seconds` on one long-lived channel until the returned stop(). The agent
-   * watches its stdin: closing the channel ends it on the server, so nothing is left running there.
+   * One metrics sample every `seconds` on one long-lived channel until the returned stop(). This side paces
+   * the agent (a newline per interval on its stdin), so the server starts no program between samples;
+   * closing stdin ends the agent, so nothing is left running there.
    */
   async watch(seconds: number, onSample: (m: AgentMetricsDto) => void, onEnd?: (err?: HomeportError) => void): Promise<() => void> {
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) {
       throw new HomeportError('INVALID_INPUT', `A watch interval of ${seconds} s is out of range.`, { hint: 'Use a whole number of seconds from 1 to 3600.' })
     }
-    const channel: ClientChannel = await this.session.execStream(['sh', await this.path(), 'watch', String(seconds)])
+    const channel: ClientChannel = await this.session.execStream(['sh', await this.path(), 'watch', String(seconds), 'paced'])
     let buffered = ''
     let stopped = false
+    const pacer = setInterval(() => {
+      if (!stopped) channel.write('\n')
+    }, seconds * 1000)
+    pacer.unref?.()
+    const finish = (err?: HomeportError) => {
+      if (stopped) return
+      stopped = true
+      clearInterval(pacer)
+      onEnd?.(err)
+    }
     channel.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8')
       let nl: number
@@ -111,19 +122,17 @@ export class AgentClient {
         try {
           onSample(parseAnswer<AgentMetricsDto>('watch', line, ''))
         } catch (err) {
-          onEnd?.(err as HomeportError)
+          finish(err as HomeportError)
+          channel.close()
         }
       }
     })
     channel.stderr.on('data', () => {})
-    channel.on('close', () => {
-      if (!stopped) onEnd?.(new HomeportError('CONNECTION_LOST', 'The agent stopped sending metrics.', { hint: 'Homeport starts it again after reconnecting.' }))
-      stopped = true
-    })
+    channel.on('error', () => {})
+    channel.on('close', () => finish(new HomeportError('CONNECTION_LOST', 'The agent stopped sending metrics.', { hint: 'Homeport starts it again after reconnecting.' })))
     return () => {
       if (stopped) return
-      stopped = true
-      onEnd?.()
+      finish()
       channel.end()
       channel.close()
     }

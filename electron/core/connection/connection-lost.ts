@@ -20,3 +20,15 @@ export function isConnectionLost(err: unknown): boolean {
   if (typeof e.code === 'string' && LOST_CODES.has(e.code)) return true
   return typeof e.message === 'string' && LOST_TEXT.test(e.message)
 }
+
+/** Codes that say the server cannot be reached at all right now (rather than that a call on it failed). */
+const UNREACHABLE_CODES = new Set(['CONNECTION_LOST', 'UNREACHABLE', 'TIMEOUT', 'HOST_KEY_MISMATCH', 'HOST_KEY_UNKNOWN', 'HOST_KEY_REJECTED', 'AUTH_FAILED', 'KEY_INVALID', 'PASSPHRASE_REQUIRED'])
+
+/**
+ * The connection is lost, or connecting again fails: work that must reach the server (a rollback) waits or
+ * gives up on these, where any other failure is an answer from a live server.
+ */
+export function isServerOutOfReach(err: unknown): boolean {
+  if (err instanceof HomeportError) return UNREACHABLE_CODES.has(err.code)
+  return isConnectionLost(err)
+}

@@ -40,3 +40,49 @@ export async function readServerFile(session: SshSession, path: string): Promise
     throw err
   }
 }
+
+export { sftpCall }
+
+/** SFTP v3 status codes as ssh2 reports them in `err.code`. OpenSSH's server maps errno onto these: ENOENT →
+ * NO_SUCH_FILE, EACCES/EPERM → PERMISSION_DENIED, and everything else (ENOSPC, EEXIST, EXDEV…) → FAILURE. */
+export const SFTP_STATUS = { EOF: 1, NO_SUCH_FILE: 2, PERMISSION_DENIED: 3, FAILURE: 4, OP_UNSUPPORTED: 8 } as const
+
+export function sftpStatus(err: unknown): number | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code
+  return typeof code === 'number' ? code : undefined
+}
+
+/**
+ * The temporary name a file is written under before the rename into place: hidden, in the same folder (so
+ * the rename never crosses a filesystem), and fixed by `token` so a transfer can find it again to resume.
+ */
+export function tempSibling(path: string, token: string): string {
+  const slash = path.lastIndexOf('/')
+  return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.homeport-${token}.part`
+}
+
+/** Renames into place: `replace` swaps atomically over an existing file (posix-rename), otherwise a taken name fails. */
+export function renameIntoPlace(sftp: SFTPWrapper, from: string, to: string, replace: boolean): Promise<void> {
+  return sftpCall<void>((cb) => (replace ? sftp.ext_openssh_rename(from, to, (err) => cb(err)) : sftp.rename(from, to, (err) => cb(err))))
+}
+
+/** The file's exact bytes and permission bits, or undefined when there is no such file. */
+export async function readServerFileBytes(session: SshSession, path: string): Promise<{ data: Buffer; mode: number } | undefined> {
+  const sftp = await session.sftp()
+  try {
+    const stats = await sftpCall<{ mode: number }>((cb) => sftp.stat(path, (err, s) => cb(err, s)))
+    const data = await sftpCall<Buffer>((cb) => sftp.readFile(path, (err: Error | null | undefined, d?: Buffer) => cb(err, d)))
+    return { data, mode: stats.mode & 0o7777 }
+  } catch (err) {
+    if ((err as { code?: number }).code === NO_SUCH_FILE) return undefined
+    throw err
+  }
+}
+
+/** Removes a file; one that is not there is fine. */
+export async function removeServerFile(session: SshSession, path: string): Promise<void> {
+  const sftp = await session.sftp()
+  await sftpCall<void>((cb) => sftp.unlink(path, (err) => cb(err))).catch((err: unknown) => {
+    if ((err as { code?: number }).code !== NO_SUCH_FILE) throw err
+  })
+}

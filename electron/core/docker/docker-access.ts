@@ -6,6 +6,7 @@
 
 import type Docker from 'dockerode'
 import { isConnectionLost } from '../connection/connection-lost.js'
+import { CONTAINER_STOPPING_CALLS } from './container-intents.js'
 import { toDockerError } from './docker-errors.js'
 
 export type { Docker }
@@ -62,7 +63,12 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
-function wrap<T extends object>(target: T, serverName: string, entity?: { kind: string; ref: string }): T {
+export interface DockerAccessHooks {
+  /** Called before the core stops, kills, restarts or removes a container (see container-intents.ts). */
+  onContainerStopping?: (ref: string) => void
+}
+
+function wrap<T extends object>(target: T, serverName: string, entity?: { kind: string; ref: string }, hooks: DockerAccessHooks = {}): T {
   return new Proxy(target, {
     get(obj, prop) {
       const value: unknown = Reflect.get(obj, prop, obj)
@@ -74,8 +80,9 @@ function wrap<T extends object>(target: T, serverName: string, entity?: { kind: 
           const kind = HANDS_OUT[method]
           if (!kind || !result || typeof result !== 'object') return result
           const ref = (result as { id?: string; name?: string }).id ?? (result as { name?: string }).name ?? ''
-          return wrap(result, serverName, { kind, ref })
+          return wrap(result, serverName, { kind, ref }, hooks)
         }
+        if (entity?.kind === 'container' && CONTAINER_STOPPING_CALLS.has(method)) hooks.onContainerStopping?.(entity.ref)
         const result = call.apply(obj, args)
         // dockerode's callback form (a function as last argument) returns nothing: left as it is.
         if (!isThenable(result)) return handOut(result)
@@ -92,6 +99,6 @@ function wrap<T extends object>(target: T, serverName: string, entity?: { kind: 
 }
 
 /** `docker` as the core uses it; `serverName` is the server's name as the person knows it. */
-export function dockerAccess(docker: Docker, serverName: string): Docker {
-  return wrap(docker, serverName)
+export function dockerAccess(docker: Docker, serverName: string, hooks: DockerAccessHooks = {}): Docker {
+  return wrap(docker, serverName, undefined, hooks)
 }

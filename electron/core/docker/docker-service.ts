@@ -6,6 +6,7 @@
 import type { ContainerDto, DockerInfoDto, PortDto } from '../../../shared/contract/index.js'
 import type { SshSession } from '../connection/types.js'
 import { ContainerWatch, type ContainersListener, type WatchErrorListener } from './container-watch.js'
+import { intentsFor } from './container-intents.js'
 import { dockerAccess, type Docker } from './docker-access.js'
 import { createDockerClient, type DockerClient } from './docker-client.js'
 import { toDockerError } from './docker-errors.js'
@@ -114,7 +115,8 @@ export class DockerService {
           serverName: this.serverName,
           ...(connectionTimeoutMs !== undefined ? { connectionTimeoutMs } : {}),
         })
-        return { ...client, access: dockerAccess(client.docker, this.serverName) }
+        const onContainerStopping = (ref: string) => intentsFor(this.session).note(ref)
+        return { ...client, access: dockerAccess(client.docker, this.serverName, { onContainerStopping }) }
       })()
       this.client = created
       // A failed discovery (Docker down, user not yet in the group) is looked for again on the next call.

@@ -7,13 +7,14 @@ import type { CoreHandlers } from '../../../shared/contract/index.js'
 import { appsContract } from '../../../shared/contract/apps.js'
 import { provisionContract } from '../../../shared/contract/provision.js'
 import { SshConfigFile } from '../connection/ssh-config.js'
-import type { ConnectionManager, SshTarget } from '../connection/types.js'
+import type { ConnectionManager, SshSession, SshTarget } from '../connection/types.js'
 import type { DockerServiceFactory } from '../docker/docker-service-shape.js'
 import { dockerHandlers } from '../docker/handlers.js'
 import { jobsHandlers } from '../jobs/handlers.js'
 import { agentHandlers } from '../agent/handlers.js'
 import { provisionHandlers } from '../provision/handlers.js'
 import { JobRunner } from '../jobs/job-runner.js'
+import { createMonitoring } from '../monitor/monitoring-domain.js'
 import { EventPrompter } from '../prompts/event-prompter.js'
 import { promptsHandlers } from '../prompts/handlers.js'
 import { createSecretStore } from '../secrets/create-secret-store.js'
@@ -44,6 +45,8 @@ export interface Core {
 export interface CoreParts {
   connections?: ConnectionManager
   dockerFactory?: DockerServiceFactory
+  /** false: do not sample connected servers (a one-shot CLI command); alerts are still kept. Default true. */
+  sampling?: boolean
 }
 
 const silentLog: Logger = { debug() {}, info() {}, warn() {}, error() {} }
@@ -99,7 +102,8 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
     return targetForServer(server, pinned?.fingerprint, { secrets, prompts, sshConfig }, confirmHostKey)
   }
 
-  const sessions = new Sessions({ connections, dockerFactory, events, log, targetFor, serverName: (id) => repo.byId(id)?.name ?? id })
+  const lifecycle = { held: (id: string, s: SshSession) => monitoring.lifecycle.held(id, s), dropped: (id: string) => monitoring.lifecycle.dropped(id) }
+  const sessions = new Sessions({ connections, dockerFactory, events, log, targetFor, serverName: (id) => repo.byId(id)?.name ?? id, lifecycle })
   const servers: ServersService = new ServersService({ repo, secrets, prompts, connections, sshConfig, log, onRemove: (serverId) => sessions.drop(serverId) })
   const idOf = (idOrName: string) => servers.find(idOrName).id
 
@@ -117,6 +121,18 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
       catalogDir: options.catalogDir,
     }),
   )
+  const monitoring = createMonitoring({
+    db,
+    settings,
+    events,
+    log,
+    jobs,
+    docker: async (serverId) => (await sessions.docker(serverId)).docker(),
+    servers: () => repo.list().map((s) => ({ id: s.id, name: s.name })),
+    serverName: (id) => repo.byId(id)?.name ?? id,
+    idOf,
+    sampling: parts.sampling ?? true,
+  })
   const terminals = new Terminals(
     (terminalId, data) => events.emit('terminal.output', { terminalId, data }),
     (terminalId, code) => events.emit('terminal.exit', { terminalId, code }),
@@ -150,6 +166,7 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
     ...jobsHandlers({ jobs, idOf }),
     ...agentHandlers({ session: (id) => sessions.session(id), idOf }),
     ...lazyHandlers(Object.keys(provisionContract) as (keyof typeof provisionContract)[], async () => provisionHandlers({ provision: await provision.get(), idOf })),
+    ...monitoring.handlers,
   }
 
   let closed = false
@@ -166,6 +183,7 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
       eventPrompter?.cancelAll()
       terminals.closeAll()
       await (await apps.settled())?.close()
+      monitoring.close()
       await sessions.closeAll()
       await connections.closeAll()
       db.close()

@@ -25,6 +25,8 @@ export interface SessionsDeps {
   /** Builds the connection target for a server (secrets fetched lazily inside). */
   targetFor: (serverId: string) => Promise<SshTarget>
   serverName: (serverId: string) => string
+  /** Told when a connection is held (connected and ready) and when it is let go, for monitoring. */
+  lifecycle?: { held(serverId: string, session: SshSession): void; dropped(serverId: string): void }
 }
 
 export class Sessions {
@@ -60,6 +62,7 @@ export class Sessions {
       await this.drop(serverId)
       throw err
     }
+    this.deps.lifecycle?.held(serverId, session)
     return held
   }
 
@@ -134,6 +137,7 @@ export class Sessions {
     const held = this.held.get(serverId)
     if (!held) return
     this.held.delete(serverId)
+    this.deps.lifecycle?.dropped(serverId)
     await this.stopWatch(held)
     try {
       await held.docker?.close?.()

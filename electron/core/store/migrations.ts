@@ -55,6 +55,90 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_started ON jobs (started_at);
     `,
   },
+  {
+    version: 3,
+    name: 'metrics history and alerts',
+    // Metrics: one row per server (or container) per sample at tier 0, per minute at tier 60, per quarter
+    // hour at tier 900; a row holds the mean of each series and, for tiers 60/900, its maximum (*_max, NULL
+    // at tier 0, where the mean is the sample). Small integer keys instead of server ids keep rows short;
+    // clustered by key, tier and time, a chart reads one contiguous range.
+    sql: `
+      CREATE TABLE metric_hosts (
+        id        INTEGER PRIMARY KEY,
+        server_id TEXT NOT NULL UNIQUE REFERENCES servers(id) ON DELETE CASCADE
+      );
+      CREATE TABLE host_metrics (
+        host INTEGER NOT NULL REFERENCES metric_hosts(id) ON DELETE CASCADE,
+        tier INTEGER NOT NULL,
+        ts   INTEGER NOT NULL,
+        n    INTEGER NOT NULL,
+        cpu REAL, cpu_max REAL,
+        load1 REAL, load1_max REAL,
+        mem_used INTEGER, mem_used_max INTEGER,
+        mem_total INTEGER,
+        swap_used INTEGER, swap_used_max INTEGER,
+        disk_pct REAL, disk_pct_max REAL,
+        disk_used INTEGER,
+        disk_total INTEGER,
+        disk_read INTEGER, disk_read_max INTEGER,
+        disk_write INTEGER, disk_write_max INTEGER,
+        net_rx INTEGER, net_rx_max INTEGER,
+        net_tx INTEGER, net_tx_max INTEGER,
+        temp REAL, temp_max REAL,
+        PRIMARY KEY (host, tier, ts)
+      ) WITHOUT ROWID;
+      CREATE TABLE metric_containers (
+        id        INTEGER PRIMARY KEY,
+        server_id TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+        name      TEXT NOT NULL,
+        app       TEXT,
+        UNIQUE (server_id, name)
+      );
+      CREATE TABLE container_metrics (
+        container INTEGER NOT NULL REFERENCES metric_containers(id) ON DELETE CASCADE,
+        tier INTEGER NOT NULL,
+        ts   INTEGER NOT NULL,
+        n    INTEGER NOT NULL,
+        cpu REAL, cpu_max REAL,
+        mem INTEGER, mem_max INTEGER,
+        PRIMARY KEY (container, tier, ts)
+      ) WITHOUT ROWID;
+      CREATE TABLE alerts (
+        id          TEXT PRIMARY KEY,
+        key         TEXT NOT NULL,
+        rule        TEXT NOT NULL,
+        server_id   TEXT,
+        state       TEXT NOT NULL,
+        raised_at   TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        resolved_at TEXT,
+        read        INTEGER NOT NULL DEFAULT 0,
+        muted       INTEGER NOT NULL DEFAULT 0,
+        snapshot    TEXT NOT NULL
+      );
+      CREATE INDEX alerts_raised ON alerts (raised_at);
+      CREATE INDEX alerts_key ON alerts (key, state);
+      CREATE INDEX alerts_state ON alerts (state);
+    `,
+  },
+  {
+    version: 4,
+    name: 'app run journals',
+    // The laptop's copy of an unfinished install or update (the server keeps the other, with the files'
+    // earlier contents, which never come here: they may hold generated passwords).
+    sql: `
+      CREATE TABLE app_runs (
+        run_id     TEXT PRIMARY KEY,
+        server_id  TEXT NOT NULL,
+        app        TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        journal    TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX app_runs_server ON app_runs (server_id);
+    `,
+  },
 ]
 
 /** Applies every migration newer than the recorded version, each in its own transaction. Returns the versions applied. */

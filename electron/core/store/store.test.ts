@@ -7,6 +7,7 @@ import { openDatabase, DATABASE_FILE, type Db } from './database.js'
 import { migrate, MIGRATIONS } from './migrations.js'
 import { ServersRepo, type ServerRecord } from './servers-repo.js'
 import { SettingsRepo } from './settings-repo.js'
+import { AppRunsRepo } from './app-runs-repo.js'
 import { resolveDataDir } from './data-dir.js'
 
 let dir: string
@@ -124,5 +125,31 @@ describe('resolveDataDir', () => {
     expect(resolveDataDir({}, 'linux', '/home/u')).toBe('/home/u/.config/Homeport')
     expect(resolveDataDir({}, 'darwin', '/Users/u')).toBe('/Users/u/Library/Application Support/Homeport')
     expect(resolveDataDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u')).toMatch(/Roaming[\\/]Homeport$/)
+  })
+})
+
+describe('the database file', () => {
+  it('is readable by its owner only (0600), with its WAL files, also when an earlier version made it 0644', () => {
+    db = openDatabase(dir)
+    new SettingsRepo(db).set('k', 1)
+    const mode = (f: string) => (fs.statSync(path.join(dir, f)).mode & 0o777).toString(8)
+    expect([DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`].map(mode)).toEqual(['600', '600', '600'])
+    db.close()
+    fs.chmodSync(path.join(dir, DATABASE_FILE), 0o644)
+    db = openDatabase(dir)
+    expect(mode(DATABASE_FILE)).toBe('600')
+  })
+})
+
+describe('app runs', () => {
+  it('keeps the unfinished runs of a server until they are deleted', () => {
+    db = openDatabase(dir)
+    const runs = new AppRunsRepo(db)
+    runs.save({ runId: 'r1', serverId: 's1', app: 'blog', state: 'applying', journal: '{}', startedAt: '2025-01-01T00:00:00.000Z' })
+    runs.save({ runId: 'r1', serverId: 's1', app: 'blog', state: 'rolling-back', journal: '{"steps":[]}', startedAt: '2025-01-01T00:00:00.000Z' })
+    runs.save({ runId: 'r2', serverId: 's2', app: 'wiki', state: 'applying', journal: '{}', startedAt: '2025-01-01T00:00:00.000Z' })
+    expect(runs.unfinished('s1').map((r) => [r.runId, r.state, r.journal])).toEqual([['r1', 'rolling-back', '{"steps":[]}']])
+    runs.delete('r1')
+    expect(runs.unfinished('s1')).toEqual([])
   })
 })

@@ -98,7 +98,7 @@ export async function killAndRemoveCgroups(dirs: string[], timeoutMs = 15_000): 
   }
   for (const dir of dirs) {
     for (const cgroup of await subtree(dir)) {
-      // An emptied cgroup can stay busy for a moment while the kernel finishes reaping its last task.
+      // An emptied cgroup can stay busy for a moment while the kernel finishes reaping its last process.
       for (let attempt = 0; attempt < 50; attempt++) {
         try {
           await rmdir(cgroup)

@@ -119,6 +119,9 @@ export async function bootMachine(state: InstanceState, guestAddress: string, ti
     const child = spawn('sh', ['-c', LAUNCHER, 'sh', String(state.cgroups.length), ...state.cgroups, 'systemd-nspawn', ...nspawnArgs(state)], {
       detached: true,
       stdio: ['ignore', consoleFd, consoleFd],
+      // nspawn leaves /proc/sys/net read-only unless it made the network itself (--private-network). The
+      // namespace is the machine's own, and its Docker must write there (ip_forward) as on a real box.
+      env: { ...process.env, SYSTEMD_NSPAWN_API_VFS_WRITABLE: 'network' },
     })
     child.unref()
     nspawnPid = child.pid

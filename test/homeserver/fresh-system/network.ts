@@ -32,6 +32,9 @@ export async function setUpNetwork(name: string, slot: number): Promise<void> {
   await ip(['-n', name, 'addr', 'add', `${guestAddress}/30`, 'dev', GUEST_LINK])
   await ip(['-n', name, 'link', 'set', GUEST_LINK, 'up'])
   await ip(['-n', name, 'route', 'add', 'default', 'via', hostAddress])
+  // A new namespace copies the host's forwarding setting (1 wherever a Docker engine runs). A fresh box
+  // starts with 0 and its Docker has to turn it on: keep that part of the install real.
+  await run('ip', ['netns', 'exec', name, 'sh', '-c', 'echo 0 > /proc/sys/net/ipv4/ip_forward'])
 
   await writeFile('/proc/sys/net/ipv4/ip_forward', '1\n')
   await iptables(['-t', 'nat', '-A', 'POSTROUTING', '-s', cidr, '!', '-o', name, ...ruleComment(name), '-j', 'MASQUERADE'])

@@ -124,8 +124,29 @@ describe.each(shells)('the agent under %s', (_name, shell) => {
     await expect.poll(inGroup, { timeout: 1_000 }).toEqual([])
   })
 
+  it('samples once per line the caller writes in paced mode, and ends at the end of its input', async () => {
+    const child = spawn(shell[0], [...shell.slice(1), script, 'watch', '5', 'paced'], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const lines: AgentMetricsDto[] = []
+    let buffered = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString()
+      const parts = buffered.split('\n')
+      buffered = parts.pop()!
+      for (const p of parts) lines.push(JSON.parse(p) as AgentMetricsDto)
+    })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    for (let i = 0; i < 3; i++) {
+      child.stdin.write('\n')
+      await expect.poll(() => lines.length).toBe(i + 1)
+    }
+    child.stdin.end()
+    expect(await exited).toBe(0)
+    expect(lines).toHaveLength(3)
+    expect(lines[2].cpu.perCore).toHaveLength(os.cpus().length)
+  })
+
   it('refuses a bad interval and an unknown verb with a JSON error and exit code 2', async () => {
-    for (const args of [['watch', '0'], ['watch', '1; reboot'], ['watch', ''], ['nonsense']]) {
+    for (const args of [['watch', '0'], ['watch', '1; reboot'], ['watch', ''], ['watch', '5', 'fast'], ['nonsense']]) {
       const err = await agent(...args).then(() => undefined, (e: { code: number; stdout: string }) => e)
       expect(err?.code).toBe(2)
       expect(JSON.parse(err!.stdout)).toHaveProperty('error')

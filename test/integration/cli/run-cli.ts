@@ -16,25 +16,36 @@ export interface CliResult {
   stderr: string
 }
 
+export interface RunOptions {
+  stdin?: string
+  /** Added to (or, when undefined, removed from) the sandbox's environment for this run. */
+  env?: Record<string, string | undefined>
+}
+
 export interface CliSandbox {
   home: string
   dataDir: string
-  run(args: string[], opts?: { stdin?: string }): Promise<CliResult>
+  /** The environment every run gets (HOME and HOMEPORT_HOME point into the sandbox). */
+  env: NodeJS.ProcessEnv
+  run(args: string[], opts?: RunOptions): Promise<CliResult>
   /** Runs with --json added and parses stdout, failing with stderr when the command did. */
-  json<T>(args: string[], opts?: { stdin?: string }): Promise<T>
+  json<T>(args: string[], opts?: RunOptions): Promise<T>
   dispose(): void
 }
 
-export function cliSandbox(): CliSandbox {
+/** `launcher`: another copy of bin/homeport.js (a built tree elsewhere); runs the sources unless a run unsets HOMEPORT_CLI_SOURCE. */
+export function cliSandbox(sandbox: { launcher?: string } = {}): CliSandbox {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'homeport-cli-'))
   const dataDir = path.join(home, 'data')
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, HOMEPORT_HOME: dataDir, HOMEPORT_CLI_SOURCE: '1' }
   // Login must come from the flags under test, never from an agent that happens to run here.
   delete env.SSH_AUTH_SOCK
 
-  const run = (args: string[], opts: { stdin?: string } = {}) =>
+  const run = (args: string[], opts: RunOptions = {}) =>
     new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [launcher, ...args], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] })
+      const runEnv = { ...env, ...opts.env }
+      for (const [key, value] of Object.entries(opts.env ?? {})) if (value === undefined) delete runEnv[key]
+      const child = spawn(process.execPath, [sandbox.launcher ?? launcher, ...args], { cwd: repoRoot, env: runEnv, stdio: ['pipe', 'pipe', 'pipe'] })
       let stdout = ''
       let stderr = ''
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
@@ -47,8 +58,9 @@ export function cliSandbox(): CliSandbox {
   return {
     home,
     dataDir,
+    env,
     run,
-    async json<T>(args: string[], opts?: { stdin?: string }): Promise<T> {
+    async json<T>(args: string[], opts?: RunOptions): Promise<T> {
       const result = await run([...args, '--json'], opts)
       if (result.code !== 0) throw new Error(`homeport ${args.join(' ')} exited ${result.code}:\n${result.stderr}`)
       return JSON.parse(result.stdout) as T

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { Client } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hostMirrors } from '../../homeserver/fresh-system/apt-sources.js'
 import { freshDebianUnsupportedReason, startFreshDebian, type FreshDebian } from '../../homeserver/fresh-system/fresh-debian.js'
 import { run, waitUntil } from '../../homeserver/process.js'
 
@@ -75,7 +76,7 @@ describe.skipIf(reason !== undefined)('a fresh Debian 12 machine', () => {
     }
   }
   /** The client logged in by the host key test, or a new login when that test did not get that far. */
-  const session = async (): Promise<Client> => (client ??= await login(machine, machine.hostKey))
+  const loggedIn = async (): Promise<Client> => (client ??= await login(machine, machine.hostKey))
 
   beforeAll(async () => {
     machine = await startFreshDebian({ log })
@@ -90,7 +91,7 @@ describe.skipIf(reason !== undefined)('a fresh Debian 12 machine', () => {
     if (phases.length > 0) log(`phases: ${phases.map(([phase, ms]) => `${phase} ${seconds(ms)}`).join(' | ')}`)
   }, 120_000)
 
-  it('is Debian 12 with its own hostname and nothing of Docker', async () => {
+  it('is Debian 12 with its own hostname, forwarding off and nothing of Docker', async () => {
     const osRelease = await machine.rootExec(['cat', '/etc/os-release'])
     expect(osRelease.stdout).toContain('VERSION_ID="12"')
     expect((await machine.rootExec(['hostname'])).stdout.trim()).toBe(machine.hostname)
@@ -98,6 +99,7 @@ describe.skipIf(reason !== undefined)('a fresh Debian 12 machine', () => {
     expect((await machine.rootExec(['dpkg-query', '-W', 'docker.io'])).code).not.toBe(0)
     expect((await machine.rootExec(['sh', '-c', 'command -v docker dockerd containerd'])).stdout).toBe('')
     expect((await machine.rootExec(['getent', 'group', 'docker'])).code).not.toBe(0)
+    expect((await machine.rootExec(['cat', '/proc/sys/net/ipv4/ip_forward'])).stdout.trim()).toBe('0')
   })
 
   it('presents the host key found in its /etc/ssh, and a client expecting another key is refused', async () => {
@@ -107,13 +109,16 @@ describe.skipIf(reason !== undefined)('a fresh Debian 12 machine', () => {
     const printed = await machine.rootExec(['ssh-keygen', '-l', '-E', 'sha256', '-f', '/etc/ssh/ssh_host_ed25519_key.pub'])
     expect(printed.stdout.split(' ')[1]).toBe(machine.hostKeyFingerprint)
 
-    const otherKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl'
+    // The same key with one bit flipped: a verifier that compared nothing would let this one in.
+    const blob = Buffer.from(onDisk.split(' ')[1]!, 'base64')
+    blob[blob.length - 1]! ^= 1
+    const otherKey = `ssh-ed25519 ${blob.toString('base64')}`
     await expect(login(machine, otherKey)).rejects.toThrow()
     client = await login(machine, onDisk)
   })
 
   it('takes the password over SSH, and refuses a wrong one', async () => {
-    const who = await exec(await session(), 'id -un; id -Gn')
+    const who = await exec(await loggedIn(), 'id -un; id -Gn')
     expect(who.code).toBe(0)
     const [name, groups] = who.stdout.trim().split('\n')
     expect(name).toBe(machine.user)
@@ -124,12 +129,12 @@ describe.skipIf(reason !== undefined)('a fresh Debian 12 machine', () => {
 
   it('runs sudo only with the password', async () => {
     // Negative cases first: sudo remembers a success (per terminal or parent process) for a while.
-    const noPassword = await exec(await session(), 'sudo -n true')
+    const noPassword = await exec(await loggedIn(), 'sudo -n true')
     expect(noPassword.code).not.toBe(0)
     expect(noPassword.stderr).toMatch(/password is required/)
-    const wrong = await exec(await session(), "sudo -S -p '' true", `${machine.password}-wrong\n`)
+    const wrong = await exec(await loggedIn(), "sudo -S -p '' true", `${machine.password}-wrong\n`)
     expect(wrong.code).not.toBe(0)
-    const right = await exec(await session(), "sudo -S -p '' id -u", `${machine.password}\n`)
+    const right = await exec(await loggedIn(), "sudo -S -p '' id -u", `${machine.password}\n`)
     expect(right.stderr).toBe('')
     expect(right).toMatchObject({ code: 0, stdout: '0\n' })
   })
@@ -157,9 +162,11 @@ describe.skipIf(reason !== undefined)('a fresh Debian 12 machine', () => {
     expect(info.code, info.stderr).toBe(0)
     log(`docker info inside: ${info.stdout.trim()}`)
     expect(info.stdout).toMatch(/^\d+\.\d+\.\d+\S* overlay2 /)
+    // The machine started with forwarding off, as a fresh box does; its Docker turned it on by itself.
+    expect((await machine.rootExec(['cat', '/proc/sys/net/ipv4/ip_forward'])).stdout.trim()).toBe('1')
 
     // The user is not in group docker yet (the wizard adds it): its docker client is refused.
-    const asUser = await exec(await session(), 'docker ps')
+    const asUser = await exec(await loggedIn(), 'docker ps')
     expect(asUser.code).not.toBe(0)
     expect(asUser.stderr).toMatch(/permission denied/i)
 
@@ -179,5 +186,16 @@ describe.skipIf(reason !== undefined)('a fresh Debian 12 machine', () => {
     const ran = await timed('docker run inside', () => machine.rootExec(['docker', 'run', '--rm', image, '/bin/busybox', 'echo', 'hello from inside']))
     expect(ran.stderr).toBe('')
     expect(ran).toMatchObject({ code: 0, stdout: 'hello from inside\n' })
+
+    // A container on the machine's Docker bridge gets out too: Docker's NAT inside the machine, then ours.
+    // A TCP connect to the mirror, by address (a static glibc busybox cannot resolve names: no NSS
+    // libraries in the image). Not an HTTP request: the mirror here sometimes answers nothing to a request
+    // whose sender half-closes at once, as busybox nc does.
+    const mirror = new URL((await hostMirrors()).main)
+    const address = (await machine.rootExec(['getent', 'ahostsv4', mirror.hostname])).stdout.split(/\s+/)[0]
+    expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/)
+    const port = mirror.port || (mirror.protocol === 'https:' ? '443' : '80')
+    const connected = await machine.rootExec(['docker', 'run', '--rm', image, '/bin/busybox', 'nc', '-w', '20', address!, port], { timeoutMs: 60_000 })
+    expect(connected.code, connected.stderr).toBe(0)
   }, 900_000)
 })

@@ -1,25 +1,34 @@
-// apply's rollback, driven against an in-memory engine: whatever fails, the server ends as it was — the
-// containers, networks and volumes this run created are gone, a container moved aside for a recreate is
-// back under its name and running, and nothing that was there before is touched.
+// apply and its rollback, driven against an in-memory engine: whatever fails, the rollback removes what the
+// run created (by the run's label, nothing of another run), puts back the containers it moved aside, and
+// the verification against the journal finds the server as it was — or says what is not.
 
 import { getEventListeners } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ComposeProject } from '../types.js'
-import { applyPlan, type ApplyEvent, type ApplyOptions } from './apply.js'
+import { applyPlan, newJournal, type ApplyEvent, type ApplyOptions } from './apply.js'
 import { FakeEngine, shopProject } from './fake-engine.test-support.js'
+import type { EngineJournal } from './journal.js'
 import { planProject } from './plan.js'
+import { commitRun, rollbackRun, verifyRun } from './rollback.js'
 import { ConditionFailedError } from './wait.js'
 
 const noEnvFiles = async () => undefined
+let runs = 0
 
+/** Plans and applies; on failure rolls back from the journal and verifies, as the apps layer does. */
 async function apply(engine: FakeEngine, project: ComposeProject, extra: Partial<ApplyOptions> = {}) {
   const { plan, ...opts } = await planProject(engine.docker, project, { readFile: noEnvFiles })
+  const journal: EngineJournal = newJournal(`run${++runs}`, plan)
   const events: ApplyEvent[] = []
-  const outcome = await applyPlan(engine.docker, project, plan, { ...opts, onEvent: (e) => events.push(e), ...extra }).then(
-    (result) => ({ result, error: undefined }),
-    (error: unknown) => ({ result: undefined, error: error as Error }),
-  )
-  return { ...outcome, plan, events }
+  try {
+    const result = await applyPlan(engine.docker, project, plan, { ...opts, journal, onEvent: (e) => events.push(e), ...extra })
+    await commitRun(engine.docker, journal)
+    return { result, error: undefined, plan, events, journal, differences: [] as string[] }
+  } catch (error) {
+    const problems = await rollbackRun(engine.docker, journal, { settleMarginMs: 50, pollMs: 5 })
+    const differences = await verifyRun(engine.docker, journal)
+    return { result: undefined, error: error as Error, plan, events, journal, differences, problems }
+  }
 }
 
 /** The engine calls made since `from`, so a test can read what one apply did. */
@@ -41,16 +50,16 @@ services:
   c: { image: reg/c:1, depends_on: [b], volumes: [data:/data, cache:/cache] }
 volumes: { data: {}, cache: {} }
 `)
-    const { error, plan, events } = await apply(engine, project)
+    const { error, plan, differences } = await apply(engine, project)
 
     expect(plan.volumes).toEqual([
       { key: 'data', name: 'shop_data', action: 'create' },
       { key: 'cache', name: 'shop_cache', action: 'keep' },
     ])
     expect(error?.message).toContain('no space left on device')
-    expect(events.at(-1)).toEqual({ phase: 'rollback', message: expect.stringContaining('no space left on device') })
+    expect(differences).toEqual([])
     expect(engine.snapshot()).toEqual({ containers: ['other-web-1 running'], networks: ['other_default'], volumes: ['shop_cache'] })
-    expect(engine.calls.filter((c) => c.startsWith('remove'))).toEqual(['remove shop-b-1', 'remove shop-a-1', 'remove network shop_default', 'remove volume shop_data'])
+    expect(engine.calls.filter((c) => c.startsWith('remove')).sort()).toEqual(['remove network shop_default', 'remove shop-a-1', 'remove shop-b-1', 'remove volume shop_data'])
   })
 
   it("a dependency's condition that times out: the dependency is removed and its dependant never created", async () => {
@@ -68,22 +77,55 @@ services:
     expect(error?.message).toBe('db did not reach service healthy within 0 s')
     expect(engine.snapshot()).toEqual({ containers: [], networks: [], volumes: [] })
     expect(engine.calls).not.toContain('create shop-web-1')
-    expect(engine.calls.filter((c) => c.startsWith('remove'))).toEqual(['remove shop-db-1', 'remove network shop_default'])
+  })
+
+  it('removes only what its own run created, never a container of another run of the same project', async () => {
+    const engine = new FakeEngine()
+    engine.registry.set('reg/a:1', { id: 'sha256:a' })
+    // Another Homeport's run created this one a moment ago; it carries the project's labels, not this run's.
+    engine.seedContainer({ name: 'shop-x-1', labels: { 'com.docker.compose.project': 'shop', 'io.homeport.run': 'someone-else' }, imageId: 'sha256:x' })
+    engine.failOnce('create shop-a-1', 'boom')
+    const { error } = await apply(engine, shopProject('services:\n  a: { image: reg/a:1 }\n'))
+
+    expect(error?.message).toContain('boom')
+    expect(engine.snapshot().containers).toEqual(['shop-x-1 running'])
+  })
+
+  it('writes each step to the journal before the engine sees it', async () => {
+    const engine = new FakeEngine()
+    engine.registry.set('reg/a:1', { id: 'sha256:a' })
+    const seen: string[] = []
+    const record = async (journal: EngineJournal) => {
+      const last = journal.steps.at(-1)!
+      const name = 'name' in last ? last.name : ''
+      seen.push(`${last.op} ${name} (engine has it: ${engine.calls.some((c) => c.endsWith(name))})`)
+    }
+    const { error } = await apply(engine, shopProject('services:\n  a: { image: reg/a:1 }\n'), { record })
+
+    expect(error).toBeUndefined()
+    expect(seen).toEqual(['create-network shop_default (engine has it: false)', 'create-container shop-a-1 (engine has it: false)'])
+  })
+
+  it('a healthcheck that failed without output is told by its exit code, not as "unhealthy: "', async () => {
+    const engine = new FakeEngine()
+    engine.registry.set('reg/db:1', { id: 'sha256:db', health: 'unhealthy', healthLog: [{ ExitCode: 1, Output: '\n' }] })
+    const { error } = await apply(engine, shopProject('services:\n  db: { image: reg/db:1, healthcheck: { test: ["CMD", "false"] } }\n'), { verify: { pollMs: 1 } })
+    expect(error?.message).toBe('db is unhealthy: its healthcheck failed with exit code 1 and printed nothing')
   })
 
   describe('a recreate', () => {
-    const version = (image: string) =>
+    const version = (image: string, grace = '') =>
       shopProject(`
 services:
   db: { image: reg/db:1 }
-  web: { image: ${image}, depends_on: [db] }
+  web: { image: ${image}, depends_on: [db]${grace} }
 `)
 
-    async function installed(): Promise<{ engine: FakeEngine; oldWeb: string; from: number }> {
+    async function installed(grace = ''): Promise<{ engine: FakeEngine; oldWeb: string; from: number }> {
       const engine = new FakeEngine()
       engine.registry.set('reg/db:1', { id: 'sha256:db' })
       engine.registry.set('reg/web:1', { id: 'sha256:web1' })
-      const { error } = await apply(engine, version('reg/web:1'))
+      const { error } = await apply(engine, version('reg/web:1', grace))
       expect(error).toBeUndefined()
       const oldWeb = [...engine.containers.values()].find((c) => c.name === 'shop-web-1')!.id
       return { engine, oldWeb, from: engine.calls.length }
@@ -92,7 +134,7 @@ services:
     it('whose replacement fails puts the moved-aside container back under its name, running, and leaves the rest alone', async () => {
       const { engine, oldWeb, from } = await installed()
       engine.registry.set('reg/web:2', { id: 'sha256:web2', exitsWith: 3 })
-      const { error, plan } = await apply(engine, version('reg/web:2'), { verify: { pollMs: 1, settleMs: 1 } })
+      const { error, plan, differences } = await apply(engine, version('reg/web:2'), { verify: { pollMs: 1, settleMs: 1 } })
 
       expect(plan.containers.map((c) => [c.service, c.action])).toEqual([
         ['db', 'keep'],
@@ -109,6 +151,7 @@ services:
         'rename shop-web-1-homeport-previous → shop-web-1',
         'start shop-web-1',
       ])
+      expect(differences).toEqual([])
       expect(engine.snapshot()).toEqual({ containers: ['shop-db-1 running', 'shop-web-1 running'], networks: ['shop_default'], volumes: [] })
       expect([...engine.containers.values()].find((c) => c.name === 'shop-web-1')?.id).toBe(oldWeb)
     })
@@ -123,6 +166,47 @@ services:
       expect(engine.snapshot().containers).toEqual(['shop-db-1 running', 'shop-web-1 running'])
       expect(engine.containers.has(oldWeb)).toBe(false)
     })
+
+    it('cut off while the old container is stopping: waits for the stop the engine still carries out, then starts it again', async () => {
+      const { engine, oldWeb } = await installed(', stop_grace_period: 0s')
+      engine.registry.set('reg/web:2', { id: 'sha256:web2' })
+      // The connection drops while the stop is under way: the answer is lost, the engine stops web 30 ms later.
+      engine.loseAnswerOnce('stop shop-web-1', 30)
+      const { error, differences } = await apply(engine, version('reg/web:2', ', stop_grace_period: 0s'))
+
+      expect(error?.message).toBe('socket hang up')
+      expect(differences).toEqual([])
+      // Well after the engine carried the stop out, web still runs: the rollback started it after the stop.
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(engine.snapshot().containers).toEqual(['shop-db-1 running', 'shop-web-1 running'])
+      expect([...engine.containers.values()].find((c) => c.name === 'shop-web-1')?.id).toBe(oldWeb)
+    })
+
+    it('says what is not as before when a container cannot be given back', async () => {
+      const { engine, oldWeb } = await installed()
+      engine.registry.set('reg/web:2', { id: 'sha256:web2', exitsWith: 1 })
+      engine.failOnce('rename shop-web-1-homeport-previous → shop-web-1', 'name conflict')
+      const { error, differences, problems } = await apply(engine, version('reg/web:2'), { verify: { pollMs: 1, settleMs: 1 } })
+
+      expect(error).toBeDefined()
+      expect(problems).toEqual([expect.stringContaining('rename shop-web-1-homeport-previous back to shop-web-1')])
+      expect(differences).toEqual(['container shop-web-1 is named shop-web-1-homeport-previous'])
+      expect(engine.containers.get(oldWeb)?.running).toBe(true)
+    })
+  })
+
+  it('a container started meanwhile ("already started", 304) is not a failure', async () => {
+    const engine = new FakeEngine()
+    engine.registry.set('reg/a:1', { id: 'sha256:a' })
+    const first = await apply(engine, shopProject('services:\n  a: { image: reg/a:1 }\n'))
+    expect(first.error).toBeUndefined()
+    const a = [...engine.containers.values()][0]
+    a.running = false
+    const project = shopProject('services:\n  a: { image: reg/a:1 }\n')
+    const { plan, ...opts } = await planProject(engine.docker, project, { readFile: noEnvFiles })
+    expect(plan.containers.map((c) => c.action)).toEqual(['start'])
+    a.running = true
+    await expect(applyPlan(engine.docker, project, plan, { ...opts, journal: newJournal('run-304', plan) })).resolves.toMatchObject({ started: ['shop-a-1'] })
   })
 })
 

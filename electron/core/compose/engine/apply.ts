@@ -1,11 +1,14 @@
-// Executes an AppPlan against the engine. Every step that changes the server is recorded, so a failure
-// anywhere (a pull, a create, a dependency that never turns healthy, a dropped connection, a cancel) undoes
-// what this run did and puts back the containers it replaced: the server ends as it was, or as planned.
+// Executes an AppPlan against the engine. Every step that changes the server is first written to the run's
+// journal (and the caller persists it) and only then sent, and everything the run creates carries the run's
+// label. A container to recreate or to remove is stopped and moved aside rather than deleted, so until the
+// run commits nothing that was there before is gone. A failure throws as it is: the caller undoes the run
+// from the journal (rollback.ts), in this process or, if this one is cut off, at the next connect.
 
 import type Docker from 'dockerode'
 import type { ComposeProject } from '../types.js'
 import { COMPOSE_VERSION_LABEL, LABEL, containerSpec } from './container-spec.js'
 import type { EnvFromFiles } from './env-files.js'
+import { asideName, RUN_LABEL, type EngineJournal, type EngineStep } from './journal.js'
 import type { AppPlan } from './plan.js'
 import { pullImage, type PullProgress } from './pull.js'
 import { waitForCondition, type WaitOptions } from './wait.js'
@@ -27,6 +30,10 @@ export interface ApplyOptions {
   /** After a container is (re)created, require it to be healthy (or still running) before going on. */
   verify?: WaitOptions
   waitTimeoutMs?: number
+  /** The run's journal: steps are appended to it; `runId` labels what the run creates. */
+  journal: EngineJournal
+  /** Persists the journal; awaited after a step is appended and before the step is sent. */
+  record?: (journal: EngineJournal) => Promise<void>
 }
 
 export interface ApplyResult {
@@ -36,138 +43,116 @@ export interface ApplyResult {
   removed: string[]
 }
 
-const PREVIOUS_SUFFIX = '-homeport-previous'
-
-interface Journal {
-  containers: string[]
-  networks: string[]
-  volumes: string[]
-  /** Containers moved aside for a recreate: restored on rollback, removed on success. */
-  replaced: { id: string; name: string; wasRunning: boolean }[]
+/** A fresh journal for a run of `plan`. */
+export function newJournal(runId: string, plan: AppPlan): EngineJournal {
+  return { runId, project: plan.project, before: plan.before, steps: [] }
 }
 
 function checkCancelled(signal?: AbortSignal) {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled')
 }
 
-export async function applyPlan(docker: Docker, project: ComposeProject, plan: AppPlan, opts: ApplyOptions): Promise<ApplyResult> {
-  const emit = opts.onEvent ?? (() => {})
-  const journal: Journal = { containers: [], networks: [], volumes: [], replaced: [] }
-  const result: ApplyResult = { created: [], recreated: [], started: [], removed: [] }
-  try {
-    for (const img of plan.images.filter((i) => i.pull)) {
-      checkCancelled(opts.signal)
-      await pullImage(docker, img.image, { signal: opts.signal, onProgress: (p) => emit({ phase: 'pull', ...p }) })
-    }
-    for (const n of plan.networks.filter((x) => x.action === 'create')) {
-      checkCancelled(opts.signal)
-      const spec = project.networks[n.key]
-      await docker.createNetwork({
-        Name: n.name,
-        Driver: spec.driver ?? 'bridge',
-        Options: spec.driverOpts,
-        Internal: spec.internal,
-        Attachable: spec.attachable,
-        EnableIPv6: spec.enableIpv6,
-        ...(spec.ipam ? { IPAM: { Driver: spec.ipam.driver ?? 'default', Config: spec.ipam.config.map((c) => ({ Subnet: c.subnet, IPRange: c.ipRange, Gateway: c.gateway })) } } : {}),
-        Labels: { ...spec.labels, [LABEL.project]: project.name, [LABEL.network]: n.key, [LABEL.version]: COMPOSE_VERSION_LABEL },
-      })
-      journal.networks.push(n.name)
-      emit({ phase: 'network', name: n.name, action: 'create' })
-    }
-    for (const v of plan.volumes.filter((x) => x.action === 'create')) {
-      checkCancelled(opts.signal)
-      const spec = project.volumes[v.key]
-      await docker.createVolume({ Name: v.name, Driver: spec.driver ?? 'local', DriverOpts: spec.driverOpts, Labels: { ...spec.labels, [LABEL.project]: project.name, [LABEL.volume]: v.key, [LABEL.version]: COMPOSE_VERSION_LABEL } })
-      journal.volumes.push(v.name)
-      emit({ phase: 'volume', name: v.name, action: 'create' })
-    }
-
-    const ids: Record<string, string> = {}
-    for (const c of plan.containers) if (c.id && c.action !== 'remove') ids[c.service] = c.id
-    for (const step of plan.containers) {
-      checkCancelled(opts.signal)
-      if (step.action === 'remove') continue
-      const service = project.services[step.service]
-      for (const [dep, d] of Object.entries(service.dependsOn)) {
-        if (!ids[dep]) continue
-        emit({ phase: 'wait', service: step.service, condition: `${dep} ${d.condition}` })
-        await waitForCondition(docker, ids[dep], d.condition, { timeoutMs: opts.waitTimeoutMs, signal: opts.signal, label: dep })
-      }
-      if (step.action === 'keep') continue
-      if (step.action === 'start') {
-        emit({ phase: 'container', service: step.service, name: step.name, action: 'start', status: 'begin' })
-        await docker.getContainer(step.id!).start()
-        result.started.push(step.name)
-        emit({ phase: 'container', service: step.service, name: step.name, action: 'start', status: 'done' })
-        continue
-      }
-      emit({ phase: 'container', service: step.service, name: step.name, action: step.action, status: 'begin' })
-      if (step.action === 'recreate') {
-        const old = docker.getContainer(step.id!)
-        const info = await old.inspect()
-        const wasRunning = info.State.Running
-        if (wasRunning) await old.stop({ t: service.stopGracePeriodNs ? Math.round(service.stopGracePeriodNs / 1e9) : 10 }).catch(ignoreNotModified)
-        await old.rename({ name: `${step.name}${PREVIOUS_SUFFIX}` })
-        journal.replaced.push({ id: step.id!, name: step.name, wasRunning })
-      }
-      const envFromFiles = opts.envFromFiles[step.service] ?? {}
-      const spec = containerSpec({ project, service, image: opts.images[step.service], configHash: opts.hashes[step.service], envFromFiles, containerIds: ids })
-      const container = await docker.createContainer({ name: spec.name, ...spec.body })
-      journal.containers.push(container.id)
-      for (const n of spec.extraNetworks) {
-        await docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases, ...(n.ipv4Address ? { IPAMConfig: { IPv4Address: n.ipv4Address } } : {}) } })
-      }
-      await container.start()
-      ids[step.service] = container.id
-      if (opts.verify) {
-        emit({ phase: 'wait', service: step.service, condition: 'healthy after start' })
-        await waitForCondition(docker, container.id, service.healthcheck && !service.healthcheck.disabled ? 'service_healthy' : 'service_running', { ...opts.verify, signal: opts.signal, label: step.service })
-      }
-      ;(step.action === 'create' ? result.created : result.recreated).push(step.name)
-      emit({ phase: 'container', service: step.service, name: step.name, action: step.action, status: 'done' })
-    }
-    for (const step of plan.containers.filter((c) => c.action === 'remove')) {
-      emit({ phase: 'container', service: step.service, name: step.name, action: 'remove', status: 'begin' })
-      await docker.getContainer(step.id!).remove({ force: true })
-      result.removed.push(step.name)
-      emit({ phase: 'container', service: step.service, name: step.name, action: 'remove', status: 'done' })
-    }
-    for (const r of journal.replaced) await docker.getContainer(r.id).remove({ force: true }).catch(() => {})
-    return result
-  } catch (err) {
-    emit({ phase: 'rollback', message: err instanceof Error ? err.message : String(err) })
-    await rollback(docker, project.name, plan, journal)
-    throw err
-  }
-}
-
-function ignoreNotModified(err: { statusCode?: number }) {
+/** "Already started" and "already stopped" (304) are the state asked for, not failures. */
+export function ignoreNotModified(err: { statusCode?: number }): void {
   if (err?.statusCode !== 304) throw err
 }
 
-/**
- * Best effort, in reverse order; each step is independent so one failure does not stop the rest. Besides the
- * journal it sweeps the project's labels: a create whose answer was lost with the connection still left a
- * container (or network, volume) on the server that the journal never heard of.
- */
-async function rollback(docker: Docker, project: string, plan: AppPlan, journal: Journal): Promise<void> {
-  const keepIds = new Set(plan.containers.map((c) => c.id).filter(Boolean))
-  const label = { label: [`${LABEL.project}=${project}`] }
-  const strays = await docker.listContainers({ all: true, filters: label }).catch(() => [])
-  const ids = new Set([...journal.containers, ...strays.filter((c) => !keepIds.has(c.Id)).map((c) => c.Id)])
-  for (const id of [...ids].reverse()) await docker.getContainer(id).remove({ force: true, v: false }).catch(() => {})
-  for (const r of [...journal.replaced].reverse()) {
-    const old = docker.getContainer(r.id)
-    await old.rename({ name: r.name }).catch(() => {})
-    if (r.wasRunning) await old.start().catch(() => {})
+const graceSeconds = (ns: number | undefined) => (ns === undefined ? 10 : Math.round(ns / 1e9))
+
+export async function applyPlan(docker: Docker, project: ComposeProject, plan: AppPlan, opts: ApplyOptions): Promise<ApplyResult> {
+  const emit = opts.onEvent ?? (() => {})
+  const { journal } = opts
+  const runLabel = { [RUN_LABEL]: journal.runId }
+  const step = async (s: EngineStep) => {
+    journal.steps.push(s)
+    await opts.record?.(journal)
   }
-  const keptNetworks = new Set(plan.networks.filter((n) => n.action !== 'create').map((n) => n.name))
-  const networks = await docker.listNetworks({ filters: label }).catch(() => [])
-  const netNames = new Set([...journal.networks, ...networks.map((n) => n.Name).filter((n) => !keptNetworks.has(n))])
-  for (const name of netNames) await docker.getNetwork(name).remove().catch(() => {})
-  const keptVolumes = new Set(plan.volumes.filter((v) => v.action !== 'create').map((v) => v.name))
-  const volumes = await docker.listVolumes({ filters: label }).catch(() => ({ Volumes: [] }))
-  const volNames = new Set([...journal.volumes, ...(volumes.Volumes ?? []).map((v) => v.Name).filter((n) => !keptVolumes.has(n))])
-  for (const name of volNames) await docker.getVolume(name).remove().catch(() => {})
+  const result: ApplyResult = { created: [], recreated: [], started: [], removed: [] }
+
+  for (const img of plan.images.filter((i) => i.pull)) {
+    checkCancelled(opts.signal)
+    await pullImage(docker, img.image, { signal: opts.signal, onProgress: (p) => emit({ phase: 'pull', ...p }) })
+  }
+  for (const n of plan.networks.filter((x) => x.action === 'create')) {
+    checkCancelled(opts.signal)
+    const spec = project.networks[n.key]
+    await step({ op: 'create-network', name: n.name })
+    await docker.createNetwork({
+      Name: n.name,
+      Driver: spec.driver ?? 'bridge',
+      Options: spec.driverOpts,
+      Internal: spec.internal,
+      Attachable: spec.attachable,
+      EnableIPv6: spec.enableIpv6,
+      ...(spec.ipam ? { IPAM: { Driver: spec.ipam.driver ?? 'default', Config: spec.ipam.config.map((c) => ({ Subnet: c.subnet, IPRange: c.ipRange, Gateway: c.gateway })) } } : {}),
+      Labels: { ...spec.labels, [LABEL.project]: project.name, [LABEL.network]: n.key, [LABEL.version]: COMPOSE_VERSION_LABEL, ...runLabel },
+    })
+    emit({ phase: 'network', name: n.name, action: 'create' })
+  }
+  for (const v of plan.volumes.filter((x) => x.action === 'create')) {
+    checkCancelled(opts.signal)
+    const spec = project.volumes[v.key]
+    await step({ op: 'create-volume', name: v.name })
+    await docker.createVolume({ Name: v.name, Driver: spec.driver ?? 'local', DriverOpts: spec.driverOpts, Labels: { ...spec.labels, [LABEL.project]: project.name, [LABEL.volume]: v.key, [LABEL.version]: COMPOSE_VERSION_LABEL, ...runLabel } })
+    emit({ phase: 'volume', name: v.name, action: 'create' })
+  }
+
+  /** Stops a container that was there before and moves it out of its name's way, both written down first. */
+  const moveAside = async (id: string, name: string, grace: number) => {
+    const info = await docker.getContainer(id).inspect()
+    if (info.State.Running || info.State.Restarting) {
+      await step({ op: 'stop', id, name, graceSeconds: grace, at: Date.now() })
+      await docker.getContainer(id).stop({ t: grace }).catch(ignoreNotModified)
+    }
+    await step({ op: 'move-aside', id, name })
+    await docker.getContainer(id).rename({ name: asideName(name) })
+  }
+
+  const ids: Record<string, string> = {}
+  for (const c of plan.containers) if (c.id && c.action !== 'remove') ids[c.service] = c.id
+  for (const planned of plan.containers) {
+    checkCancelled(opts.signal)
+    if (planned.action === 'remove') continue
+    const service = project.services[planned.service]
+    for (const [dep, d] of Object.entries(service.dependsOn)) {
+      if (!ids[dep]) continue
+      emit({ phase: 'wait', service: planned.service, condition: `${dep} ${d.condition}` })
+      await waitForCondition(docker, ids[dep], d.condition, { timeoutMs: opts.waitTimeoutMs, signal: opts.signal, label: dep })
+    }
+    if (planned.action === 'keep') continue
+    if (planned.action === 'start') {
+      emit({ phase: 'container', service: planned.service, name: planned.name, action: 'start', status: 'begin' })
+      await step({ op: 'start', id: planned.id!, name: planned.name })
+      await docker.getContainer(planned.id!).start().catch(ignoreNotModified)
+      result.started.push(planned.name)
+      emit({ phase: 'container', service: planned.service, name: planned.name, action: 'start', status: 'done' })
+      continue
+    }
+    emit({ phase: 'container', service: planned.service, name: planned.name, action: planned.action, status: 'begin' })
+    if (planned.action === 'recreate') await moveAside(planned.id!, planned.name, graceSeconds(service.stopGracePeriodNs))
+    const envFromFiles = opts.envFromFiles[planned.service] ?? {}
+    const spec = containerSpec({ project, service, image: opts.images[planned.service], configHash: opts.hashes[planned.service], envFromFiles, containerIds: ids, runId: journal.runId })
+    await step({ op: 'create-container', service: planned.service, name: spec.name })
+    const container = await docker.createContainer({ name: spec.name, ...spec.body })
+    for (const n of spec.extraNetworks) {
+      await docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases, ...(n.ipv4Address ? { IPAMConfig: { IPv4Address: n.ipv4Address } } : {}) } })
+    }
+    await container.start().catch(ignoreNotModified)
+    ids[planned.service] = container.id
+    if (opts.verify) {
+      emit({ phase: 'wait', service: planned.service, condition: 'healthy after start' })
+      await waitForCondition(docker, container.id, service.healthcheck && !service.healthcheck.disabled ? 'service_healthy' : 'service_running', { ...opts.verify, signal: opts.signal, label: planned.service })
+    }
+    ;(planned.action === 'create' ? result.created : result.recreated).push(planned.name)
+    emit({ phase: 'container', service: planned.service, name: planned.name, action: planned.action, status: 'done' })
+  }
+  // Containers no longer in the compose file go aside too; the commit deletes them with the replaced ones.
+  for (const planned of plan.containers.filter((c) => c.action === 'remove')) {
+    checkCancelled(opts.signal)
+    emit({ phase: 'container', service: planned.service, name: planned.name, action: 'remove', status: 'begin' })
+    await moveAside(planned.id!, planned.name, 10)
+    result.removed.push(planned.name)
+    emit({ phase: 'container', service: planned.service, name: planned.name, action: 'remove', status: 'done' })
+  }
+  return result
 }

@@ -2,6 +2,7 @@
 // way Docker Compose labels its own containers so `docker compose` on the server sees the same stack.
 
 import type { ComposeMount, ComposeProject, ComposeService } from '../types.js'
+import { RUN_LABEL } from './journal.js'
 
 export const LABEL = {
   project: 'com.docker.compose.project',
@@ -44,6 +45,8 @@ export interface ContainerSpecInput {
   envFromFiles?: Record<string, string>
   /** For `network_mode: service:x`: container ids by service name. */
   containerIds?: Record<string, string>
+  /** The run creating it (journal.ts RUN_LABEL): its rollback removes what carries this id, and nothing else. */
+  runId?: string
 }
 
 export interface ContainerCreateBody {
@@ -53,7 +56,7 @@ export interface ContainerCreateBody {
   extraNetworks: { name: string; aliases: string[]; ipv4Address?: string; ipv6Address?: string }[]
 }
 
-export function containerSpec({ project, service, image, configHash, envFromFiles = {}, containerIds = {} }: ContainerSpecInput): ContainerCreateBody {
+export function containerSpec({ project, service, image, configHash, envFromFiles = {}, containerIds = {}, runId }: ContainerSpecInput): ContainerCreateBody {
   const env = { ...envFromFiles, ...service.environment }
   const labels: Record<string, string> = {
     ...service.labels,
@@ -70,6 +73,7 @@ export function containerSpec({ project, service, image, configHash, envFromFile
       .map(([name, d]) => `${name}:${d.condition}:${d.restart}`)
       .join(','),
     [LABEL.managedBy]: 'true',
+    ...(runId ? { [RUN_LABEL]: runId } : {}),
   }
 
   const exposed: Record<string, object> = {}

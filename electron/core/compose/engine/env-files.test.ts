@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { configHash } from '../config-hash.js'
-import { applyPlan } from './apply.js'
+import { applyPlan, newJournal } from './apply.js'
 import { readEnvFiles } from './env-files.js'
 import { FakeEngine, shopProject } from './fake-engine.test-support.js'
 import { planProject } from './plan.js'
@@ -44,7 +44,7 @@ describe('env files in the plan', () => {
     engine.registry.set('reg/web:1', { id: 'sha256:web' })
     engine.registry.set('reg/db:1', { id: 'sha256:db' })
     const first = await planProject(engine.docker, project, { readFile: files('GREETING=hello\n') })
-    await applyPlan(engine.docker, project, first.plan, first)
+    await applyPlan(engine.docker, project, first.plan, { ...first, journal: newJournal('run-1', first.plan) })
     const web = () => [...engine.containers.values()].find((c) => c.name === 'shop-web-1')!
     expect(web().env.sort()).toEqual(['GREETING=hello', 'MODE=prod'])
 

@@ -14,8 +14,10 @@ export interface ImageBehaviour {
   /** Exits at once with this code instead of running. */
   exitsWith?: number
   /** Health reported by inspect; `healthyAfterInspects` turns `starting` into `healthy` after that many. */
-  health?: 'starting' | 'healthy'
+  health?: 'starting' | 'healthy' | 'unhealthy'
   healthyAfterInspects?: number
+  /** The healthcheck runs inspect reports (exit code and output). */
+  healthLog?: { ExitCode: number; Output: string }[]
 }
 
 export interface FakeContainer {
@@ -26,7 +28,8 @@ export interface FakeContainer {
   imageId: string
   running: boolean
   exitCode: number
-  health?: 'starting' | 'healthy'
+  health?: 'starting' | 'healthy' | 'unhealthy'
+  healthLog?: { ExitCode: number; Output: string }[]
   inspectsUntilHealthy: number
 }
 
@@ -60,11 +63,20 @@ export class FakeEngine {
   /** Pulled (or present) image reference → image id. */
   readonly images = new Map<string, string>()
   private readonly failures = new Map<string, Error>()
+  private readonly lostAnswers = new Map<string, number>()
   private nextId = 1
 
   /** The next call recorded as `call` fails with `message` (once). */
   failOnce(call: string, message = `${call} failed`): void {
     this.failures.set(call, new EngineError(500, message))
+  }
+
+  /**
+   * The next `call` reaches the engine but its answer is lost with the connection: the caller gets "socket
+   * hang up" at once, while the engine carries the call out `afterMs` later (a slow stop, say).
+   */
+  loseAnswerOnce(call: string, afterMs: number): void {
+    this.lostAnswers.set(call, afterMs)
   }
 
   /** A container already on the server, as an earlier install left it. */
@@ -92,6 +104,15 @@ export class FakeEngine {
     this.calls.push(call)
   }
 
+  /** Runs `effect` now, or later behind a lost answer when the call was chosen for that. */
+  private async carryOut(call: string, effect: () => void): Promise<void> {
+    const after = this.lostAnswers.get(call)
+    if (after === undefined) return effect()
+    this.lostAnswers.delete(call)
+    setTimeout(effect, after)
+    throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+  }
+
   private find(idOrName: string): FakeContainer {
     const found = this.containers.get(idOrName) ?? [...this.containers.values()].find((c) => c.name === idOrName)
     if (!found) throw new EngineError(404, `No such container: ${idOrName}`)
@@ -105,10 +126,12 @@ export class FakeEngine {
         const c = this.find(idOrName)
         if (c.running && c.health === 'starting' && --c.inspectsUntilHealthy <= 0) c.health = 'healthy'
         const status = c.running ? 'running' : 'exited'
-        return { Id: c.id, Name: `/${c.name}`, RestartCount: 0, State: { Running: c.running, Restarting: false, Status: status, ExitCode: c.exitCode, ...(c.health ? { Health: { Status: c.health, Log: [] } } : {}) } }
+        const health = c.health ? { Health: { Status: c.health, Log: c.healthLog ?? [] } } : {}
+        return { Id: c.id, Name: `/${c.name}`, Image: c.imageId, Config: { Labels: c.labels }, RestartCount: 0, State: { Running: c.running, Restarting: false, Status: status, ExitCode: c.exitCode, ...health } }
       },
       start: async () => {
         const c = this.find(idOrName)
+        if (c.running) throw new EngineError(304, 'container already started')
         this.record(`start ${c.name}`)
         const image = [...this.registry.values()].find((i) => i.id === c.imageId)
         if (image?.exitsWith !== undefined) c.exitCode = image.exitsWith
@@ -118,7 +141,7 @@ export class FakeEngine {
         const c = this.find(idOrName)
         if (!c.running) throw new EngineError(304, 'container already stopped')
         this.record(`stop ${c.name}`)
-        c.running = false
+        await this.carryOut(`stop ${c.name}`, () => void (c.running = false))
       },
       rename: async ({ name }: { name: string }) => {
         const c = this.find(idOrName)
@@ -140,7 +163,7 @@ export class FakeEngine {
     if (!imageId) throw new EngineError(404, `No such image: ${Image}`)
     this.record(`create ${name}`)
     const image = [...this.registry.values()].find((i) => i.id === imageId)
-    const c: FakeContainer = { id: `c${this.nextId++}`, name, labels: Labels, env: Env ?? [], imageId, running: false, exitCode: 0, health: image?.health, inspectsUntilHealthy: image?.healthyAfterInspects ?? 0 }
+    const c: FakeContainer = { id: `c${this.nextId++}`, name, labels: Labels, env: Env ?? [], imageId, running: false, exitCode: 0, health: image?.health, healthLog: image?.healthLog, inspectsUntilHealthy: image?.healthyAfterInspects ?? 0 }
     this.containers.set(c.id, c)
     return this.container(c.id)
   }
@@ -184,6 +207,7 @@ export class FakeEngine {
       this.networks.set(Name, Labels)
     },
     getNetwork: (name: string) => ({
+      id: name,
       connect: async () => this.record(`connect ${name}`),
       remove: async () => {
         if (!this.networks.has(name)) throw new EngineError(404, `network ${name} not found`)

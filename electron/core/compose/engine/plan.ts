@@ -7,6 +7,7 @@ import type { ComposeProject } from '../types.js'
 import { LABEL, containerName } from './container-spec.js'
 import { readEnvFiles, type EnvFileReader, type EnvFromFiles } from './env-files.js'
 import { applyMirror } from './image-mirror.js'
+import type { ContainerBefore } from './journal.js'
 
 export type ContainerAction = 'create' | 'recreate' | 'start' | 'keep' | 'remove'
 
@@ -25,6 +26,8 @@ export interface AppPlan {
   networks: { key: string; name: string; action: 'create' | 'keep' | 'external' }[]
   volumes: { key: string; name: string; action: 'create' | 'keep' | 'external' }[]
   containers: PlannedContainer[]
+  /** The project's containers as they are now: what a rollback gives back and checks against. */
+  before: ContainerBefore[]
   /** True when applying would change nothing. */
   upToDate: boolean
 }
@@ -62,21 +65,41 @@ export async function readServerState(docker: Docker, project: ComposeProject, i
   }
 }
 
-/** Services in an order where every dependency (depends_on, network_mode service:x) comes first. */
+function dependencies(project: ComposeProject, name: string): string[] {
+  const svc = project.services[name]
+  const deps = Object.keys(svc.dependsOn)
+  if (svc.networkMode.kind === 'service') deps.push(svc.networkMode.service)
+  return deps.filter((d) => project.services[d])
+}
+
+/**
+ * Services in an order where every dependency (depends_on, network_mode service:x) comes first. Depth-first
+ * with a stack of its own, so a long chain of dependencies neither recurses deeply nor costs more than linear time.
+ */
 export function startOrder(project: ComposeProject): string[] {
   const order: string[] = []
-  const seen = new Set<string>()
-  const visit = (name: string, stack: string[]) => {
-    if (seen.has(name)) return
-    if (stack.includes(name)) throw new Error(`depends_on cycle: ${[...stack, name].join(' → ')}`)
-    const svc = project.services[name]
-    const deps = Object.keys(svc.dependsOn)
-    if (svc.networkMode.kind === 'service') deps.push(svc.networkMode.service)
-    for (const d of deps) if (project.services[d]) visit(d, [...stack, name])
-    seen.add(name)
-    order.push(name)
+  const done = new Set<string>()
+  const onPath = new Set<string>()
+  for (const root of Object.keys(project.services).sort()) {
+    if (done.has(root)) continue
+    const stack: { name: string; deps: string[]; next: number }[] = [{ name: root, deps: dependencies(project, root), next: 0 }]
+    onPath.add(root)
+    while (stack.length) {
+      const top = stack[stack.length - 1]
+      if (top.next < top.deps.length) {
+        const dep = top.deps[top.next++]
+        if (done.has(dep)) continue
+        if (onPath.has(dep)) throw new Error(`depends_on cycle: ${[...stack.map((f) => f.name), dep].join(' → ')}`)
+        onPath.add(dep)
+        stack.push({ name: dep, deps: dependencies(project, dep), next: 0 })
+        continue
+      }
+      stack.pop()
+      onPath.delete(top.name)
+      done.add(top.name)
+      order.push(top.name)
+    }
   }
-  for (const name of Object.keys(project.services).sort()) visit(name, [])
   return order
 }
 
@@ -97,11 +120,12 @@ export function computePlan(project: ComposeProject, state: ServerState, opts: P
     if (service && project.services[service] && c.Labels?.[LABEL.oneoff] !== 'True' && !byService.has(service)) byService.set(service, c)
     else if (c.Labels?.[LABEL.oneoff] !== 'True') orphans.push(c)
   }
-  const images = startOrder(project).map((service) => {
+  const order = startOrder(project)
+  const images = order.map((service) => {
     const image = opts.images[service]
     return { service, image, pull: opts.pullAlways === true || !state.images.has(image) }
   })
-  const containers: PlannedContainer[] = startOrder(project).map((service) => {
+  const containers: PlannedContainer[] = order.map((service) => {
     const name = containerName(project.name, project.services[service])
     const existing = byService.get(service)
     if (!existing) return { service, name, action: 'create', reason: 'new' }
@@ -130,7 +154,17 @@ export function computePlan(project: ComposeProject, state: ServerState, opts: P
     containers.every((c) => c.action === 'keep') &&
     networks.every((n) => n.action !== 'create') &&
     volumes.every((v) => v.action !== 'create')
-  return { project: project.name, images, networks, volumes, containers, upToDate }
+  const before: ContainerBefore[] = state.containers
+    .filter((c) => c.Labels?.[LABEL.oneoff] !== 'True')
+    .map((c) => ({
+      id: c.Id,
+      name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
+      service: c.Labels?.[LABEL.service] ?? '?',
+      running: c.State === 'running' || c.State === 'restarting',
+      imageId: c.ImageID,
+      configHash: c.Labels?.[LABEL.configHash],
+    }))
+  return { project: project.name, images, networks, volumes, containers, before, upToDate }
 }
 
 export interface ProjectPlan {

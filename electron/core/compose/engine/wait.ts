@@ -32,6 +32,13 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     throw signal?.aborted ? (signal.reason ?? err) : err
   })
 
+/** What the last healthcheck said; a check that printed nothing is described by its exit code instead. */
+function healthcheckOutcome(last: { ExitCode?: number; Output?: string } | undefined): string {
+  const output = last?.Output?.trim()
+  if (output) return output
+  return last?.ExitCode !== undefined ? `its healthcheck failed with exit code ${last.ExitCode} and printed nothing` : 'its healthcheck failed'
+}
+
 export async function waitForCondition(
   docker: Docker,
   containerId: string,
@@ -59,7 +66,7 @@ export async function waitForCondition(
       if (condition === 'service_healthy') {
         const health = state.Health?.Status
         if (health === 'healthy') return
-        if (health === 'unhealthy') throw new ConditionFailedError(`${opts.label} is unhealthy: ${state.Health?.Log?.at(-1)?.Output?.trim() ?? 'healthcheck failed'}`, opts.label)
+        if (health === 'unhealthy') throw new ConditionFailedError(`${opts.label} is unhealthy: ${healthcheckOutcome(state.Health?.Log?.at(-1))}`, opts.label)
         if (!health) throw new ConditionFailedError(`${opts.label} has no healthcheck, so service_healthy can never be met`, opts.label)
       } else {
         // A fresh container that restarts has already crashed once: no need to wait out the timeout.

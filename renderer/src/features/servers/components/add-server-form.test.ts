@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addInput, emptyForm, fillFromSshConfig, probeInput, validateForm } from './add-server-form.js'
+import { addInput, afterAdding, emptyForm, fillFromSshConfig, probeInput, validateForm } from './add-server-form.js'
 
 const fingerprint = `SHA256:${'c'.repeat(43)}`
 
@@ -36,5 +36,12 @@ describe('add-server form', () => {
     expect(filled).toMatchObject({ name: 'my-nas', host: '10.0.0.2', port: 2200, user: 'admin', authMethod: 'key', identityFile: '~/.ssh/nas', proxyJump: 'jump', sshConfigHost: 'my nas' })
     expect(validateForm(filled)).toEqual({})
     expect(fillFromSshConfig({ ...emptyForm(), name: 'kept' }, { alias: 'x', hostName: 'h', port: 22 }).name).toBe('kept')
+  })
+
+  it('leads a server added with a password into set-up, and opens the others on their page', () => {
+    expect(afterAdding({ authMethod: 'password' })).toBe('setup')
+    expect(afterAdding({ authMethod: 'keyboard-interactive' })).toBe('setup')
+    expect(afterAdding({ authMethod: 'key' })).toBe('server')
+    expect(afterAdding({ authMethod: 'agent' })).toBe('server')
   })
 })

@@ -1,7 +1,7 @@
 // The Add-server form's plain logic, kept out of the component so it is tested without a DOM.
 
 import type { MethodInput } from '../../../../../shared/contract/index.js'
-import type { AuthMethod, SshConfigHostDto } from '../../../../../shared/contract/index.js'
+import type { AuthMethod, ServerDto, SshConfigHostDto } from '../../../../../shared/contract/index.js'
 
 export interface AddServerForm {
   name: string
@@ -77,4 +77,13 @@ export function fillFromSshConfig(form: AddServerForm, entry: SshConfigHostDto):
     proxyJump: entry.proxyJump ?? '',
     sshConfigHost: entry.alias,
   }
+}
+
+/**
+ * Where the window goes once a server is added. A password login is how a fresh server is first reached, so
+ * set-up follows (a key, then Docker and the agent when missing); other servers open on their page, which
+ * offers set-up itself when Docker is missing or out of reach.
+ */
+export function afterAdding(server: Pick<ServerDto, 'authMethod'>): 'setup' | 'server' {
+  return server.authMethod === 'password' || server.authMethod === 'keyboard-interactive' ? 'setup' : 'server'
 }

@@ -1,0 +1,29 @@
+// A folder's entries in one SFTP listing: OpenSSH's server sends them about a hundred per answer with their
+// attributes (lstat, so symlinks are never followed) and an `ls -l` line; only symlinks cost one more
+// request each, all sent at once.
+
+import type { FileEntryDto, FileListDto } from '../../../shared/contract/index.js'
+import { fileType, joinPath, toEntry } from './file-entry.js'
+import type { HostTarget } from './host-target.js'
+
+export async function listFolder(target: HostTarget, path: string): Promise<FileListDto> {
+  const fs = await target.fs()
+  const found = await fs.readdir(path)
+  for (const f of found) target.names.learn(f.attrs, f.longname)
+  const entries = await Promise.all(
+    found.map(async (f): Promise<FileEntryDto> => {
+      const full = joinPath(path, f.filename)
+      if (fileType(f.attrs.mode) !== 'symlink') return toEntry(full, f.attrs, target.names)
+      const link = await fs.readlink(full).catch(() => undefined)
+      return toEntry(full, f.attrs, target.names, link)
+    }),
+  )
+  return { path, entries }
+}
+
+export async function statEntry(target: HostTarget, path: string): Promise<FileEntryDto> {
+  const fs = await target.fs()
+  const attrs = await fs.lstat(path)
+  const link = fileType(attrs.mode) === 'symlink' ? await fs.readlink(path).catch(() => undefined) : undefined
+  return toEntry(path, attrs, target.names, link)
+}
