@@ -8,6 +8,7 @@ import { alertsContract, alertsEvents } from './alerts.js'
 import { appsContract, appsEvents } from './apps.js'
 import type { Out, OutOf } from './define.js'
 import { dockerContract, dockerEvents } from './docker.js'
+import { filesContract } from './files.js'
 import { jobsContract, jobsEvents } from './jobs.js'
 import { monitorContract, monitorEvents } from './monitor.js'
 import { promptsContract, promptsEvents } from './prompts.js'
@@ -20,6 +21,7 @@ export type * from './agent.js'
 export type * from './alerts.js'
 export type * from './apps.js'
 export type * from './docker.js'
+export type * from './files.js'
 export type * from './jobs.js'
 export type * from './monitor.js'
 export type * from './prompts.js'
@@ -29,6 +31,7 @@ export type { Out } from './define.js'
 export { ServerAddInput, ServerRef, ServerIdInput } from './servers.js'
 export { AppSource, AppRef, appName, APP_NAME_PATTERN } from './apps.js'
 export { JOB_KINDS } from './jobs.js'
+export { CLASH_ANSWERS, LocalPath, RemotePath, VolumeName } from './files.js'
 export { PROVISION_STEPS } from './provision.js'
 export { HOST_SERIES, HISTORY_RANGES } from './monitor.js'
 export { ALERT_RULES } from './alerts.js'
@@ -43,6 +46,7 @@ export const contract = {
   ...jobsContract,
   ...agentContract,
   ...provisionContract,
+  ...filesContract,
   ...monitorContract,
   ...alertsContract,
 } as const

@@ -1,19 +1,18 @@
-// Plan and apply an app on one server: read (or take) the compose file and values, normalise, diff against
-// what runs, and execute with rollback. Install, settings changes and update all come through here.
+// Plan an app on one server: read (or take) the compose file and values, normalise, and diff against what
+// runs. Install, settings changes and update all plan here; app-run.ts carries the plan out.
 
 import { posix } from 'node:path'
 import type { PlanDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { loadCompose } from '../compose/index.js'
 import type { ComposeProject } from '../compose/types.js'
-import { applyPlan, type ApplyEvent, type ApplyResult } from '../compose/engine/apply.js'
 import { COMPOSE_FILE, LABEL } from '../compose/engine/container-spec.js'
+import { hostAccessRisks } from '../compose/engine/host-access.js'
 import { planProject, type ProjectPlan } from '../compose/engine/plan.js'
-import type { WaitOptions } from '../compose/engine/wait.js'
 import { readServerFile } from '../connection/sftp.js'
 import type { Docker } from '../docker/docker-access.js'
 import type { AppDefinition } from './app-definitions.js'
-import { appDir, ensureDirs, ENV_FILE, writeAppFiles, type ServerFacts } from './app-paths.js'
+import { appDir, ENV_FILE, type ServerFacts } from './app-paths.js'
 import type { AppServer } from './app-server.js'
 
 export interface PreparedApp extends ProjectPlan {
@@ -33,6 +32,7 @@ export function planToDto(prepared: PreparedApp): PlanDto {
     volumes: plan.volumes.map(({ name, action }) => ({ name, action })),
     containers: plan.containers.map(({ service, name, action, reason }) => ({ service, name, action, reason })),
     warnings: prepared.warnings,
+    risks: hostAccessRisks(prepared.project),
     upToDate: plan.upToDate,
   }
 }
@@ -81,12 +81,12 @@ export async function prepareApp(server: AppServer, definition: AppDefinition, o
 }
 
 /** What goes into the app's folder: compose.yml, .env and the definition's other files. */
-function appFiles(definition: AppDefinition): Record<string, string> {
+export function appFiles(definition: AppDefinition): Record<string, string> {
   return { ...(definition.files ?? {}), [COMPOSE_FILE]: definition.compose, [ENV_FILE]: definition.env }
 }
 
 /** Bind sources inside the user's home that Compose's long syntax would not create. */
-function bindDirsToCreate(prepared: PreparedApp): string[] {
+export function bindDirsToCreate(prepared: PreparedApp): string[] {
   const dirs = new Set<string>()
   for (const svc of Object.values(prepared.project.services)) {
     for (const m of svc.mounts) {
@@ -96,42 +96,4 @@ function bindDirsToCreate(prepared: PreparedApp): string[] {
     }
   }
   return [...dirs]
-}
-
-export interface ApplyAppOptions {
-  signal?: AbortSignal
-  onEvent?: (event: ApplyEvent) => void
-  verify?: WaitOptions
-  /** Files that were on the server before (restored if apply fails). */
-  previous?: AppDefinition
-  /** Whether the app folder existed before (data kept by an earlier uninstall must survive a failed install). */
-  dirExisted: boolean
-}
-
-export async function applyPrepared(server: AppServer, prepared: PreparedApp, opts: ApplyAppOptions): Promise<ApplyResult> {
-  const { session } = server
-  const files = appFiles(prepared.definition)
-  await writeAppFiles(session, prepared.dir, files)
-  try {
-    await ensureDirs(session, bindDirsToCreate(prepared))
-    return await applyPlan(await server.docker(), prepared.project, prepared.plan, {
-      images: prepared.images,
-      hashes: prepared.hashes,
-      envFromFiles: prepared.envFromFiles,
-      signal: opts.signal,
-      onEvent: opts.onEvent,
-      verify: opts.verify,
-    })
-  } catch (err) {
-    // Put the files back as they were, so the folder matches what runs.
-    if (opts.previous) {
-      await writeAppFiles(session, prepared.dir, { [COMPOSE_FILE]: opts.previous.compose, [ENV_FILE]: opts.previous.env }).catch(() => {})
-    } else if (opts.dirExisted) {
-      const names = Object.keys(files).map((n) => posix.join(prepared.dir, n))
-      await session.exec(['rm', '-f', '--', ...names]).catch(() => {})
-    } else {
-      await session.exec(['rm', '-rf', '--', prepared.dir]).catch(() => {})
-    }
-    throw err
-  }
 }

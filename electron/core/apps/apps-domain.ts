@@ -5,7 +5,8 @@
 import type { HandlersFor } from '../../../shared/contract/index.js'
 import type { appsContract } from '../../../shared/contract/apps.js'
 import type { JobRunner } from '../jobs/job-runner.js'
-import type { EventSink, SecretStore } from '../runtime/types.js'
+import type { EventSink, Logger, SecretStore } from '../runtime/types.js'
+import type { AppRunsRepo } from '../store/app-runs-repo.js'
 import type { SettingsRepo } from '../store/settings-repo.js'
 import type { TerminalTarget } from '../terminal/handlers.js'
 import { runningService } from './app-containers.js'
@@ -17,6 +18,7 @@ import { InstallService } from './install-service.js'
 import { AppLifecycle } from './lifecycle.js'
 import { LogStreams } from './log-streams.js'
 import { RegistryMirrors } from './registry-mirrors.js'
+import { resumingAccess } from './run-resume.js'
 import { pageTarget } from './web-target.js'
 
 export interface AppsDomainDeps {
@@ -29,7 +31,14 @@ export interface AppsDomainDeps {
   events: EventSink
   /** The bundled catalog; found in resources/ when absent. */
   catalogDir?: string
+  /** This laptop's copies of the journals of unfinished runs. */
+  runs: AppRunsRepo
+  log?: Logger
+  /** The server's name as the person knows it, for messages. */
+  serverName?: (serverId: string) => string
 }
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} }
 
 export interface AppsDomain {
   handlers: HandlersFor<typeof appsContract>
@@ -41,14 +50,17 @@ export interface AppsDomain {
 }
 
 export function createAppsDomain(deps: AppsDomainDeps): AppsDomain {
-  const { servers, events } = deps
+  const { events, runs } = deps
+  const log = deps.log ?? silent
+  // Every apps call reaches the server through this: the first on a new connection finishes interrupted runs.
+  const servers = resumingAccess(deps.servers, { runs, log, events })
   const mirrors = new RegistryMirrors(deps.settings)
   const forwards: Forwards = new Forwards({
     session: (serverId) => servers.session(serverId),
     target: async (serverId, app) => pageTarget(await servers.docker(serverId), await lifecycle.get(serverId, app)),
     events,
   })
-  const lifecycle = new AppLifecycle({ servers, forwards, secrets: deps.secrets, events })
+  const lifecycle = new AppLifecycle({ servers, forwards, secrets: deps.secrets, events, runs, log })
   const catalogs = new Catalogs(bundledCatalogDir(deps.catalogDir))
   const install = new InstallService({
     servers,
@@ -57,6 +69,9 @@ export function createAppsDomain(deps: AppsDomainDeps): AppsDomain {
     secrets: deps.secrets,
     jobs: deps.jobs,
     events,
+    runs,
+    log,
+    serverName: deps.serverName ?? ((serverId) => serverId),
   })
   const logs = new LogStreams({ docker: (serverId) => servers.docker(serverId), events })
   return {

@@ -36,11 +36,11 @@ export function appsHandlers(deps: {
       const given = withEnvFile(values, envFile)
       return install.plan(idOf(serverId), source, name, given)
     },
-    'apps.install': ({ serverId, source, name, values, envFile }) => {
+    'apps.install': ({ serverId, source, name, values, envFile, acceptHostAccess }) => {
       const given = withEnvFile(values, envFile)
-      return install.install(idOf(serverId), source, name, given)
+      return install.install(idOf(serverId), source, name, given, acceptHostAccess)
     },
-    'apps.update': ({ serverId, app, values, verifyTimeoutMs }) => install.update(idOf(serverId), app, values, verifyTimeoutMs),
+    'apps.update': ({ serverId, app, values, verifyTimeoutMs, acceptHostAccess }) => install.update(idOf(serverId), app, values, verifyTimeoutMs, acceptHostAccess),
     'apps.list': ({ serverId }) => lifecycle.list(idOf(serverId)),
     'apps.start': ({ serverId, app }) => lifecycle.run(idOf(serverId), app, 'start'),
     'apps.stop': ({ serverId, app }) => lifecycle.run(idOf(serverId), app, 'stop'),

@@ -1,22 +1,34 @@
 // Plan, install and update: where the definition comes from (a catalog entry, a compose file, or what is
-// installed), the plan shown before anything changes, and install/update as jobs that leave either the
-// finished app or the server as it was. Secret values go to the keychain; a finished run is `apps.changed`.
+// installed), the plan shown before anything changes, and install/update as jobs under the app's lock on
+// the server, which leave either the finished app or the server as it was (checked), or say what is not.
+// An app that gets the host itself (privileged, host network, Docker socket…) needs the person's consent.
+// Secret values go to the keychain; a finished run is `apps.changed`.
 
+import { randomUUID } from 'node:crypto'
 import { posix } from 'node:path'
-import type { AppSourceInput, PlanDto } from '../../../shared/contract/index.js'
+import type { AppSourceInput, JobResults, PlanDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
+import { loadCompose } from '../compose/index.js'
+import { describeRisks, hostAccessRisks, newRisks } from '../compose/engine/host-access.js'
+import type { WaitOptions } from '../compose/engine/wait.js'
 import { readServerFile } from '../connection/sftp.js'
 import { projectContainers } from '../docker/project-containers.js'
-import type { JobRunner } from '../jobs/job-runner.js'
-import type { EventSink, SecretStore } from '../runtime/types.js'
+import type { JobContext, JobRunner } from '../jobs/job-runner.js'
+import type { EventSink, Logger, SecretStore } from '../runtime/types.js'
 import { appSecretAccount } from '../secrets/accounts.js'
-import { definitionFromCatalog, definitionFromCompose, definitionFromInstalled, type DefinitionResult } from './app-definitions.js'
-import { applyPrepared, planToDto, prepareApp } from './app-installer.js'
+import type { AppRunsRepo } from '../store/app-runs-repo.js'
+import { definitionFromCatalog, definitionFromCompose, definitionFromInstalled, type AppDefinition, type DefinitionResult } from './app-definitions.js'
+import { planToDto, prepareApp, type PreparedApp } from './app-installer.js'
+import { AppLock, localHolder } from './app-lock.js'
 import { appDir, assertAppName, ENV_FILE, listAppDirs } from './app-paths.js'
+import { RunFailure, runApp } from './app-run.js'
 import { appServer, type AppServer, type ServerAccess } from './app-server.js'
 import type { Catalogs } from './catalog/catalogs.js'
-import { applyFailure, planningFailure } from './failure-messages.js'
+import { planningFailure, runFailure } from './failure-messages.js'
 import { describePlan, progressReporter } from './install-progress.js'
+import { logReconnects } from './job-reconnects.js'
+import { finishRun } from './run-resume.js'
+import { RunJournalStore } from './run-journal.js'
 
 export interface InstallDeps {
   servers: ServerAccess
@@ -26,6 +38,10 @@ export interface InstallDeps {
   secrets: SecretStore
   jobs: JobRunner
   events: EventSink
+  runs: AppRunsRepo
+  log: Logger
+  /** The server's name as the person knows it, for messages. */
+  serverName(serverId: string): string
 }
 
 type Values = Record<string, string>
@@ -33,79 +49,153 @@ type Values = Record<string, string>
 /** A compose file's own top-level `name:`, used when no name is given. */
 const COMPOSE_NAME = /^name:\s*["']?([^"'\s#]+)["']?\s*$/m
 
+/** The host access a definition asks for; a definition that does not load has none to ask about (planning reports why). */
+function risksOf(def: AppDefinition, server: AppServer) {
+  try {
+    const { project } = loadCompose({ yamlText: def.compose, envFileText: def.env, projectName: def.name, projectDir: appDir(server.facts, def.name), serverHome: server.facts.home })
+    return hostAccessRisks(project)
+  } catch {
+    return []
+  }
+}
+
+function requireConsent(app: string, risks: ReturnType<typeof hostAccessRisks>, accepted: boolean | undefined): void {
+  if (!risks.length || accepted) return
+  const kinds = [...new Set(risks.map((r) => r.detail))].join(', ')
+  throw new HomeportError('HOST_ACCESS_NOT_ACCEPTED', `"${app}" asks for access to the server itself (${kinds}); it was not installed.`, { details: describeRisks(risks) })
+}
+
 export class InstallService {
   constructor(private readonly deps: InstallDeps) {}
 
   async plan(serverId: string, source: AppSourceInput, name: string | undefined, values: Values): Promise<PlanDto> {
     const server = await appServer(this.deps.servers, serverId)
-    const { definition } = await this.definition(server, source, name, values)
+    const app = await this.appName(source, name)
+    const { definition } = await this.definition(server, source, app, values)
     return planToDto(await prepareApp(server, definition, { mirror: this.deps.mirror(serverId) }))
   }
 
-  async install(serverId: string, source: AppSourceInput, name: string | undefined, values: Values): Promise<{ jobId: string; app: string }> {
+  async install(serverId: string, source: AppSourceInput, name: string | undefined, values: Values, acceptHostAccess?: boolean): Promise<{ jobId: string; app: string }> {
     if ('installed' in source) throw new HomeportError('INVALID_INPUT', 'An installed app is updated, not installed.', { hint: 'Use apps.update.' })
     const server = await appServer(this.deps.servers, serverId)
-    const def = await this.definition(server, source, name, values)
-    const app = def.definition.name
-    await this.assertNew(server, app)
-    const { id } = this.deps.jobs.start({ kind: 'install', title: `Install ${app}`, serverId }, async (ctx) => {
-      ctx.step('Planning')
-      const prepared = await prepareApp(server, def.definition, { mirror: this.deps.mirror(serverId) }).catch((err) => {
-        throw planningFailure(err, app)
+    const app = await this.appName(source, name)
+    const lock = await AppLock.acquire(server.session, appDir(server.facts, app), localHolder('install', randomUUID()))
+    return this.underLock(server, lock, async () => {
+      const def = await this.definition(server, source, app, values)
+      requireConsent(app, risksOf(def.definition, server), acceptHostAccess)
+      await this.assertNew(server, app)
+      return this.startJob(server, lock, 'install', async (ctx) => {
+        ctx.step('Planning')
+        const prepared = await prepareApp(server, def.definition, { mirror: this.deps.mirror(serverId) }).catch((err) => {
+          throw planningFailure(err, app)
+        })
+        ctx.log(describePlan(prepared))
+        await this.storeSecrets(serverId, app, def.secrets)
+        await this.run(server, prepared, lock, ctx, 'install')
+        this.deps.events.emit('apps.changed', { serverId, app, change: 'installed' })
+        return { status: 'installed', app, containers: prepared.plan.containers.map((c) => c.name) }
       })
-      ctx.log(describePlan(prepared))
-      await this.storeSecrets(serverId, app, def.secrets)
-      const dirExisted = (await server.session.exec(['test', '-d', prepared.dir])).code === 0
-      await applyPrepared(server, prepared, { signal: ctx.signal, onEvent: progressReporter(ctx), dirExisted }).catch((err) => {
-        throw applyFailure(err, app, 'install')
-      })
-      this.deps.events.emit('apps.changed', { serverId, app, change: 'installed' })
-      return { status: 'installed', app, containers: prepared.plan.containers.map((c) => c.name) }
     })
-    return { jobId: id, app }
   }
 
   /** No `values`: pull newer images and recreate what changed. With values: apply changed settings. */
-  async update(serverId: string, app: string, values: Values | undefined, verifyTimeoutMs?: number): Promise<{ jobId: string; app: string }> {
+  async update(serverId: string, app: string, values: Values | undefined, verifyTimeoutMs?: number, acceptHostAccess?: boolean): Promise<{ jobId: string; app: string }> {
     const server = await appServer(this.deps.servers, serverId)
-    const def = await definitionFromInstalled(server.session, server.facts, app, values ?? {})
-    const { id } = this.deps.jobs.start({ kind: 'update', title: `Update ${app}`, serverId }, async (ctx) => {
-      ctx.step('Checking for newer images')
-      const prepared = await prepareApp(server, def.definition, { mirror: this.deps.mirror(serverId), pullAlways: !values }).catch((err) => {
-        throw planningFailure(err, app)
+    const lock = await AppLock.acquire(server.session, appDir(server.facts, app), localHolder('update', randomUUID()))
+    return this.underLock(server, lock, async () => {
+      const def = await definitionFromInstalled(server.session, server.facts, app, values ?? {})
+      requireConsent(app, newRisks(risksOf(def.definition, server), risksOf(def.previous, server)), acceptHostAccess)
+      return this.startJob(server, lock, 'update', async (ctx) => {
+        ctx.step('Checking for newer images')
+        const prepared = await prepareApp(server, def.definition, { mirror: this.deps.mirror(serverId), pullAlways: !values }).catch((err) => {
+          throw planningFailure(err, app)
+        })
+        ctx.log(describePlan(prepared))
+        await this.storeSecrets(serverId, app, def.secrets)
+        const result = await this.run(server, prepared, lock, ctx, 'update', { timeoutMs: verifyTimeoutMs ?? 60_000, settleMs: 3000 })
+        this.deps.events.emit('apps.changed', { serverId, app, change: 'updated' })
+        return { status: 'updated', app, recreated: result.recreated, created: result.created }
       })
-      ctx.log(describePlan(prepared))
-      await this.storeSecrets(serverId, app, def.secrets)
-      const result = await applyPrepared(server, prepared, {
-        signal: ctx.signal,
-        onEvent: progressReporter(ctx),
-        verify: { timeoutMs: verifyTimeoutMs ?? 60_000, settleMs: 3000 },
-        previous: def.previous,
-        dirExisted: true,
-      }).catch((err) => {
-        throw applyFailure(err, app, 'update')
-      })
-      this.deps.events.emit('apps.changed', { serverId, app, change: 'updated' })
-      return { status: 'updated', app, recreated: result.recreated, created: result.created }
+    })
+  }
+
+  /**
+   * Runs `start` with the app's lock held; an earlier run of the app that did not finish is finished first.
+   * If no job takes the lock over, it is let go here (and the folder made only to hold it is removed).
+   */
+  private async underLock<T>(server: AppServer, lock: AppLock, start: () => Promise<T>): Promise<T> {
+    let started = false
+    try {
+      const earlier = await finishRun(server, lock.dir, { runs: this.deps.runs, log: this.deps.log, events: this.deps.events }, lock)
+      if (earlier && earlier.kind !== 'verified') {
+        throw new HomeportError('ROLLBACK_INCOMPLETE', `An earlier run on "${lock.app}" left the app half-changed and its rollback is not complete; nothing new was started.`, {
+          details: JSON.stringify(earlier),
+        })
+      }
+      const result = await start()
+      started = true
+      return result
+    } finally {
+      if (!started) await this.letGo(server, lock)
+    }
+  }
+
+  /** Ends a lock with no run behind it: a folder that did not exist holds nothing but the lock. */
+  private async letGo(server: AppServer, lock: AppLock): Promise<void> {
+    if (!lock.dirExisted) await server.session.exec(['rm', '-rf', '--', lock.dir]).catch(() => undefined)
+    await lock.release()
+  }
+
+  private startJob<K extends 'install' | 'update'>(server: AppServer, lock: AppLock, kind: K, work: (ctx: JobContext) => Promise<JobResults[K]>): { jobId: string; app: string } {
+    const app = lock.app
+    const { id } = this.deps.jobs.start({ kind, title: `${kind === 'install' ? 'Install' : 'Update'} ${app}`, serverId: server.serverId }, async (ctx) => {
+      const stopLogging = logReconnects(server.session, (line) => ctx.log(line))
+      let ran = false
+      try {
+        const result = await work(ctx)
+        ran = true
+        return result
+      } catch (err) {
+        ran = err instanceof HomeportError && err.cause instanceof RunFailure
+        throw err
+      } finally {
+        stopLogging()
+        if (ran) await lock.release()
+        else await this.letGo(server, lock)
+      }
     })
     return { jobId: id, app }
   }
 
-  private async definition(server: AppServer, source: AppSourceInput, name: string | undefined, values: Values): Promise<DefinitionResult> {
-    const { session, facts } = server
+  private async run(server: AppServer, prepared: PreparedApp, lock: AppLock, ctx: JobContext, what: 'install' | 'update', verify?: WaitOptions) {
+    const app = prepared.definition.name
+    const store = new RunJournalStore(server.session, this.deps.runs)
+    try {
+      return await runApp(server, prepared, lock, store, { kind: what, signal: ctx.signal, onEvent: progressReporter(ctx), log: (line) => ctx.log(line), verify })
+    } catch (err) {
+      if (!(err instanceof RunFailure)) throw planningFailure(err, app)
+      const failure = runFailure(err.failure, err.outcome, { app, what, serverName: this.deps.serverName(server.serverId), cancelled: ctx.signal.aborted })
+      throw new HomeportError(failure.code, failure.message, { hint: failure.hint, details: failure.details, cause: err })
+    }
+  }
+
+  private async appName(source: AppSourceInput, name: string | undefined): Promise<string> {
     if ('installed' in source) {
       if (!name) throw new HomeportError('INVALID_INPUT', 'Which installed app? The name is missing.', { hint: 'Give the app name.' })
-      return definitionFromInstalled(session, facts, name, values)
+      return name
     }
-    if ('catalogId' in source) {
-      const app = await this.deps.catalogs.find(source.catalogId, source.catalog)
-      const appName = name ?? app.id
-      return definitionFromCatalog(app, appName, values, facts, await this.keptEnv(server, appName))
-    }
+    if ('catalogId' in source) return name ?? (await this.deps.catalogs.find(source.catalogId, source.catalog)).id
     const projectName = name ?? COMPOSE_NAME.exec(source.compose)?.[1]
     if (!projectName) throw new HomeportError('INVALID_INPUT', 'The app needs a name.', { hint: 'Pass --name NAME (or put a top-level `name:` in the compose file).' })
     assertAppName(projectName)
-    return definitionFromCompose(source.compose, source.env, projectName, values, facts, await this.keptEnv(server, projectName))
+    return projectName
+  }
+
+  private async definition(server: AppServer, source: AppSourceInput, app: string, values: Values): Promise<DefinitionResult> {
+    const { session, facts } = server
+    if ('installed' in source) return definitionFromInstalled(session, facts, app, values)
+    if ('catalogId' in source) return definitionFromCatalog(await this.deps.catalogs.find(source.catalogId, source.catalog), app, values, facts, await this.keptEnv(server, app))
+    return definitionFromCompose(source.compose, source.env, app, values, facts, await this.keptEnv(server, app))
   }
 
   /** The .env an earlier uninstall kept with the data, so a reinstall gets the same generated passwords. */

@@ -1,23 +1,31 @@
 // Installed apps: listed (Compose labels plus the folders Homeport wrote), started, stopped, restarted and
-// removed. Each change is an `apps.changed` event; stopping or removing an app closes its forward.
+// removed. Each change is an `apps.changed` event; stopping or removing an app closes its forward. Removing
+// takes the app's lock, as installs and updates do, so it never cuts into another Homeport's run.
 
+import { randomUUID } from 'node:crypto'
 import { posix } from 'node:path'
 import type { AppChangedEvent, AppDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
-import type { EventSink, SecretStore } from '../runtime/types.js'
+import type { EventSink, Logger, SecretStore } from '../runtime/types.js'
 import { appSecretAccount } from '../secrets/accounts.js'
+import type { AppRunsRepo } from '../store/app-runs-repo.js'
 import { getApp, listApps, removeAppResources, restartApp, startApp, stopApp, type AppMeta } from './app-containers.js'
 import { META_FILE, readMeta } from './app-definitions.js'
+import { AppLock, localHolder } from './app-lock.js'
 import { appDir, listAppDirs } from './app-paths.js'
 import { appServer, type AppServer, type ServerAccess } from './app-server.js'
 import type { Forwards } from './forwards.js'
+import { finishRun } from './run-resume.js'
+import { JOURNAL_FILE } from './run-journal.js'
 
 export interface LifecycleDeps {
   servers: ServerAccess
   forwards: Pick<Forwards, 'close'>
   secrets: SecretStore
   events: EventSink
+  runs: AppRunsRepo
+  log: Logger
 }
 
 const ACTIONS = {
@@ -68,16 +76,24 @@ export class AppLifecycle {
     }
     const server = await appServer(this.deps.servers, serverId)
     await getApp(server, app, () => undefined)
-    await this.deps.forwards.close(serverId, app, 'removed')
     const { session, facts } = server
-    const secretNames = ((await readMeta(session, facts, app))?.variables ?? []).filter((v) => v.secret).map((v) => v.name)
-    await removeAppResources(await server.docker(), app, volumes)
     const dir = appDir(facts, app)
-    // Without --volumes the data and .env stay, so a reinstall finds the same passwords; only the compose file goes.
-    const res = await session.exec(volumes ? ['rm', '-rf', '--', dir] : ['rm', '-f', '--', posix.join(dir, COMPOSE_FILE), posix.join(dir, META_FILE)])
-    if (res.code !== 0) throw new HomeportError('INTERNAL', `Could not remove the files of "${app}" on the server.`, { details: res.stderr })
-    // Generated passwords go with the data they protect; kept data keeps its passwords.
-    if (volumes) for (const name of secretNames) await this.deps.secrets.delete(appSecretAccount(serverId, app, name))
+    const lock = await AppLock.acquire(session, dir, localHolder('remove', randomUUID()))
+    try {
+      // An interrupted run is finished first, so what it changed is not left behind without its journal.
+      await finishRun(server, dir, { runs: this.deps.runs, log: this.deps.log, events: this.deps.events }, lock)
+      await this.deps.forwards.close(serverId, app, 'removed')
+      const secretNames = ((await readMeta(session, facts, app))?.variables ?? []).filter((v) => v.secret).map((v) => v.name)
+      await removeAppResources(await server.docker(), app, volumes)
+      // Without --volumes the data and .env stay, so a reinstall finds the same passwords; only the compose file
+      // goes. A stack started elsewhere had no folder: the one made for the lock goes too.
+      const whole = volumes || !lock.dirExisted
+      const res = await session.exec(whole ? ['rm', '-rf', '--', dir] : ['rm', '-f', '--', posix.join(dir, COMPOSE_FILE), posix.join(dir, META_FILE), posix.join(dir, JOURNAL_FILE)])
+      if (res.code !== 0) throw new HomeportError('INTERNAL', `Could not remove the files of "${app}" on the server.`, { details: res.stderr })
+      if (volumes) for (const name of secretNames) await this.deps.secrets.delete(appSecretAccount(serverId, app, name))
+    } finally {
+      await lock.release()
+    }
     this.changed({ serverId, app, change: 'removed' })
   }
 }

@@ -79,9 +79,17 @@ export class RunJournalStore {
     this.runs.save({ runId: record.runId, serverId: record.serverId, app: record.app, state: record.state, journal: JSON.stringify(local), startedAt: record.startedAt })
   }
 
-  /** The run is over (committed, or rolled back and checked): both copies go. */
-  async finish(record: RunRecord): Promise<void> {
-    await removeServerFile(this.session, journalPath(record))
+  /**
+   * The run is over (committed, or rolled back and checked): both copies go. `removeDir`: the app's folder did
+   * not exist before the run, so it goes too, journal and all.
+   */
+  async finish(record: RunRecord, opts: { removeDir?: boolean } = {}): Promise<void> {
+    if (opts.removeDir) {
+      const res = await this.session.exec(['rm', '-rf', '--', record.dir])
+      if (res.code !== 0) throw new Error(`could not remove ${record.dir}: ${res.stderr.trim()}`)
+    } else {
+      await removeServerFile(this.session, journalPath(record))
+    }
     this.runs.delete(record.runId)
   }
 }

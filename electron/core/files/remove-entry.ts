@@ -5,7 +5,6 @@
 import { HomeportError } from '../../../shared/errors.js'
 import { fileType, parentOf } from './file-entry.js'
 import { absolutePath, type HostTarget } from './host-target.js'
-import { runOnServer } from './server-command.js'
 import { permissionDenied } from './file-errors.js'
 
 // $1: the folder (absolute), $2: its parent. Prints the first folder that cannot be changed, NUL-ended.

@@ -3,7 +3,7 @@
 // server refuses is checked against the free space, since OpenSSH reports a full disk as a plain failure.
 
 import type { Stats } from 'ssh2'
-import { HomeportError } from '../../../shared/errors.js'
+import type { HomeportError } from '../../../shared/errors.js'
 import { SFTP_STATUS, sftpCall, sftpStatus } from '../connection/sftp.js'
 import { parentOf } from './file-entry.js'
 import { diskFull, fileError } from './file-errors.js'

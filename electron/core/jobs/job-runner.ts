@@ -25,6 +25,9 @@ export interface JobHistory {
 
 const LOG_LIMIT = 2000
 
+/** Errors of work that was stopped but could not undo itself (its rollback is incomplete or cannot reach the server). */
+const LEFT_BEHIND = new Set(['ROLLBACK_INCOMPLETE', 'CONNECTION_LOST', 'UNREACHABLE', 'TIMEOUT', 'HOST_KEY_MISMATCH', 'AUTH_FAILED'])
+
 /** History kept in memory only (tests, and cores without a database). */
 export class MemoryJobHistory implements JobHistory {
   private readonly jobs = new Map<string, JobDto>()
@@ -89,8 +92,10 @@ export class JobRunner extends EventEmitter<{ update: [JobDto] }> {
         return result
       } catch (err) {
         snapshot.state = controller.signal.aborted ? 'cancelled' : 'failed'
-        snapshot.error = controller.signal.aborted ? new HomeportError('CANCELLED').toJSON() : toErrorInfo(err)
-        throw controller.signal.aborted ? new HomeportError('CANCELLED') : err
+        // A cancelled job that could not put everything back says so, rather than "nothing was left half-done".
+        const told = controller.signal.aborted && !(err instanceof HomeportError && LEFT_BEHIND.has(err.code)) ? new HomeportError('CANCELLED') : err
+        snapshot.error = toErrorInfo(told)
+        throw told
       } finally {
         snapshot.endedAt = new Date().toISOString()
         this.running.delete(id)

@@ -70,10 +70,10 @@ export class HostWatch {
     deps.center.apply(this.rules.evaluate(sample, deps.settings().thresholds))
   }
 
-  /** The watch ended: by stop() (no error), a line that did not parse (the stream goes on), or its channel closed. */
+  /** The watch ended: by stop() (no error), on a line that did not parse, or because its channel closed. */
   private ended(err?: HomeportError): void {
     if (!err || !this.active) return
-    if (err.code === 'AGENT_FAILED') return void this.deps.log.warn('monitoring: an agent line was not understood', { serverId: this.deps.serverId, details: err.details })
+    if (err.code === 'AGENT_FAILED') this.deps.log.warn('monitoring: an agent line was not understood', { serverId: this.deps.serverId, details: err.details })
     this.stopAgent = undefined
     // A dropped connection stops this watch from above; a channel that closed on a live connection is restarted.
     if (this.deps.session.state === 'ready') this.later()

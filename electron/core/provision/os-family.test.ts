@@ -27,7 +27,7 @@ describe('detectOs', () => {
 
 describe('package and service commands', () => {
   it('installs Docker from each distribution\'s own packages', () => {
-    expect(dockerInstallCommands('debian').at(-1)).toEqual(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '--no-install-recommends', 'docker.io'])
+    expect(dockerInstallCommands('debian').at(-1)).toEqual(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '--no-install-recommends', 'docker.io'])
     expect(dockerInstallCommands('fedora')).toEqual([['dnf', 'install', '-y', 'moby-engine']])
     expect(dockerInstallCommands('arch')).toEqual([['pacman', '-Sy', '--noconfirm', '--needed', 'docker']])
     expect(dockerInstallCommands('alpine')).toEqual([['apk', 'add', 'docker']])

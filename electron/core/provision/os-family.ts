@@ -44,8 +44,8 @@ export function dockerInstallCommands(family: OsFamily): string[][] {
     case 'ubuntu':
     case 'raspbian':
       return [
-        ['apt-get', 'update'],
-        ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '--no-install-recommends', 'docker.io'],
+        ['apt-get', '-o', 'DPkg::Lock::Timeout=300', 'update'],
+        ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '--no-install-recommends', 'docker.io'],
       ]
     case 'fedora':
       return [['dnf', 'install', '-y', 'moby-engine']]

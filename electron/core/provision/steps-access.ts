@@ -5,9 +5,11 @@ import { HomeportError } from '../../../shared/errors.js'
 import { quoteArgv } from '../connection/quote.js'
 import { offersPassword } from './auth-methods-probe.js'
 import { AUTHORIZE_SCRIPT, existingLoginKey, generateLoginKey, type LoginKey } from './homeport-key.js'
-import type { ProvisionStep } from './provision-context.js'
+import type { ProvisionContext, ProvisionStep } from './provision-context.js'
 
-const SSHD_DROP_IN = '/etc/ssh/sshd_config.d/90-homeport.conf'
+// sshd keeps the first value it reads for a keyword, and cloud images ship drop-ins such as
+// 50-cloud-init.conf with `PasswordAuthentication yes`: ours must sort first.
+const SSHD_DROP_IN = '/etc/ssh/sshd_config.d/01-homeport.conf'
 const SSHD_DROP_IN_TEXT = '# Written by Homeport set-up: log in with keys only.\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n'
 
 export const connectStep: ProvisionStep = {
@@ -63,11 +65,23 @@ export const keyStep: ProvisionStep = {
   },
 }
 
+/** sshd re-executes itself on reload: for a moment nothing listens on its port. */
+async function methodsAfterReload(ctx: ProvisionContext): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.authMethods()
+    } catch (err) {
+      if (!(err instanceof HomeportError) || err.code !== 'UNREACHABLE' || attempt >= 20) throw err
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+  }
+}
+
 export const passwordLoginStep: ProvisionStep = {
   id: 'password-login',
   title: 'Turn off password login',
   async check(ctx) {
-    const shown = [`sudo sh -c 'printf … > ${SSHD_DROP_IN}'`, 'sudo sshd -t', 'sudo systemctl reload ssh']
+    const shown = [`sudo sh -c 'printf … > ${SSHD_DROP_IN}'`, 'sudo sshd -T', 'sudo systemctl reload ssh']
     if (!ctx.options.disablePasswordLogin) {
       return { status: 'skipped', detail: 'Password login stays on (opt in to turn it off once a key login works).', commands: [], needsSudo: false }
     }
@@ -86,17 +100,21 @@ export const passwordLoginStep: ProvisionStep = {
     }
     const write = await ctx.run(['sh', '-c', 'mkdir -p /etc/ssh/sshd_config.d && printf "%s" "$1" > "$2"', 'homeport-sshd', SSHD_DROP_IN_TEXT, SSHD_DROP_IN], { asRoot: true })
     if (write.code !== 0) throw new HomeportError('INTERNAL', `Could not write ${SSHD_DROP_IN}.`, { details: write.output })
-    const test = await ctx.run(['sshd', '-t'], { asRoot: true, allowFailure: true })
-    if (test.code !== 0) {
+    const test = await ctx.run(['sshd', '-T'], { asRoot: true, allowFailure: true })
+    const effective = /^passwordauthentication (\w+)$/m.exec(test.output)?.[1]
+    if (test.code !== 0 || effective !== 'no') {
       await ctx.run(['rm', '-f', '--', SSHD_DROP_IN], { asRoot: true, allowFailure: true })
-      throw new HomeportError('INTERNAL', 'sshd refused the new setting; it was removed again and password login is unchanged.', { details: test.output })
+      throw new HomeportError('INTERNAL', test.code !== 0 ? 'sshd refused the new setting; it was removed again and password login is unchanged.' : `sshd would still allow passwords (PasswordAuthentication ${effective ?? 'unknown'}): another setting wins over ${SSHD_DROP_IN}, which was removed again.`, {
+        hint: 'Look for PasswordAuthentication in /etc/ssh/sshd_config and its Include files on the server.',
+        details: test.output.slice(-2000),
+      })
     }
     const init = (await ctx.hello()).init
     const reload = init === 'openrc' ? ['rc-service', 'sshd', 'reload'] : ['sh', '-c', 'systemctl reload ssh 2>/dev/null || systemctl reload sshd']
     await ctx.run(reload, { asRoot: true })
   },
   async verify(ctx) {
-    const methods = await ctx.authMethods()
+    const methods = await methodsAfterReload(ctx)
     if (offersPassword(methods)) {
       throw new HomeportError('INTERNAL', `The server still offers password login (${methods.join(', ')}).`, {
         hint: `Its sshd_config may not include /etc/ssh/sshd_config.d/ or may set PasswordAuthentication before the Include; ${SSHD_DROP_IN} is in place.`,

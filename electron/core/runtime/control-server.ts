@@ -9,13 +9,13 @@ import net from 'node:net'
 import type { EventMap, EventName } from '../../../shared/contract/index.js'
 import type { WireMessage } from '../../../shared/bridge.js'
 import { APP_VERSION } from './app-version.js'
-import { CONTROL_PROTOCOL, controlDir, controlSocketPath, controlSupported, readLines, unsafeDirReason, type ControlHello } from './control-socket.js'
+import { CONTROL_PROTOCOL, MAX_CALL_BYTES, controlDir, controlSocketPath, controlSupported, readLines, unsafeDirReason, type ControlHello } from './control-socket.js'
 import type { Core } from './create-core.js'
 import { createDispatch } from './dispatch.js'
 import type { EventSink, Logger } from './types.js'
 
-/** A client that stops reading is dropped rather than buffered without end. */
-const MAX_BUFFERED_BYTES = 64 * 1024 * 1024
+/** A client that stops reading its events is dropped rather than buffered without end. */
+const MAX_BUFFERED_EVENT_BYTES = 64 * 1024 * 1024
 const PROBE_TIMEOUT_MS = 1000
 
 export type ServedCore = Pick<Core, 'handlers' | 'forgetClient'>
@@ -62,15 +62,17 @@ export function createControlServer(opts: { dataDir: string; log?: Logger }): Co
   let server: net.Server | undefined
   let ownInode: number | undefined
 
+  // A result is sent whatever its size (a long log was asked for); events pile up only while a client reads.
   const send = (socket: net.Socket, message: WireMessage | ControlHello): void => {
-    if (socket.destroyed) return
-    socket.write(JSON.stringify(message) + '\n')
-    if (socket.writableLength > MAX_BUFFERED_BYTES) socket.destroy()
+    if (!socket.destroyed) socket.write(JSON.stringify(message) + '\n')
   }
 
   const events: EventSink = {
     emit<E extends EventName>(event: E, payload: EventMap[E]) {
-      for (const socket of clients) send(socket, { type: 'event', event, payload })
+      for (const socket of clients) {
+        if (socket.writableLength > MAX_BUFFERED_EVENT_BYTES) socket.destroy()
+        else send(socket, { type: 'event', event, payload })
+      }
     },
   }
 
@@ -107,7 +109,7 @@ export function createControlServer(opts: { dataDir: string; log?: Logger }): Co
         clients.delete(socket)
         void Promise.resolve(core.forgetClient(clientId)).catch((err: unknown) => opts.log?.warn('control socket: forgetting a client failed', { error: String(err) }))
       })
-      readLines(socket, (line) => void answer(socket, clientId, line))
+      readLines(socket, (line) => void answer(socket, clientId, line), MAX_CALL_BYTES)
       send(socket, { type: 'hello', protocol: CONTROL_PROTOCOL, pid: process.pid, version: APP_VERSION })
     })
 

@@ -14,8 +14,8 @@ import type { Socket } from 'node:net'
 export const CONTROL_PROTOCOL = 1
 export const CONTROL_DIR = 'control'
 export const CONTROL_SOCKET = 'homeport.sock'
-/** One line may carry a large result (a long log), but not without bound. */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024
+/** What the server accepts as one call: calls are small; a line this long is not one. */
+export const MAX_CALL_BYTES = 16 * 1024 * 1024
 
 export interface ControlHello {
   type: 'hello'
@@ -51,8 +51,8 @@ export function unsafeDirReason(dir: string, opts: { allowLoose?: boolean } = {}
   return undefined
 }
 
-/** Calls `onLine` with each complete line (without the newline); a line over MAX_LINE_BYTES ends the socket. */
-export function readLines(socket: Socket, onLine: (line: string) => void): void {
+/** Calls `onLine` with each complete line (without the newline); a line over `maxBytes` ends the socket. */
+export function readLines(socket: Socket, onLine: (line: string) => void, maxBytes = Number.POSITIVE_INFINITY): void {
   let pending: Buffer[] = []
   let pendingBytes = 0
   socket.on('data', (chunk: Buffer) => {
@@ -70,7 +70,7 @@ export function readLines(socket: Socket, onLine: (line: string) => void): void 
     if (start < chunk.length) {
       pending.push(chunk.subarray(start))
       pendingBytes += chunk.length - start
-      if (pendingBytes > MAX_LINE_BYTES) socket.destroy(new Error(`a control message exceeded ${MAX_LINE_BYTES} bytes`))
+      if (pendingBytes > maxBytes) socket.destroy(new Error(`a control message exceeded ${maxBytes} bytes`))
     }
   })
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { CoreHandlers } from '../../../shared/contract/index.js'
 import { appsContract } from '../../../shared/contract/apps.js'
+import { filesContract } from '../../../shared/contract/files.js'
 import { provisionContract } from '../../../shared/contract/provision.js'
 import { SshConfigFile } from '../connection/ssh-config.js'
 import type { ConnectionManager, SshSession, SshTarget } from '../connection/types.js'
@@ -24,6 +25,7 @@ import { ServersService } from '../servers/servers-service.js'
 import { Sessions } from '../servers/sessions.js'
 import { settingsHandlers } from '../settings/handlers.js'
 import { openDatabase } from '../store/database.js'
+import { AppRunsRepo } from '../store/app-runs-repo.js'
 import { JobsRepo } from '../store/jobs-repo.js'
 import { ServersRepo } from '../store/servers-repo.js'
 import { SettingsRepo } from '../store/settings-repo.js'
@@ -119,6 +121,9 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
       jobs,
       events,
       catalogDir: options.catalogDir,
+      runs: new AppRunsRepo(db),
+      log,
+      serverName: (id) => repo.byId(id)?.name ?? id,
     }),
   )
   const monitoring = createMonitoring({
@@ -166,6 +171,13 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
     ...jobsHandlers({ jobs, idOf }),
     ...agentHandlers({ session: (id) => sessions.session(id), idOf }),
     ...lazyHandlers(Object.keys(provisionContract) as (keyof typeof provisionContract)[], async () => provisionHandlers({ provision: await provision.get(), idOf })),
+    // Files (SFTP transfers, volume archives) load with their first call.
+    ...lazyHandlers(Object.keys(filesContract) as (keyof typeof filesContract)[], async () => {
+      const [{ FilesDomain }, { filesHandlers }] = await Promise.all([import('../files/files-domain.js'), import('../files/handlers.js')])
+      const docker = async (id: string) => (await sessions.docker(id)).docker()
+      const serverName = (id: string) => repo.byId(id)?.name ?? id
+      return filesHandlers(new FilesDomain({ session: (id) => sessions.session(id), docker, serverName, idOf, jobs, prompts, setting: (key) => settings.get(key) }))
+    }),
     ...monitoring.handlers,
   }
 

@@ -74,7 +74,11 @@ export function insertSql(t: MetricTable): string {
 const weight = (c: MetricColumn) => `SUM(CASE WHEN ${c.column} IS NULL THEN 0 ELSE n END)`
 const highest = (c: MetricColumn) => (c.max ? `MAX(COALESCE(${c.column}_max, ${c.column}))` : `MAX(${c.column})`)
 
-/** Rolls the rows of one key from tier @source into buckets of tier @target (bind @key, @from, @to too). */
+/**
+ * Rolls the rows of one key from tier @source into buckets of tier @target (bind @key, @from, @to too).
+ * Buckets are `ts - ts % step`: SQLite's % works on integers, while `/` would divide the REAL that a
+ * JavaScript number is bound as.
+ */
 export function rollupSql(t: MetricTable): string {
   const names = t.columns.flatMap((c) => (c.max ? [c.column, `${c.column}_max`] : [c.column]))
   const exprs = t.columns.flatMap((c) => {
@@ -83,9 +87,9 @@ export function rollupSql(t: MetricTable): string {
     return c.max ? [mean, highest(c)] : [mean]
   })
   return `INSERT OR REPLACE INTO ${t.table} (${t.key}, tier, ts, n, ${names.join(', ')})
-    SELECT ${t.key}, @target, ts / @target * @target, SUM(n), ${exprs.join(', ')}
+    SELECT ${t.key}, @target, ts - ts % @target, SUM(n), ${exprs.join(', ')}
     FROM ${t.table} WHERE ${t.key} = @key AND tier = @source AND ts >= @from AND ts < @to
-    GROUP BY ts / @target`
+    GROUP BY ts - ts % @target`
 }
 
 /**
@@ -96,7 +100,7 @@ export function rollupSql(t: MetricTable): string {
 export function bucketSql(t: MetricTable, columns: readonly MetricColumn[], scan = false): string {
   const exprs = columns.flatMap((c) => [`SUM(${c.column} * n) AS ${c.column}_s`, `${weight(c)} AS ${c.column}_w`, `${highest(c)} AS ${c.column}_m`])
   const p = scan ? '+' : ''
-  return `SELECT ts / @step * @step AS b, ${exprs.join(', ')}
+  return `SELECT ts - ts % @step AS b, ${exprs.join(', ')}
     FROM ${t.table} WHERE ${p}${t.key} = @key AND ${p}tier = @tier AND ${p}ts >= @from AND ${p}ts < @to
     GROUP BY b ORDER BY b`
 }

@@ -7,19 +7,12 @@ import { existsSync, readFileSync } from 'node:fs'
 import { Client } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hostMirrors } from '../../homeserver/fresh-system/apt-sources.js'
-import { freshDebianUnsupportedReason, startFreshDebian, type FreshDebian } from '../../homeserver/fresh-system/fresh-debian.js'
+import { startFreshDebian, type FreshDebian } from '../../homeserver/fresh-system/fresh-debian.js'
+import { freshDebianSkipReason } from '../../homeserver/fresh-system/fresh-debian-reason.js'
 import { run, waitUntil } from '../../homeserver/process.js'
 
 const log = (line: string): void => void process.stderr.write(`[fresh-debian] ${line}\n`)
-// Same switches as the test home server: SKIP leaves out every real-system test, REQUIRE turns a skip into a failure.
-const reason =
-  process.env.HOMEPORT_SKIP_HOMESERVER === '1' && process.env.HOMEPORT_REQUIRE_HOMESERVER !== '1'
-    ? 'HOMEPORT_SKIP_HOMESERVER=1 is set'
-    : await freshDebianUnsupportedReason(log)
-if (reason && process.env.HOMEPORT_REQUIRE_HOMESERVER === '1') {
-  throw new Error(`HOMEPORT_REQUIRE_HOMESERVER=1 but a fresh Debian machine cannot boot here: ${reason}`)
-}
-if (reason) log(`skipping: ${reason}`)
+const reason = await freshDebianSkipReason(log)
 
 interface ExecResult {
   code: number

@@ -92,8 +92,18 @@ export async function runInVolume(t: VolumeTarget, argv: string[]): Promise<{ co
   return withHelper(t, { write: true, cmd: argv }, async (c) => {
     await c.start()
     const { StatusCode } = (await c.wait()) as { StatusCode: number }
-    const logs = StatusCode === 0 ? '' : String(await c.logs({ stdout: true, stderr: true, follow: false }).catch(() => ''))
-    // Docker's log frames start with an 8-byte header; keep the text.
-    return { code: StatusCode, output: logs.replace(/[\x00-\x08]/g, '').trim() }
+    const logs = StatusCode === 0 ? undefined : await c.logs({ stdout: true, stderr: true, follow: false }).catch(() => undefined)
+    return { code: StatusCode, output: logs ? framesText(Buffer.from(logs as unknown as Buffer)) : '' }
   })
+}
+
+/** The text of Docker's multiplexed log frames (an 8-byte header each: stream, 3 zero bytes, length). */
+function framesText(buf: Buffer): string {
+  const parts: Buffer[] = []
+  for (let at = 0; at + 8 <= buf.length; ) {
+    const len = buf.readUInt32BE(at + 4)
+    parts.push(buf.subarray(at + 8, at + 8 + len))
+    at += 8 + len
+  }
+  return Buffer.concat(parts).toString('utf8').trim()
 }

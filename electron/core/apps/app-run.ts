@@ -1,0 +1,160 @@
+// Carries out a planned install or update under the app's lock, with its journal written before every step:
+// the app's files, the engine's plan, then the commit. A failure anywhere hands the journal to the rollback,
+// which waits for the server if the connection is gone, waits for steps still under way on the engine, undoes
+// the run, and checks the result against the journal. Only a check that passes counts as "rolled back".
+
+import { HomeportError } from '../../../shared/errors.js'
+import { applyPlan, newJournal, type ApplyEvent, type ApplyResult } from '../compose/engine/apply.js'
+import { describeStep } from '../compose/engine/journal.js'
+import { commitRun, rollbackRun, verifyRun } from '../compose/engine/rollback.js'
+import type { WaitOptions } from '../compose/engine/wait.js'
+import { isServerOutOfReach } from '../connection/connection-lost.js'
+import { waitForServer } from '../connection/wait-for-server.js'
+import { appFiles, bindDirsToCreate, type PreparedApp } from './app-installer.js'
+import type { AppLock } from './app-lock.js'
+import { ensureDirs, writeAppFiles } from './app-paths.js'
+import type { AppServer } from './app-server.js'
+import { missingDirs, readServerJournal, restoreFolder, snapshotFiles, verifyFolder, type RunJournalStore, type RunRecord } from './run-journal.js'
+
+/** How the rollback of a failed run ended. */
+export type RollbackOutcome =
+  | { kind: 'verified' }
+  | { kind: 'incomplete'; differences: string[] }
+  | { kind: 'unreachable'; cause: HomeportError; left: string[] }
+  | { kind: 'taken-over'; by: string }
+
+/** A run that failed: what went wrong, and how its rollback ended. */
+export class RunFailure extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly outcome: RollbackOutcome,
+  ) {
+    super(failure instanceof Error ? failure.message : String(failure))
+    this.name = 'RunFailure'
+  }
+}
+
+export interface RunOptions {
+  signal?: AbortSignal
+  onEvent?: (event: ApplyEvent) => void
+  log: (line: string) => void
+  verify?: WaitOptions
+  /** How long a rollback waits for the server to come back before leaving the rest to the next connect. */
+  reachTimeoutMs?: number
+}
+
+const DEFAULT_REACH_MS = 120_000
+
+/** Another Homeport finished this run while the connection was gone (the journal is no longer ours). */
+class TakenOver extends HomeportError {
+  constructor(app: string) {
+    super('APP_BUSY', `Another Homeport took "${app}" over while the connection was down and finished what this run had left.`)
+  }
+}
+
+async function assertStillOurs(server: AppServer, record: RunRecord): Promise<void> {
+  const current = await readServerJournal(server.session, record.dir)
+  if (current?.runId !== record.runId) throw new TakenOver(record.app)
+}
+
+/** What the run changed so far, as the person should know it if it cannot be undone now. */
+export function changesOf(record: RunRecord): string[] {
+  const files = record.files.map((f) => `${f.name} ${f.existed ? 'rewritten' : 'written'}`)
+  return [...files, ...record.engine.steps.map(describeStep)]
+}
+
+export async function runApp(server: AppServer, prepared: PreparedApp, lock: AppLock, store: RunJournalStore, opts: RunOptions & { kind: RunRecord['kind'] }): Promise<ApplyResult> {
+  const { session } = server
+  const files = appFiles(prepared.definition)
+  const dirs = bindDirsToCreate(prepared)
+  const record: RunRecord = {
+    version: 1,
+    runId: lock.holder.runId,
+    serverId: server.serverId,
+    app: prepared.definition.name,
+    kind: opts.kind,
+    holder: lock.holder.holder,
+    startedAt: new Date().toISOString(),
+    state: 'applying',
+    dir: prepared.dir,
+    dirExisted: lock.dirExisted,
+    files: await snapshotFiles(session, prepared.dir, Object.keys(files)),
+    createdDirs: await missingDirs(session, dirs),
+    engine: newJournal(lock.holder.runId, prepared.plan),
+  }
+  const persist = async () => {
+    await lock.ensure(() => assertStillOurs(server, record))
+    await store.save(record)
+  }
+  let result: ApplyResult
+  try {
+    await persist()
+    await writeAppFiles(session, prepared.dir, files)
+    await ensureDirs(session, dirs)
+    result = await applyPlan(await server.docker(), prepared.project, prepared.plan, {
+      images: prepared.images,
+      hashes: prepared.hashes,
+      envFromFiles: prepared.envFromFiles,
+      signal: opts.signal,
+      onEvent: opts.onEvent,
+      verify: opts.verify,
+      journal: record.engine,
+      record: persist,
+    })
+    record.state = 'committed'
+    await persist()
+  } catch (err) {
+    if (err instanceof TakenOver) throw new RunFailure(err, { kind: 'taken-over', by: err.message })
+    opts.log(`Rolling back (${err instanceof Error ? err.message : String(err)}). To undo: ${changesOf(record).join(', ') || 'nothing yet'}.`)
+    throw new RunFailure(err, await rollBack(server, record, lock, store, opts))
+  }
+  // Committed: what was moved aside goes. Should that be cut off, the next connect finishes it.
+  try {
+    await commitRun(await server.docker(), record.engine)
+    await store.finish(record)
+  } catch (err) {
+    opts.log(`The old containers are removed the next time Homeport connects (${err instanceof Error ? err.message : String(err)}).`)
+  }
+  return result
+}
+
+/**
+ * Undoes `record` and checks the result. Waits for the server (up to `reachTimeoutMs`) when the connection is
+ * gone, and starts over after every drop: each action is harmless when repeated. The journal is deleted only
+ * when the check passes; otherwise both copies stay for the next connect.
+ */
+export async function rollBack(server: AppServer, record: RunRecord, lock: AppLock, store: RunJournalStore, opts: RunOptions): Promise<RollbackOutcome> {
+  const deadline = Date.now() + (opts.reachTimeoutMs ?? DEFAULT_REACH_MS)
+  let lastError: unknown
+  for (let attempt = 1; attempt <= 20; attempt++) {
+    try {
+      await waitForServer(server.session, deadline)
+    } catch (cause) {
+      store.saveLocal(record)
+      return { kind: 'unreachable', cause: cause instanceof HomeportError ? cause : new HomeportError('CONNECTION_LOST', undefined, { cause }), left: changesOf(record) }
+    }
+    try {
+      await lock.ensure(() => assertStillOurs(server, record))
+      if (record.state !== 'rolling-back') {
+        record.state = 'rolling-back'
+        await store.save(record)
+      }
+      const docker = await server.docker()
+      const problems = await rollbackRun(docker, record.engine, { log: opts.log })
+      await restoreFolder(server.session, record)
+      const differences = [...(await verifyRun(docker, record.engine)), ...(await verifyFolder(server.session, record))]
+      if (differences.length) {
+        for (const p of problems) opts.log(`Rollback: ${p}`)
+        return { kind: 'incomplete', differences }
+      }
+      await store.finish(record, { removeDir: !record.dirExisted })
+      return { kind: 'verified' }
+    } catch (err) {
+      if (err instanceof TakenOver || (err instanceof HomeportError && err.code === 'APP_BUSY')) return { kind: 'taken-over', by: err.message }
+      if (!isServerOutOfReach(err)) return { kind: 'incomplete', differences: [`the rollback failed: ${err instanceof Error ? err.message : String(err)}`] }
+      lastError = err
+      opts.log(`Rolling back: the connection was lost again (${err instanceof Error ? err.message : String(err)}); waiting for it.`)
+    }
+  }
+  return { kind: 'incomplete', differences: [`the rollback kept losing the connection: ${lastError instanceof Error ? lastError.message : String(lastError)}`] }
+}

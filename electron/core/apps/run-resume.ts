@@ -1,0 +1,105 @@
+// Runs that did not finish — their Homeport lost the server mid-rollback, was told to quit at once, or
+// crashed — left their journal in the app's folder. The first apps call on a fresh connection looks for
+// them and finishes each one under the app's lock, whichever laptop started it: a committed run has its old
+// containers removed, any other is rolled back and checked. A journal whose lock is held belongs to a run
+// that is still going. This laptop's own copies are dropped once the server has none left.
+
+import { randomUUID } from 'node:crypto'
+import type { SshSession } from '../connection/types.js'
+import { commitRun } from '../compose/engine/rollback.js'
+import type { AppRunsRepo } from '../store/app-runs-repo.js'
+import type { EventSink, Logger } from '../runtime/types.js'
+import { AppLock, localHolder } from './app-lock.js'
+import { appsRoot } from './app-paths.js'
+import { rollBack, type RollbackOutcome } from './app-run.js'
+import { appServer, type AppServer, type ServerAccess } from './app-server.js'
+import { JOURNAL_FILE, readServerJournal, RunJournalStore } from './run-journal.js'
+
+export interface ResumeDeps {
+  runs: AppRunsRepo
+  log: Logger
+  events: EventSink
+}
+
+/** Folders of apps whose folder holds a journal. */
+async function journalDirs(session: SshSession, root: string): Promise<string[]> {
+  const script = 'for f in "$1"/*/"$2"; do [ -f "$f" ] && printf "%s\\n" "${f%/*}"; done; true'
+  const res = await session.exec(['sh', '-c', script, 'sh', root, JOURNAL_FILE])
+  return res.stdout.split('\n').filter(Boolean)
+}
+
+/**
+ * Finishes one app's unfinished run, under `held` (the caller's lock on that app) or a lock of its own.
+ * Undefined when another Homeport holds the app: its run is still going.
+ */
+export async function finishRun(server: AppServer, dir: string, deps: ResumeDeps, held?: AppLock, reachTimeoutMs = 15_000): Promise<RollbackOutcome | undefined> {
+  let lock = held
+  if (!lock) {
+    try {
+      lock = await AppLock.acquire(server.session, dir, localHolder('finish an interrupted run', randomUUID()))
+    } catch (err) {
+      if ((err as { code?: string }).code === 'APP_BUSY') return undefined
+      throw err
+    }
+  }
+  try {
+    // Read again under the lock: the run may have ended while the lock was being taken.
+    const record = await readServerJournal(server.session, dir)
+    if (!record) return { kind: 'verified' }
+    const store = new RunJournalStore(server.session, deps.runs)
+    if (record.state === 'committed') {
+      await commitRun(await server.docker(), record.engine)
+      await store.finish(record)
+      return { kind: 'verified' }
+    }
+    const log = (line: string) => deps.log.info(line, { server: server.serverId, app: record.app })
+    const outcome = await rollBack(server, record, lock, store, { log, reachTimeoutMs })
+    if (outcome.kind === 'verified') {
+      deps.log.info(`Finished the rollback of an interrupted ${record.kind} of "${record.app}" (started by ${record.holder} at ${record.startedAt}).`, { server: server.serverId })
+      deps.events.emit('apps.changed', { serverId: server.serverId, app: record.app, change: 'rolled-back' })
+    } else {
+      deps.log.warn(`The interrupted ${record.kind} of "${record.app}" could not be rolled back yet.`, { server: server.serverId, outcome: JSON.stringify(outcome) })
+    }
+    return outcome
+  } finally {
+    if (!held) await lock.release()
+  }
+}
+
+export async function resumeRuns(server: AppServer, deps: ResumeDeps): Promise<void> {
+  const seen = new Set<string>()
+  for (const dir of await journalDirs(server.session, appsRoot(server.facts))) {
+    const record = await readServerJournal(server.session, dir)
+    if (record) seen.add(record.runId)
+    await finishRun(server, dir, deps)
+  }
+  // A copy here whose journal the server no longer has was finished elsewhere, or never got to change anything.
+  for (const row of deps.runs.unfinished(server.serverId)) if (!seen.has(row.runId)) deps.runs.delete(row.runId)
+}
+
+/**
+ * The server access the apps domain uses: the first call on each new connection finishes what earlier runs
+ * left (once per connection; a failure there is logged and does not stop the call).
+ */
+export function resumingAccess(raw: ServerAccess, deps: ResumeDeps): ServerAccess {
+  const done = new WeakMap<SshSession, Promise<void>>()
+  const session = async (serverId: string): Promise<SshSession> => {
+    const s = await raw.session(serverId)
+    let resumed = done.get(s)
+    if (!resumed) {
+      resumed = appServer(raw, serverId)
+        .then((server) => resumeRuns(server, deps))
+        .catch((err: unknown) => deps.log.warn('Could not finish the interrupted app runs on the server', { server: serverId, error: err instanceof Error ? err.message : String(err) }))
+      done.set(s, resumed)
+    }
+    await resumed
+    return s
+  }
+  return {
+    session,
+    docker: async (serverId) => {
+      await session(serverId)
+      return raw.docker(serverId)
+    },
+  }
+}
