@@ -8,7 +8,9 @@
 //                            Homeport needs. Core and shared modules count as free of side effects here,
 //                            so importing the client from runtime/index.ts brings the client alone.
 //   dist/cli/local-core.cjs  the CLI's own core (SSH, Docker, SQLite), required only when no running
-//                            Homeport can take the command.
+//                            Homeport can take the command. dockerode and docker-modem are bundled into
+//                            it (their code is then cached with ours), all but dockerode's BuildKit parts
+//                            (gRPC and protobuf, 60 ms to load), which only image builds use.
 // dist/cli/inputs.json lists the sources of both, so the launcher can tell a stale bundle from a fresh one.
 
 import { build } from 'esbuild'
@@ -48,11 +50,27 @@ const cliFront = {
   },
 }
 
+/** dockerode's BuildKit session and progress decoder stay in node_modules, loaded on their first call. */
+const lazyBuildKit = {
+  name: 'lazy-buildkit',
+  setup(b) {
+    const inDockerode = (args) => /[\\/]node_modules[\\/]dockerode[\\/]lib[\\/]/.test(args.importer)
+    b.onResolve({ filter: /^\.\/buildkit$/ }, (args) => (inDockerode(args) ? { path: 'dockerode/lib/buildkit.js', external: true } : undefined))
+    b.onResolve({ filter: /^\.\/session$/ }, (args) => (inDockerode(args) ? { path: 'dockerode-session', namespace: 'lazy-buildkit' } : undefined))
+    b.onResolve({ filter: /^dockerode\/lib\/session\.js$/ }, () => ({ path: 'dockerode/lib/session.js', external: true }))
+    b.onLoad({ filter: /.*/, namespace: 'lazy-buildkit' }, () => ({
+      contents: "module.exports = function withSession() { return require('dockerode/lib/session.js').apply(this, arguments) }",
+      loader: 'js',
+      resolveDir: root,
+    }))
+  },
+}
+
 async function buildCli(outdir = path.join(root, 'dist/cli')) {
   const started = Date.now()
   const results = await Promise.all([
     build({ ...cliCommon, entryPoints: ['electron/cli/main.ts'], outfile: path.join(outdir, 'cli.cjs'), plugins: [cliFront] }),
-    build({ ...cliCommon, entryPoints: ['electron/cli/local-core.ts'], outfile: path.join(outdir, 'local-core.cjs') }),
+    build({ ...cliCommon, entryPoints: ['electron/cli/local-core.ts'], outfile: path.join(outdir, 'local-core.cjs'), external: external.filter((name) => name !== 'dockerode' && name !== 'docker-modem'), plugins: [lazyBuildKit] }),
   ])
   const inputs = new Set(['package.json'])
   for (const { metafile } of results) for (const file of Object.keys(metafile.inputs)) if (!file.includes('node_modules/')) inputs.add(file)

@@ -35,7 +35,7 @@ export interface ContainerRulesDeps {
   serverId: string
   serverName: () => string
   inspect: (id: string) => Promise<ContainerFacts>
-  /** The core stopped, killed, restarted or removed this container lately. */
+  /** The core stopped, killed, restarted or removed this container lately (asked once per exit: it uses the note up). */
   expectedStop: (id: string, name: string) => boolean
   isOpen: (ref: AlertRef) => boolean
   openSubjects: (rule: AlertRef['rule']) => string[]
@@ -112,11 +112,13 @@ export class ContainerRules {
     if (this.disposed) return
     const stoppedAt = this.stops.get(ev.id)
     this.stops.delete(ev.id)
+    // Asked first and always: the core's note of its own stop explains this exit and no later one.
+    const stoppedByCore = this.deps.expectedStop(ev.id, ev.name)
     const exitCode = ev.exitCode ?? facts.exitCode
     const kind = classifyExit({
       exitCode,
       oomKilled: facts.oomKilled,
-      stopRequested: stoppedAt !== undefined || this.deps.expectedStop(ev.id, ev.name),
+      stopRequested: stoppedByCore || stoppedAt !== undefined,
       removed: !facts.exists,
       restarting: facts.restarting || facts.running,
     })

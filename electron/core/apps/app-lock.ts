@@ -32,23 +32,34 @@ export function localHolder(what: string, runId: string): LockHolder {
   return { holder: `${user}@${os.hostname()} (pid ${process.pid})`, what, since: new Date().toISOString(), runId }
 }
 
-// Creates the folder if needed (saying whether it did), takes the lock without waiting, writes the holder into
-// the file and then blocks on stdin: the lock lives exactly as long as this channel. Exit 75 means busy.
+// Creates the folder if needed (saying whether it did), takes the lock without waiting, writes the holder and
+// this shell's pid into the file, then blocks on stdin (with the lock's descriptor closed for that child, so
+// only this shell holds it): the lock lives exactly as long as this channel. Exit 75 means busy. With a run
+// id as $3, a lock still held for that same run — by this Homeport's previous connection, which the server
+// has not noticed is gone — is taken back by ending its holder.
 const SCRIPT = `dir=$1; existed=1; [ -d "$dir" ] || existed=0
 command -v flock >/dev/null 2>&1 || { echo "flock(1) is not installed" >&2; exit 69; }
 mkdir -p -m 700 -- "$dir" || exit 70
 exec 9>>"$dir/${LOCK_FILE}" || exit 70
-if ! flock -n 9; then cat -- "$dir/${LOCK_FILE}"; exit 75; fi
-printf '%s\\n' "$2" > "$dir/${LOCK_FILE}"
+tries=0
+while ! flock -n 9; do
+  held=$(cat -- "$dir/${LOCK_FILE}")
+  pid=$(printf '%s\\n' "$held" | sed -n 2p)
+  case "$held" in *'"runId":"'"$3"'"'*) ;; *) printf '%s' "$held"; exit 75 ;; esac
+  [ -n "$3" ] && [ "$tries" -lt 20 ] || { printf '%s' "$held"; exit 75; }
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  tries=$((tries + 1)); sleep 0.1
+done
+printf '%s\\n%s\\n' "$2" "$$" > "$dir/${LOCK_FILE}"
 echo "locked $existed"
-cat >/dev/null
+cat >/dev/null 9>&-
 : > "$dir/${LOCK_FILE}" 2>/dev/null
 exit 0`
 
 function busyError(app: string, text: string): HomeportError {
   let who = 'another Homeport'
   try {
-    const h = JSON.parse(text.trim()) as Partial<LockHolder>
+    const h = JSON.parse(text.trim().split('\n')[0]) as Partial<LockHolder>
     if (h.holder) who = `${h.holder}${h.what ? `, ${h.what}` : ''}${h.since ? `, since ${h.since}` : ''}`
   } catch {
     // an empty or foreign file: the lock is held, by whom is not written down
@@ -88,7 +99,7 @@ export class AppLock {
   async ensure(afterRetake?: () => Promise<void>): Promise<void> {
     if (this.held) return
     this.channel = undefined
-    await this.take()
+    await this.take(true)
     await afterRetake?.()
   }
 
@@ -109,8 +120,9 @@ export class AppLock {
     })
   }
 
-  private async take(): Promise<boolean> {
-    const channel = await this.session.execStream(['sh', '-c', SCRIPT, 'sh', this.dir, JSON.stringify(this.holder)])
+  /** `reclaim`: a lock still held for this run (by a connection the server has not yet seen die) is taken back. */
+  private async take(reclaim = false): Promise<boolean> {
+    const channel = await this.session.execStream(['sh', '-c', SCRIPT, 'sh', this.dir, JSON.stringify(this.holder), reclaim ? this.holder.runId : ''])
     return new Promise<boolean>((resolve, reject) => {
       let out = ''
       let err = ''

@@ -7,7 +7,7 @@ import { LABEL } from '../compose/engine/container-spec.js'
 import type { Docker } from '../docker/docker-access.js'
 import { projectContainers } from '../docker/project-containers.js'
 
-type StreamName = 'stdout' | 'stderr'
+export type StreamName = 'stdout' | 'stderr'
 
 export class LogDemuxer {
   private pending: Buffer = Buffer.alloc(0)
@@ -48,7 +48,7 @@ export class LogDemuxer {
   }
 }
 
-function toLine(service: string, stream: StreamName, raw: string, timestamps: boolean): LogLineDto {
+export function toLine(service: string, stream: StreamName, raw: string, timestamps: boolean): LogLineDto {
   if (!timestamps) return { service, stream, text: raw }
   const space = raw.indexOf(' ')
   return space > 0 ? { service, stream, time: raw.slice(0, space), text: raw.slice(space + 1) } : { service, stream, text: raw }
@@ -61,7 +61,7 @@ export interface LogOptions {
   timestamps: boolean
 }
 
-async function containersFor(docker: Docker, app: string, service?: string): Promise<Docker.ContainerInfo[]> {
+export async function containersFor(docker: Docker, app: string, service?: string): Promise<Docker.ContainerInfo[]> {
   const containers = (await projectContainers(docker, app)).filter((c) => !service || c.Labels?.[LABEL.service] === service)
   if (!containers.length) {
     throw new HomeportError('NOT_FOUND', service ? `App "${app}" has no service "${service}".` : `App "${app}" has no containers.`, {
@@ -85,51 +85,4 @@ export async function readLogs(docker: Docker, app: string, opts: LogOptions): P
   }
   if (opts.timestamps) lines.sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''))
   return lines
-}
-
-/** Follows every service's log; `onLines` gets batches (at most every 50 ms) until the signal aborts. */
-export async function followLogs(
-  docker: Docker,
-  app: string,
-  opts: LogOptions & { signal: AbortSignal; onLines: (lines: LogLineDto[]) => void; onEnd?: () => void },
-): Promise<void> {
-  const containers = await containersFor(docker, app, opts.service)
-  let batch: LogLineDto[] = []
-  let timer: NodeJS.Timeout | undefined
-  const flush = () => {
-    timer = undefined
-    if (!batch.length) return
-    const out = batch
-    batch = []
-    opts.onLines(out)
-  }
-  let open = containers.length
-  for (const c of containers) {
-    const service = c.Labels?.[LABEL.service] ?? c.Id.slice(0, 12)
-    const container = docker.getContainer(c.Id)
-    const tty = (await container.inspect()).Config.Tty
-    const stream = (await container.logs({ stdout: true, stderr: true, follow: true, tail: opts.tail, timestamps: opts.timestamps })) as NodeJS.ReadableStream & { destroy(): void }
-    const demux = new LogDemuxer(tty, (s, raw) => {
-      batch.push(toLine(service, s, raw, opts.timestamps))
-      if (batch.length >= 5000) flush()
-      else timer ??= setTimeout(flush, 50)
-    })
-    stream.on('data', (chunk: Buffer) => demux.push(chunk))
-    // A dropped connection closes the stream without 'end': either way this container's log is over.
-    let finished = false
-    const finish = () => {
-      if (finished) return
-      finished = true
-      demux.end()
-      if (--open === 0) {
-        flush()
-        opts.onEnd?.()
-      }
-    }
-    stream.on('end', finish)
-    stream.on('close', finish)
-    stream.on('error', finish)
-    opts.signal.addEventListener('abort', () => stream.destroy(), { once: true })
-  }
-  opts.signal.addEventListener('abort', () => timer && clearTimeout(timer), { once: true })
 }

@@ -52,9 +52,13 @@ class TakenOver extends HomeportError {
   }
 }
 
-async function assertStillOurs(server: AppServer, record: RunRecord): Promise<void> {
+/**
+ * After the lock was taken again: the journal in the folder must still be this run's (another Homeport that
+ * held the lock meanwhile would have finished the run and removed it) — or, before the first save, absent.
+ */
+async function assertStillOurs(server: AppServer, record: RunRecord, saved: boolean): Promise<void> {
   const current = await readServerJournal(server.session, record.dir)
-  if (current?.runId !== record.runId) throw new TakenOver(record.app)
+  if (saved ? current?.runId !== record.runId : current !== undefined) throw new TakenOver(record.app)
 }
 
 /** What the run changed so far, as the person should know it if it cannot be undone now. */
@@ -82,9 +86,11 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
     createdDirs: await missingDirs(session, dirs),
     engine: newJournal(lock.holder.runId, prepared.plan),
   }
+  let saved = false
   const persist = async () => {
-    await lock.ensure(() => assertStillOurs(server, record))
+    await lock.ensure(() => assertStillOurs(server, record, saved))
     await store.save(record)
+    saved = true
   }
   let result: ApplyResult
   try {
@@ -104,6 +110,8 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
     record.state = 'committed'
     await persist()
   } catch (err) {
+    // Nothing is changed before the journal is first written: there is nothing to undo.
+    if (!saved) throw err
     if (err instanceof TakenOver) throw new RunFailure(err, { kind: 'taken-over', by: err.message })
     opts.log(`Rolling back (${err instanceof Error ? err.message : String(err)}). To undo: ${changesOf(record).join(', ') || 'nothing yet'}.`)
     throw new RunFailure(err, await rollBack(server, record, lock, store, opts))
@@ -134,7 +142,7 @@ export async function rollBack(server: AppServer, record: RunRecord, lock: AppLo
       return { kind: 'unreachable', cause: cause instanceof HomeportError ? cause : new HomeportError('CONNECTION_LOST', undefined, { cause }), left: changesOf(record) }
     }
     try {
-      await lock.ensure(() => assertStillOurs(server, record))
+      await lock.ensure(() => assertStillOurs(server, record, true))
       if (record.state !== 'rolling-back') {
         record.state = 'rolling-back'
         await store.save(record)

@@ -29,6 +29,12 @@ describe('app values', () => {
     const values = { PLAIN: 'abc123', SPACE: 'two words', DOLLAR: 'pa$$word', QUOTE: "it's", BOTH: `it's "x" $HOME`, EMPTY: '' }
     expect(envValues(envFileText(values))).toEqual(values)
   })
+
+  it('keeps a carriage return in a value rather than turning it into a line break', () => {
+    const values = { CR: 'a\rb', CRLF: 'line1\r\nline2', QUOTED_CR: "it's\r" }
+    expect(envValues(envFileText(values))).toEqual(values)
+    expect(envFileText(values)).not.toMatch(/\r/)
+  })
 })
 
 describe('registry mirror', () => {

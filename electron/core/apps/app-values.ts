@@ -81,13 +81,16 @@ export function resolveValues(
   return { values, secrets }
 }
 
-/** Single-quoted where needed: Compose (v1 and v2) reads single-quoted .env values literally. */
+/**
+ * Single-quoted where needed: Compose (v1 and v2) reads single-quoted .env values literally. A carriage return
+ * is written as `\r` inside double quotes: a raw one would be read back as a line break, by Compose and by us.
+ */
 export function envFileText(values: Record<string, string>): string {
   const lines = ['# Written by Homeport. `docker compose` reads these values too.']
   for (const [k, v] of Object.entries(values)) {
     if (/^[A-Za-z0-9_./:@,+-]*$/.test(v)) lines.push(`${k}=${v}`)
-    else if (!v.includes("'")) lines.push(`${k}='${v}'`)
-    else lines.push(`${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$')}"`)
+    else if (!v.includes("'") && !v.includes('\r')) lines.push(`${k}='${v}'`)
+    else lines.push(`${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$').replace(/\r/g, '\\r').replace(/\n/g, '\\n')}"`)
   }
   return `${lines.join('\n')}\n`
 }

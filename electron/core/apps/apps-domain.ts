@@ -73,7 +73,7 @@ export function createAppsDomain(deps: AppsDomainDeps): AppsDomain {
     log,
     serverName: deps.serverName ?? ((serverId) => serverId),
   })
-  const logs = new LogStreams({ docker: (serverId) => servers.docker(serverId), events })
+  const logs = new LogStreams({ docker: (serverId) => servers.docker(serverId), session: (serverId) => servers.session(serverId), events })
   return {
     handlers: appsHandlers({ idOf: deps.idOf, servers, catalogs, install, lifecycle, logs, forwards, mirrors }),
     async containerFor(serverId, app, service) {

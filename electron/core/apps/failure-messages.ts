@@ -64,7 +64,7 @@ export function runFailure(err: unknown, outcome: RollbackOutcome, ctx: { app: s
       // The reason the server cannot be reached is the error the person needs: its code, its hint.
       return new HomeportError(
         outcome.cause.code,
-        `The ${what} of "${app}" was interrupted (${sentence(cause)}) and its rollback could not reach ${serverName}: ${sentence(outcome.cause.message)} ` +
+        `The ${what} of "${app}" was interrupted${outcome.cause.message === cause ? '' : ` (${sentence(cause)})`} and its rollback could not reach ${serverName}: ${sentence(outcome.cause.message)} ` +
           `Left on the server: ${outcome.left.join(', ') || 'nothing yet'}. It is recorded there and on this computer, and Homeport finishes the rollback the next time it connects to ${serverName}.`,
         { hint: outcome.cause.hint, details: rawText(err), cause: outcome.cause },
       )

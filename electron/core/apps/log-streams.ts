@@ -1,15 +1,22 @@
 // Followed logs by id: lines go out as `apps.logs` events for the stream id until it is stopped, the
-// containers' logs end, or the front end that asked for it goes away.
+// containers' logs end, or the front end that asked for it goes away. A dropped connection is waited for (up
+// to a minute) and the follow resumes where it was; past that, the stream ends with the reason.
 
 import { randomUUID } from 'node:crypto'
 import type { LogLineDto } from '../../../shared/contract/index.js'
+import type { SshSession } from '../connection/types.js'
+import { waitForServer } from '../connection/wait-for-server.js'
 import type { Docker } from '../docker/docker-access.js'
 import type { EventSink } from '../runtime/types.js'
-import { followLogs, readLogs, type LogOptions } from './app-logs.js'
+import { readLogs, type LogOptions } from './app-logs.js'
+import { followLogs } from './log-follow.js'
 
 export interface LogStreamsDeps {
   docker(serverId: string): Promise<Docker>
+  session(serverId: string): Promise<SshSession>
   events: EventSink
+  /** How long a cut stream waits for the server before it ends with the reason. */
+  reconnectWithinMs?: number
 }
 
 export class LogStreams {
@@ -26,13 +33,16 @@ export class LogStreams {
     const streamId = randomUUID()
     const controller = new AbortController()
     this.streams.set(streamId, { controller, owner })
+    const session = await this.deps.session(serverId)
     await followLogs(await this.deps.docker(serverId), app, {
       ...opts,
       signal: controller.signal,
+      awaitServer: () => waitForServer(session, Date.now() + (this.deps.reconnectWithinMs ?? 60_000), controller.signal),
       onLines: (lines) => this.deps.events.emit('apps.logs', { streamId, lines }),
-      onEnd: () => {
+      onReconnecting: () => this.deps.events.emit('apps.logs', { streamId, lines: [], reconnecting: true }),
+      onEnd: (error) => {
         this.streams.delete(streamId)
-        this.deps.events.emit('apps.logs', { streamId, lines: [], ended: true })
+        this.deps.events.emit('apps.logs', { streamId, lines: [], ended: true, ...(error ? { error: error.toJSON() } : {}) })
       },
     }).catch((err) => {
       this.streams.delete(streamId)

@@ -15,6 +15,14 @@ export const SERVER_HOME_PLACEHOLDER = '/__homeport_server_home__'
 
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/
 
+/** Compose files (and their .env) larger than this are refused: real ones are a few KiB, and every step reads the whole file. */
+export const MAX_COMPOSE_BYTES = 1024 * 1024
+
+function sizeProblem(text: string | undefined, what: string, problems: ProblemList): void {
+  const bytes = text === undefined ? 0 : Buffer.byteLength(text, 'utf8')
+  if (bytes > MAX_COMPOSE_BYTES) problems.invalid('', `${what} is ${(bytes / 1024 / 1024).toFixed(1)} MiB; Homeport reads files of up to ${MAX_COMPOSE_BYTES / 1024 / 1024} MiB`)
+}
+
 export interface LoadComposeInput {
   yamlText: string
   /** The app's `.env` next to the compose file. */
@@ -125,6 +133,9 @@ function scanUnsupportedKeys(doc: Raw, problems: ProblemList): void {
  */
 export function loadCompose(input: LoadComposeInput): LoadComposeResult {
   const problems = new ProblemList()
+  sizeProblem(input.yamlText, 'the compose file', problems)
+  sizeProblem(input.envFileText, 'the .env file', problems)
+  problems.throwIfAny()
   const given = input.values ?? {}
   const givenLookup: VariableLookup = (name) => (Object.hasOwn(given, name) ? given[name] : undefined)
   const dotenv = input.envFileText === undefined ? {} : parseDotenv(input.envFileText, problems, { lookup: givenLookup })

@@ -80,14 +80,17 @@ function addressesOverlap(a: string, b: string): boolean {
   return a === b || ANY_ADDRESS.has(a) || ANY_ADDRESS.has(b)
 }
 
+/** Published ports by `port/protocol`, so each new one is compared with the few on the same port only. */
 function checkPortClashes(project: ComposeProject, problems: ProblemList): void {
-  const taken: { service: string; ip: string; port: number; protocol: string }[] = []
+  const taken = new Map<string, { service: string; ip: string }[]>()
   for (const service of Object.values(project.services)) {
     if (service.networkMode.kind === 'host' || service.networkMode.kind === 'service' || service.networkMode.kind === 'container') continue
     for (const port of service.ports) {
       if (port.published === undefined) continue
       const ip = port.hostIp ?? ''
-      const clash = taken.find((t) => t.port === port.published && t.protocol === port.protocol && addressesOverlap(t.ip, ip))
+      const key = `${port.published}/${port.protocol}`
+      const onPort = taken.get(key) ?? []
+      const clash = onPort.find((t) => addressesOverlap(t.ip, ip))
       if (clash) {
         const who = clash.service === service.name ? `twice by service "${service.name}"` : `by both "${clash.service}" and "${service.name}"`
         problems.invalid(
@@ -95,7 +98,7 @@ function checkPortClashes(project: ComposeProject, problems: ProblemList): void 
           `port clash: host port ${port.published}/${port.protocol}${ip ? ` on ${ip}` : ''} is published ${who}`,
         )
       } else {
-        taken.push({ service: service.name, ip, port: port.published, protocol: port.protocol })
+        taken.set(key, [...onPort, { service: service.name, ip }])
       }
     }
   }

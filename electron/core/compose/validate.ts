@@ -9,13 +9,49 @@ import type { ProblemList } from './problems.js'
 
 let compiled: ValidateFunction | undefined
 
+/** JSON with sorted keys: two entries that are deep-equal read the same. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value)
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
+}
+
+/**
+ * `uniqueItems` as Ajv checks it compares every entry with every other (a 20,000-entry ports list takes
+ * seconds); this keyword does the same check in one pass and reports it the same way.
+ */
+function uniqueEntries(this: unknown, schema: boolean, data: unknown[]): boolean {
+  const self = uniqueEntries as unknown as { errors?: Partial<ErrorObject>[] }
+  self.errors = []
+  if (!schema) return true
+  const seen = new Map<string, number>()
+  for (let i = 0; i < data.length; i++) {
+    const key = canonical(data[i])
+    const first = seen.get(key)
+    if (first !== undefined) {
+      self.errors.push({ keyword: 'uniqueItems', params: { i, j: first }, message: `must NOT have duplicate items (items ## ${first} and ${i} are identical)` })
+      return false
+    }
+    seen.set(key, i)
+  }
+  return true
+}
+
+/** The schema with every `uniqueItems` turned into the linear `uniqueEntries`. */
+function linearSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(linearSchema)
+  if (node === null || typeof node !== 'object') return node
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => (k === 'uniqueItems' ? ['uniqueEntries', v] : [k, linearSchema(v)])))
+}
+
 function validator(): ValidateFunction {
   if (!compiled) {
     // The schema names draft-07 by an https URL Ajv does not know; the content is plain draft-07.
     const { $schema: _ignored, ...schema } = composeSpecSchema as Record<string, unknown>
     const ajv = new Ajv({ allErrors: true, strict: false })
     addFormats(ajv)
-    compiled = ajv.compile(schema)
+    ajv.addKeyword({ keyword: 'uniqueEntries', type: 'array', schemaType: 'boolean', errors: true, validate: uniqueEntries })
+    compiled = ajv.compile(linearSchema(schema) as Record<string, unknown>)
   }
   return compiled
 }

@@ -5,10 +5,11 @@ import { EventEmitter } from 'node:events'
 import { Client } from 'ssh2'
 import type { ServerStateEvent } from '../../../shared/contract/index.js'
 import type { Logger } from '../runtime/types.js'
-import { presentedKey } from './host-key-check.js'
+import { presentedKey, revokedKeyError } from './host-key-check.js'
 import { KnownHosts, defaultKnownHostsPath } from './known-hosts.js'
 import { SshSessionImpl, type SessionOptions } from './session.js'
 import { mapSshError } from './ssh-errors.js'
+import { retryStartupDrops } from './startup-retry.js'
 import type { ConnectionManager, PresentedHostKey, SshSession, SshTarget } from './types.js'
 
 export interface ConnectionManagerOptions extends Omit<SessionOptions, 'knownHosts' | 'leaseJump'> {
@@ -133,40 +134,48 @@ export class SshConnectionManager extends EventEmitter implements ConnectionMana
 
   async probeHostKey(target: Pick<SshTarget, 'host' | 'port' | 'jumps'>): Promise<PresentedHostKey> {
     const lease = target.jumps?.length ? this.leaseJump(target.jumps) : undefined
-    const who = { host: target.host, port: target.port, user: '(probe)' }
     try {
-      const sock = lease ? await lease.session.openTcp(target.host, target.port) : undefined
-      return await new Promise<PresentedHostKey>((resolve, reject) => {
-        const client = new Client()
-        let seen: PresentedHostKey | undefined
-        let done = false
-        const finish = (err?: unknown): void => {
-          if (done) return
-          done = true
-          client.destroy()
-          sock?.destroy()
-          if (seen) resolve(seen)
-          else reject(mapSshError(err ?? new Error('Connection lost before handshake'), who))
-        }
-        client.on('error', finish)
-        client.on('close', () => finish())
-        client.on('ready', () => finish())
-        client.connect({
-          host: target.host,
-          port: target.port,
-          username: 'homeport-probe',
-          ...(sock ? { sock } : {}),
-          readyTimeout: this.opts.readyTimeoutMs ?? 20_000,
-          // Refusing the key ends the handshake right here: no authentication is ever attempted.
-          hostVerifier: (keyBlob: Buffer) => {
-            seen = presentedKey(target.host, target.port, keyBlob)
-            return false
-          },
-        })
-      })
+      const { presented, blob } = await retryStartupDrops(() => this.probeOnce(target, lease?.session), new AbortController().signal)
+      // A revoked key is never offered for pinning, by trust-on-first-use or anyone else.
+      const revoked = await this.knownHosts.revoked(blob)
+      if (revoked) throw revokedKeyError(target.host, target.port, presented.fingerprint, revoked.line)
+      return presented
     } finally {
       lease?.release()
     }
+  }
+
+  /** One handshake, as far as the host key: refusing it ends the handshake there, no authentication is attempted. */
+  private async probeOnce(target: Pick<SshTarget, 'host' | 'port'>, jump: SshSession | undefined): Promise<{ presented: PresentedHostKey; blob: Buffer }> {
+    const who = { host: target.host, port: target.port, user: '(probe)' }
+    const sock = jump ? await jump.openTcp(target.host, target.port) : undefined
+    return new Promise((resolve, reject) => {
+      const client = new Client()
+      let seen: { presented: PresentedHostKey; blob: Buffer } | undefined
+      let done = false
+      const finish = (err?: unknown): void => {
+        if (done) return
+        done = true
+        client.destroy()
+        sock?.destroy()
+        if (seen) resolve(seen)
+        else reject(mapSshError(err ?? new Error('Connection lost before handshake'), who))
+      }
+      client.on('error', finish)
+      client.on('close', () => finish())
+      client.on('ready', () => finish())
+      client.connect({
+        host: target.host,
+        port: target.port,
+        username: 'homeport-probe',
+        ...(sock ? { sock } : {}),
+        readyTimeout: this.opts.readyTimeoutMs ?? 20_000,
+        hostVerifier: (keyBlob: Buffer) => {
+          seen = { presented: presentedKey(target.host, target.port, keyBlob), blob: keyBlob }
+          return false
+        },
+      })
+    })
   }
 
   async knownHostsLookup(host: string, port: number): Promise<PresentedHostKey[]> {

@@ -23,10 +23,18 @@ function hostKeyMismatch(host: string, port: number, expected: string, presented
   )
 }
 
+/** A key marked `@revoked` in known_hosts: refused whatever else trusts it (a pin, a plain entry, a person). */
+export function revokedKeyError(host: string, port: number, fingerprint: string, line: number | undefined): HomeportError {
+  return new HomeportError('HOST_KEY_MISMATCH', `The host key ${fingerprint} of ${hostLabel(host, port)} is marked @revoked in known_hosts; the connection was refused before logging in.`, {
+    hint: 'Do not connect until the server has a new host key; then check and accept the new fingerprint.',
+    details: `revoked at known_hosts line ${line}`,
+  })
+}
+
 /**
  * Resolves with the presented key when it is trusted, rejects with HOST_KEY_MISMATCH / HOST_KEY_UNKNOWN /
  * HOST_KEY_REJECTED otherwise. `pinned` is the fingerprint to hold the server to (the target's, or the one
- * accepted earlier on this session).
+ * accepted earlier on this session). Revocation comes first: a key pinned before it was revoked stops working.
  */
 export async function checkHostKey(
   target: Pick<SshTarget, 'host' | 'port' | 'confirmHostKey'>,
@@ -35,6 +43,8 @@ export async function checkHostKey(
   knownHosts: KnownHosts,
 ): Promise<PresentedHostKey> {
   const presented = presentedKey(target.host, target.port, keyBlob)
+  const revoked = await knownHosts.revoked(keyBlob)
+  if (revoked) throw revokedKeyError(target.host, target.port, presented.fingerprint, revoked.line)
   if (pinned) {
     if (sameFingerprint(pinned, presented.fingerprint)) return presented
     throw hostKeyMismatch(target.host, target.port, pinned, presented.fingerprint, 'Homeport pinned')
@@ -42,14 +52,7 @@ export async function checkHostKey(
   const verdict = await knownHosts.judge(target.host, target.port, keyBlob)
   if (verdict.status === 'known') return presented
   if (verdict.status === 'mismatch') {
-    if (verdict.revoked) {
-      return Promise.reject(
-        new HomeportError('HOST_KEY_MISMATCH', `The host key ${presented.fingerprint} of ${hostLabel(target.host, target.port)} is marked @revoked in known_hosts; the connection was refused before logging in.`, {
-          hint: 'Do not connect until the server has a new host key; then check and accept the new fingerprint.',
-          details: `revoked at known_hosts line ${verdict.entry?.line}`,
-        }),
-      )
-    }
+    if (verdict.revoked) throw revokedKeyError(target.host, target.port, presented.fingerprint, verdict.entry?.line)
     throw hostKeyMismatch(target.host, target.port, verdict.expected ?? 'unknown', presented.fingerprint, 'known_hosts has')
   }
   if (!target.confirmHostKey) {

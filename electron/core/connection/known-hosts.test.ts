@@ -81,3 +81,14 @@ describe('known_hosts', () => {
     expect(await new KnownHosts(join(dir, 'missing')).lookup('127.0.0.1', 2222)).toEqual([])
   })
 })
+
+describe('known_hosts @revoked', () => {
+  it('leaves a key that is also listed @revoked out of the plain entries for its host', async () => {
+    const file = join(dir, 'kh-revoked')
+    writeFileSync(file, `nas.local ${alpha.line}\nnas.local ${beta.line}\n@revoked other.host ${alpha.line}\n`)
+    const known = new KnownHosts(file)
+    expect((await known.lookup('nas.local', 22)).map((e) => e.fingerprint)).toEqual([fingerprintOfKeyBlob(beta.blob)])
+    expect((await known.revoked(alpha.blob))?.line).toBe(3)
+    expect(await known.revoked(beta.blob)).toBeUndefined()
+  })
+})

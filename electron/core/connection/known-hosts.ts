@@ -96,8 +96,12 @@ function entriesForHost(entries: KnownHostEntry[], host: string, port: number): 
  * the same algorithm is a mismatch; a host known only by keys of other algorithms is treated as unknown
  * (the person is asked) rather than silently trusted or refused.
  */
+function revokedEntry(entries: KnownHostEntry[], keyBlob: Buffer): KnownHostEntry | undefined {
+  return entries.find((e) => e.marker === 'revoked' && e.keyBlob.equals(keyBlob))
+}
+
 export function judgeHostKey(entries: KnownHostEntry[], host: string, port: number, keyBlob: Buffer): KnownHostsVerdict {
-  const revoked = entries.find((e) => e.marker === 'revoked' && e.keyBlob.equals(keyBlob))
+  const revoked = revokedEntry(entries, keyBlob)
   if (revoked) return { status: 'mismatch', revoked: true, entry: revoked }
   const plain = entriesForHost(entries, host, port).filter((e) => e.marker === undefined)
   const exact = plain.find((e) => e.keyBlob.equals(keyBlob))
@@ -121,8 +125,15 @@ export class KnownHosts {
     }
   }
 
+  /** Plain entries for host:port; a key also listed `@revoked` is left out, wherever the revocation is. */
   async lookup(host: string, port: number): Promise<KnownHostEntry[]> {
-    return entriesForHost(await this.entries(), host, port).filter((e) => e.marker === undefined)
+    const entries = await this.entries()
+    return entriesForHost(entries, host, port).filter((e) => e.marker === undefined && !revokedEntry(entries, e.keyBlob))
+  }
+
+  /** The `@revoked` line for this key, if known_hosts has one (for any host: a revoked key is revoked everywhere). */
+  async revoked(keyBlob: Buffer): Promise<KnownHostEntry | undefined> {
+    return revokedEntry(await this.entries(), keyBlob)
   }
 
   async judge(host: string, port: number, keyBlob: Buffer): Promise<KnownHostsVerdict> {

@@ -15,6 +15,8 @@ import { isConnectionLost } from './connection-lost.js'
 import { checkHostKey } from './host-key-check.js'
 import { KnownHosts } from './known-hosts.js'
 import { SessionSlots } from './session-slots.js'
+import { retryStartupDrops } from './startup-retry.js'
+import { assertSshUser } from './ssh-user.js'
 import { describeTarget, isFinalError, mapSshError } from './ssh-errors.js'
 import type { ExecOptions, ExecResult, SshSession, SshTarget } from './types.js'
 
@@ -176,7 +178,7 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
   private async firstConnect(): Promise<Client> {
     this.setState('connecting')
     try {
-      const client = await this.connectOnce()
+      const client = await retryStartupDrops(() => this.connectOnce(), this.wakeFromBackoff.signal)
       this.adopt(client)
       return client
     } catch (err) {
@@ -253,6 +255,7 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
 
   private async connectOnce(): Promise<Client> {
     const target = this.target
+    assertSshUser(target.user)
     const sock = await this.socketThroughJumps()
     const client = new Client()
     const auth: AuthState = {}

@@ -86,3 +86,19 @@ export async function removeServerFile(session: SshSession, path: string): Promi
     if ((err as { code?: number }).code !== NO_SUCH_FILE) throw err
   })
 }
+
+/**
+ * Whether requests can still go out on this channel. ssh2 takes a request on a closed SFTP channel as sent
+ * and never answers it, so anything that may outlive a dropped connection checks first.
+ */
+export function sftpIsOpen(sftp: SFTPWrapper): boolean {
+  // A connection that dropped marks only the incoming side closed; the outgoing one still reads 'open'.
+  const channel = sftp as unknown as { outgoing?: { state?: string }; incoming?: { state?: string } }
+  return channel.outgoing?.state === 'open' && channel.incoming?.state !== 'closed'
+}
+
+/** sftpCall on `sftp`, failing at once (as a lost connection) when the channel has closed. */
+export function sftpRequest<T>(sftp: SFTPWrapper, fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+  if (!sftpIsOpen(sftp)) return Promise.reject(new Error('No response from server: the SFTP channel has closed'))
+  return sftpCall(fn)
+}

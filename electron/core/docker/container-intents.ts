@@ -4,7 +4,7 @@
 // which notes it here.
 
 /** How long a note counts: longer than any stop grace period plus Docker's event delay. */
-const NOTE_MS = 2 * 60_000
+const NOTE_MS = 60_000
 
 /** dockerode container methods that end a container's process. */
 export const CONTAINER_STOPPING_CALLS = new Set(['stop', 'kill', 'restart', 'remove'])
@@ -19,13 +19,18 @@ export class ContainerIntents {
     this.notes.set(ref.replace(/^\//, ''), now)
   }
 
-  /** Whether the container with this id and name was stopped by the core within the last two minutes. */
-  expected(id: string, name: string, now = Date.now()): boolean {
+  /**
+   * Whether the core stopped the container with this id and name within the last minute. A note explains one
+   * exit only: it is used up here, so a crash after Homeport stopped and started the container again counts.
+   */
+  takeExpected(id: string, name: string, now = Date.now()): boolean {
+    let found = false
     for (const [ref, at] of this.notes) {
-      if (now - at > NOTE_MS) continue
-      if (ref === name || (/^[0-9a-f]{12,64}$/.test(ref) && id.startsWith(ref))) return true
+      if (ref !== name && !(/^[0-9a-f]{12,64}$/.test(ref) && id.startsWith(ref))) continue
+      this.notes.delete(ref)
+      if (now - at <= NOTE_MS) found = true
     }
-    return false
+    return found
   }
 }
 

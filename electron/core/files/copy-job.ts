@@ -33,9 +33,13 @@ export async function copyOnServer(target: HostTarget, from: string, to: string,
   const meter = new ProgressMeter(ctx, total, 1, 'copies')
   meter.fileStarted(to, to, total)
   let polling = true
+  let wake = (): void => {}
   const poll = (async () => {
     while (polling) {
-      await new Promise((r) => setTimeout(r, 500))
+      await new Promise<void>((r) => {
+        wake = r
+        setTimeout(r, 500)
+      })
       if (polling) meter.fileBytes(to, Math.min(total, await diskUsage(target, temp).catch(() => 0)))
     }
   })()
@@ -50,6 +54,7 @@ export async function copyOnServer(target: HostTarget, from: string, to: string,
     throw err
   } finally {
     polling = false
+    wake()
     await poll.catch(() => {})
     meter.stop()
   }

@@ -2,6 +2,7 @@
 // helper (for Docker volumes), and the jobs that move bytes. Handlers stay thin: they pick host or volume
 // and call one verb.
 
+import { setMaxListeners } from 'node:events'
 import type { TransferJobResult } from '../../../shared/contract/files.js'
 import { CLASH_ANSWERS } from '../../../shared/contract/files.js'
 import type { SshSession } from '../connection/types.js'
@@ -75,6 +76,8 @@ export class FilesDomain {
     const where = input.volume ? `volume ${input.volume} on ${server}` : server
     const title = kind === 'upload' ? `Upload to ${input.destination} in ${where}` : `Download from ${where} to ${input.destination}`
     const work = async (ctx: JobContext): Promise<TransferJobResult> => {
+      // Every file in flight may wait on the job's signal at once.
+      setMaxListeners(4 * input.parallel + 16, ctx.signal)
       const ask = this.askClash(serverId, ctx.signal)
       if (input.volume) {
         const t = await this.volume(serverId, input.volume)

@@ -2,7 +2,7 @@
 // action. Bulk reads and writes (transfer/) talk to the channel directly; everything else goes through here.
 
 import type { FileEntryWithStats, InputAttributes, SFTPWrapper, Stats } from 'ssh2'
-import { renameIntoPlace, SFTP_STATUS, sftpCall, sftpStatus } from '../connection/sftp.js'
+import { renameIntoPlace, SFTP_STATUS, sftpIsOpen, sftpRequest, sftpStatus } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 import { fileError } from './file-errors.js'
 
@@ -18,7 +18,7 @@ export class RemoteFs {
   }
 
   private call<T>(path: string, action: string, fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
-    return sftpCall<T>(fn).catch((err: unknown) => {
+    return sftpRequest<T>(this.sftp, fn).catch((err: unknown) => {
       throw fileError(err, path, this.server, action)
     })
   }
@@ -34,7 +34,7 @@ export class RemoteFs {
   /** The entry's attributes, or undefined when nothing is there (a dangling name is not an error here). */
   async exists(path: string): Promise<Stats | undefined> {
     try {
-      return await sftpCall<Stats>((cb) => this.sftp.lstat(path, cb))
+      return await sftpRequest<Stats>(this.sftp, (cb) => this.sftp.lstat(path, cb))
     } catch (err) {
       if (sftpStatus(err) === SFTP_STATUS.NO_SUCH_FILE) return undefined
       throw fileError(err, path, this.server, 'read')
@@ -65,9 +65,11 @@ export class RemoteFs {
     return this.call(path, 'remove', (cb) => this.sftp.unlink(path, (err) => cb(err)))
   }
 
-  rename(from: string, to: string, replace: boolean): Promise<void> {
-    return renameIntoPlace(this.sftp, from, to, replace).catch((err: unknown) => {
-      throw fileError(err, from, this.server, 'move')
+  /** `shownAs`: the path errors name (the destination, when `from` is a temporary name). */
+  rename(from: string, to: string, replace: boolean, shownAs = from): Promise<void> {
+    const renaming = sftpIsOpen(this.sftp) ? renameIntoPlace(this.sftp, from, to, replace) : sftpRequest<void>(this.sftp, () => {})
+    return renaming.catch((err: unknown) => {
+      throw fileError(err, shownAs, this.server, shownAs === from ? 'move' : 'write')
     })
   }
 
@@ -100,7 +102,7 @@ export class RemoteFs {
   /** Free bytes for this user on the filesystem that holds `path`; undefined when the server cannot tell. */
   async freeBytes(path: string): Promise<number | undefined> {
     try {
-      const info = await sftpCall<{ f_bavail: number; f_frsize: number }>((cb) => this.sftp.ext_openssh_statvfs(path, cb))
+      const info = await sftpRequest<{ f_bavail: number; f_frsize: number }>(this.sftp, (cb) => this.sftp.ext_openssh_statvfs(path, cb))
       return Number(info.f_bavail) * Number(info.f_frsize)
     } catch {
       return undefined

@@ -45,3 +45,13 @@ export async function serverSha256(target: HostTarget, absolute: string, signal?
   if (!hex) throw new HomeportError('COMMAND_FAILED', `${target.server} gave no sha256 for ${absolute}.`, { details: res.stdout.slice(0, 200) })
   return hex[0]
 }
+
+/** sha256 of many files in one command, in the order given (undefined where a line could not be read). */
+export async function serverSha256Many(target: HostTarget, absolutes: string[], signal?: AbortSignal): Promise<(string | undefined)[]> {
+  if (absolutes.length === 0) return []
+  const res = await runOnServer(target, ['sha256sum', '--', ...absolutes], { path: absolutes[0], action: 'read' }, { signal })
+  // GNU sha256sum escapes a name holding a newline or backslash and marks the line with a leading `\`.
+  const lines = res.stdout.split('\n').filter((l) => l.length > 0)
+  if (lines.length !== absolutes.length) return Promise.all(absolutes.map((p) => serverSha256(target, p, signal)))
+  return lines.map((l) => /^\\?([0-9a-f]{64})/.exec(l)?.[1])
+}

@@ -4,7 +4,7 @@
 
 import type { Stats } from 'ssh2'
 import type { HomeportError } from '../../../shared/errors.js'
-import { SFTP_STATUS, sftpCall, sftpStatus } from '../connection/sftp.js'
+import { SFTP_STATUS, sftpRequest, sftpStatus } from '../connection/sftp.js'
 import { parentOf } from './file-entry.js'
 import { diskFull, fileError } from './file-errors.js'
 import type { RemoteFs } from './remote-fs.js'
@@ -20,7 +20,7 @@ export async function readWhole(fs: RemoteFs, path: string, maxBytes: number): P
     const reads: Promise<number>[] = []
     for (let pos = 0; pos < size; pos += CHUNK) {
       const len = Math.min(CHUNK, size - pos)
-      reads.push(sftpCall<number>((cb) => fs.sftp.read(handle, data, pos, len, pos, (err, n) => cb(err, n))).catch((err: unknown) => {
+      reads.push(sftpRequest<number>(fs.sftp, (cb) => fs.sftp.read(handle, data, pos, len, pos, (err, n) => cb(err, n))).catch((err: unknown) => {
         throw fileError(err, path, fs.server, 'read')
       }))
     }
@@ -49,7 +49,7 @@ export async function writeError(fs: RemoteFs, err: unknown, path: string, bytes
 export async function writeWhole(fs: RemoteFs, path: string, data: Buffer, mode: number, owner?: { uid: number; gid: number }, inPlace = false, shownAs = path): Promise<'owner-kept' | 'owner-lost'> {
   let handle: Buffer
   try {
-    handle = await sftpCall<Buffer>((cb) => fs.sftp.open(path, 'w', { mode: inPlace ? mode : 0o600 }, cb))
+    handle = await sftpRequest<Buffer>(fs.sftp, (cb) => fs.sftp.open(path, 'w', { mode: inPlace ? mode : 0o600 }, cb))
   } catch (err) {
     throw await writeError(fs, err, shownAs, data.length)
   }
@@ -57,7 +57,7 @@ export async function writeWhole(fs: RemoteFs, path: string, data: Buffer, mode:
     const writes: Promise<void>[] = []
     for (let pos = 0; pos < data.length; pos += CHUNK) {
       const len = Math.min(CHUNK, data.length - pos)
-      writes.push(sftpCall<void>((cb) => fs.sftp.write(handle, data, pos, len, pos, (err) => cb(err))))
+      writes.push(sftpRequest<void>(fs.sftp, (cb) => fs.sftp.write(handle, data, pos, len, pos, (err) => cb(err))))
     }
     await Promise.all(writes).catch(async (err: unknown) => {
       throw await writeError(fs, err, shownAs, data.length)
@@ -67,7 +67,7 @@ export async function writeWhole(fs: RemoteFs, path: string, data: Buffer, mode:
     if (owner) {
       const mine = await fs.fstat(handle, shownAs)
       if (mine.uid !== owner.uid || mine.gid !== owner.gid) {
-        kept = await sftpCall<void>((cb) => fs.sftp.fsetstat(handle, { uid: owner.uid, gid: owner.gid }, (err) => cb(err))).then(
+        kept = await sftpRequest<void>(fs.sftp, (cb) => fs.sftp.fsetstat(handle, { uid: owner.uid, gid: owner.gid }, (err) => cb(err))).then(
           () => 'owner-kept' as const,
           () => 'owner-lost' as const,
         )

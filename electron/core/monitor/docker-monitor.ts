@@ -49,7 +49,7 @@ export class DockerMonitor {
       serverId,
       serverName: deps.serverName,
       inspect: (id) => this.inspect(id),
-      expectedStop: (id, name) => intentsFor(deps.session).expected(id, name),
+      expectedStop: (id, name) => intentsFor(deps.session).takeExpected(id, name),
       isOpen: (ref) => center.isOpen(ref),
       openSubjects: (rule) => center.openAlerts(serverId).filter((a) => a.rule === rule).map((a) => a.subject),
       act: (actions) => center.apply(actions),

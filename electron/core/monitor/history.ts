@@ -1,5 +1,5 @@
-// Chart queries: a range picks a resolution (samples for an hour, minutes for a day or a week, quarter hours
-// for 90 days) and a step; buckets combine the tiers exactly (the newest minutes are not rolled up yet and
+// Chart queries: a range picks a resolution (samples for an hour, minutes for a day, quarter hours for a week
+// and for 90 days — about 700 to 2,200 points a chart, what a chart of that width can show) and a step; buckets combine the tiers exactly (the newest minutes are not rolled up yet and
 // come from the finer tier). A bucket without any sample is null and listed as a gap: nothing is invented.
 
 import type { ContainerHistoryDto, HistoryRange, HistoryResolution, HostHistoryDto, HostSeries, SeriesColumns } from '../../../shared/contract/index.js'
@@ -20,7 +20,7 @@ const RESOLUTION: Record<Tier, HistoryResolution> = { 0: 'raw', 60: '1m', 900: '
 export const HOST_PLANS: Record<HistoryRange, Plan> = {
   '1h': { span: HOUR, tier: 0, step: 0 },
   '24h': { span: DAY, tier: 60, step: 60 },
-  '7d': { span: 7 * DAY, tier: 60, step: 300 },
+  '7d': { span: 7 * DAY, tier: 900, step: 900 },
   '90d': { span: 90 * DAY, tier: 900, step: HOUR },
 }
 
@@ -32,38 +32,50 @@ export const CONTAINER_PLANS: Record<HistoryRange, Plan> = {
 }
 
 interface Bucket {
+  /** Per column: Σ(mean × n), Σn where the mean is known, and the maximum. */
   s: number[]
   w: number[]
   m: (number | null)[]
 }
 
 /**
- * Σ(mean × n), Σn and max per bucket over [from, to), reading each tier only where it is complete: the
- * plan's tier before it was last rolled up, then the finer tiers for the newest stretch.
+ * Σ(mean × n), Σn and max per bucket of `plan.step` seconds over [from, to), reading each tier only where it
+ * is complete: the plan's tier up to where it was last rolled up, then the finer tiers for the newest stretch.
  */
 export function collectBuckets(repo: MetricsRepo, t: MetricTable, key: number, plan: Plan, from: number, to: number, columns: readonly MetricColumn[], scan = false): Map<number, Bucket> {
-  const sources: [Tier, number, number][] = []
+  const buckets = new Map<number, Bucket>()
   let start = from
   for (const tier of [900, 60, 0] as const) {
     if (tier > plan.tier) continue
     const until = Math.min(to, repo.rolledUntil(t, key, tier))
-    if (until > start) sources.push([tier, start, until])
+    if (until > start) addRows(buckets, repo.rows(t, key, tier, start, until, columns, scan), columns.length, plan.step)
     start = Math.max(start, until)
   }
-  const buckets = new Map<number, Bucket>()
-  for (const [tier, a, b] of sources) {
-    for (const row of repo.buckets(t, key, tier, a, b, plan.step, columns, scan)) {
-      const bucket = buckets.get(row.b!) ?? { s: columns.map(() => 0), w: columns.map(() => 0), m: columns.map(() => null) }
-      columns.forEach((c, i) => {
-        bucket.s[i] += row[`${c.column}_s`] ?? 0
-        bucket.w[i] += row[`${c.column}_w`] ?? 0
-        const m = row[`${c.column}_m`] ?? null
-        if (m !== null && (bucket.m[i] === null || m > bucket.m[i]!)) bucket.m[i] = m
-      })
-      buckets.set(row.b!, bucket)
+  return buckets
+}
+
+function addRows(buckets: Map<number, Bucket>, rows: MetricRow[], width: number, step: number): void {
+  let bucket: Bucket | undefined
+  let at = Number.NaN
+  for (const row of rows) {
+    const ts = row[0]!
+    const b = ts - (ts % step)
+    // Rows come in time order: look a bucket up only when it changes.
+    if (b !== at) {
+      at = b
+      bucket = buckets.get(b)
+      if (!bucket) buckets.set(b, (bucket = { s: new Array<number>(width).fill(0), w: new Array<number>(width).fill(0), m: new Array<number | null>(width).fill(null) }))
+    }
+    const n = row[1]!
+    for (let i = 0; i < width; i++) {
+      const mean = row[2 + 2 * i]
+      if (mean === null || mean === undefined) continue
+      bucket!.s[i] += mean * n
+      bucket!.w[i] += n
+      const max = row[3 + 2 * i]!
+      if (bucket!.m[i] === null || max > bucket!.m[i]!) bucket!.m[i] = max
     }
   }
-  return buckets
 }
 
 const round = (v: number, decimals: number) => Math.round(v * 10 ** decimals) / 10 ** decimals
@@ -95,11 +107,11 @@ function fill(buckets: Map<number, Bucket>[], columns: readonly MetricColumn[], 
 }
 
 /** The last hour as sampled; a pause longer than a few intervals is a gap, marked by a null point. */
-function rawWithGaps(rows: MetricRow[], columns: readonly MetricColumn[], from: number, to: number, intervalSeconds: number) {
+function rawWithGaps(rows: MetricRow[], width: number, from: number, to: number, intervalSeconds: number) {
   const gapAfter = Math.max(2.5 * intervalSeconds + 2, 10)
   const times: number[] = []
   const gaps: [number, number][] = []
-  const values = columns.map(() => [] as (number | null)[])
+  const values = Array.from({ length: width }, () => [] as (number | null)[])
   const hole = (a: number, b: number) => {
     gaps.push([a, b])
     times.push(a === from ? from : a + 1)
@@ -107,10 +119,10 @@ function rawWithGaps(rows: MetricRow[], columns: readonly MetricColumn[], from: 
   }
   let prev = from
   for (const row of rows) {
-    const ts = row.ts!
+    const ts = row[0]!
     if (ts - prev > gapAfter) hole(prev, ts)
     times.push(ts)
-    columns.forEach((c, i) => values[i].push(row[c.column] ?? null))
+    for (let i = 0; i < width; i++) values[i].push(row[2 + 2 * i] ?? null)
     prev = ts
   }
   if (to - prev > gapAfter) hole(prev, to)
@@ -126,7 +138,7 @@ export function hostHistory(repo: MetricsRepo, serverId: string, range: HistoryR
   const base = { serverId, range, from, to, resolution: RESOLUTION[plan.tier], stepSeconds: plan.step || intervalSeconds }
   const result: Partial<Record<HostSeries, SeriesColumns>> = {}
   if (plan.step === 0) {
-    const { times, gaps, values } = rawWithGaps(key === undefined ? [] : repo.raw(HOST_TABLE, key, from, to, columns), columns, from, to, intervalSeconds)
+    const { times, gaps, values } = rawWithGaps(key === undefined ? [] : repo.rows(HOST_TABLE, key, 0, from, to, columns), columns.length, from, to, intervalSeconds)
     columns.forEach((c, i) => (result[c.series as HostSeries] = { avg: values[i], max: [...values[i]] }))
     return { ...base, times, gaps, series: result }
   }

@@ -42,6 +42,8 @@ interface Entry {
   docker?: DockerMonitor
   activity: MonitorActivity
   error?: ErrorInfo
+  /** The settings sampling started with; only a change of these restarts it. */
+  applied?: string
 }
 
 export class MonitorService {
@@ -121,12 +123,14 @@ export class MonitorService {
     entry.docker = new DockerMonitor({ ...common, docker: () => deps.docker(serverId), events: deps.events, onContainers: () => this.onTrayChange() })
     entry.host.start()
     entry.docker.start()
+    entry.applied = this.applied(serverId)
     this.setActivity(serverId, 'sampling')
   }
 
   private stopSampling(serverId: string, activity: MonitorActivity): void {
     const entry = this.entries.get(serverId)
     if (!entry) return
+    entry.applied = this.applied(serverId)
     entry.host?.stop()
     entry.docker?.stop()
     entry.host = undefined
@@ -142,9 +146,15 @@ export class MonitorService {
     this.deps.events.emit('monitor.status', { serverId, monitoring: activity, ...(error ? { error } : {}) })
   }
 
-  /** A new interval or on/off applies at once: sampling restarts with the new settings. */
+  private applied(serverId: string): string {
+    const { enabled, intervalSeconds } = this.deps.settings.forServer(serverId)
+    return `${enabled}:${intervalSeconds}`
+  }
+
+  /** A new interval or on/off applies at once (sampling restarts); thresholds are read at every sample anyway. */
   private reapplySettings(): void {
     for (const [serverId, entry] of this.entries) {
+      if (entry.applied === this.applied(serverId)) continue
       this.stopSampling(serverId, 'waiting')
       if (!this.deps.settings.forServer(serverId).enabled) this.reachability.forget(serverId)
       this.onState(serverId, { serverId, state: entry.session.state })

@@ -43,6 +43,8 @@ class LazyConnectionManager implements ConnectionManager {
 export function defaultConnectionManager(opts: { log: Logger; knownHostsPath?: string }): ConnectionManager {
   return new LazyConnectionManager(async () => {
     const { SshConnectionManager } = await import('../connection/connection-manager.js')
+    // A connection is nearly always for Docker: load it while the SSH handshake waits on the network.
+    void import('../docker/docker-service.js').catch(() => {})
     return new SshConnectionManager({ log: opts.log, ...(opts.knownHostsPath ? { knownHostsPath: opts.knownHostsPath } : {}) })
   })
 }

@@ -4,14 +4,17 @@
 
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './database.js'
-import { bucketSql, CONTAINER_TABLE, HOST_TABLE, insertSql, rawSql, rollupSql, roundTo, type MetricColumn, type MetricTable, type Tier } from './metrics-schema.js'
+import { CONTAINER_TABLE, HOST_TABLE, insertSql, rollupSql, roundTo, rowsSql, type MetricColumn, type MetricTable, type Tier } from './metrics-schema.js'
 
-export type MetricRow = Record<string, number | null>
+/** ts, n, then per column its mean and its maximum (see rowsSql). */
+export type MetricRow = (number | null)[]
 
 /** A minute is rolled up this long after it ends, so a sample arriving late still lands in its minute. */
 const ROLLUP_LAG_SECONDS = 15
 
 const keyTable = (t: MetricTable) => (t === HOST_TABLE ? 'metric_hosts' : 'metric_containers')
+const INSERT_HOST = insertSql(HOST_TABLE)
+const INSERT_CONTAINER = insertSql(CONTAINER_TABLE)
 
 export class MetricsRepo {
   private readonly hostKeys = new Map<string, number>()
@@ -61,13 +64,13 @@ export class MetricsRepo {
   }
 
   /** One host sample; `ts` in unix seconds. */
-  addHost(serverId: string, ts: number, values: MetricRow): void {
+  addHost(serverId: string, ts: number, values: Record<string, number | null>): void {
     const key = this.hostKey(serverId)!
-    this.stmt(insertSql(HOST_TABLE)).run(key, ts, ...HOST_TABLE.columns.map((c) => roundTo(values[c.series] ?? null, c.decimals)))
+    this.stmt(INSERT_HOST).run(key, ts, ...HOST_TABLE.columns.map((c) => roundTo(values[c.series] ?? null, c.decimals)))
   }
 
   addContainers(serverId: string, ts: number, rows: { name: string; app?: string; cpu: number | null; memory: number }[]): void {
-    const insert = this.stmt(insertSql(CONTAINER_TABLE))
+    const insert = this.stmt(INSERT_CONTAINER)
     this.db.transaction(() => {
       for (const r of rows) insert.run(this.containerKey(serverId, r.name, r.app), ts, roundTo(r.cpu, 2), roundTo(r.memory, 0))
     })()
@@ -145,15 +148,16 @@ export class MetricsRepo {
     return (this.stmt(`SELECT id FROM ${keyTable(t)}`).all() as { id: number }[]).map((r) => r.id)
   }
 
-  /** Partial sums per bucket of `step` seconds from one tier over [from, to) (see bucketSql). */
-  buckets(t: MetricTable, key: number, tier: Tier, from: number, to: number, step: number, columns: readonly MetricColumn[], scan = false): MetricRow[] {
+  /** Rows of one tier over [from, to), oldest first (see rowsSql). */
+  rows(t: MetricTable, key: number, tier: Tier, from: number, to: number, columns: readonly MetricColumn[], scan = false): MetricRow[] {
     if (from >= to) return []
-    return this.stmt(bucketSql(t, columns, scan)).all({ step, key, tier, from, to }) as MetricRow[]
-  }
-
-  /** Tier-0 rows over [from, to), oldest first. */
-  raw(t: MetricTable, key: number, from: number, to: number, columns: readonly MetricColumn[]): MetricRow[] {
-    return this.stmt(rawSql(t, columns)).all({ key, from, to }) as MetricRow[]
+    const sql = rowsSql(t, columns, scan)
+    let s = this.statements.get(sql)
+    if (!s) {
+      s = this.db.prepare(sql).raw(true)
+      this.statements.set(sql, s)
+    }
+    return s.all({ key, tier, from, to }) as MetricRow[]
   }
 
   /** Rows per table and tier, for the benchmark and the size bound. */

@@ -4,6 +4,7 @@
 
 import type { SFTPWrapper } from 'ssh2'
 import { HomeportError } from '../../../../shared/errors.js'
+import { sftpIsOpen } from '../../connection/sftp.js'
 import type { SshSession } from '../../connection/types.js'
 import { isLost } from '../file-errors.js'
 
@@ -30,10 +31,16 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /** The session's SFTP channel, once it is a live one other than `dead`. */
 export async function liveSftp(session: SshSession, signal: AbortSignal, dead?: SFTPWrapper): Promise<SFTPWrapper> {
-  for (;;) {
-    const sftp = await abortable(session.sftp(), signal)
-    watch(sftp)
-    if (sftp !== dead && !closed.has(sftp)) return sftp
+  for (let tries = 1; ; tries++) {
+    try {
+      const sftp = await abortable(session.sftp(), signal)
+      watch(sftp)
+      if (sftp !== dead && !closed.has(sftp) && sftpIsOpen(sftp)) return sftp
+    } catch (err) {
+      // Right after a drop the session may still hand out the old client, whose channels fail at once;
+      // a moment later it is reconnecting, and session.sftp() waits for the new connection.
+      if (signal.aborted || !isLost(err) || tries > 600) throw err
+    }
     await abortable(new Promise((r) => setTimeout(r, 100)), signal)
   }
 }

@@ -10,6 +10,7 @@ import type { JobContext } from '../../jobs/job-runner.js'
 import { formatBytes } from '../file-errors.js'
 import type { HostTarget } from '../host-target.js'
 import { RemoteFs } from '../remote-fs.js'
+import { getBatch } from './batch-down.js'
 import { carryOn } from './carry-on.js'
 import { ClashResolver, type AskClash } from './clash-resolver.js'
 import { getFile } from './get-file.js'
@@ -20,6 +21,7 @@ import { ProgressMeter } from './progress-meter.js'
 import { remoteSource } from './remote-tree.js'
 import { RequestWindow } from './request-window.js'
 import { runPool } from './run-pool.js'
+import { splitBatches, type Batch } from './small-batches.js'
 import { JOB_WINDOW, type TransferEnv } from './transfer-env.js'
 import { planTransfer, type PlanItem } from './transfer-plan.js'
 import { resultOf, type TransferInput } from './upload-job.js'
@@ -53,8 +55,11 @@ export async function downloadJob(target: HostTarget, input: TransferInput, ask:
         if ((err as { code?: string }).code !== 'EEXIST') throw localError(err, d.to, 'create the folder')
       })
     }
-    const leaves = plan.items.filter((i) => i.kind !== 'dir')
-    await runPool(leaves, input.parallel, ctx.signal, (item) => (item.kind === 'file' ? getFile(env, item) : makeLink(env, item)))
+    // Names travel as command arguments for batches: their length bounds a batch.
+    const { batches, single } = splitBatches(plan.items.filter((i) => i.kind !== 'dir'), (i) => Buffer.byteLength(i.from) + 80)
+    await runPool<Batch | PlanItem>([...batches, ...single], input.parallel, ctx.signal, (work) =>
+      work.kind === 'batch' ? getBatch(env, work) : work.kind === 'file' ? getFile(env, work) : makeLink(env, work),
+    )
     for (const d of [...dirs].reverse()) {
       await chmod(d.to, d.mode).catch((err: unknown) => {
         throw localError(err, d.to, 'change')

@@ -2,10 +2,10 @@
 // a size check (and sha256 on both ends when asked), and the rename into place. A dropped connection resumes
 // from the last byte written here without a gap; a source that changed meanwhile starts over.
 
-import { chmod, open, rename, stat, unlink, utimes } from 'node:fs/promises'
+import { open, rename, unlink } from 'node:fs/promises'
 import type { SFTPWrapper } from 'ssh2'
 import { HomeportError } from '../../../../shared/errors.js'
-import { sftpCall } from '../../connection/sftp.js'
+import { sftpRequest } from '../../connection/sftp.js'
 import { fileError } from '../file-errors.js'
 import { absolutePath } from '../host-target.js'
 import { RemoteFs } from '../remote-fs.js'
@@ -25,16 +25,13 @@ interface State {
   mtime?: number
 }
 
-async function fetchBytes(env: TransferEnv, item: PlanItem, fs: RemoteFs, temp: string, state: State): Promise<void> {
+/** Reads of the whole file (from `state.offset`), with the file's attributes asked in the same round trip. */
+async function fetchBytes(env: TransferEnv, item: PlanItem, fs: RemoteFs, temp: string, state: State): Promise<'done' | 'again'> {
   const handle = await fs.open(item.from, 'r')
+  const checking = fs.fstat(handle, item.from)
+  // The first look at the file is what a resumed read must still find.
+  void checking.then((st) => (state.mtime ??= st.mtime), () => {})
   try {
-    const now = await fs.fstat(handle, item.from)
-    if (now.size !== item.size || (state.mtime !== undefined && now.mtime !== state.mtime)) {
-      // Changed since it was planned or since the drop: what is here no longer matches it.
-      state.offset = 0
-      item.size = now.size
-    }
-    state.mtime = now.mtime
     const local = await open(temp, state.offset > 0 ? 'r+' : 'w', 0o600).catch((err: unknown) => {
       throw localError(err, item.to, 'write')
     })
@@ -50,7 +47,7 @@ async function fetchBytes(env: TransferEnv, item: PlanItem, fs: RemoteFs, temp: 
         async (pos, len) => {
           const buf = Buffer.allocUnsafe(len)
           for (let got = 0; got < len; ) {
-            const n = await sftpCall<number>((cb) => sftp.read(handle, buf, got, len - got, pos + got, (err, bytes) => cb(err, bytes))).catch((err: unknown) => {
+            const n = await sftpRequest<number>(sftp, (cb) => sftp.read(handle, buf, got, len - got, pos + got, (err, bytes) => cb(err, bytes))).catch((err: unknown) => {
               throw fileError(err, item.from, env.target.server, 'read')
             })
             if (n === 0) throw new HomeportError('FILE_CHANGED', `${item.from} on ${env.target.server} got shorter while it was being read.`, { hint: 'Download it again once nothing writes to it.' })
@@ -61,31 +58,37 @@ async function fetchBytes(env: TransferEnv, item: PlanItem, fs: RemoteFs, temp: 
           })
         },
       )
+      const now = await checking
+      if (now.size !== item.size || now.mtime !== state.mtime) {
+        // Changed since it was planned, or since the connection dropped: start it over.
+        item.size = now.size
+        state.offset = 0
+        state.mtime = now.mtime
+        return 'again'
+      }
+      const written = await local.stat()
+      if (written.size !== item.size) throw new HomeportError('INTERNAL', `${item.to} arrived with ${written.size} bytes instead of ${item.size}.`, { hint: 'Download it again.' })
+      await local.chmod(item.mode)
+      await local.utimes(item.atime, item.mtime)
+      return 'done'
     } finally {
       await local.close()
     }
   } finally {
-    await fs.close(handle, item.from).catch(() => {})
+    void checking.catch(() => {})
+    void fs.close(handle, item.from).catch(() => {})
   }
 }
 
-async function checkAndPlace(env: TransferEnv, item: PlanItem, temp: string): Promise<void> {
-  const written = await stat(temp)
-  if (written.size !== item.size) {
-    throw new HomeportError('INTERNAL', `${item.to} arrived with ${written.size} bytes instead of ${item.size}.`, { hint: 'Download it again.' })
-  }
+async function place(env: TransferEnv, item: PlanItem, temp: string): Promise<void> {
   if (env.verify === 'sha256') {
     const [there, here] = await Promise.all([serverSha256(env.target, await absolutePath(env.target, item.from), env.ctx.signal), localSha256(temp)])
     if (there !== here) throw new HomeportError('INTERNAL', `${item.to} arrived with another sha256 than ${item.from} (${here} instead of ${there}).`, { hint: 'Download it again.' })
     env.counts.verified++
   }
-  try {
-    await chmod(temp, item.mode)
-    await utimes(temp, item.atime, item.mtime)
-    await rename(temp, item.to)
-  } catch (err) {
+  await rename(temp, item.to).catch((err: unknown) => {
     throw localError(err, item.to, 'write')
-  }
+  })
 }
 
 export async function getFile(env: TransferEnv, item: PlanItem): Promise<void> {
@@ -93,13 +96,17 @@ export async function getFile(env: TransferEnv, item: PlanItem): Promise<void> {
   const state: State = { offset: 0, moved: false }
   env.meter.fileStarted(item.to, item.to, item.size)
   try {
-    await carryOn({ session: env.target.session, signal: env.ctx.signal, log: env.ctx.log }, item.from, (sftp: SFTPWrapper) => fetchBytes(env, item, new RemoteFs(sftp, env.target.server), temp, state), () => {
+    await carryOn({ session: env.target.session, signal: env.ctx.signal, log: env.ctx.log }, item.from, async (sftp: SFTPWrapper) => {
+      for (let tries = 1; (await fetchBytes(env, item, new RemoteFs(sftp, env.target.server), temp, state)) === 'again'; tries++) {
+        if (tries >= 3) throw new HomeportError('FILE_CHANGED', `${item.from} on ${env.target.server} kept changing while it was being read.`, { hint: 'Download it again once nothing writes to it.' })
+      }
+    }, () => {
       env.counts.resumed++
       const moved = state.moved
       state.moved = false
       return moved
     })
-    await checkAndPlace(env, item, temp)
+    await place(env, item, temp)
     env.meter.fileDone(item.to, item.size)
   } catch (err) {
     env.meter.fileDropped(item.to)

@@ -16,17 +16,27 @@ export interface PipeOptions {
 }
 
 export async function pipeChunks(opts: PipeOptions, work: (pos: number, len: number) => Promise<void>): Promise<void> {
-  const pending = new Set<Promise<void>>()
   const finished = new Map<number, number>()
   let prefix = opts.from
   let done = opts.from
+  let inFlight = 0
   let failure: unknown
+  let wake: (() => void) | undefined
+  const settled = (): void => {
+    inFlight--
+    opts.window.give()
+    const w = wake
+    wake = undefined
+    w?.()
+  }
+  const slotFree = (): Promise<void> => new Promise<void>((resolve) => (wake = resolve))
+
   for (let pos = opts.from; pos < opts.size && failure === undefined; ) {
     if (opts.signal.aborted) {
       failure = opts.signal.reason
       break
     }
-    while (pending.size >= opts.depth) await Promise.race(pending)
+    while (inFlight >= opts.depth) await slotFree()
     if (failure !== undefined) break
     try {
       await opts.window.take(opts.signal)
@@ -37,8 +47,9 @@ export async function pipeChunks(opts: PipeOptions, work: (pos: number, len: num
     const at = pos
     const len = Math.min(opts.chunk, opts.size - pos)
     pos += len
-    const running: Promise<void> = work(at, len)
-      .then(() => {
+    inFlight++
+    work(at, len).then(
+      () => {
         finished.set(at, len)
         done += len
         while (finished.has(prefix)) {
@@ -47,16 +58,14 @@ export async function pipeChunks(opts: PipeOptions, work: (pos: number, len: num
           prefix += n
         }
         opts.onProgress(done, prefix)
-      })
-      .catch((err: unknown) => {
+        settled()
+      },
+      (err: unknown) => {
         failure ??= err
-      })
-      .finally(() => {
-        opts.window.give()
-        pending.delete(running)
-      })
-    pending.add(running)
+        settled()
+      },
+    )
   }
-  await Promise.all(pending)
+  while (inFlight > 0) await slotFree()
   if (failure !== undefined) throw failure
 }

@@ -6,13 +6,14 @@
 import { open, type FileHandle } from 'node:fs/promises'
 import type { SFTPWrapper } from 'ssh2'
 import { HomeportError } from '../../../../shared/errors.js'
-import { sftpCall, tempSibling } from '../../connection/sftp.js'
+import { sftpRequest, tempSibling } from '../../connection/sftp.js'
 import { absolutePath } from '../host-target.js'
 import { RemoteFs } from '../remote-fs.js'
 import { serverSha256 } from '../server-command.js'
 import { writeError } from '../whole-file.js'
 import { carryOn, liveSftp } from './carry-on.js'
 import { localError } from './local-errors.js'
+import { LocalReader } from './local-reader.js'
 import { localSha256 } from './local-hash.js'
 import { pipeChunks } from './pipe-chunks.js'
 import { requestSize } from './request-window.js'
@@ -28,13 +29,15 @@ async function sendBytes(env: TransferEnv, item: PlanItem, fs: RemoteFs, local: 
     const there = await fs.fstat(handle, item.to)
     state.offset = Math.min(state.offset, there.size)
   } else {
-    handle = await sftpCall<Buffer>((cb) => sftp.open(temp, 'w', { mode: 0o600 }, cb)).catch(async (err: unknown) => {
+    handle = await sftpRequest<Buffer>(sftp, (cb) => sftp.open(temp, 'w', { mode: 0o600 }, cb)).catch(async (err: unknown) => {
       throw await writeError(fs, err, item.to, item.size)
     })
   }
   env.meter.fileBytes(item.to, state.offset)
+  const chunk = requestSize(sftp, 'write')
+  if (state.offset === 0 && item.size <= chunk) return sendSmall(env, item, fs, local, handle, state)
+  const reader = new LocalReader(local, item.from, item.size)
   try {
-    const chunk = requestSize(sftp, 'write')
     await pipeChunks(
       { from: state.offset, size: item.size, chunk, depth: FILE_DEPTH, window: env.window, signal: env.ctx.signal, onProgress: (done, prefix) => {
         state.offset = prefix
@@ -42,27 +45,57 @@ async function sendBytes(env: TransferEnv, item: PlanItem, fs: RemoteFs, local: 
         env.meter.fileBytes(item.to, done)
       } },
       async (pos, len) => {
-        const buf = Buffer.allocUnsafe(len)
-        const { bytesRead } = await local.read(buf, 0, len, pos).catch((err: unknown) => {
-          throw localError(err, item.from, 'read')
-        })
-        if (bytesRead !== len) throw new HomeportError('FILE_CHANGED', `${item.from} changed on this computer while it was being sent.`, { hint: 'Send it again once nothing writes to it.' })
-        await sftpCall<void>((cb) => sftp.write(handle, buf, 0, len, pos, (err) => cb(err))).catch(async (err: unknown) => {
+        const buf = await reader.slice(pos, len)
+        await sftpRequest<void>(sftp, (cb) => sftp.write(handle, buf, 0, len, pos, (err) => cb(err))).catch(async (err: unknown) => {
           throw await writeError(fs, err, item.to, item.size - pos)
         })
       },
     )
-    await fs.fsetstat(handle, { mode: item.mode, atime: item.atime, mtime: item.mtime }, item.to)
-  } finally {
-    await fs.close(handle, item.to).catch(() => {})
+  } catch (err) {
+    void fs.close(handle, item.to).catch(() => {})
+    throw err
   }
+  await finishWrite(item, fs, handle)
 }
 
-async function checkAndPlace(env: TransferEnv, item: PlanItem, fs: RemoteFs, temp: string): Promise<void> {
-  const written = await fs.lstat(temp)
+/**
+ * Mode and times, the size as written, and the close, sent together (after `pending`, the last writes):
+ * the server handles requests in order, so the times stay (no write comes after) and the size is final.
+ */
+async function finishWrite(item: PlanItem, fs: RemoteFs, handle: Buffer, pending: Promise<unknown>[] = []): Promise<void> {
+  const [written] = await Promise.all([
+    fs.fstat(handle, item.to),
+    fs.fsetstat(handle, { mode: item.mode, atime: item.atime, mtime: item.mtime }, item.to),
+    fs.close(handle, item.to),
+    ...pending,
+  ])
   if (written.size !== item.size) {
     throw new HomeportError('INTERNAL', `${item.to} arrived with ${written.size} bytes instead of ${item.size}.`, { hint: 'Send it again.' })
   }
+}
+
+/** A file of one request: its write goes out with the finishing requests, one round trip in all. */
+async function sendSmall(env: TransferEnv, item: PlanItem, fs: RemoteFs, local: FileHandle, handle: Buffer, state: { offset: number; moved: boolean }): Promise<void> {
+  const buf = Buffer.allocUnsafe(item.size)
+  const { bytesRead } = await local.read(buf, 0, item.size, 0).catch((err: unknown) => {
+    void fs.close(handle, item.to).catch(() => {})
+    throw localError(err, item.from, 'read')
+  })
+  if (bytesRead !== item.size) {
+    void fs.close(handle, item.to).catch(() => {})
+    throw new HomeportError('FILE_CHANGED', `${item.from} changed on this computer while it was being sent.`, { hint: 'Send it again once nothing writes to it.' })
+  }
+  const { sftp } = fs
+  const write = item.size === 0 ? Promise.resolve() : sftpRequest<void>(sftp, (cb) => sftp.write(handle, buf, 0, item.size, 0, (err) => cb(err))).catch(async (err: unknown) => {
+    throw await writeError(fs, err, item.to, item.size)
+  })
+  await finishWrite(item, fs, handle, [write])
+  state.offset = item.size
+  state.moved = true
+  env.meter.fileBytes(item.to, item.size)
+}
+
+async function checkAndPlace(env: TransferEnv, item: PlanItem, fs: RemoteFs, temp: string): Promise<void> {
   if (env.verify === 'sha256') {
     const [there, here] = await Promise.all([serverSha256(env.target, await absolutePath(env.target, temp), env.ctx.signal), localSha256(item.from)])
     if (there !== here) throw new HomeportError('INTERNAL', `${item.to} arrived with another sha256 than ${item.from} (${there} instead of ${here}).`, { hint: 'Send it again.' })

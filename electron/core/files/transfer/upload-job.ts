@@ -5,10 +5,13 @@
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import type { ClashPolicy, TransferJobResult } from '../../../../shared/contract/index.js'
-import { tempSibling } from '../../connection/sftp.js'
+import { sftpRequest, tempSibling } from '../../connection/sftp.js'
 import type { JobContext } from '../../jobs/job-runner.js'
 import { formatBytes } from '../file-errors.js'
-import type { HostTarget } from '../host-target.js'
+import { joinPath } from '../file-entry.js'
+import { absolutePath, type HostTarget } from '../host-target.js'
+import { writeError } from '../whole-file.js'
+import { putBatch, type Staging } from './batch-up.js'
 import { RemoteFs } from '../remote-fs.js'
 import { carryOn } from './carry-on.js'
 import { ClashResolver, type AskClash } from './clash-resolver.js'
@@ -18,6 +21,7 @@ import { putFile } from './put-file.js'
 import { remoteDestination } from './remote-tree.js'
 import { RequestWindow } from './request-window.js'
 import { runPool } from './run-pool.js'
+import { splitBatches, type Batch } from './small-batches.js'
 import { JOB_WINDOW, type TransferEnv } from './transfer-env.js'
 import { planTransfer, type Plan, type PlanItem } from './transfer-plan.js'
 
@@ -53,6 +57,17 @@ async function putLink(env: TransferEnv, item: PlanItem): Promise<void> {
   })
 }
 
+/** The job's hidden staging folder for batches; a refusal names the first file that would go through it. */
+async function makeStaging(env: TransferEnv, destination: string, firstFile: string): Promise<Staging> {
+  const dir = joinPath(destination, `.homeport-${env.token}.part`)
+  await carryOn({ session: env.target.session, signal: env.ctx.signal, log: env.ctx.log }, destination, async (sftp) => {
+    await sftpRequest<void>(sftp, (cb) => sftp.mkdir(dir, { mode: 0o700 }, (err) => cb(err))).catch(async (err: unknown) => {
+      throw await writeError(new RemoteFs(sftp, env.target.server), err, firstFile, 0)
+    })
+  })
+  return { root: destination, dir }
+}
+
 export async function uploadJob(target: HostTarget, input: TransferInput, ask: AskClash, ctx: JobContext): Promise<TransferJobResult> {
   const carry = { session: target.session, signal: ctx.signal, log: ctx.log }
   const where = `on ${target.server}`
@@ -73,8 +88,15 @@ export async function uploadJob(target: HostTarget, input: TransferInput, ask: A
         if (!(await fs.exists(d.to))) throw err
       })))
     })
-    const leaves = plan.items.filter((i) => i.kind !== 'dir')
-    await runPool(leaves, input.parallel, ctx.signal, (item) => (item.kind === 'file' ? putFile(env, item) : putLink(env, item)))
+    const { batches, single } = splitBatches(plan.items.filter((i) => i.kind !== 'dir'))
+    const staging = batches.length > 0 ? await makeStaging(env, input.destination, batches[0].items[0].to) : undefined
+    try {
+      await runPool<Batch | PlanItem>([...batches, ...single], input.parallel, ctx.signal, (work) =>
+        work.kind === 'batch' ? putBatch(env, work, staging!) : work.kind === 'file' ? putFile(env, work) : putLink(env, work),
+      )
+    } finally {
+      if (staging) await target.session.exec(['rm', '-rf', '--', await absolutePath(target, staging.dir)], { timeoutMs: 120_000 }).catch(() => {})
+    }
     await carryOn(carry, input.destination, async (sftp) => {
       const fs = new RemoteFs(sftp, target.server)
       await Promise.all([...dirs].reverse().map((d) => fs.setstat(d.to, { mode: d.mode, atime: d.atime, mtime: d.mtime })))

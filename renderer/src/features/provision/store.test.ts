@@ -30,6 +30,12 @@ describe('provision store', () => {
       { serverId: 's1', disablePasswordLogin: true },
     ])
     expect(provision.plans.s1.plan?.needsSudoPassword).toBe(true)
+
+    // A plan that fails for new choices leaves none: the old one must not run under them.
+    bridge.fail('provision.plan', { code: 'UNREACHABLE', message: 'gone', hint: '' })
+    await provision.loadPlan('s1', { disablePasswordLogin: false })
+    expect(provision.plans.s1.plan).toBeUndefined()
+    expect(provision.plans.s1.error?.code).toBe('UNREACHABLE')
   })
 
   it('passes the sudo password to the run only, follows the job, and reloads servers and facts after it', async () => {

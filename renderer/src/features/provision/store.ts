@@ -73,8 +73,9 @@ export const useProvisionStore = defineStore('provision', () => {
     if (!fresh && entry.plan && sameOptions(entry.options, options)) return entry.plan
     entry.options = { ...options }
     const plan = await runAsync(entry, () => api.call('provision.plan', { serverId, ...options }))
-    // A newer call for other options may have finished first: keep the plan of the options now chosen.
-    if (plan && sameOptions(entry.options, options)) entry.plan = plan
+    // A newer call for other options may have finished first: keep the plan of the options now chosen. A
+    // failed one leaves no plan, so the one shown for the old choices cannot be run under the new ones.
+    if (sameOptions(entry.options, options)) entry.plan = plan
     return plan
   }
 

@@ -22,7 +22,7 @@ export interface Fact {
 
 export function factList(hello: AgentHelloDto): Fact[] {
   const docker = hello.docker
-  const dockerText = !docker.installed ? 'not installed' : `${docker.version || 'version unknown'}${docker.socket ? '' : ' (not running)'}${docker.podman ? ' (Podman)' : ''}${docker.rootless ? ', rootless' : ''}`
+  const dockerText = !docker.installed ? 'not installed' : `${docker.version || 'installed'}${docker.socket ? '' : ' (not running)'}${docker.podman ? ' (Podman)' : ''}${docker.rootless ? ', rootless' : ''}`
   const facts: Fact[] = [
     { key: 'os', label: 'System', value: hello.os.prettyName || hello.os.id || 'unknown' },
     { key: 'kernel', label: 'Kernel', value: `${hello.kernel} (${hello.arch})` },

@@ -1,0 +1,143 @@
+// Following an app's logs through a dropped connection. Every line is read with its timestamp, so when a
+// container's stream ends while the container still runs (the connection went, not the app), the stream is
+// opened again from the last timestamp seen, and the lines already delivered at that instant are skipped:
+// nothing twice, nothing lost. When the server cannot be reached again in time, the follow ends with the
+// reason, so a front end never mistakes a cut for the app having stopped.
+
+import type { LogLineDto } from '../../../shared/contract/index.js'
+import { HomeportError } from '../../../shared/errors.js'
+import { LABEL } from '../compose/engine/container-spec.js'
+import type { Docker } from '../docker/docker-access.js'
+import { containersFor, LogDemuxer, toLine, type LogOptions } from './app-logs.js'
+
+export interface FollowOptions extends LogOptions {
+  signal: AbortSignal
+  onLines: (lines: LogLineDto[]) => void
+  /** Every container's log is over: the app stopped, or (with `error`) the server could not be reached again. */
+  onEnd?: (error?: HomeportError) => void
+  /** A stream was cut while its container runs; following resumes once the server answers. */
+  onReconnecting?: () => void
+  /** Resolves once the server can be reached (or at once); rejects with why not, when waiting is over. */
+  awaitServer: () => Promise<void>
+}
+
+/** `2024-05-01T12:00:00.5Z` → a key that sorts by time (Docker trims the fraction's trailing zeros). */
+function timeKey(time: string): string {
+  const m = /^(.*?T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(time)
+  return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}${m[3]}` : time
+}
+
+/** The `since` Docker takes to start at that instant: seconds and nanoseconds. */
+function sinceOf(time: string): string {
+  const m = /^(.*?T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(time)
+  if (!m) return String(Math.floor(Date.parse(time) / 1000))
+  return `${Math.floor(Date.parse(`${m[1]}${m[3]}`) / 1000)}.${(m[2] ?? '').padEnd(9, '0')}`
+}
+
+type Stream = NodeJS.ReadableStream & { destroy(): void }
+
+/** Follows every service's log; `onLines` gets batches (at most every 50 ms) until the signal aborts. */
+export async function followLogs(docker: Docker, app: string, opts: FollowOptions): Promise<void> {
+  const containers = await containersFor(docker, app, opts.service)
+  let batch: LogLineDto[] = []
+  let timer: NodeJS.Timeout | undefined
+  const flush = () => {
+    timer = undefined
+    if (!batch.length) return
+    const out = batch
+    batch = []
+    opts.onLines(out)
+  }
+  const push = (line: LogLineDto) => {
+    batch.push(line)
+    if (batch.length >= 5000) flush()
+    else timer ??= setTimeout(flush, 50)
+  }
+  opts.signal.addEventListener('abort', () => timer && clearTimeout(timer), { once: true })
+
+  // The first stream of each container is opened before returning, so a failure there is the caller's.
+  const first = await Promise.all(
+    containers.map(async (c) => {
+      const container = docker.getContainer(c.Id)
+      const info = await container.inspect()
+      const stream = (await container.logs({ stdout: true, stderr: true, follow: true, tail: opts.tail, timestamps: true })) as unknown as Stream
+      return { c, tty: info.Config.Tty, startedAt: info.State.StartedAt, stream }
+    }),
+  )
+  void Promise.all(first.map(({ c, tty, startedAt, stream }) => followOne(docker, { c, tty, startedAt }, stream, opts, push))).then((errors) => {
+    flush()
+    if (!opts.signal.aborted) opts.onEnd?.(errors.find((e) => e !== undefined))
+  })
+}
+
+/** One container's log, resumed after every cut; resolves when it is over, with the error if it could not resume. */
+async function followOne(
+  docker: Docker,
+  { c, tty, startedAt }: { c: Docker.ContainerInfo; tty: boolean; startedAt: string },
+  firstStream: Stream,
+  opts: FollowOptions,
+  push: (line: LogLineDto) => void,
+): Promise<HomeportError | undefined> {
+  const service = c.Labels?.[LABEL.service] ?? c.Id.slice(0, 12)
+  const container = docker.getContainer(c.Id)
+  let last: { key: string; time: string; seen: number } | undefined
+  let skip = 0
+  let stream: Stream | undefined = firstStream
+  while (!opts.signal.aborted) {
+    const current = stream
+    await new Promise<void>((resolve) => {
+      const demux = new LogDemuxer(tty, (s, raw) => {
+        const line = toLine(service, s, raw, true)
+        const key = line.time ? timeKey(line.time) : undefined
+        if (key && last) {
+          if (key < last.key) return
+          if (key === last.key && skip > 0) return void skip--
+        }
+        if (key && line.time) last = key === last?.key ? { ...last, seen: last.seen + 1 } : { key, time: line.time, seen: 1 }
+        push(opts.timestamps ? line : { service: line.service, stream: line.stream, text: line.text })
+      })
+      let done = false
+      const finish = () => {
+        if (done) return
+        done = true
+        demux.end()
+        opts.signal.removeEventListener('abort', onAbort)
+        resolve()
+      }
+      const onAbort = () => {
+        current.destroy()
+        finish()
+      }
+      current.on('data', (chunk: Buffer) => demux.push(chunk))
+      // A dropped connection closes the stream without 'end'.
+      current.on('end', finish)
+      current.on('close', finish)
+      current.on('error', finish)
+      opts.signal.addEventListener('abort', onAbort, { once: true })
+    })
+    if (opts.signal.aborted) return undefined
+    stream = undefined
+    try {
+      let told = false
+      const info = await container.inspect().catch(async (err: unknown) => {
+        if ((err as { statusCode?: number }).statusCode === 404) return undefined
+        opts.onReconnecting?.()
+        told = true
+        await opts.awaitServer()
+        return container.inspect()
+      })
+      if (!info || (!info.State.Running && !info.State.Restarting)) return undefined
+      // Still running: the stream was cut. Resume at the last line's instant (or the container's start, when
+      // no line came yet), skipping the lines already delivered at that instant.
+      if (!told) opts.onReconnecting?.()
+      await opts.awaitServer()
+      skip = last?.seen ?? 0
+      const since = sinceOf(last?.time ?? startedAt)
+      stream = (await container.logs({ stdout: true, stderr: true, follow: true, timestamps: true, since: since as unknown as number })) as unknown as Stream
+    } catch (err) {
+      if (opts.signal.aborted) return undefined
+      return err instanceof HomeportError ? err : new HomeportError('CONNECTION_LOST', `The log of ${service} could not be followed again: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    }
+  }
+  return undefined
+}

@@ -1,0 +1,102 @@
+// A batch of small files up: one archive streamed into `tar -x` on the server, unpacked into this job's
+// hidden staging folder inside the destination, then each file renamed into place (posix-rename, all sent
+// at once). Until its rename a file exists only in staging, so a destination file is always the old one or
+// the whole new one. A server without tar, or a rename that cannot be done (another filesystem), falls back
+// to the file-by-file path; a drop sends the whole batch again.
+
+import { open } from 'node:fs/promises'
+import type { ClientChannel } from 'ssh2'
+import { HomeportError } from '../../../../shared/errors.js'
+import { joinPath } from '../file-entry.js'
+import { RemoteFs } from '../remote-fs.js'
+import { commandError, serverSha256Many } from '../server-command.js'
+import { END_OF_ARCHIVE, headerBlocks, padding } from '../volumes/tar-write.js'
+import { carryOn } from './carry-on.js'
+import { localError } from './local-errors.js'
+import { localSha256 } from './local-hash.js'
+import { putFile } from './put-file.js'
+import type { Batch } from './small-batches.js'
+import type { TransferEnv } from './transfer-env.js'
+import type { PlanItem } from './transfer-plan.js'
+
+// GNU tar keeps modes only with -p (as a non-root user); BusyBox keeps them always and has no -p.
+const UNPACK = 'if tar --version 2>/dev/null | grep -q GNU; then exec tar -x -p -o -f - -C "$1"; fi\nexec tar -x -o -f - -C "$1"'
+
+export interface Staging {
+  /** The destination folder as the plan names it, and the staging folder inside it. */
+  root: string
+  dir: string
+}
+
+async function readAll(item: PlanItem): Promise<Buffer> {
+  const file = await open(item.from, 'r').catch((err: unknown) => {
+    throw localError(err, item.from, 'read')
+  })
+  try {
+    const buf = Buffer.allocUnsafe(item.size)
+    const { bytesRead } = await file.read(buf, 0, item.size, 0)
+    if (bytesRead !== item.size) throw new HomeportError('FILE_CHANGED', `${item.from} changed on this computer while it was being sent.`, { hint: 'Send it again once nothing writes to it.' })
+    return buf
+  } finally {
+    await file.close()
+  }
+}
+
+function relative(staging: Staging, item: PlanItem): string {
+  return item.to.slice(staging.root.endsWith('/') ? staging.root.length : staging.root.length + 1)
+}
+
+async function unpack(env: TransferEnv, batch: Batch, staging: Staging, datas: Buffer[]): Promise<'done' | 'no-tar'> {
+  const channel: ClientChannel = await env.target.session.execStream(['env', 'LC_ALL=C', 'sh', '-c', UNPACK, 'sh', staging.dir])
+  const onAbort = (): void => void channel.close()
+  env.ctx.signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    let stderr = ''
+    channel.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    const exit = new Promise<number | undefined>((resolve) => channel.on('exit', (code: number | null) => resolve(code ?? undefined)).on('close', () => resolve(undefined)))
+    let sent = 0
+    for (const [i, item] of batch.items.entries()) {
+      const head = headerBlocks({ path: relative(staging, item), type: 'File', size: item.size, mode: item.mode, uid: 0, gid: 0, mtime: new Date(item.mtime * 1000) })
+      if (!channel.write(Buffer.concat([head, datas[i], padding(item.size)]))) await new Promise((r) => channel.once('drain', r))
+      sent += item.size
+      env.meter.fileBytes(batch.items[0].to, sent)
+    }
+    channel.end(END_OF_ARCHIVE)
+    const code = await exit
+    env.ctx.signal.throwIfAborted()
+    if (code === 127) return 'no-tar'
+    if (code === undefined) throw new HomeportError('CONNECTION_LOST', `The connection to ${env.target.server} was lost while sending files to ${staging.root}.`)
+    if (code !== 0) throw commandError(stderr, { path: batch.items[0].to, action: 'write' }, env.target.server)
+    return 'done'
+  } finally {
+    env.ctx.signal.removeEventListener('abort', onAbort)
+  }
+}
+
+export async function putBatch(env: TransferEnv, batch: Batch, staging: Staging): Promise<void> {
+  const datas = await Promise.all(batch.items.map(readAll))
+  const key = batch.items[0].to
+  env.meter.fileStarted(key, `${batch.items.length} small files`, batch.bytes)
+  const fallback: PlanItem[] = []
+  await carryOn({ session: env.target.session, signal: env.ctx.signal, log: env.ctx.log }, `${batch.items.length} files`, async (sftp) => {
+    fallback.length = 0
+    if ((await unpack(env, batch, staging, datas)) === 'no-tar') return void fallback.push(...batch.items)
+    const fs = new RemoteFs(sftp, env.target.server)
+    const staged = batch.items.map((item) => joinPath(staging.dir, relative(staging, item)))
+    if (env.verify === 'sha256') {
+      const [there, here] = await Promise.all([serverSha256Many(env.target, staged, env.ctx.signal), Promise.all(batch.items.map((i) => localSha256(i.from)))])
+      const bad = batch.items.findIndex((_, k) => there[k] !== here[k])
+      if (bad >= 0) throw new HomeportError('INTERNAL', `${batch.items[bad].to} arrived with another sha256 than ${batch.items[bad].from}.`, { hint: 'Send it again.' })
+      env.counts.verified += batch.items.length
+    }
+    const renamed = await Promise.allSettled(batch.items.map((item, k) => fs.rename(staged[k], item.to, true, item.to)))
+    renamed.forEach((r, k) => {
+      if (r.status === 'fulfilled') return
+      if ((r.reason as HomeportError).code !== 'INTERNAL') throw r.reason
+      fallback.push(batch.items[k])
+    })
+  })
+  env.meter.fileDropped(key)
+  for (const item of batch.items) if (!fallback.includes(item)) env.meter.fileDone(item.to, item.size)
+  for (const item of fallback) await putFile(env, item)
+}

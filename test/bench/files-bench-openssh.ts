@@ -1,0 +1,48 @@
+// The anchors of `npm run bench:files`: OpenSSH's own sftp, scp and `ssh host cat` against the test home
+// server, with aes128-gcm, a private known_hosts and no ssh config of the machine's. Each run is timed from
+// spawn to exit; `setupMs` (an sftp session that does nothing) is what connecting alone costs, taken off
+// the anchors' times so they are compared on the transfer itself.
+
+import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { run } from '../homeserver/process.js'
+import type { HomeServerInfo } from '../homeserver/types.js'
+
+export interface OpenSsh {
+  /** Runs an sftp batch; resolves with the wall time in ms. */
+  sftp(batch: string): Promise<number>
+  /** `scp -r` from `from` to `to` (remote side written `:path`). */
+  scpRecursive(from: string, to: string): Promise<number>
+  /** `ssh host cat FILE > /dev/null`. */
+  catToNull(file: string): Promise<number>
+  sshTrue(): Promise<number>
+}
+
+function timed(file: string, args: string[], input?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(file, args, { stdio: ['pipe', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    child.on('error', reject)
+    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`${file} ${args.join(' ')} exited ${code}: ${stderr}`))))
+    child.stdin.end(input ?? '')
+  })
+}
+
+export async function openSsh(info: HomeServerInfo, dir: string): Promise<OpenSsh> {
+  const knownHosts = join(dir, 'known_hosts')
+  writeFileSync(knownHosts, (await run('ssh-keyscan', ['-p', String(info.sshPort), '-t', 'ed25519', info.host])).stdout)
+  const options = [
+    '-F', '/dev/null', '-i', info.keys.ed25519, '-c', 'aes128-gcm@openssh.com',
+    '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'LogLevel=ERROR',
+  ]
+  const at = `${info.user}@${info.host}`
+  return {
+    sftp: (batch) => timed('sftp', ['-P', String(info.sshPort), ...options, '-b', '-', at], batch),
+    scpRecursive: (from, to) => timed('scp', ['-P', String(info.sshPort), ...options, '-r', from.replace(/^:/, `${at}:`), to.replace(/^:/, `${at}:`)]),
+    catToNull: (file) => timed('ssh', ['-p', String(info.sshPort), ...options, at, 'cat', file]),
+    sshTrue: () => timed('ssh', ['-p', String(info.sshPort), ...options, at, 'true']),
+  }
+}

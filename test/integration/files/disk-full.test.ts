@@ -1,0 +1,57 @@
+// A full disk on the server: a small tmpfs mounted (by the test, as root) in the test user's folder. An
+// upload over an existing file, and a text edit, fail with DISK_FULL naming the file; the partial file is
+// gone and the old file is as it was.
+
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { HomeportError } from '../../../shared/errors.js'
+import { useHomeServer } from '../../homeserver/helpers.js'
+import { finished, sha256File, useFilesServer } from './files-fixture.js'
+
+const hs = useHomeServer()
+const fx = useFilesServer(hs)
+const serverId = 'home'
+let small: string
+
+beforeAll(() => {
+  small = path.join(fx.remote, 'small-disk')
+  mkdirSync(small)
+  const uid = execFileSync('id', ['-u', hs.user], { encoding: 'utf8' }).trim()
+  const gid = execFileSync('id', ['-g', hs.user], { encoding: 'utf8' }).trim()
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=4m,uid=${uid},gid=${gid},mode=0755`, 'homeport-files-full', small])
+  execFileSync('runuser', ['-u', hs.user, '--', 'sh', '-c', 'head -c 1048576 /dev/urandom > "$1/data.bin" && printf "key: value\\n" > "$1/conf.yml"', 'sh', small])
+})
+
+afterAll(() => {
+  if (small) execFileSync('umount', [small])
+})
+
+describe('a full disk on the server', () => {
+  it('fails an upload with DISK_FULL, removes the partial file and leaves the old one intact', async () => {
+    const before = await sha256File(path.join(small, 'data.bin'))
+    const bigger = path.join(fx.local, 'data.bin')
+    writeFileSync(bigger, randomBytes(8 * 1024 * 1024))
+    const job = await finished(fx.t, fx.t.call('files.upload', { serverId, sources: [bigger], destination: small, onClash: 'overwrite' }))
+    expect(job.state).toBe('failed')
+    expect(job.error?.code).toBe('DISK_FULL')
+    expect(job.error?.message).toContain(path.join(small, 'data.bin'))
+    expect(job.error?.hint).toBeTruthy()
+    expect(readdirSync(small).sort()).toEqual(['conf.yml', 'data.bin'])
+    expect(await sha256File(path.join(small, 'data.bin'))).toBe(before)
+  })
+
+  it('fails a text edit with DISK_FULL and leaves the file as it was', async () => {
+    const opened = await fx.t.call('files.readText', { serverId, path: path.join(small, 'conf.yml') })
+    const err = await fx.t.call('files.writeText', { serverId, path: path.join(small, 'conf.yml'), content: 'x'.repeat(5 * 1024 * 1024), expected: opened.version }).then(
+      () => undefined,
+      (e: unknown) => e as HomeportError,
+    )
+    expect(err?.code).toBe('DISK_FULL')
+    expect(err?.message).toContain(path.join(small, 'conf.yml'))
+    expect(readdirSync(small).sort()).toEqual(['conf.yml', 'data.bin'])
+    expect((await fx.t.call('files.readText', { serverId, path: path.join(small, 'conf.yml') })).content).toBe('key: value\n')
+  })
+})
