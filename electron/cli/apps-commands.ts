@@ -41,6 +41,35 @@ async function confirmByName(app: string): Promise<boolean> {
   }
 }
 
+async function askYes(text: string): Promise<boolean> {
+  const readline = await import('node:readline')
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true })
+  try {
+    const answer = await new Promise<string>((resolve) => {
+      rl.on('close', () => resolve(''))
+      rl.question(text, resolve)
+    })
+    return /^y(es)?$/i.test(answer.trim())
+  } finally {
+    rl.close()
+  }
+}
+
+/**
+ * An app that gets the server itself (privileged, host network, Docker socket…) needs consent: --allow-host-access,
+ * or on a terminal a yes once the core has named each risk. Without either, the core's refusal stands.
+ */
+async function withHostAccessConsent<T>(allowed: boolean | undefined, call: (accept: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await call(Boolean(allowed))
+  } catch (err) {
+    if (!(err instanceof HomeportError) || err.code !== 'HOST_ACCESS_NOT_ACCEPTED' || allowed || !isInteractive()) throw err
+    process.stderr.write(`${err.message}\n${(err.details ?? '').replace(/^/gm, '  ')}\n`)
+    if (!(await askYes('Give it this access and go on? (yes/no) '))) throw new HomeportError('CANCELLED', 'Nothing was changed: the host access was not accepted.')
+    return call(true)
+  }
+}
+
 export function registerAppsCommands(program: Command, withCore: WithCore, json: () => boolean): void {
   const apps = program.command('apps').description('install, run, update and remove apps on a server')
 
@@ -73,10 +102,12 @@ export function registerAppsCommands(program: Command, withCore: WithCore, json:
   sourceOptions(apps.command('install').description('install an app from the catalog or a compose file'))
     .argument('<server>', 'server name')
     .argument('[app-id]', 'catalog app id')
-    .action(async (server: string, appId: string | undefined, opts: SourceOptions) => {
+    .option('--allow-host-access', 'install even if the app gets the server itself (privileged, host network, Docker socket…); asked on a terminal')
+    .action(async (server: string, appId: string | undefined, opts: SourceOptions & { allowHostAccess?: boolean }) => {
       const input = planInput(server, appId, opts)
       await withCore(async (core) => {
-        const job = throwIfFailed(await runJob(core, progressMode(json()), () => core.call('apps.install', input)))
+        const start = () => withHostAccessConsent(opts.allowHostAccess, (accept) => core.call('apps.install', { ...input, ...(accept ? { acceptHostAccess: true } : {}) }))
+        const job = throwIfFailed(await runJob(core, progressMode(json()), start))
         if (json()) return void process.stdout.write(JSON.stringify(job.result) + '\n')
         const result = job.kind === 'install' ? job.result : undefined
         if (result) process.stdout.write(`Installed ${result.app} (${result.containers.join(', ')}).\n`)
@@ -119,18 +150,19 @@ export function registerAppsCommands(program: Command, withCore: WithCore, json:
     .argument('<app>', 'app name')
     .option('--env <KEY=VALUE>', 'change a variable (repeatable)', collectEnv, [])
     .option('--verify-timeout <seconds>', 'how long a new container must stay up (and healthy) before the update counts', parseSeconds)
+    .option('--allow-host-access', 'go on even if the change gives the app more of the server (privileged, host network…); asked on a terminal')
     .option('--json', 'print progress and the result as JSON lines')
-    .action(async (server: string, app: string, opts: { env: string[]; verifyTimeout?: number }) => {
+    .action(async (server: string, app: string, opts: { env: string[]; verifyTimeout?: number; allowHostAccess?: boolean }) => {
       const values = opts.env.length ? Object.fromEntries(opts.env.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])) : undefined
       await withCore(async (core) => {
-        const job = await runJob(core, progressMode(json()), () =>
-          core.call('apps.update', { serverId: server, app, ...(values ? { values } : {}), ...(opts.verifyTimeout ? { verifyTimeoutMs: opts.verifyTimeout * 1000 } : {}) }),
-        )
+        const input = { serverId: server, app, ...(values ? { values } : {}), ...(opts.verifyTimeout ? { verifyTimeoutMs: opts.verifyTimeout * 1000 } : {}) }
+        const job = await runJob(core, progressMode(json()), () => withHostAccessConsent(opts.allowHostAccess, (accept) => core.call('apps.update', { ...input, ...(accept ? { acceptHostAccess: true } : {}) })))
         if (job.state !== 'succeeded') {
-          // The engine rolls back every failed update; say so even when the error text does not.
-          const rolledBack = job.state === 'cancelled' || /rolled back/i.test(job.error?.message ?? '')
-          if (json()) process.stdout.write(JSON.stringify({ status: 'rolled-back', app, error: job.error }) + '\n')
-          else if (rolledBack && !/rolled back/i.test(job.error?.message ?? '')) process.stderr.write(`Rolled back ${app} to the previous version.\n`)
+          // The core says "rolled back" only once its check against the run's journal passed; otherwise the
+          // error says what is not as before (or that the server could not be reached), and so does this.
+          const message = job.error?.message ?? ''
+          const rolledBack = /rolled back/i.test(message) && !/not be rolled back/i.test(message)
+          if (json()) process.stdout.write(JSON.stringify({ status: rolledBack ? 'rolled-back' : 'failed', app, error: job.error }) + '\n')
           throwIfFailed(job)
         }
         if (json()) return void process.stdout.write(JSON.stringify(job.result) + '\n')

@@ -1,5 +1,6 @@
 // Follows a job started by the core until it ends: progress bars on a terminal, plain lines otherwise, or
-// one JSON object per update with --json. Ctrl-C cancels the job and waits for its rollback.
+// one JSON object per update with --json. Ctrl-C cancels the job and waits for its rollback; a second Ctrl-C
+// exits at once, saying what is left: the run's journal on the server lets the next connect finish it.
 
 import type { JobDto } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
@@ -25,8 +26,10 @@ export async function runJob(core: CliCore, mode: ProgressMode, start: () => Pro
   try {
     const { jobId } = await start()
     return await new Promise<JobDto>((resolve) => {
+      let left: string | undefined
       const take = (job: JobDto) => {
         if (job.id !== jobId) return
+        left = job.log.map((l) => /To undo: (.*?)\.?$/.exec(l)?.[1]).filter(Boolean).at(-1) ?? left
         render.update(job)
         if (job.state !== 'running') resolve(job)
       }
@@ -35,9 +38,14 @@ export async function runJob(core: CliCore, mode: ProgressMode, start: () => Pro
       seen.clear()
       let cancelling = false
       onSigint = () => {
-        if (cancelling) return void process.stderr.write('Still rolling back; waiting so nothing is left half-done.\n')
+        if (cancelling) {
+          process.stderr.write(
+            `\nExiting now; the rollback has not finished.${left ? ` Left on the server: ${left}.` : ''} What this run changed is recorded on the server and here, and Homeport finishes the rollback the next time it connects to the server.\n`,
+          )
+          process.exit(130)
+        }
         cancelling = true
-        process.stderr.write('\nCancelling; undoing what this run changed…\n')
+        process.stderr.write('\nCancelling; undoing what this run changed… (Ctrl-C again to exit now and leave the rest to the next connect)\n')
         core.call('jobs.cancel', { id: jobId }).catch(() => {})
       }
       process.on('SIGINT', onSigint)

@@ -32,6 +32,10 @@ export function formatPlan(plan: PlanDto): string {
     out.push('', 'Warnings')
     for (const w of plan.warnings) out.push(`  ! ${w}`)
   }
+  if (plan.risks?.length) {
+    out.push('', 'Access to the server itself (installing needs --allow-host-access)')
+    for (const r of plan.risks) out.push(`  ! ${r.service}: ${r.detail} — ${r.sentence}`)
+  }
   return out.join('\n') + '\n'
 }
 

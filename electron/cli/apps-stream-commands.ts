@@ -2,7 +2,8 @@
 // interrupted (Ctrl-C or SIGTERM), then close what they opened on the server's connection.
 
 import { InvalidArgumentError, type Command } from 'commander'
-import type { LogLineDto } from '../../shared/contract/index.js'
+import type { EventMap, LogLineDto } from '../../shared/contract/index.js'
+import { HomeportError } from '../../shared/errors.js'
 import { logPrefixer, parseSince, writeLogLine } from './apps-output.js'
 import type { CliCore } from './cli-core.js'
 import { usageError, writeJson } from './output.js'
@@ -44,22 +45,30 @@ function untilInterrupted(): { done: Promise<void>; stop: () => void } {
 async function followLogs(core: CliCore, server: string, app: string, opts: LogsOptions, emit: (l: LogLineDto) => void, since?: number): Promise<void> {
   const base = { serverId: server, app, timestamps: Boolean(opts.timestamps), ...(opts.service ? { service: opts.service } : {}) }
   const interrupted = untilInterrupted()
-  const pending: LogLineDto[][] = []
+  const pending: EventMap['apps.logs'][] = []
   let streamId: string | undefined
-  const unsubscribe = core.on('apps.logs', (event) => {
-    if (streamId === undefined) return void pending.push(event.lines)
-    if (event.streamId !== streamId) return
+  let failure: HomeportError | undefined
+  const take = (event: EventMap['apps.logs']) => {
     for (const line of event.lines) emit(line)
-    // Every container's stream ended (the app stopped or was removed).
-    if (event.ended) interrupted.stop()
+    if (event.reconnecting) process.stderr.write('Connection to the server lost; the log goes on from its last line once it is back.\n')
+    // Every container's stream ended: the app stopped or was removed — or, with an error, the server is out of reach.
+    if (event.ended) {
+      if (event.error) failure = HomeportError.from(event.error)
+      interrupted.stop()
+    }
+  }
+  const unsubscribe = core.on('apps.logs', (event) => {
+    if (streamId === undefined) return void pending.push(event)
+    if (event.streamId === streamId) take(event)
   })
   try {
     // Follow has no `since`: the backlog comes from a plain read, then the stream continues from now.
     if (since !== undefined) for (const line of await core.call('apps.logs', { ...base, tail: opts.tail ?? ALL_LINES, since })) emit(line)
     streamId = (await core.call('apps.logsFollow', { ...base, tail: since !== undefined ? 0 : (opts.tail ?? ALL_LINES) })).streamId
-    for (const lines of pending.splice(0)) for (const line of lines) emit(line)
+    for (const event of pending.splice(0)) if (event.streamId === streamId) take(event)
     await interrupted.done
     await core.call('apps.logsStop', { streamId }).catch(() => {})
+    if (failure) throw failure
   } finally {
     interrupted.stop()
     unsubscribe()

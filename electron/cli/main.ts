@@ -3,6 +3,13 @@
 
 import { runCli } from './program.js'
 
+// A reader that went away (`homeport apps logs SERVER APP | head -3`) ends the command quietly, as it ends
+// `cat`: without a listener the failed write is an unhandled 'error' event and a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0)
+  throw err
+})
+
 void runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code
   // Anything still holding the event loop (a socket the engine failed to close) must not keep the command

@@ -8,6 +8,7 @@ import { openCliCore, type CliCore } from './cli-core.js'
 import { errorInfo, exitCodeFor, formatError } from './output.js'
 import { registerPsCommand } from './ps-command.js'
 import { registerAppsCommands } from './apps-commands.js'
+import { registerProvisionCommands } from './provision-commands.js'
 import { registerServerCommands, type WithCore } from './server-commands.js'
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -38,6 +39,7 @@ export async function runCli(argv: string[]): Promise<number> {
   registerServerCommands(program, withCore, () => jsonMode)
   registerPsCommand(program, withCore, () => jsonMode)
   registerAppsCommands(program, withCore, () => jsonMode)
+  registerProvisionCommands(program, withCore, () => jsonMode)
   // Subcommands inherit the error handling and silence of the root.
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
 

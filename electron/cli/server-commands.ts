@@ -7,7 +7,7 @@ import type { MethodInput } from '../../shared/contract/index.js'
 import type { AuthMethod, ServerDto } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
 import type { CliCore, Route } from './cli-core.js'
-import { parsePort } from './options.js'
+import { parsePort, parseSshUser } from './options.js'
 import { table, usageError, writeJson } from './output.js'
 
 /** Runs `fn` on the core, opened where `route` allows (default: anywhere, see cli-core.ts). */
@@ -23,7 +23,7 @@ interface AddOptions {
   hostKey?: string
 }
 
-async function readStdin(): Promise<string> {
+export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
   // One trailing newline is what `echo` and here-strings add; it is not part of the password.
@@ -50,7 +50,7 @@ export function registerServerCommands(program: Command, withCore: WithCore, jso
     .argument('<name>', 'a short name for the server')
     .requiredOption('--host <host>', 'host name or IP address')
     .option('--port <port>', 'SSH port (default 22)', parsePort)
-    .option('--user <user>', 'SSH user (default: your local user name)')
+    .option('--user <user>', 'SSH user (default: your local user name)', parseSshUser)
     .option('--identity <file>', 'private key file (key login)')
     .option('--password-stdin', 'read the password (or, with --identity, the key passphrase) from standard input')
     .option('--trust-on-first-use', 'pin whatever host key the server presents now')

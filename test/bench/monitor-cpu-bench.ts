@@ -79,6 +79,8 @@ export async function benchCpu(info: HomeServerInfo, seconds: number, log: (line
       await call('servers.add', { name: `bench-${i}`, host: info.host, port: info.sshPort, user: info.user, authMethod: 'key', identityFile: info.keys.ed25519, hostKey: info.hostKeyFingerprint })
       await call('servers.connect', { id: `bench-${i}` })
     }
+    // Monitoring never installs the agent itself (set-up does); all ten entries share the test user's home.
+    await call('agent.install', { serverId: 'bench-1' })
     log(`${SERVERS} servers connected; monitoring off for ${seconds} s (anchor)…`)
     await sleep(3000)
     const idlePercent = await cpuOver(seconds * 1000)

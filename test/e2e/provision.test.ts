@@ -47,7 +47,7 @@ async function screenshots(name: string): Promise<void> {
 
 describe('setting up a server in the window', () => {
   beforeAll(async () => {
-    user = await freshSudoUser(home.dockerHost)
+    user = await freshSudoUser(home.dockerHost, 'e2e')
     await docker(['rm', '-f', CONTAINER]).catch(() => '')
     session = await startE2e()
     page = session.page
@@ -68,7 +68,9 @@ describe('setting up a server in the window', () => {
     expect(await page.getByTestId('hostkey-fingerprint').textContent()).toBe(home.hostKeyFingerprint)
     await page.getByTestId('hostkey-accept').click()
 
-    await page.getByTestId('setup-page').waitFor({ timeout: 30_000 })
+    // Set-up follows the add; an error left in the dialog instead fails with its own words.
+    await page.locator('[data-testid="setup-page"], [data-testid="add-error"]').first().waitFor({ timeout: 60_000 })
+    if (await page.getByTestId('add-error').isVisible()) throw new Error(`adding the server failed: ${await page.getByTestId('add-error').textContent()}`)
     const group = page.getByTestId('plan-step-group')
     await group.waitFor({ timeout: 60_000 })
     expect(await group.getAttribute('data-status')).toBe('todo')

@@ -24,8 +24,12 @@ export const ADDRESS_POOL = 'base=10.214.0.0/16,size=24'
 
 export const TEST_USER = 'hptest'
 export const NO_DOCKER_USER = 'hptest-nodocker'
-/** A user made fresh by set-up tests: sudo with a password, not in group docker, no key yet. */
-export const SUDO_USER = 'hptest-sudo'
+/**
+ * Users made fresh by set-up tests (sudo with a password, not in group docker, no key yet): one per test
+ * file, `hptest-sudo-<tag>`, so files that run at the same time never share one. sshd allows the pattern.
+ */
+export const SUDO_USER_PATTERN = 'hptest-sudo-*'
+export const sudoUserName = (tag: string): string => `hptest-sudo-${tag}`
 
 /** Per-run work dirs (sshd configs, host keys, logs, D-Bus, keyring) are created with this prefix. */
 export const RUN_DIR_PREFIX = '/tmp/homeport-test-run-'

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startKeychain, stopKeychain, verifyKeychain, type KeychainState } from './keychain.js'
-import { NO_DOCKER_USER, SUDO_USER, TEST_USER } from './paths.js'
+import { NO_DOCKER_USER, SUDO_USER_PATTERN, TEST_USER } from './paths.js'
 import { freePort } from './process.js'
 import { fingerprintOf, generateHostKeys, sshdFiles, startSshd, stopSshd, type SshdFiles } from './sshd.js'
 import { randomSecret } from './users.js'
@@ -53,7 +53,7 @@ export async function startRunParts(workDir: string): Promise<RunParts> {
     freePort(),
     freePort(),
   ])
-  const allowUsers = [TEST_USER, NO_DOCKER_USER, SUDO_USER]
+  const allowUsers = [TEST_USER, NO_DOCKER_USER, SUDO_USER_PATTERN]
   const common = { dir: workDir, hostKeys: [hostKeys.ed25519, hostKeys.ecdsa, hostKeys.rsa], allowUsers }
   const [main, jump, noStreamLocal] = await Promise.all([
     startSshd({ ...common, name: 'sshd', port: sshPort, allowStreamLocalForwarding: true }),

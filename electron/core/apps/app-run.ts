@@ -153,9 +153,11 @@ export async function rollBack(server: AppServer, record: RunRecord, lock: AppLo
       const differences = [...(await verifyRun(docker, record.engine)), ...(await verifyFolder(server.session, record))]
       if (differences.length) {
         for (const p of problems) opts.log(`Rollback: ${p}`)
+        opts.log(`The rollback is not complete: ${differences.join('; ')}.`)
         return { kind: 'incomplete', differences }
       }
       await store.finish(record, { removeDir: !record.dirExisted })
+      opts.log('Rolled back, and checked: every container, network, volume and file is as it was.')
       return { kind: 'verified' }
     } catch (err) {
       if (err instanceof TakenOver || (err instanceof HomeportError && err.code === 'APP_BUSY')) return { kind: 'taken-over', by: err.message }

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from '../store/database.js'
 import { MetricsRepo } from '../store/metrics-repo.js'
+import { HOST_SERIES } from '../../../shared/contract/index.js'
 import { HOST_TABLE } from '../store/metrics-schema.js'
 import { ServersRepo } from '../store/servers-repo.js'
 import { containerHistory, hostHistory } from './history.js'
@@ -134,7 +135,8 @@ describe('chart queries', () => {
   it('answers a server with no history with nothing but a gap', () => {
     const h = hostHistory(repo, 'unknown', '24h', undefined, END, 5)
     expect(h.gaps).toEqual([[h.from, h.times.at(-1)! + 60]])
-    expect(Object.keys(h.series)).toEqual(HOST_TABLE.columns.map((c) => c.series))
+    expect(Object.keys(h.series)).toEqual([...HOST_SERIES])
+    expect(HOST_TABLE.columns.map((c) => c.series)).toEqual([...HOST_SERIES])
     expect(h.series.cpu!.avg.every((v) => v === null)).toBe(true)
     expect(containerHistory(repo, 's1', '1h', undefined, END)).toMatchObject({ containers: [], gaps: [[expect.any(Number), expect.any(Number)]] })
   })

@@ -4,8 +4,9 @@
 // started again after a pause.
 
 import type { AgentMetricsDto, HostSampleDto } from '../../../shared/contract/index.js'
-import { toErrorInfo, type ErrorInfo, type HomeportError } from '../../../shared/errors.js'
+import { HomeportError, toErrorInfo, type ErrorInfo } from '../../../shared/errors.js'
 import { agentFor } from '../agent/agent-client.js'
+import { listInstalled } from '../agent/agent-installer.js'
 import type { AlertCenter } from '../alerts/alert-center.js'
 import { HostRules } from '../alerts/host-rules.js'
 import type { SshSession } from '../connection/types.js'
@@ -15,6 +16,11 @@ import { hostSample } from './host-sample.js'
 import type { ServerMonitorSettings } from './monitor-settings.js'
 
 const RESTART_MS = 30_000
+
+const notInstalled = (server: string): ErrorInfo =>
+  new HomeportError('AGENT_FAILED', `The Homeport agent is not installed on ${server}, so its metrics cannot be sampled.`, {
+    hint: 'Run set-up for this server (or `homeport agent SERVER install`); sampling starts by itself once the agent is there.',
+  }).toJSON()
 
 export interface HostWatchDeps {
   serverId: string
@@ -48,6 +54,12 @@ export class HostWatch {
   private async run(): Promise<void> {
     const { deps } = this
     try {
+      // Installing the agent is set-up's to do, with the person's consent; an older one is upgraded by watch.
+      if ((await listInstalled(deps.session)).versions.length === 0) {
+        if (!this.active) return
+        deps.onTrouble(notInstalled(deps.serverName()))
+        return this.later()
+      }
       const stop = await agentFor(deps.session).watch(deps.settings().intervalSeconds, (m) => this.sample(m), (err) => this.ended(err))
       if (!this.active) return stop()
       this.stopAgent = stop

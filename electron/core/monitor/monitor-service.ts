@@ -118,7 +118,7 @@ export class MonitorService {
     entry.host = new HostWatch({
       ...common,
       onSample: (sample) => deps.events.emit('monitor.sample', sample),
-      onTrouble: (error) => this.setActivity(serverId, 'sampling', error),
+      onTrouble: (error) => this.setActivity(serverId, error ? 'waiting' : 'sampling', error),
     })
     entry.docker = new DockerMonitor({ ...common, docker: () => deps.docker(serverId), events: deps.events, onContainers: () => this.onTrayChange() })
     entry.host.start()

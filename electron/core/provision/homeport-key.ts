@@ -6,8 +6,11 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { utils } from 'ssh2'
+import ssh2 from 'ssh2'
 import { HomeportError } from '../../../shared/errors.js'
+
+// ssh2 is CommonJS: Node's ESM loader sees its `Client` export but not `utils`, so take it off the default.
+const { utils } = ssh2
 
 export interface LoginKey {
   path: string

@@ -33,7 +33,7 @@ export interface LiveCli {
 
 /** Starts the CLI and returns at once, for commands that run until interrupted. */
 export function startCli(cli: CliSandbox, args: string[]): LiveCli {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: cli.home, HOMEPORT_HOME: cli.dataDir }
+  const env: NodeJS.ProcessEnv = { ...cli.env }
   delete env.SSH_AUTH_SOCK
   const child = spawn(process.execPath, [launcher, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
   let out = ''

@@ -31,11 +31,16 @@ export interface TestCoreOptions extends Partial<CoreOptions> {
   clientId?: string
   /** Keep secrets in the OS keychain (the test server's Secret Service) as the app does, not in memory. */
   keychain?: boolean
+  /**
+   * Sample connected servers as the app does (monitoring). Off unless asked, so a test of something else sees
+   * no agent watch, Docker event stream or stats calls it did not start itself.
+   */
+  sampling?: boolean
 }
 
 /** Opens a core in `dataDir` or a fresh temporary one (removed on close); secrets stay in memory unless `keychain` is set. */
 export async function openTestCore(opts: TestCoreOptions = {}): Promise<TestCore> {
-  const { clientId = 'test', keychain = false, ...options } = opts
+  const { clientId = 'test', keychain = false, sampling = false, ...options } = opts
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'homeport-core-'))
   const knownHostsPath = path.join(dataDir, 'known_hosts')
   const seen: { event: EventName; payload: unknown }[] = []
@@ -51,7 +56,7 @@ export async function openTestCore(opts: TestCoreOptions = {}): Promise<TestCore
         options.events?.emit(event, payload)
       },
     },
-  })
+  }, { sampling })
   const dispatch = createDispatch(core.handlers)
   const ctx = { clientId }
   const call = async <M extends MethodName>(method: M, input: MethodInput<M>) => unwrap(await dispatch(method, input, ctx)) as MethodOutput<M>

@@ -57,6 +57,21 @@ describe('container alerts', () => {
     await t?.close()
   })
 
+  it('reads per-container CPU and memory, live and in the history', async () => {
+    const reading = await waitFor('a second stats round (CPU needs two readings)', () =>
+      t.of('monitor.containers').flatMap((e) => e.containers).find((c) => c.container === VICTIM && c.cpuPercent !== null),
+    )
+    expect(reading).toMatchObject({ app: APP, service: 'victim', state: 'running' })
+    expect(reading.memoryBytes).toBeGreaterThan(0)
+    const latest = await t.call('monitor.latest', { serverId: SERVER })
+    expect(latest.host?.values.memTotal).toBeGreaterThan(0)
+    expect(latest.containers.map((c) => c.container)).toEqual(expect.arrayContaining([VICTIM, LOOPER]))
+    const history = await t.call('monitor.containerHistory', { serverId: SERVER, range: '1h', container: VICTIM })
+    expect(history.containers).toHaveLength(1)
+    expect(history.containers[0]).toMatchObject({ container: VICTIM, app: APP })
+    expect(history.containers[0].memory.avg.filter((v) => v !== null).length).toBeGreaterThan(0)
+  })
+
   it('raises one alert when an app container is killed on the server, aimed at the app', async () => {
     await docker(['kill', VICTIM])
     const [alert] = await waitFor('the alert for the killed container', () => raisedAbout(t, VICTIM).length > 0 && raisedAbout(t, VICTIM))

@@ -20,11 +20,15 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
   }
 }
 
-/** A core with the home server added (not yet connected) and monitoring configured before anything samples. */
+/**
+ * A sampling core with the home server added and monitoring configured before anything samples. Monitoring
+ * uses the agent but never installs it (set-up does, with the person's consent): it is installed here first.
+ */
 export async function monitoredCore(hs: HomeServerInfo, settings: MethodInput<'monitor.configure'>): Promise<TestCore> {
-  const t = await openTestCore()
+  const t = await openTestCore({ sampling: true })
   await t.call('servers.add', homeServerInput(hs, SERVER))
   await t.call('monitor.configure', settings)
+  await t.call('agent.install', { serverId: SERVER })
   return t
 }
 
