@@ -7,7 +7,7 @@ import { HomeportError } from '../../shared/errors.js'
 import { progressMode, runJob, throwIfFailed } from './apps-job.js'
 import { usageError, writeJson } from './output.js'
 import { readStdin, type WithCore } from './server-commands.js'
-import { isInteractive } from './tty-prompter.js'
+import { askYes, isInteractive } from './tty-prompter.js'
 
 interface ProvisionOptions {
   yes?: boolean
@@ -23,20 +23,6 @@ function printPlan(plan: ProvisionPlanDto): void {
   for (const step of plan.steps) {
     process.stderr.write(`[${MARK[step.status]}] ${step.title}: ${step.detail}\n`)
     for (const command of step.commands) process.stderr.write(`            $ ${command.replace(/\n/g, '\n              ')}\n`)
-  }
-}
-
-async function confirm(text: string): Promise<boolean> {
-  const readline = await import('node:readline')
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true })
-  try {
-    const answer = await new Promise<string>((resolve) => {
-      rl.on('close', () => resolve(''))
-      rl.question(text, resolve)
-    })
-    return /^y(es)?$/i.test(answer.trim())
-  } finally {
-    rl.close()
   }
 }
 
@@ -86,7 +72,7 @@ export function registerProvisionCommands(program: Command, withCore: WithCore, 
         if (blocked) throw new HomeportError(blocked.id === 'os' ? 'UNSUPPORTED_OS' : 'COMMAND_FAILED', blocked.detail)
         if (!plan.ready && !opts.yes) {
           if (!isInteractive()) throw usageError('Set-up changes the server and needs your go-ahead.', 'Read the plan above, then run again with --yes.')
-          if (!(await confirm('Run these steps? (yes/no) '))) throw new HomeportError('CANCELLED', 'Nothing was changed.')
+          if (!(await askYes('Run these steps? (yes/no) '))) throw new HomeportError('CANCELLED', 'Nothing was changed.')
         }
         if (plan.needsSudoPassword && sudoPassword === undefined && !isInteractive()) {
           throw usageError('Set-up needs the sudo password of the user on the server.', 'Pass it on standard input with --sudo-password-stdin.')

@@ -40,6 +40,16 @@ async function question(text: string, hidden: boolean): Promise<string | undefin
   }
 }
 
+/** A plain question in the terminal; the answer trimmed, or '' when the input ended. */
+export async function askLine(text: string): Promise<string> {
+  return ((await question(text, false)) ?? '').trim()
+}
+
+/** A yes/no question in the terminal; anything but yes is no. */
+export async function askYes(text: string): Promise<boolean> {
+  return /^y(es)?$/i.test(await askLine(text))
+}
+
 export class TtyPrompter implements Prompter {
   async ask(request: Omit<PromptRequest, 'id'>): Promise<boolean | string | undefined> {
     if (request.kind === 'hostKey') {

@@ -19,7 +19,18 @@ export interface OpenSsh {
   sshTrue(): Promise<number>
 }
 
-function timed(file: string, args: string[], input?: string): Promise<number> {
+/** One run, once more if ssh itself failed (255: the connection was cut, e.g. by another test on the same sshd). */
+async function timed(file: string, args: string[], input?: string): Promise<number> {
+  try {
+    return await timedOnce(file, args, input)
+  } catch (err) {
+    if (!/exited 255/.test(String(err))) throw err
+    console.log(`  (${file} lost its connection; running it again)`)
+    return timedOnce(file, args, input)
+  }
+}
+
+function timedOnce(file: string, args: string[], input?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
     const child = spawn(file, args, { stdio: ['pipe', 'ignore', 'pipe'] })

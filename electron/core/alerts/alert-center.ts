@@ -38,7 +38,11 @@ export class AlertCenter {
     for (const alert of [...this.open.values()]) {
       if (alert.rule === 'server.unreachable') this.resolve(alert, 'expired', 'Homeport restarted; the server is checked again when it connects.')
     }
-    deps.repo.prune(new Date(this.now()))
+  }
+
+  /** Drops old resolved alerts; called from time to time by the monitor (never at start: the CLI starts often). */
+  prune(): void {
+    this.deps.repo.prune(new Date(this.now()))
   }
 
   /** Called after any change (the tray listens). Returns the unsubscribe function. */

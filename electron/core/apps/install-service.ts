@@ -11,7 +11,9 @@ import { HomeportError } from '../../../shared/errors.js'
 import { loadCompose } from '../compose/index.js'
 import { describeRisks, hostAccessRisks, newRisks } from '../compose/engine/host-access.js'
 import type { WaitOptions } from '../compose/engine/wait.js'
+import { isServerOutOfReach } from '../connection/connection-lost.js'
 import { readServerFile } from '../connection/sftp.js'
+import { waitForServer } from '../connection/wait-for-server.js'
 import { projectContainers } from '../docker/project-containers.js'
 import type { JobContext, JobRunner } from '../jobs/job-runner.js'
 import type { EventSink, Logger, SecretStore } from '../runtime/types.js'
@@ -140,9 +142,22 @@ export class InstallService {
     }
   }
 
-  /** Ends a lock with no run behind it: a folder that did not exist holds nothing but the lock. */
+  /**
+   * Ends a lock with no run behind it: a folder that did not exist holds nothing but the lock, and goes. After
+   * a drop the lock is taken back first (nobody else may be using the folder by then), waiting for the server
+   * a little; if it does not come back the empty folder stays, harmless.
+   */
   private async letGo(server: AppServer, lock: AppLock): Promise<void> {
-    if (!lock.dirExisted) await server.session.exec(['rm', '-rf', '--', lock.dir]).catch(() => undefined)
+    for (let attempt = 0; attempt < 3 && !lock.dirExisted; attempt++) {
+      try {
+        await lock.ensure()
+        await server.session.exec(['rm', '-rf', '--', lock.dir])
+        break
+      } catch (err) {
+        if (!isServerOutOfReach(err)) break
+        await waitForServer(server.session, Date.now() + 20_000).catch(() => undefined)
+      }
+    }
     await lock.release()
   }
 

@@ -8,6 +8,7 @@ import path from 'node:path'
 import Dockerode from 'dockerode'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { dockerAccess } from './docker-access.js'
+import { HomeportError } from '../../../shared/errors.js'
 import { DockerError, toDockerError } from './docker-errors.js'
 
 const CREATED = 'f'.repeat(64)
@@ -16,6 +17,7 @@ describe('dockerAccess', () => {
   let dir: string
   let server: http.Server
   let docker: Dockerode
+  let raw: Dockerode
   const seen: string[] = []
   /** Requests (by "METHOD path") whose socket is cut, as many times as listed. */
   let drops: string[] = []
@@ -40,7 +42,8 @@ describe('dockerAccess', () => {
       json(500, { message: `unexpected ${key}` })
     })
     await new Promise<void>((resolve) => server.listen(socketPath, resolve))
-    docker = dockerAccess(new Dockerode({ socketPath }), 'nas')
+    raw = new Dockerode({ socketPath })
+    docker = dockerAccess(raw, 'nas')
   })
 
   afterAll(async () => {
@@ -73,6 +76,20 @@ describe('dockerAccess', () => {
     drops = ['GET /containers/json', 'GET /containers/json']
     await expect(docker.listContainers()).rejects.toMatchObject({ code: 'CONNECTION_LOST', message: 'The connection to nas was lost while trying to list containers.' })
     expect(seen).toHaveLength(2)
+  })
+
+  it('repeats a cut read only once the server answers again, and fails with the reason when it does not in time', async () => {
+    const unreachable = new HomeportError('UNREACHABLE', 'hptest@nas:22 refused the connection (nothing listens on that port).')
+    let waited = 0
+    const patient = dockerAccess(raw, 'nas', { awaitServer: async () => void waited++ })
+    drops = ['GET /containers/json']
+    await expect(patient.listContainers()).resolves.toEqual([])
+    expect(waited).toBe(1)
+    seen.length = 0
+    const outOfReach = dockerAccess(raw, 'nas', { awaitServer: () => Promise.reject(unreachable) })
+    drops = ['GET /containers/json']
+    await expect(outOfReach.listContainers()).rejects.toMatchObject({ code: 'UNREACHABLE', message: unreachable.message })
+    expect(seen).toEqual(['GET /containers/json'])
   })
 
   it('never repeats a write: the engine may have done it before the connection went', async () => {

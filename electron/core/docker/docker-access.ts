@@ -1,7 +1,9 @@
 // The Docker API as the rest of the core uses it: dockerode's own interface, so callers keep its whole API,
 // but every call — on Docker itself and on the containers, images, networks, volumes and execs it hands
 // out — maps its failure through toDockerError (naming the action and the server), and a read that failed
-// because the connection dropped goes out once more, on a fresh channel once the session is back. Writes are
+// because the connection dropped goes out once more, on a fresh channel once the session is back — waiting
+// for it only so long (`awaitServer`): past that the read fails with the reason the server is out of reach,
+// so a caller that must act on it (an install rolling back) is not held for the whole outage. Writes are
 // never repeated: the engine may have done them before the connection went.
 
 import type Docker from 'dockerode'
@@ -66,6 +68,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 export interface DockerAccessHooks {
   /** Called before the core stops, kills, restarts or removes a container (see container-intents.ts). */
   onContainerStopping?: (ref: string) => void
+  /** Before a read cut by a drop is repeated: resolves once the server answers, rejects with why not. */
+  awaitServer?: () => Promise<void>
 }
 
 function wrap<T extends object>(target: T, serverName: string, entity?: { kind: string; ref: string }, hooks: DockerAccessHooks = {}): T {
@@ -89,8 +93,9 @@ function wrap<T extends object>(target: T, serverName: string, entity?: { kind: 
         const fail = (err: unknown): never => {
           throw toDockerError(err, serverName, actionOf(method, args, entity))
         }
-        return Promise.resolve(result).then(handOut, (err: unknown) => {
+        return Promise.resolve(result).then(handOut, async (err: unknown) => {
           if (!READS.has(method) || !isConnectionLost(err)) return fail(err)
+          await Promise.resolve(hooks.awaitServer?.()).catch(fail)
           return Promise.resolve(call.apply(obj, args)).then(handOut, fail)
         })
       }

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream'
 import type { ClientChannel } from 'ssh2'
 import { HomeportError } from '../../../shared/errors.js'
 import type { SshSession } from '../connection/types.js'
+import { waitForServer } from '../connection/wait-for-server.js'
 import { DialStdioStream } from './dial-stdio-stream.js'
 import type { DockerEndpoint } from './socket-discovery.js'
 import { TunnelAgent } from './tunnel-agent.js'
@@ -25,6 +26,8 @@ export interface DockerClientOptions {
   /** docker-modem's plain connect timer (its `timeout` would call setTimeout on the channel). */
   connectionTimeoutMs?: number
   serverName?: string
+  /** How long a request waits for a lost connection to come back before it fails with the reason (20 s). */
+  reconnectWaitMs?: number
 }
 
 // Exec channels count against sshd's MaxSessions (10 by default) together with SFTP and other execs.
@@ -89,14 +92,21 @@ export async function createDockerClient(session: SshSession, endpoint: DockerEn
     }
   }
 
+  // A channel asked for while the connection is gone waits for it only so long, then fails with why: a
+  // request (an install's health poll, say) must not hang for the whole outage.
+  const reachable = async () => {
+    if (session.state !== 'ready') await waitForServer(session, Date.now() + (options.reconnectWaitMs ?? 20_000))
+  }
   const openStreamLocal = async (): Promise<Duplex> => {
     const channel = spare
     spare = undefined
     if (channel && !channel.destroyed && channel.readable) return channel
+    await reachable()
     return session.openStreamLocal(endpoint.socket as string)
   }
   const argv = dialStdioArgv(endpoint)
   const openDialStdio = async (): Promise<Duplex> => {
+    await reachable()
     const channel: ClientChannel = await session.execStream(argv, { loginShell: true })
     return new DialStdioStream(channel, serverName)
   }

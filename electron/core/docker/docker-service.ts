@@ -5,6 +5,7 @@
 
 import type { ContainerDto, DockerInfoDto, PortDto } from '../../../shared/contract/index.js'
 import type { SshSession } from '../connection/types.js'
+import { waitForServer } from '../connection/wait-for-server.js'
 import { ContainerWatch, type ContainersListener, type WatchErrorListener } from './container-watch.js'
 import { intentsFor } from './container-intents.js'
 import { dockerAccess, type Docker } from './docker-access.js'
@@ -18,6 +19,8 @@ export interface DockerServiceOptions {
   connectionTimeoutMs?: number
   /** Debounce of container-list refreshes after Docker events. */
   watchDebounceMs?: number
+  /** How long a read cut by a dropped connection waits for the session before it fails (20 s). */
+  readRetryWaitMs?: number
 }
 
 export function toContainerDto(info: Docker.ContainerInfo): ContainerDto {
@@ -116,7 +119,9 @@ export class DockerService {
           ...(connectionTimeoutMs !== undefined ? { connectionTimeoutMs } : {}),
         })
         const onContainerStopping = (ref: string) => intentsFor(this.session).note(ref)
-        return { ...client, access: dockerAccess(client.docker, this.serverName, { onContainerStopping }) }
+        // A read cut by a drop waits this long for the session, then fails with the reason it is out of reach.
+        const awaitServer = () => waitForServer(this.session, Date.now() + (this.options.readRetryWaitMs ?? 20_000))
+        return { ...client, access: dockerAccess(client.docker, this.serverName, { onContainerStopping, awaitServer }) }
       })()
       this.client = created
       // A failed discovery (Docker down, user not yet in the group) is looked for again on the next call.

@@ -167,6 +167,7 @@ export class MonitorService {
       this.deps.metrics.rollup(nowSeconds)
       if (this.now() - this.lastPrune >= PRUNE_EVERY_MS) {
         this.deps.metrics.prune(nowSeconds)
+        this.deps.center.prune()
         this.lastPrune = this.now()
       }
     } catch (err) {
@@ -222,6 +223,7 @@ export class MonitorService {
   }
 
   close(): void {
+    const sampled = this.tickTimer !== undefined
     clearInterval(this.tickTimer)
     this.tickTimer = undefined
     for (const serverId of [...this.entries.keys()]) {
@@ -231,6 +233,7 @@ export class MonitorService {
     }
     this.entries.clear()
     this.reachability.close()
+    if (!sampled) return
     try {
       this.deps.metrics.rollup(Math.floor(this.now() / 1000))
     } catch {

@@ -34,8 +34,8 @@ describe('faults while apps are installed and updated', () => {
   })
 
   it('a cut while planning changes nothing', { timeout: 120_000 }, async () => {
-    await killDuringPlanning(ctx, 2)
-    clean('cut while planning', 2)
+    await killDuringPlanning(ctx, 3)
+    clean('cut while planning', 3)
   })
 
   it('a cut while pulling rolls back or finishes', { timeout: 180_000 }, async () => {

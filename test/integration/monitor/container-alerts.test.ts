@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AlertDto } from '../../../shared/contract/index.js'
 import { docker as dockerRaw, useHomeServer } from '../../homeserver/helpers.js'
 import type { TestCore } from '../core/test-core.js'
-import { monitoredCore, raisedAbout, resolvedAbout, SERVER, sleep, waitFor } from './monitor-helpers.js'
+import { monitoredCore, raisedAbout, resolvedAbout, SERVER, sleep, waitFor } from './monitored-core.js'
 
 const hs = useHomeServer()
 const APP = 'hp-monitored'

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useHomeServer } from '../../homeserver/helpers.js'
 import type { TestCore } from '../core/test-core.js'
-import { monitoredCore, raisedAbout, resolvedAbout, SERVER, sleep, waitFor } from './monitor-helpers.js'
+import { monitoredCore, raisedAbout, resolvedAbout, SERVER, sleep, waitFor } from './monitored-core.js'
 
 const hs = useHomeServer()
 const run = (file: string, args: string[]) => execFileSync(file, args, { encoding: 'utf8' })

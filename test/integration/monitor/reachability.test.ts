@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useHomeServer } from '../../homeserver/helpers.js'
 import { startSshdWithConfig, stopSshd } from '../../homeserver/sshd.js'
 import type { TestCore } from '../core/test-core.js'
-import { monitoredCore, raisedAbout, resolvedAbout, SERVER, sleep, waitFor } from './monitor-helpers.js'
+import { monitoredCore, raisedAbout, resolvedAbout, SERVER, sleep, waitFor } from './monitored-core.js'
 
 const hs = useHomeServer()
 const startSshd = () => startSshdWithConfig({ configPath: hs.sshdConfigPath, pidFile: hs.sshdPidFile, logPath: hs.sshdLog }, hs.sshPort)

@@ -46,18 +46,44 @@ function relative(staging: Staging, item: PlanItem): string {
   return item.to.slice(staging.root.endsWith('/') ? staging.root.length : staging.root.length + 1)
 }
 
-async function unpack(env: TransferEnv, batch: Batch, staging: Staging, datas: Buffer[]): Promise<'done' | 'no-tar'> {
+/** The batch's files read ahead of the archive that carries them, `AHEAD` at a time. */
+function readAhead(items: PlanItem[]): () => Promise<Buffer> {
+  const AHEAD = 16
+  const reads: Promise<Buffer>[] = []
+  let next = 0
+  return () => {
+    while (reads.length < Math.min(items.length, next + AHEAD + 1)) {
+      const read = readAll(items[reads.length])
+      read.catch(() => {})
+      reads.push(read)
+    }
+    const current = reads[next]
+    // Dropped once used: the batch is never held in memory whole.
+    delete reads[next]
+    next++
+    return current
+  }
+}
+
+async function unpack(env: TransferEnv, batch: Batch, staging: Staging): Promise<'done' | 'no-tar'> {
   const channel: ClientChannel = await env.target.session.execStream(['env', 'LC_ALL=C', 'sh', '-c', UNPACK, 'sh', staging.dir])
   const onAbort = (): void => void channel.close()
   env.ctx.signal.addEventListener('abort', onAbort, { once: true })
   try {
     let stderr = ''
     channel.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    // Nothing is expected on stdout, but it must flow: an unread channel never reports its close.
+    channel.resume()
     const exit = new Promise<number | undefined>((resolve) => channel.on('exit', (code: number | null) => resolve(code ?? undefined)).on('close', () => resolve(undefined)))
     let sent = 0
-    for (const [i, item] of batch.items.entries()) {
+    const nextData = readAhead(batch.items)
+    for (const item of batch.items) {
+      const data = await nextData().catch((err: unknown) => {
+        channel.close()
+        throw err
+      })
       const head = headerBlocks({ path: relative(staging, item), type: 'File', size: item.size, mode: item.mode, uid: 0, gid: 0, mtime: new Date(item.mtime * 1000) })
-      if (!channel.write(Buffer.concat([head, datas[i], padding(item.size)]))) await new Promise((r) => channel.once('drain', r))
+      if (!channel.write(Buffer.concat([head, data, padding(item.size)]))) await new Promise((r) => channel.once('drain', r))
       sent += item.size
       env.meter.fileBytes(batch.items[0].to, sent)
     }
@@ -74,13 +100,12 @@ async function unpack(env: TransferEnv, batch: Batch, staging: Staging, datas: B
 }
 
 export async function putBatch(env: TransferEnv, batch: Batch, staging: Staging): Promise<void> {
-  const datas = await Promise.all(batch.items.map(readAll))
   const key = batch.items[0].to
   env.meter.fileStarted(key, `${batch.items.length} small files`, batch.bytes)
   const fallback: PlanItem[] = []
   await carryOn({ session: env.target.session, signal: env.ctx.signal, log: env.ctx.log }, `${batch.items.length} files`, async (sftp) => {
     fallback.length = 0
-    if ((await unpack(env, batch, staging, datas)) === 'no-tar') return void fallback.push(...batch.items)
+    if ((await unpack(env, batch, staging)) === 'no-tar') return void fallback.push(...batch.items)
     const fs = new RemoteFs(sftp, env.target.server)
     const staged = batch.items.map((item) => joinPath(staging.dir, relative(staging, item)))
     if (env.verify === 'sha256') {

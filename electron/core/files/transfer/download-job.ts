@@ -21,7 +21,7 @@ import { ProgressMeter } from './progress-meter.js'
 import { remoteSource } from './remote-tree.js'
 import { RequestWindow } from './request-window.js'
 import { runPool } from './run-pool.js'
-import { splitBatches, type Batch } from './small-batches.js'
+import { BATCHES_AT_ONCE, splitBatches } from './small-batches.js'
 import { JOB_WINDOW, type TransferEnv } from './transfer-env.js'
 import { planTransfer, type PlanItem } from './transfer-plan.js'
 import { resultOf, type TransferInput } from './upload-job.js'
@@ -57,9 +57,10 @@ export async function downloadJob(target: HostTarget, input: TransferInput, ask:
     }
     // Names travel as command arguments for batches: their length bounds a batch.
     const { batches, single } = splitBatches(plan.items.filter((i) => i.kind !== 'dir'), (i) => Buffer.byteLength(i.from) + 80)
-    await runPool<Batch | PlanItem>([...batches, ...single], input.parallel, ctx.signal, (work) =>
-      work.kind === 'batch' ? getBatch(env, work) : work.kind === 'file' ? getFile(env, work) : makeLink(env, work),
-    )
+    await Promise.all([
+      runPool(batches, BATCHES_AT_ONCE, ctx.signal, (batch) => getBatch(env, batch)),
+      runPool(single, input.parallel, ctx.signal, (item) => (item.kind === 'file' ? getFile(env, item) : makeLink(env, item))),
+    ])
     for (const d of [...dirs].reverse()) {
       await chmod(d.to, d.mode).catch((err: unknown) => {
         throw localError(err, d.to, 'change')

@@ -9,8 +9,10 @@ import type { PlanItem } from './transfer-plan.js'
 export const SMALL_FILE = 255 * 1024
 /** Fewer small files than this go one by one: a batch costs a command on the server. */
 const MIN_BATCHED = 16
-const BATCH_FILES = 500
+const BATCH_FILES = 1000
 const BATCH_BYTES = 16 * 1024 * 1024
+/** Batches in flight at once: each is a process on the server doing one file after another. */
+export const BATCHES_AT_ONCE = 2
 /** Command lines stay well under what sshd and the server's exec accept. */
 const BATCH_ARGV_BYTES = 64 * 1024
 

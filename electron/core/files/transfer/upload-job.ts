@@ -21,7 +21,7 @@ import { putFile } from './put-file.js'
 import { remoteDestination } from './remote-tree.js'
 import { RequestWindow } from './request-window.js'
 import { runPool } from './run-pool.js'
-import { splitBatches, type Batch } from './small-batches.js'
+import { BATCHES_AT_ONCE, splitBatches } from './small-batches.js'
 import { JOB_WINDOW, type TransferEnv } from './transfer-env.js'
 import { planTransfer, type Plan, type PlanItem } from './transfer-plan.js'
 
@@ -91,9 +91,10 @@ export async function uploadJob(target: HostTarget, input: TransferInput, ask: A
     const { batches, single } = splitBatches(plan.items.filter((i) => i.kind !== 'dir'))
     const staging = batches.length > 0 ? await makeStaging(env, input.destination, batches[0].items[0].to) : undefined
     try {
-      await runPool<Batch | PlanItem>([...batches, ...single], input.parallel, ctx.signal, (work) =>
-        work.kind === 'batch' ? putBatch(env, work, staging!) : work.kind === 'file' ? putFile(env, work) : putLink(env, work),
-      )
+      await Promise.all([
+        runPool(batches, BATCHES_AT_ONCE, ctx.signal, (batch) => putBatch(env, batch, staging!)),
+        runPool(single, input.parallel, ctx.signal, (item) => (item.kind === 'file' ? putFile(env, item) : putLink(env, item))),
+      ])
     } finally {
       if (staging) await target.session.exec(['rm', '-rf', '--', await absolutePath(target, staging.dir)], { timeoutMs: 120_000 }).catch(() => {})
     }
