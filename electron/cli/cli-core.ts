@@ -18,10 +18,16 @@ export interface CliCore {
   /** Core events (job progress, log lines); returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void
   close(): Promise<void>
+  /** true: the CLI's own core, which holds only the connections this command opens. */
+  readonly here: boolean
 }
 
-/** Where a command may run: anywhere, on a running Homeport connected to `server`, or only here. */
-export type Route = 'any' | { server: string } | 'local'
+/**
+ * Where a command may run: anywhere, on a running Homeport connected to `server`, or only here. `live`: the
+ * command waits for what monitoring finds, so when it runs here its own core samples what it connects to
+ * (every other command's core leaves that to a running Homeport, and exits without starting timers).
+ */
+export type Route = 'any' | { server: string } | 'local' | { live: true; server?: string }
 
 export interface OpenOptions {
   verbose: boolean
@@ -29,8 +35,9 @@ export interface OpenOptions {
   control: boolean
 }
 
-function asCliCore(bridge: HomeportBridge, close: () => Promise<void>): CliCore {
+function asCliCore(bridge: HomeportBridge, close: () => Promise<void>, here: boolean): CliCore {
   return {
+    here,
     call: async (method, input) => unwrap(await bridge.invoke(method, input)),
     on: (event, listener) => bridge.on(event, listener),
     close,
@@ -46,19 +53,20 @@ async function connectedTo(remote: ControlClient, server: string): Promise<boole
 
 export async function openCliCore(route: Route, opts: OpenOptions): Promise<CliCore> {
   const log = stderrLogger(opts.verbose)
+  const server = typeof route === 'object' ? route.server : undefined
   if (route !== 'local' && opts.control) {
     const remote = await connectControl(resolveDataDir(), { onSkip: (reason) => log.info(`Connecting directly: ${reason}.`) })
-    if (remote && (route === 'any' || (await connectedTo(remote, route.server)))) {
+    if (remote && (server === undefined || (await connectedTo(remote, server)))) {
       log.info(`Using the running Homeport (pid ${remote.pid}).`)
-      return asCliCore(remote, async () => remote.close())
+      return asCliCore(remote, async () => remote.close(), false)
     }
     if (remote) {
-      log.info(`Connecting directly: the running Homeport (pid ${remote.pid}) is not connected to "${(route as { server: string }).server}".`)
+      log.info(`Connecting directly: the running Homeport (pid ${remote.pid}) is not connected to "${server}".`)
       remote.close()
     }
   }
   // Loaded only here: the SSH, Docker and SQLite stack is not needed when a running Homeport answers.
   const { openLocalCore } = await import('./local-core.js')
-  const local = unwrap(await openLocalCore({ verbose: opts.verbose }))
-  return asCliCore(local, () => local.close())
+  const local = unwrap(await openLocalCore({ verbose: opts.verbose, sampling: typeof route === 'object' && 'live' in route }))
+  return asCliCore(local, () => local.close(), true)
 }

@@ -15,12 +15,16 @@ export interface LocalCore extends HomeportBridge {
   close(): Promise<void>
 }
 
-export async function openLocalCore(opts: { verbose: boolean }): Promise<Result<LocalCore>> {
+/** `sampling`: only for a command that waits for what monitoring finds; a one-shot command starts no timers. */
+export async function openLocalCore(opts: { verbose: boolean; sampling: boolean }): Promise<Result<LocalCore>> {
   try {
     const emitter = new EventEmitter()
     const events: EventSink = { emit: (event, payload) => void emitter.emit(event, payload) }
     // The keychain warning is logged by the core (shown with --verbose); `server add` warns itself when it matters.
-    const core = await createCore({ dataDir: resolveDataDir(), prompts: new TtyPrompter(), events, log: stderrLogger(opts.verbose) })
+    const core = await createCore(
+      { dataDir: resolveDataDir(), prompts: new TtyPrompter(), events, log: stderrLogger(opts.verbose) },
+      { sampling: opts.sampling },
+    )
     const dispatch = createDispatch(core.handlers)
     const clientId = `cli-${process.pid}`
     const local: LocalCore = {

@@ -9,6 +9,7 @@ import { errorInfo, exitCodeFor, formatError } from './output.js'
 import { registerPsCommand } from './ps-command.js'
 import { registerAppsCommands } from './apps-commands.js'
 import { registerProvisionCommands } from './provision-commands.js'
+import { registerMonitorCommands } from './monitor-commands.js'
 import { registerServerCommands, type WithCore } from './server-commands.js'
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -40,6 +41,7 @@ export async function runCli(argv: string[]): Promise<number> {
   registerPsCommand(program, withCore, () => jsonMode)
   registerAppsCommands(program, withCore, () => jsonMode)
   registerProvisionCommands(program, withCore, () => jsonMode)
+  registerMonitorCommands(program, withCore, () => jsonMode)
   // Subcommands inherit the error handling and silence of the root.
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
 

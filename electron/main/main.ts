@@ -3,13 +3,16 @@
 
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { app, BrowserWindow, Notification, nativeTheme, type Tray } from 'electron'
-import { createConsoleLogger, createControlServer, createCore, createDispatch, fanOutEvents, resolveDataDir } from '../core/runtime/index.js'
+import { app, BrowserWindow, Notification, nativeTheme } from 'electron'
+import type { TrayStateDto } from '../../shared/contract/index.js'
+import { createConsoleLogger, createControlServer, createCore, createDispatch, fanOutEvents, resolveDataDir, type Dispatch } from '../core/runtime/index.js'
+import { navigateScript } from './alert-route.js'
 import { externalOrigins, restrictDefaultSession, restrictWebContents } from './hardening.js'
 import { trackForwardedPages } from './forwarded-pages.js'
 import { bindContract, unbindContract, windowClientId, windowEventSink } from './ipc.js'
-import { notificationForEvent } from './notification-rules.js'
-import { createTray } from './tray.js'
+import { notificationForEvent, type OsNotification } from './notification-rules.js'
+import { createTray, type HomeportTray } from './tray.js'
+import type { TrayAction } from './tray-menu.js'
 import type { RendererLocation } from './trusted-urls.js'
 import { mainWindowOptions } from './window-options.js'
 
@@ -23,22 +26,41 @@ const location: RendererLocation = { indexFileUrl: pathToFileURL(rendererIndex).
 
 const log = createConsoleLogger()
 let mainWindow: BrowserWindow | undefined
-let tray: Tray | undefined
+let tray: HomeportTray | undefined
 let quitting = false
 let core: Awaited<ReturnType<typeof createCore>> | undefined
 // The `homeport` CLI's calls ride on this app's connections through the control socket.
 const control = createControlServer({ dataDir: resolveDataDir(), log })
 
-function showNotification(title: string, body: string): void {
+function showNotification(n: OsNotification): void {
   if (!Notification.isSupported()) return
-  new Notification({ title, body, icon: path.join(resourcesDir, 'icons', 'icon.png') }).show()
+  const notification = new Notification({ title: n.title, body: n.body, silent: n.silent ?? false, icon: path.join(resourcesDir, 'icons', 'icon.png') })
+  notification.on('click', () => showWindow(n.route))
+  notification.show()
 }
 
-function showWindow(): void {
+/** Brings the window back, on `route` when given (a fresh window loads first, then moves there). */
+function showWindow(route?: string): void {
   if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createWindow()
   if (mainWindow.isMinimized()) mainWindow.restore()
   mainWindow.show()
   mainWindow.focus()
+  if (!route) return
+  const contents = mainWindow.webContents
+  const go = () => void contents.executeJavaScript(navigateScript(route)).catch((err: unknown) => log.warn('opening a page failed', { error: String(err) }))
+  if (contents.isLoading()) contents.once('did-finish-load', go)
+  else go()
+}
+
+/** What a tray menu entry does; connecting goes through the same dispatch as the window. */
+function trayAction(dispatch: Dispatch, action: TrayAction): void {
+  if (action.do === 'quit') return quit()
+  if (action.do === 'show') return showWindow()
+  if (action.do === 'open') return showWindow(action.route)
+  const method = action.do === 'connect' ? 'servers.connect' : 'servers.disconnect'
+  void dispatch(method, { id: action.serverId }, { clientId: 'tray' }).then((result) => {
+    if (!result.ok) showNotification({ title: `Homeport: ${action.do} failed`, body: `${result.error.message} ${result.error.hint}` })
+  })
 }
 
 function quit(): void {
@@ -73,13 +95,16 @@ async function start(): Promise<void> {
   const forwardedPages = trackForwardedPages(externalOrigins)
   const events = windowEventSink((event, payload) => {
     forwardedPages(event, payload)
+    if (event === 'tray.state') tray?.show(payload as TrayStateDto)
     const focused = mainWindow?.isFocused() ?? false
     const notification = focused ? undefined : notificationForEvent(event, payload)
-    if (notification) showNotification(notification.title, notification.body)
+    if (notification) showNotification(notification)
   })
   core = await control.serve(await createCore({ dataDir: resolveDataDir(), events: fanOutEvents(events, control.events), log }))
-  bindContract(createDispatch(core.handlers), location)
-  tray = createTray(path.join(resourcesDir, 'icons', 'tray.png'), { show: showWindow, quit })
+  const dispatch = createDispatch(core.handlers)
+  bindContract(dispatch, location)
+  const initial = await core.handlers['alerts.tray']({}, { clientId: 'tray' })
+  tray = createTray(path.join(resourcesDir, 'icons', 'tray.png'), initial, (action) => trayAction(dispatch, action))
   mainWindow = createWindow()
 }
 
@@ -88,8 +113,8 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.setAppUserModelId('org.homeport.app')
   restrictWebContents(location, (message) => log.warn(message))
-  app.on('second-instance', showWindow)
-  app.on('activate', showWindow)
+  app.on('second-instance', () => showWindow())
+  app.on('activate', () => showWindow())
   app.on('before-quit', () => {
     quitting = true
   })

@@ -1,6 +1,6 @@
 // The anchors of `npm run bench:files`: OpenSSH's own sftp, scp and `ssh host cat` against the test home
 // server, with aes128-gcm, a private known_hosts and no ssh config of the machine's. Each run is timed from
-// spawn to exit; `setupMs` (an sftp session that does nothing) is what connecting alone costs, taken off
+// spawn to exit; what connecting alone costs (an sftp run with an empty batch, `ssh host true`) is taken off
 // the anchors' times so they are compared on the transfer itself.
 
 import { spawn } from 'node:child_process'

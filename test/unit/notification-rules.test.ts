@@ -12,11 +12,15 @@ describe('OS notifications for core events', () => {
     expect(n).toEqual({ title: 'Trust nas:22?', body: 'Fingerprint SHA256:x' })
   })
 
-  it('reports a server that went offline with an error, not routine state changes', () => {
+  it('shows the alerts the core decided to notify, opening their target on click', () => {
+    const target = { kind: 'app' as const, serverId: 's1', app: 'photo prism' }
+    const n = notificationForEvent('alert.notify', { alertId: 'a1', kind: 'raised', title: 'photos stopped', body: 'Exit 137.', severity: 'critical', silent: false, target })
+    expect(n).toEqual({ title: 'photos stopped', body: 'Exit 137.', silent: false, route: '/servers/s1/apps/photo%20prism' })
+  })
+
+  it('leaves connection states to the core: an unreachable server arrives as an alert', () => {
     const error = { code: 'UNREACHABLE' as const, message: 'nas:22 could not be reached.', hint: 'Check it.' }
-    expect(notificationForEvent('server.state', { serverId: 's', state: 'offline', error })?.body).toBe('nas:22 could not be reached.')
-    expect(notificationForEvent('server.state', { serverId: 's', state: 'ready' })).toBeUndefined()
-    expect(notificationForEvent('server.state', { serverId: 's', state: 'offline' })).toBeUndefined()
+    expect(notificationForEvent('server.state', { serverId: 's', state: 'offline', error })).toBeUndefined()
     expect(notificationForEvent('docker.containers', { serverId: 's', containers: [] })).toBeUndefined()
   })
 })

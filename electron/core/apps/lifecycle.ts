@@ -60,10 +60,22 @@ export class AppLifecycle {
   }
 
   async run(serverId: string, app: string, action: keyof typeof ACTIONS): Promise<AppDto> {
-    await ACTIONS[action].run(await this.deps.servers.docker(serverId), app)
+    const server = await appServer(this.deps.servers, serverId)
+    await this.locked(server, app, action, async () => ACTIONS[action].run(await server.docker(), app))
     if (action === 'stop') await this.deps.forwards.close(serverId, app, 'stopped')
     this.changed({ serverId, app, change: ACTIONS[action].change })
     return this.get(serverId, app)
+  }
+
+  /** Runs `work` holding the app's lock; a folder made only to hold it (a stack started elsewhere) goes after. */
+  private async locked(server: AppServer, app: string, what: string, work: () => Promise<void>): Promise<void> {
+    const lock = await AppLock.acquire(server.session, appDir(server.facts, app), localHolder(what, randomUUID()))
+    try {
+      await work()
+    } finally {
+      if (!lock.dirExisted) await server.session.exec(['rm', '-rf', '--', lock.dir]).catch(() => undefined)
+      await lock.release()
+    }
   }
 
   private changed(event: AppChangedEvent): void {

@@ -82,7 +82,7 @@ async function followOne(
   const container = docker.getContainer(c.Id)
   let last: { key: string; time: string; seen: number } | undefined
   let skip = 0
-  let stream: Stream | undefined = firstStream
+  let stream: Stream = firstStream
   while (!opts.signal.aborted) {
     const current = stream
     await new Promise<void>((resolve) => {
@@ -116,7 +116,6 @@ async function followOne(
       opts.signal.addEventListener('abort', onAbort, { once: true })
     })
     if (opts.signal.aborted) return undefined
-    stream = undefined
     try {
       let told = false
       const info = await container.inspect().catch(async (err: unknown) => {

@@ -43,6 +43,11 @@ export class FilesDomain {
     return hostTarget(serverId, this.deps.serverName(serverId), await this.deps.session(serverId), memo)
   }
 
+  /** The Docker API of the server (over its connection). */
+  docker(idOrName: string): Promise<Docker> {
+    return this.deps.docker(this.deps.idOf(idOrName))
+  }
+
   async volume(idOrName: string, volume: string): Promise<VolumeTarget> {
     const serverId = this.deps.idOf(idOrName)
     const image = this.deps.setting(VOLUME_HELPER_IMAGE_SETTING)

@@ -44,8 +44,7 @@ export function filesHandlers(files: FilesDomain): HandlersFor<typeof filesContr
     'files.upload': async ({ serverId, volume, ...input }) => files.transfer('upload', serverId, { ...input, ...(volume ? { volume } : {}) }),
     'files.download': async ({ serverId, volume, ...input }) => files.transfer('download', serverId, { ...input, ...(volume ? { volume } : {}) }),
     'files.volumes': async ({ serverId }) => {
-      const { docker } = await files.volume(serverId, '-')
-      const { Volumes } = await docker.listVolumes()
+      const { Volumes } = await (await files.docker(serverId)).listVolumes()
       return (Volumes ?? []).map((v) => ({ name: v.Name, driver: v.Driver, labels: v.Labels ?? {}, ...((v as { CreatedAt?: string }).CreatedAt ? { createdAt: (v as { CreatedAt?: string }).CreatedAt } : {}) }))
     },
   }

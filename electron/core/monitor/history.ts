@@ -108,7 +108,8 @@ function fill(buckets: Map<number, Bucket>[], columns: readonly MetricColumn[], 
 
 /** The last hour as sampled; a pause longer than a few intervals is a gap, marked by a null point. */
 function rawWithGaps(rows: MetricRow[], width: number, from: number, to: number, intervalSeconds: number) {
-  const gapAfter = Math.max(2.5 * intervalSeconds + 2, 10)
+  // Three intervals and a bit: a late sample on a busy machine is not a gap, a missed one plus another is.
+  const gapAfter = 3 * intervalSeconds + 2
   const times: number[] = []
   const gaps: [number, number][] = []
   const values = Array.from({ length: width }, () => [] as (number | null)[])

@@ -114,7 +114,7 @@ describe('homeport when things go wrong', () => {
       'services:\n  db:\n    image: docker.io/homeport/busybox:1\n    command: ["sh", "-c", "sleep 2; touch /tmp/ready; exec sleep 3600"]\n    healthcheck: { test: ["CMD", "test", "-f", "/tmp/ready"], interval: 1s, retries: 30 }\n    stop_grace_period: 1s\n  web:\n    image: docker.io/homeport/busybox:1\n    command: ["sleep", "3600"]\n    depends_on: { db: { condition: service_healthy } }\n    stop_grace_period: 1s\n',
     )
     const install = startCli(cli, ['apps', 'install', SERVER, '--file', file, '--name', app, '--json'])
-    let exitedWithin = Infinity
+    let exitedWithin: number
     try {
       await install.waitForLine(/"step":"Waiting: web needs db/)
       await stopSshd(hs.sshdPidFile)
@@ -131,7 +131,7 @@ describe('homeport when things go wrong', () => {
       install.child.kill('SIGKILL')
       await swapHostKey('original')
     }
-    expect(exitedWithin).toBeLessThan(3000)
+    expect(exitedWithin!).toBeLessThan(3000)
     expect(await install.exited).toBe(130)
     expect(install.stderr()).toMatch(/Exiting now; the rollback has not finished\. Left on the server: .*container hp-cli-ctrlc-db-1 created.*finishes the rollback the next time it connects/s)
     expect(fs.existsSync(path.join(appFolder(hs, app), '.homeport-run.json'))).toBe(true)

@@ -4,7 +4,7 @@
 
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HomeportError } from '../../../shared/errors.js'
@@ -41,6 +41,19 @@ describe('a full disk on the server', () => {
     expect(job.error?.hint).toBeTruthy()
     expect(readdirSync(small).sort()).toEqual(['conf.yml', 'data.bin'])
     expect(await sha256File(path.join(small, 'data.bin'))).toBe(before)
+  })
+
+  it('fails a folder of small files with DISK_FULL and leaves nothing of it', async () => {
+    const folder = path.join(fx.local, 'many')
+    mkdirSync(folder)
+    for (let i = 0; i < 40; i++) writeFileSync(path.join(folder, `part-${i}.bin`), randomBytes(200 * 1024))
+    const job = await finished(fx.t, fx.t.call('files.upload', { serverId, sources: [folder], destination: small }))
+    expect(job.state).toBe('failed')
+    expect(job.error?.code).toBe('DISK_FULL')
+    expect(job.error?.message).toContain(path.join(small, 'many'))
+    expect(execFileSync('find', [small, '-name', '*.homeport-*'], { encoding: 'utf8' })).toBe('')
+    expect(execFileSync('find', [path.join(small, 'many'), '-type', 'f'], { encoding: 'utf8' })).toBe('')
+    rmSync(path.join(small, 'many'), { recursive: true, force: true })
   })
 
   it('fails a text edit with DISK_FULL and leaves the file as it was', async () => {

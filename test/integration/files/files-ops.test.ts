@@ -194,6 +194,11 @@ describe('where the SSH user may not write', () => {
     expect(upload.state).toBe('failed')
     expect(upload.error?.code).toBe('PERMISSION_DENIED')
     expect(upload.error?.message).toContain(path.join(locked, 'up.txt'))
+    const loose = Array.from({ length: 20 }, (_, i) => path.join(fx.local, `loose-${i}.txt`))
+    for (const f of loose) writeFileSync(f, 'loose')
+    const batch = await finished(fx.t, fx.t.call('files.upload', { serverId, sources: loose, destination: locked }))
+    expect(batch.error?.code).toBe('PERMISSION_DENIED')
+    expect(batch.error?.message).toContain(path.join(locked, 'loose-0.txt'))
     expect(execFileSync('ls', ['-laR', '--time-style=full-iso', locked], { encoding: 'utf8' })).toBe(before)
 
     // A tree the user owns, with one folder inside that is root's: nothing of it goes.

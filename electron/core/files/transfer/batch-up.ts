@@ -16,11 +16,23 @@ import { localError } from './local-errors.js'
 import { localSha256 } from './local-hash.js'
 import { putFile } from './put-file.js'
 import type { Batch } from './small-batches.js'
+import type { SshSession } from '../../connection/types.js'
 import type { TransferEnv } from './transfer-env.js'
 import type { PlanItem } from './transfer-plan.js'
 
-// GNU tar keeps modes only with -p (as a non-root user); BusyBox keeps them always and has no -p.
-const UNPACK = 'if tar --version 2>/dev/null | grep -q GNU; then exec tar -x -p -o -f - -C "$1"; fi\nexec tar -x -o -f - -C "$1"'
+const tarKinds = new WeakMap<SshSession, Promise<'gnu' | 'other' | 'none'>>()
+
+/** Which tar the server has, asked once per connection: GNU tar keeps modes only with -p (for a user other
+ * than root); BusyBox's keeps them always and has no -p. */
+function tarKind(session: SshSession): Promise<'gnu' | 'other' | 'none'> {
+  let kind = tarKinds.get(session)
+  if (!kind) {
+    kind = session.exec(['tar', '--version'], { timeoutMs: 30_000 }).then((res) => (res.code === 127 ? 'none' : /GNU tar/.test(res.stdout) ? 'gnu' : 'other'))
+    kind.catch(() => tarKinds.delete(session))
+    tarKinds.set(session, kind)
+  }
+  return kind
+}
 
 export interface Staging {
   /** The destination folder as the plan names it, and the staging folder inside it. */
@@ -66,7 +78,9 @@ function readAhead(items: PlanItem[]): () => Promise<Buffer> {
 }
 
 async function unpack(env: TransferEnv, batch: Batch, staging: Staging): Promise<'done' | 'no-tar'> {
-  const channel: ClientChannel = await env.target.session.execStream(['env', 'LC_ALL=C', 'sh', '-c', UNPACK, 'sh', staging.dir])
+  const kind = await tarKind(env.target.session)
+  if (kind === 'none') return 'no-tar'
+  const channel: ClientChannel = await env.target.session.execStream(['env', 'LC_ALL=C', 'tar', '-x', ...(kind === 'gnu' ? ['-p'] : []), '-o', '-f', '-', '-C', staging.dir])
   const onAbort = (): void => void channel.close()
   env.ctx.signal.addEventListener('abort', onAbort, { once: true })
   try {
