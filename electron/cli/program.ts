@@ -10,6 +10,7 @@ import { registerPsCommand } from './ps-command.js'
 import { registerAppsCommands } from './apps-commands.js'
 import { registerProvisionCommands } from './provision-commands.js'
 import { registerMonitorCommands } from './monitor-commands.js'
+import { registerFilesCommands } from './files-commands.js'
 import { registerServerCommands, type WithCore } from './server-commands.js'
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -42,6 +43,7 @@ export async function runCli(argv: string[]): Promise<number> {
   registerAppsCommands(program, withCore, () => jsonMode)
   registerProvisionCommands(program, withCore, () => jsonMode)
   registerMonitorCommands(program, withCore, () => jsonMode)
+  registerFilesCommands(program, withCore, () => jsonMode)
   // Subcommands inherit the error handling and silence of the root.
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
 

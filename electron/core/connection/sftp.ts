@@ -1,5 +1,7 @@
 // Files on the server over the session's one SFTP channel. A write goes to a temporary name in the same
 // folder and is renamed into place, so a dropped connection never leaves half a file where the whole was.
+// Requests go through sftpRequest: ssh2 accepts a request on a channel whose connection has dropped and
+// never answers it.
 
 import type { SFTPWrapper } from 'ssh2'
 import type { SshSession } from './types.js'
@@ -13,12 +15,12 @@ function sftpCall<T>(fn: (cb: (err: Error | null | undefined, value?: T) => void
 
 async function writeAtomic(sftp: SFTPWrapper, path: string, content: string | Buffer, mode: number): Promise<void> {
   const temp = `${path}.homeport-${process.pid}-${Date.now()}.tmp`
-  await sftpCall<void>((cb) => sftp.writeFile(temp, content, { mode }, (err) => cb(err)))
+  await sftpRequest<void>(sftp, (cb) => sftp.writeFile(temp, content, { mode }, (err) => cb(err)))
   try {
     // posix-rename@openssh.com replaces the target atomically; plain SFTP rename refuses an existing target.
-    await sftpCall<void>((cb) => sftp.ext_openssh_rename(temp, path, (err) => cb(err)))
+    await sftpRequest<void>(sftp, (cb) => sftp.ext_openssh_rename(temp, path, (err) => cb(err)))
   } catch (err) {
-    await sftpCall<void>((cb) => sftp.unlink(temp, (e) => cb(e))).catch(() => {})
+    await sftpRequest<void>(sftp, (cb) => sftp.unlink(temp, (e) => cb(e))).catch(() => {})
     throw err
   }
 }
@@ -33,7 +35,7 @@ export async function writeServerFiles(session: SshSession, files: { path: strin
 export async function readServerFile(session: SshSession, path: string): Promise<string | undefined> {
   const sftp = await session.sftp()
   try {
-    const data = await sftpCall<Buffer>((cb) => sftp.readFile(path, (err: Error | null | undefined, d?: Buffer) => cb(err, d)))
+    const data = await sftpRequest<Buffer>(sftp, (cb) => sftp.readFile(path, (err: Error | null | undefined, d?: Buffer) => cb(err, d)))
     return data.toString('utf8')
   } catch (err) {
     if ((err as { code?: number }).code === NO_SUCH_FILE) return undefined
@@ -63,15 +65,15 @@ export function tempSibling(path: string, token: string): string {
 
 /** Renames into place: `replace` swaps atomically over an existing file (posix-rename), otherwise a taken name fails. */
 export function renameIntoPlace(sftp: SFTPWrapper, from: string, to: string, replace: boolean): Promise<void> {
-  return sftpCall<void>((cb) => (replace ? sftp.ext_openssh_rename(from, to, (err) => cb(err)) : sftp.rename(from, to, (err) => cb(err))))
+  return sftpRequest<void>(sftp, (cb) => (replace ? sftp.ext_openssh_rename(from, to, (err) => cb(err)) : sftp.rename(from, to, (err) => cb(err))))
 }
 
 /** The file's exact bytes and permission bits, or undefined when there is no such file. */
 export async function readServerFileBytes(session: SshSession, path: string): Promise<{ data: Buffer; mode: number } | undefined> {
   const sftp = await session.sftp()
   try {
-    const stats = await sftpCall<{ mode: number }>((cb) => sftp.stat(path, (err, s) => cb(err, s)))
-    const data = await sftpCall<Buffer>((cb) => sftp.readFile(path, (err: Error | null | undefined, d?: Buffer) => cb(err, d)))
+    const stats = await sftpRequest<{ mode: number }>(sftp, (cb) => sftp.stat(path, (err, s) => cb(err, s)))
+    const data = await sftpRequest<Buffer>(sftp, (cb) => sftp.readFile(path, (err: Error | null | undefined, d?: Buffer) => cb(err, d)))
     return { data, mode: stats.mode & 0o7777 }
   } catch (err) {
     if ((err as { code?: number }).code === NO_SUCH_FILE) return undefined
@@ -82,7 +84,7 @@ export async function readServerFileBytes(session: SshSession, path: string): Pr
 /** Removes a file; one that is not there is fine. */
 export async function removeServerFile(session: SshSession, path: string): Promise<void> {
   const sftp = await session.sftp()
-  await sftpCall<void>((cb) => sftp.unlink(path, (err) => cb(err))).catch((err: unknown) => {
+  await sftpRequest<void>(sftp, (cb) => sftp.unlink(path, (err) => cb(err))).catch((err: unknown) => {
     if ((err as { code?: number }).code !== NO_SUCH_FILE) throw err
   })
 }
