@@ -9,7 +9,7 @@ import { catalogSource, collectEnv, planInput, type SourceOptions } from './apps
 import { registerAppsStreamCommands } from './apps-stream-commands.js'
 import { usageError, writeJson } from './output.js'
 import type { WithCore } from './server-commands.js'
-import { isInteractive } from './tty-prompter.js'
+import { askLine, askYes, isInteractive } from './tty-prompter.js'
 
 function parseSeconds(value: string): number {
   const n = Number(value)
@@ -28,31 +28,7 @@ function sourceOptions(cmd: Command): Command {
 }
 
 async function confirmByName(app: string): Promise<boolean> {
-  const readline = await import('node:readline')
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true })
-  try {
-    const answer = await new Promise<string>((resolve) => {
-      rl.on('close', () => resolve(''))
-      rl.question(`This deletes the data (volumes and folder) of "${app}" for good. Type the app name to confirm: `, resolve)
-    })
-    return answer.trim() === app
-  } finally {
-    rl.close()
-  }
-}
-
-async function askYes(text: string): Promise<boolean> {
-  const readline = await import('node:readline')
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true })
-  try {
-    const answer = await new Promise<string>((resolve) => {
-      rl.on('close', () => resolve(''))
-      rl.question(text, resolve)
-    })
-    return /^y(es)?$/i.test(answer.trim())
-  } finally {
-    rl.close()
-  }
+  return (await askLine(`This deletes the data (volumes and folder) of "${app}" for good. Type the app name to confirm: `)) === app
 }
 
 /**

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Client } from 'ssh2'
 import { beforeEach, inject, TestRunner } from 'vitest'
+import { HomeportError } from '../../shared/errors.js'
 import { childPids, isAlive, readPidFile, run, stopPid, waitUntil } from './process.js'
 import { startSshdWithConfig } from './sshd.js'
 import type { HomeServerInfo } from './types.js'
@@ -191,4 +192,15 @@ export function execOnClient(client: Client, command: string, stdin?: string): P
       if (stdin !== undefined) channel.end(stdin)
     })
   })
+}
+
+/** The HomeportError a call fails with; fails the test when the call succeeds or throws something else. */
+export async function homeportFailure(promise: Promise<unknown>): Promise<HomeportError> {
+  try {
+    await promise
+  } catch (err) {
+    if (err instanceof HomeportError) return err
+    throw err
+  }
+  throw new Error('expected the call to fail with a HomeportError')
 }

@@ -1,18 +1,10 @@
 // What a rule hands to the alert centre: the alert it wants raised, or the one whose condition cleared.
 // An alert is identified by its rule, server and subject, so the same condition seen again is the same alert.
 
-import type { AlertResolution, AlertRule, AlertSeverity, AlertTarget } from '../../../shared/contract/index.js'
+import type { AlertDto, AlertResolution, AlertRule } from '../../../shared/contract/index.js'
 
-export interface AlertSpec {
-  rule: AlertRule
-  severity: AlertSeverity
-  serverId?: string
-  app?: string
-  subject: string
-  title: string
-  message: string
-  target: AlertTarget
-}
+/** The alert as a rule describes it: an AlertDto without the centre's own bookkeeping. */
+export type AlertSpec = Pick<AlertDto, 'rule' | 'severity' | 'serverId' | 'app' | 'subject' | 'title' | 'message' | 'target'>
 
 export interface AlertRef {
   rule: AlertRule

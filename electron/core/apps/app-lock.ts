@@ -122,6 +122,7 @@ export class AppLock {
 
   /** `reclaim`: a lock still held for this run (by a connection the server has not yet seen die) is taken back. */
   private async take(reclaim = false): Promise<boolean> {
+    console.error('DBG take execStream', reclaim)
     const channel = await this.session.execStream(['sh', '-c', SCRIPT, 'sh', this.dir, JSON.stringify(this.holder), reclaim ? this.holder.runId : ''])
     return new Promise<boolean>((resolve, reject) => {
       let out = ''

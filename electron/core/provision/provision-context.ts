@@ -44,6 +44,11 @@ export interface ProvisionContext {
 
 export type StepCheck = Omit<ProvisionStepDto, 'id' | 'title'>
 
+/** A check that found nothing to run: done, skipped or blocked, with what it found. */
+export function nothingToRun(status: StepCheck['status'], detail: string): StepCheck {
+  return { status, detail, commands: [], needsSudo: false }
+}
+
 export interface ProvisionStep {
   id: ProvisionStepDto['id']
   title: string

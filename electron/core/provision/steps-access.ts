@@ -5,7 +5,7 @@ import { HomeportError } from '../../../shared/errors.js'
 import { quoteArgv } from '../connection/quote.js'
 import { offersPassword } from './auth-methods-probe.js'
 import { AUTHORIZE_SCRIPT, existingLoginKey, generateLoginKey, type LoginKey } from './homeport-key.js'
-import type { ProvisionContext, ProvisionStep } from './provision-context.js'
+import { nothingToRun, type ProvisionContext, type ProvisionStep } from './provision-context.js'
 
 // sshd keeps the first value it reads for a keyword, and cloud images ship drop-ins such as
 // 50-cloud-init.conf with `PasswordAuthentication yes`: ours must sort first.
@@ -18,7 +18,7 @@ export const connectStep: ProvisionStep = {
   async check(ctx) {
     await ctx.session()
     const s = ctx.server()
-    return { status: 'done', detail: `Connected as ${s.user}@${s.host}:${s.port} (${s.authMethod} login).`, commands: [], needsSudo: false }
+    return nothingToRun('done', `Connected as ${s.user}@${s.host}:${s.port} (${s.authMethod} login).`)
   },
   async apply() {},
   async verify(ctx) {
@@ -37,7 +37,7 @@ export const keyStep: ProvisionStep = {
   async check(ctx) {
     const s = ctx.server()
     if ((s.authMethod === 'key' || s.authMethod === 'agent') && !ctx.options.identityFile) {
-      return { status: 'done', detail: `Already logs in with ${s.authMethod === 'agent' ? 'the SSH agent' : `the key ${s.identityFile}`}.`, commands: [], needsSudo: false }
+      return nothingToRun('done', `Already logs in with ${s.authMethod === 'agent' ? 'the SSH agent' : `the key ${s.identityFile}`}.`)
     }
     const which = ctx.options.identityFile ? `your key ${ctx.options.identityFile}` : 'a new ed25519 key made for Homeport (its passphrase kept in the keychain)'
     return {
@@ -83,10 +83,10 @@ export const passwordLoginStep: ProvisionStep = {
   async check(ctx) {
     const shown = [`sudo sh -c 'printf … > ${SSHD_DROP_IN}'`, 'sudo sshd -T', 'sudo systemctl reload ssh']
     if (!ctx.options.disablePasswordLogin) {
-      return { status: 'skipped', detail: 'Password login stays on (opt in to turn it off once a key login works).', commands: [], needsSudo: false }
+      return nothingToRun('skipped', 'Password login stays on (opt in to turn it off once a key login works).')
     }
     const methods = await ctx.authMethods()
-    if (!offersPassword(methods)) return { status: 'done', detail: `The server offers only ${methods.join(', ') || 'no password'} logins.`, commands: [], needsSudo: false }
+    if (!offersPassword(methods)) return nothingToRun('done', `The server offers only ${methods.join(', ') || 'no password'} logins.`)
     const s = ctx.server()
     if (s.authMethod !== 'key' && s.authMethod !== 'agent') {
       return { status: 'todo', detail: 'Once the key login above works, password login will be turned off.', commands: shown, needsSudo: true }

@@ -3,7 +3,7 @@
 
 import { HomeportError } from '../../../shared/errors.js'
 import { addToGroupCommand, dockerInstallCommands, dockerServiceCommands } from './os-family.js'
-import type { ProvisionContext, ProvisionStep } from './provision-context.js'
+import { nothingToRun, type ProvisionContext, type ProvisionStep } from './provision-context.js'
 import { shownCommand } from './sudo-runner.js'
 
 export const osStep: ProvisionStep = {
@@ -12,9 +12,9 @@ export const osStep: ProvisionStep = {
   async check(ctx) {
     try {
       const os = await ctx.os()
-      return { status: 'done', detail: `${os.prettyName} (${os.family}).`, commands: [], needsSudo: false }
+      return nothingToRun('done', `${os.prettyName} (${os.family}).`)
     } catch (err) {
-      if (err instanceof HomeportError && err.code === 'UNSUPPORTED_OS') return { status: 'blocked', detail: err.message, commands: [], needsSudo: false }
+      if (err instanceof HomeportError && err.code === 'UNSUPPORTED_OS') return nothingToRun('blocked', err.message)
       throw err
     }
   },
@@ -48,7 +48,7 @@ export const dockerStep: ProvisionStep = {
   async check(ctx) {
     const hello = await ctx.hello()
     if (hello.docker.installed && hello.docker.socket) {
-      return { status: 'done', detail: `Docker ${hello.docker.version || ''} is installed and its socket ${hello.docker.socket} is there.`.replace('  ', ' '), commands: [], needsSudo: false }
+      return nothingToRun('done', `Docker ${hello.docker.version || ''} is installed and its socket ${hello.docker.socket} is there.`.replace('  ', ' '))
     }
     const os = await ctx.os().catch(() => undefined)
     if (!os) return { status: 'blocked', detail: 'Needs a supported operating system.', commands: [], needsSudo: true }
@@ -74,7 +74,7 @@ export const groupStep: ProvisionStep = {
   async check(ctx) {
     const hello = await ctx.hello()
     const group = hello.docker.socketGroup || 'docker'
-    if (hello.docker.socketAccessible) return { status: 'done', detail: `${hello.user.name} can use ${hello.docker.socket || 'the Docker socket'}.`, commands: [], needsSudo: false }
+    if (hello.docker.socketAccessible) return nothingToRun('done', `${hello.user.name} can use ${hello.docker.socket || 'the Docker socket'}.`)
     if (hello.docker.inDockerGroup) {
       return { status: 'todo', detail: `${hello.user.name} is in group ${group}; a new login makes it apply.`, commands: ['(reconnect)'], needsSudo: false }
     }
@@ -105,7 +105,7 @@ export const agentStep: ProvisionStep = {
   title: 'Install the Homeport agent',
   async check(ctx) {
     const status = await ctx.agentStatus()
-    if (status.upToDate) return { status: 'done', detail: `Agent ${status.installed} is installed at ${status.path}.`, commands: [], needsSudo: false }
+    if (status.upToDate) return nothingToRun('done', `Agent ${status.installed} is installed at ${status.path}.`)
     const what = status.installed ? `Agent ${status.installed} will be replaced by ${status.bundled}.` : `Agent ${status.bundled} will be installed.`
     return {
       status: 'todo',
@@ -131,9 +131,9 @@ export const verifyStep: ProvisionStep = {
   async check(ctx) {
     try {
       const info = await ctx.dockerInfo()
-      return { status: 'done', detail: `Docker ${info.version} (API ${info.apiVersion}) answers through the SSH tunnel.`, commands: [], needsSudo: false }
+      return nothingToRun('done', `Docker ${info.version} (API ${info.apiVersion}) answers through the SSH tunnel.`)
     } catch (err) {
-      return { status: 'todo', detail: `Docker does not answer through the tunnel yet (${err instanceof Error ? err.message : String(err)}).`, commands: [], needsSudo: false }
+      return nothingToRun('todo', `Docker does not answer through the tunnel yet (${err instanceof Error ? err.message : String(err)}).`)
     }
   },
   async apply() {},

@@ -1,21 +1,10 @@
 // Servers and their pinned host keys. Rows hold connection facts only; secrets are in the keychain.
 
-import type { AuthMethod } from '../../../shared/contract/index.js'
+import type { AuthMethod, ServerDto } from '../../../shared/contract/index.js'
 import type { Db } from './database.js'
 
-export interface ServerRecord {
-  id: string
-  name: string
-  host: string
-  port: number
-  user: string
-  authMethod: AuthMethod
-  identityFile?: string
-  sshConfigHost?: string
-  proxyJump?: string
-  hasSecret: boolean
-  createdAt: string
-}
+/** A server as stored: what crosses the bridge, without the pinned key (its own table). */
+export type ServerRecord = Omit<ServerDto, 'hostKey' | 'hostKeyAlgorithm'>
 
 export interface PinnedHostKey {
   serverId: string

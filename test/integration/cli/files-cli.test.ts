@@ -8,7 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FileListDto, TransferJobResult } from '../../../shared/contract/index.js'
 import { useHomeServer } from '../../homeserver/helpers.js'
-import { cliSandbox, type CliSandbox } from './run-cli.js'
+import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
 
 const hs = useHomeServer()
 
@@ -25,8 +25,7 @@ describe('homeport files against the test home server', () => {
 
   beforeAll(async () => {
     cli = cliSandbox()
-    const added = await cli.run(['server', 'add', 'hs', '--host', hs.host, '--port', String(hs.sshPort), '--user', hs.user, '--identity', hs.keys.ed25519, '--host-key', hs.hostKeyFingerprint])
-    expect(added.code, added.stderr).toBe(0)
+    await addHomeServer(cli, hs, 'hs')
     local = path.join(cli.home, 'local')
     fs.mkdirSync(path.join(local, FOLDER, 'inner dir'), { recursive: true })
     fs.writeFileSync(path.join(local, FOLDER, TRAP), text)

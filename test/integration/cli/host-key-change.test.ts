@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ServerTestResult } from '../../../shared/contract/index.js'
 import { swapHostKey, useHomeServer } from '../../homeserver/helpers.js'
-import { cliSandbox, type CliSandbox } from './run-cli.js'
+import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
 
 const hs = useHomeServer()
 
@@ -14,8 +14,7 @@ describe('homeport CLI when the host key changes', () => {
 
   beforeAll(async () => {
     cli = cliSandbox()
-    const added = await cli.run(['server', 'add', 'moving', '--host', hs.host, '--port', String(hs.sshPort), '--user', hs.user, '--identity', hs.keys.ed25519, '--host-key', hs.hostKeyFingerprint])
-    expect(added.code, added.stderr).toBe(0)
+    await addHomeServer(cli, hs, 'moving')
     await swapHostKey('alternate')
   })
   afterAll(async () => {

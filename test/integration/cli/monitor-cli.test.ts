@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docker, useHomeServer } from '../../homeserver/helpers.js'
-import { cliSandbox, type CliSandbox } from './run-cli.js'
+import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
 
 const hs = useHomeServer()
 const APP = 'hp-cli-monitor'
@@ -43,8 +43,7 @@ describe('homeport metrics and homeport alerts', () => {
 
   beforeAll(async () => {
     cli = cliSandbox()
-    const added = await cli.run(['server', 'add', 'home', '--host', hs.host, '--port', String(hs.sshPort), '--user', hs.user, '--identity', hs.keys.ed25519, '--host-key', hs.hostKeyFingerprint])
-    expect(added.code, added.stderr).toBe(0)
+    await addHomeServer(cli, hs, 'home')
     await docker(['rm', '-f', VICTIM]).catch(() => '')
     await docker(['run', '-d', '--name', VICTIM, '--label', `com.docker.compose.project=${APP}`, '--label', 'com.docker.compose.service=victim', `${hs.registry}/homeport/busybox:1`, 'sleep', '3600'])
   })

@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { HomeServerInfo } from '../../homeserver/types.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const launcher = path.join(repoRoot, 'bin', 'homeport.js')
@@ -67,4 +68,10 @@ export function cliSandbox(sandbox: { launcher?: string } = {}): CliSandbox {
     },
     dispose: () => fs.rmSync(home, { recursive: true, force: true }),
   }
+}
+
+/** `homeport server add NAME` for the test server's main user and ed25519 key, its host key pinned; fails the test if refused. */
+export async function addHomeServer(cli: CliSandbox, hs: Pick<HomeServerInfo, 'host' | 'sshPort' | 'user' | 'keys' | 'hostKeyFingerprint'>, name: string): Promise<void> {
+  const added = await cli.run(['server', 'add', name, '--host', hs.host, '--port', String(hs.sshPort), '--user', hs.user, '--identity', hs.keys.ed25519, '--host-key', hs.hostKeyFingerprint])
+  if (added.code !== 0) throw new Error(`homeport server add ${name} exited ${added.code}: ${added.stderr}`)
 }

@@ -4,10 +4,9 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { HomeportError } from '../../../shared/errors.js'
 import { toDockerError } from '../../../electron/core/docker/docker-errors.js'
 import { discoverDockerEndpoint } from '../../../electron/core/docker/socket-discovery.js'
-import { docker, useHomeServer } from '../../homeserver/helpers.js'
+import { docker, homeportFailure, useHomeServer } from '../../homeserver/helpers.js'
 import { childPids, readPidFile } from '../../homeserver/process.js'
 import { cutAndReconnect, useDockerService } from './test-session.js'
 
@@ -19,15 +18,6 @@ async function engineVersion(): Promise<{ version: string; apiVersion: string }>
   return { version, apiVersion }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<HomeportError> {
-  try {
-    await promise
-  } catch (err) {
-    if (err instanceof HomeportError) return err
-    throw err
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('Docker over the stream-local tunnel', () => {
   const docked = useDockerService(info, prefix)
@@ -122,7 +112,7 @@ describe('Docker for a user outside group docker', () => {
   const docked = useDockerService(info, prefix, { passwordLogin: { user: info.noDockerUser, password: info.noDockerPassword } })
 
   it('fails with DOCKER_PERMISSION and the usermod fix naming the user', async () => {
-    const err = await rejection(docked.service.listContainers())
+    const err = await homeportFailure(docked.service.listContainers())
     expect(err.code).toBe('DOCKER_PERMISSION')
     expect(err.message).toContain(info.noDockerUser)
     expect(err.message).toContain(info.dockerSocket)

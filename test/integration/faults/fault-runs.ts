@@ -55,6 +55,8 @@ volumes:
 
 export interface FaultRun {
   job?: JobDto
+  /** The job as it stands when it did not end in time. */
+  stuck?: JobDto
   injected: boolean
   /** Milliseconds from the fault to the job's end. */
   afterFaultMs?: number
@@ -73,7 +75,9 @@ export async function runWithFault(t: FaultCore, start: () => Promise<{ jobId: s
     const { jobId } = await start()
     const job = await t.finishedJob(jobId, timeoutMs)
     await injecting
-    return { job, injected: injecting !== undefined, afterFaultMs: at ? Date.now() - at : undefined }
+    // A job still running is a hang: where it hangs is what to read.
+    const stuck = job ? undefined : await t.call('jobs.get', { id: jobId }).catch(() => undefined)
+    return { job, stuck, injected: injecting !== undefined, afterFaultMs: at ? Date.now() - at : undefined }
   } finally {
     off()
   }

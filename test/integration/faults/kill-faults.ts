@@ -30,7 +30,8 @@ async function record(ctx: FaultContext, fault: string, app: string, before: App
   // A step the engine still carries out after the job ended (a late stop) would show up here.
   if (settleMs) await sleep(settleMs)
   const verdict = judge(app, before, await appState(ctx.hs, app), run.job, SERVICES)
-  ctx.tally.record(fault, verdict.outcome, verdict.note)
+  const where = run.stuck ? ` at "${run.stuck.step}" after ${run.stuck.log.slice(-4).join(' | ')}` : ''
+  ctx.tally.record(fault, verdict.outcome, verdict.note && `${verdict.note}${where}`)
   return verdict
 }
 

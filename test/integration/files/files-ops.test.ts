@@ -7,23 +7,13 @@ import { mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFile
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { CopyJobResult, FileChangedDetails } from '../../../shared/contract/index.js'
-import { HomeportError } from '../../../shared/errors.js'
-import { useHomeServer } from '../../homeserver/helpers.js'
+import { homeportFailure, useHomeServer } from '../../homeserver/helpers.js'
 import { asUser, finished, useFilesServer } from './files-fixture.js'
 
 const hs = useHomeServer()
 const fx = useFilesServer(hs)
 const serverId = 'home'
 
-async function failure(p: Promise<unknown>): Promise<HomeportError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof HomeportError) return err
-    throw err
-  }
-  throw new Error('expected a failure')
-}
 
 describe('files on the server', () => {
   it('lists a folder with types, modes, owners, times and symlink targets, and stats one entry', async () => {
@@ -40,7 +30,7 @@ describe('files on the server', () => {
     expect(await fx.t.call('files.stat', { serverId, path: path.join(dir, 'link') })).toMatchObject({ type: 'symlink', target: 'a.txt', owner: hs.user })
     const home = await fx.t.call('files.home', { serverId })
     expect(await fx.t.call('files.stat', { serverId, path: path.relative(home, path.join(dir, 'a.txt')) })).toMatchObject({ size: 5 })
-    expect((await failure(fx.t.call('files.stat', { serverId, path: path.join(dir, 'nope') }))).code).toBe('NOT_FOUND')
+    expect((await homeportFailure(fx.t.call('files.stat', { serverId, path: path.join(dir, 'nope') }))).code).toBe('NOT_FOUND')
   })
 
   it('lists 10,000 entries in one call, quickly', async () => {
@@ -69,7 +59,7 @@ describe('files on the server', () => {
     expect(await fx.t.call('files.mkdir', { serverId, path: deep })).toMatchObject({ type: 'dir', path: deep })
     expect((await fx.t.call('files.mkdir', { serverId, path: deep })).type).toBe('dir')
     asUser(hs, ['sh', '-c', 'echo one > "$1/one" && echo two > "$1/two"', 'sh', deep])
-    const clash = await failure(fx.t.call('files.move', { serverId, from: path.join(deep, 'one'), to: path.join(deep, 'two') }))
+    const clash = await homeportFailure(fx.t.call('files.move', { serverId, from: path.join(deep, 'one'), to: path.join(deep, 'two') }))
     expect(clash.code).toBe('NAME_CLASH')
     expect(clash.message).toContain(path.join(deep, 'two'))
     await fx.t.call('files.move', { serverId, from: path.join(deep, 'one'), to: path.join(deep, 'two'), overwrite: true })
@@ -85,7 +75,7 @@ describe('files on the server', () => {
     } finally {
       execFileSync('rm', ['-rf', away])
     }
-    const clashWithFile = await failure(fx.t.call('files.mkdir', { serverId, path: path.join(fx.remote, 'm/renamed/o') + '/../../../list/a.txt/x' }))
+    const clashWithFile = await homeportFailure(fx.t.call('files.mkdir', { serverId, path: path.join(fx.remote, 'm/renamed/o') + '/../../../list/a.txt/x' }))
     expect(clashWithFile.code).toBe('NAME_CLASH')
   })
 
@@ -113,7 +103,7 @@ describe('files on the server', () => {
     await fx.t.call('files.chmod', { serverId, path: dir, mode: 0o750, recursive: true })
     expect(statSync(path.join(dir, 'in/f')).mode & 0o7777).toBe(0o750)
     await fx.t.call('files.chown', { serverId, path: dir, group: hs.user, recursive: true })
-    const refused = await failure(fx.t.call('files.chown', { serverId, path: path.join(dir, 'in/f'), owner: 'root' }))
+    const refused = await homeportFailure(fx.t.call('files.chown', { serverId, path: path.join(dir, 'in/f'), owner: 'root' }))
     expect(refused.code).toBe('PERMISSION_DENIED')
     expect(refused.message).toContain(path.join(dir, 'in/f'))
   })
@@ -123,12 +113,12 @@ describe('files on the server', () => {
     asUser(hs, ['sh', '-c', 'mkdir -p "$1/full/deep" "$1/empty" && echo x > "$1/full/deep/f" && echo y > "$1/file"', 'sh', dir])
     await fx.t.call('files.remove', { serverId, path: path.join(dir, 'file') })
     await fx.t.call('files.remove', { serverId, path: path.join(dir, 'empty') })
-    expect((await failure(fx.t.call('files.remove', { serverId, path: path.join(dir, 'full') }))).code).toBe('INVALID_INPUT')
-    expect((await failure(fx.t.call('files.remove', { serverId, path: path.join(dir, 'full'), recursive: true, confirm: 'full' }))).code).toBe('INVALID_INPUT')
+    expect((await homeportFailure(fx.t.call('files.remove', { serverId, path: path.join(dir, 'full') }))).code).toBe('INVALID_INPUT')
+    expect((await homeportFailure(fx.t.call('files.remove', { serverId, path: path.join(dir, 'full'), recursive: true, confirm: 'full' }))).code).toBe('INVALID_INPUT')
     await fx.t.call('files.remove', { serverId, path: path.join(dir, 'full'), recursive: true, confirm: path.join(dir, 'full') })
     expect(execFileSync('ls', ['-A', dir], { encoding: 'utf8' })).toBe('')
     const home = await fx.t.call('files.home', { serverId })
-    expect((await failure(fx.t.call('files.remove', { serverId, path: home, recursive: true, confirm: home }))).code).toBe('INVALID_INPUT')
+    expect((await homeportFailure(fx.t.call('files.remove', { serverId, path: home, recursive: true, confirm: home }))).code).toBe('INVALID_INPUT')
   })
 
   it('writes text back only over the version it was opened with', async () => {
@@ -142,7 +132,7 @@ describe('files on the server', () => {
     expect(statSync(file).uid).toBe(Number(asUser(hs, ['id', '-u']).trim()))
     // Someone else edits within the same second and to the same size: only the sha256 tells.
     asUser(hs, ['sh', '-c', 'printf "a: 3\\n" > "$1"', 'sh', file])
-    const refused = await failure(fx.t.call('files.writeText', { serverId, path: file, content: 'a: 4\n', expected: saved }))
+    const refused = await homeportFailure(fx.t.call('files.writeText', { serverId, path: file, content: 'a: 4\n', expected: saved }))
     expect(refused.code).toBe('FILE_CHANGED')
     expect(refused.message).toContain(file)
     const details = JSON.parse(refused.details!) as FileChangedDetails
@@ -151,11 +141,11 @@ describe('files on the server', () => {
     expect(details.current!.sha256).not.toBe(saved.sha256)
     expect(readFileSync(file, 'utf8')).toBe('a: 3\n')
     // A new file must not exist yet.
-    expect((await failure(fx.t.call('files.writeText', { serverId, path: file, content: 'x', expected: null }))).code).toBe('FILE_CHANGED')
+    expect((await homeportFailure(fx.t.call('files.writeText', { serverId, path: file, content: 'x', expected: null }))).code).toBe('FILE_CHANGED')
     await fx.t.call('files.writeText', { serverId, path: path.join(fx.remote, 'new.txt'), content: 'fresh', expected: null })
     expect(readFileSync(path.join(fx.remote, 'new.txt'), 'utf8')).toBe('fresh')
     writeFileSync(path.join(fx.remote, 'bin'), Buffer.from([0, 1, 2, 255]))
-    expect((await failure(fx.t.call('files.readText', { serverId, path: path.join(fx.remote, 'bin') }))).code).toBe('NOT_TEXT')
+    expect((await homeportFailure(fx.t.call('files.readText', { serverId, path: path.join(fx.remote, 'bin') }))).code).toBe('NOT_TEXT')
     expect(await fx.t.call('files.sha256', { serverId, path: file })).toBe(execFileSync('sha256sum', [file], { encoding: 'utf8' }).slice(0, 64))
   })
 })
@@ -182,7 +172,7 @@ describe('where the SSH user may not write', () => {
       [() => fx.t.call('files.remove', { serverId, path: path.join(locked, 'tree'), recursive: true, confirm: path.join(locked, 'tree') }), locked],
     ]
     for (const [call, named] of checks) {
-      const err = await failure(call())
+      const err = await homeportFailure(call())
       expect(err.code, err.message).toBe('PERMISSION_DENIED')
       expect(err.message).toContain(named)
       expect(err.hint).toBeTruthy()
@@ -206,7 +196,7 @@ describe('where the SSH user may not write', () => {
     asUser(hs, ['sh', '-c', 'mkdir -p "$1/a" "$1/b" && echo 1 > "$1/a/one" && echo 2 > "$1/b/two"', 'sh', tree])
     execFileSync('chown', ['root:root', path.join(tree, 'b')])
     const whole = execFileSync('find', [tree], { encoding: 'utf8' })
-    const err = await failure(fx.t.call('files.remove', { serverId, path: tree, recursive: true, confirm: tree }))
+    const err = await homeportFailure(fx.t.call('files.remove', { serverId, path: tree, recursive: true, confirm: tree }))
     expect(err.code).toBe('PERMISSION_DENIED')
     expect(err.message).toContain(path.join(tree, 'b'))
     expect(execFileSync('find', [tree], { encoding: 'utf8' })).toBe(whole)

@@ -79,12 +79,13 @@ describe('transfers', () => {
 
   it('reports progress per file and per job with bytes, rate and time left', async () => {
     const file = path.join(fx.local, 'progress.bin')
-    writeFileSync(file, randomBytes(48 * 1024 * 1024))
+    // Big enough to outlast a few of the meter's 250 ms updates even at full loopback speed.
+    writeFileSync(file, randomBytes(160 * 1024 * 1024))
     const job = await finished(fx.t, fx.t.call('files.upload', { serverId, sources: [file], destination: fx.remote }))
     resultOf(job)
     const updates = fx.t.of('job.update').filter((j: JobDto) => j.id === job.id && j.items.length > 0)
     const total = updates.map((j) => j.items.find((i) => i.key === 'total')!)
-    expect(total.at(-1)).toMatchObject({ current: 48 * 1024 * 1024, total: 48 * 1024 * 1024, unit: 'bytes' })
+    expect(total.at(-1)).toMatchObject({ current: 160 * 1024 * 1024, total: 160 * 1024 * 1024, unit: 'bytes' })
     expect(updates.some((j) => j.items.some((i) => i.key === path.join(fx.remote, 'progress.bin') && i.current > 0 && i.rate! > 0))).toBe(true)
     expect(total.some((i) => i.rate! > 0 && i.etaSeconds !== undefined)).toBe(true)
   })

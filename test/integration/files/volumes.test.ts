@@ -7,8 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { HomeportError } from '../../../shared/errors.js'
-import { docker, removeTestContainers, useHomeServer } from '../../homeserver/helpers.js'
+import { docker, homeportFailure, removeTestContainers, useHomeServer } from '../../homeserver/helpers.js'
 import { finished, resultOf, useFilesServer } from './files-fixture.js'
 
 const hs = useHomeServer()
@@ -22,14 +21,6 @@ function inVolume(script: string): Promise<string> {
   return docker(['run', '--rm', '--network', 'none', '-v', `${VOLUME}:/data`, hs.images[0], 'sh', '-c', script])
 }
 
-async function failure(p: Promise<unknown>): Promise<HomeportError> {
-  return p.then(
-    () => {
-      throw new Error('expected a failure')
-    },
-    (err: unknown) => err as HomeportError,
-  )
-}
 
 beforeAll(async () => {
   await docker(['volume', 'create', VOLUME])
@@ -48,7 +39,7 @@ async function helpersLeft(): Promise<string> {
 describe('files in a Docker volume', () => {
   it('is out of reach of the SSH user on disk', async () => {
     const mountpoint = (await docker(['volume', 'inspect', '--format', '{{.Mountpoint}}', VOLUME])).trim()
-    expect((await failure(fx.t.call('files.list', { serverId, path: mountpoint }))).code).toBe('PERMISSION_DENIED')
+    expect((await homeportFailure(fx.t.call('files.list', { serverId, path: mountpoint }))).code).toBe('PERMISSION_DENIED')
     expect((await fx.t.call('files.volumes', { serverId })).map((v) => v.name)).toContain(VOLUME)
   })
 
@@ -62,8 +53,8 @@ describe('files in a Docker volume', () => {
     expect(conf.entries).toEqual([expect.objectContaining({ name: 'app.yml', type: 'file', size: 9, mode: 0o600, uid: 1234, gid: 1234, path: '/conf/app.yml' })])
     expect(await fx.t.call('files.stat', { serverId, volume: VOLUME, path: '/conf/app.yml' })).toMatchObject({ size: 9, mode: 0o600 })
     expect((await fx.t.call('files.readText', { serverId, volume: VOLUME, path: '/conf/app.yml' })).content).toBe('port: 80\n')
-    expect((await failure(fx.t.call('files.stat', { serverId, volume: VOLUME, path: '/nope' }))).code).toBe('NOT_FOUND')
-    expect((await failure(fx.t.call('files.list', { serverId, volume: `${VOLUME}-missing`, path: '/' }))).code).toBe('NOT_FOUND')
+    expect((await homeportFailure(fx.t.call('files.stat', { serverId, volume: VOLUME, path: '/nope' }))).code).toBe('NOT_FOUND')
+    expect((await homeportFailure(fx.t.call('files.list', { serverId, volume: `${VOLUME}-missing`, path: '/' }))).code).toBe('NOT_FOUND')
     expect(await helpersLeft()).toBe('')
   })
 
@@ -72,7 +63,7 @@ describe('files in a Docker volume', () => {
     const saved = await fx.t.call('files.writeText', { serverId, volume: VOLUME, path: '/conf/app.yml', content: 'port: 8080\n', expected: opened.version })
     expect(await inVolume('cat /data/conf/app.yml; stat -c "%u:%g %a" /data/conf/app.yml')).toBe('port: 8080\n1234:1234 600\n')
     await inVolume('printf "port: 9090\\n" > /data/conf/app.yml')
-    const refused = await failure(fx.t.call('files.writeText', { serverId, volume: VOLUME, path: '/conf/app.yml', content: 'port: 1\n', expected: saved }))
+    const refused = await homeportFailure(fx.t.call('files.writeText', { serverId, volume: VOLUME, path: '/conf/app.yml', content: 'port: 1\n', expected: saved }))
     expect(refused.code).toBe('FILE_CHANGED')
     expect(refused.message).toContain(`${VOLUME}:/conf/app.yml`)
     expect(await inVolume('cat /data/conf/app.yml')).toBe('port: 9090\n')
@@ -110,8 +101,8 @@ describe('files in a Docker volume', () => {
     expect(await fx.t.call('files.mkdir', { serverId, volume: VOLUME, path: '/a/b/c' })).toMatchObject({ type: 'dir', path: '/a/b/c' })
     expect(await inVolume('stat -c "%a %u" /data/conf')).toBe('755 1234\n')
     await fx.t.call('files.move', { serverId, volume: VOLUME, from: '/a', to: `/${HOSTILE}` })
-    expect((await failure(fx.t.call('files.move', { serverId, volume: VOLUME, from: '/site', to: `/${HOSTILE}` }))).code).toBe('NAME_CLASH')
-    expect((await failure(fx.t.call('files.remove', { serverId, volume: VOLUME, path: `/${HOSTILE}`, recursive: true }))).code).toBe('INVALID_INPUT')
+    expect((await homeportFailure(fx.t.call('files.move', { serverId, volume: VOLUME, from: '/site', to: `/${HOSTILE}` }))).code).toBe('NAME_CLASH')
+    expect((await homeportFailure(fx.t.call('files.remove', { serverId, volume: VOLUME, path: `/${HOSTILE}`, recursive: true }))).code).toBe('INVALID_INPUT')
     await fx.t.call('files.remove', { serverId, volume: VOLUME, path: `/${HOSTILE}`, recursive: true, confirm: `/${HOSTILE}` })
     await fx.t.call('files.remove', { serverId, volume: VOLUME, path: '/link' })
     expect((await fx.t.call('files.list', { serverId, volume: VOLUME, path: '/' })).entries.map((e) => e.name).sort()).toEqual(['conf', 'site'])

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hostMirrors } from '../../homeserver/fresh-system/apt-sources.js'
 import { startFreshDebian, type FreshDebian } from '../../homeserver/fresh-system/fresh-debian.js'
 import { freshDebianSkipReason } from '../../homeserver/fresh-system/fresh-debian-reason.js'
+import { execOnClient } from '../../homeserver/helpers.js'
 import { run, waitUntil } from '../../homeserver/process.js'
 
 const log = (line: string): void => void process.stderr.write(`[fresh-debian] ${line}\n`)
@@ -40,19 +41,8 @@ function login(machine: FreshDebian, expectedHostKey: string, password = machine
   })
 }
 
-function exec(client: Client, command: string, stdin?: string): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    client.exec(command, (error, channel) => {
-      if (error) return reject(error)
-      let stdout = ''
-      let stderr = ''
-      channel.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      channel.on('close', (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }))
-      channel.end(stdin ?? '')
-    })
-  })
-}
+/** Every command here gets an input, even an empty one, so none waits on it. */
+const exec = (client: Client, command: string, stdin?: string): Promise<ExecResult> => execOnClient(client, command, stdin ?? '')
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
