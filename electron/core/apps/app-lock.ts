@@ -103,6 +103,14 @@ export class AppLock {
     await afterRetake?.()
   }
 
+  /**
+   * For a lock whose folder was made only to hold it: the lock file goes and the folder with it, but only if
+   * nothing else is in it by then (never someone else's files).
+   */
+  async removeFolderIfEmpty(): Promise<void> {
+    await this.session.exec(['sh', '-c', 'rm -f -- "$1/$2"; rmdir -- "$1" 2>/dev/null; true', 'sh', this.dir, LOCK_FILE])
+  }
+
   async release(): Promise<void> {
     const channel = this.channel
     this.channel = undefined
@@ -122,7 +130,6 @@ export class AppLock {
 
   /** `reclaim`: a lock still held for this run (by a connection the server has not yet seen die) is taken back. */
   private async take(reclaim = false): Promise<boolean> {
-    console.error('DBG take execStream', reclaim)
     const channel = await this.session.execStream(['sh', '-c', SCRIPT, 'sh', this.dir, JSON.stringify(this.holder), reclaim ? this.holder.runId : ''])
     return new Promise<boolean>((resolve, reject) => {
       let out = ''

@@ -82,17 +82,14 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
     state: 'applying',
     dir: prepared.dir,
     dirExisted: lock.dirExisted,
-    files: await (console.error('DBG snapshot'), snapshotFiles(session, prepared.dir, Object.keys(files))),
-    createdDirs: await (console.error('DBG missingDirs'), missingDirs(session, dirs)),
+    files: await snapshotFiles(session, prepared.dir, Object.keys(files)),
+    createdDirs: await missingDirs(session, dirs),
     engine: newJournal(lock.holder.runId, prepared.plan),
   }
   let saved = false
   const persist = async () => {
-    console.error('DBG ensure')
     await lock.ensure(() => assertStillOurs(server, record, saved))
-    console.error('DBG save')
     await store.save(record)
-    console.error('DBG saved')
     saved = true
   }
   let result: ApplyResult

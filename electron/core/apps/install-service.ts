@@ -151,7 +151,7 @@ export class InstallService {
     for (let attempt = 0; attempt < 3 && !lock.dirExisted; attempt++) {
       try {
         await lock.ensure()
-        await server.session.exec(['rm', '-rf', '--', lock.dir])
+        await lock.removeFolderIfEmpty()
         break
       } catch (err) {
         if (!isServerOutOfReach(err)) break

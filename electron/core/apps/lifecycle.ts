@@ -73,7 +73,7 @@ export class AppLifecycle {
     try {
       await work()
     } finally {
-      if (!lock.dirExisted) await server.session.exec(['rm', '-rf', '--', lock.dir]).catch(() => undefined)
+      if (!lock.dirExisted) await lock.removeFolderIfEmpty().catch(() => undefined)
       await lock.release()
     }
   }
@@ -98,10 +98,10 @@ export class AppLifecycle {
       const secretNames = ((await readMeta(session, facts, app))?.variables ?? []).filter((v) => v.secret).map((v) => v.name)
       await removeAppResources(await server.docker(), app, volumes)
       // Without --volumes the data and .env stay, so a reinstall finds the same passwords; only the compose file
-      // goes. A stack started elsewhere had no folder: the one made for the lock goes too.
-      const whole = volumes || !lock.dirExisted
-      const res = await session.exec(whole ? ['rm', '-rf', '--', dir] : ['rm', '-f', '--', posix.join(dir, COMPOSE_FILE), posix.join(dir, META_FILE), posix.join(dir, JOURNAL_FILE)])
+      // goes. A stack started elsewhere had no folder: the one made for the lock goes too, once empty.
+      const res = await session.exec(volumes ? ['rm', '-rf', '--', dir] : ['rm', '-f', '--', posix.join(dir, COMPOSE_FILE), posix.join(dir, META_FILE), posix.join(dir, JOURNAL_FILE)])
       if (res.code !== 0) throw new HomeportError('INTERNAL', `Could not remove the files of "${app}" on the server.`, { details: res.stderr })
+      if (!volumes && !lock.dirExisted) await lock.removeFolderIfEmpty()
       if (volumes) for (const name of secretNames) await this.deps.secrets.delete(appSecretAccount(serverId, app, name))
     } finally {
       await lock.release()

@@ -9,8 +9,39 @@ import type { SshSession } from './types.js'
 // SFTP status code for a missing file (SSH_FX_NO_SUCH_FILE).
 const NO_SUCH_FILE = 2
 
-function sftpCall<T>(fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))))
+/** Pending requests per channel, failed together when it closes (one listener per channel, however many). */
+const pending = new WeakMap<SFTPWrapper, Set<(err: Error) => void>>()
+
+function pendingOn(sftp: SFTPWrapper): Set<(err: Error) => void> {
+  let set = pending.get(sftp)
+  if (!set) {
+    const requests = new Set<(err: Error) => void>()
+    const failAll = () => {
+      for (const reject of [...requests]) reject(new Error('No response from server: the SFTP channel has closed'))
+      requests.clear()
+    }
+    sftp.once('close', failAll)
+    sftp.once('end', failAll)
+    pending.set(sftp, requests)
+    set = requests
+  }
+  return set
+}
+
+/**
+ * One SFTP request that fails, rather than waits for ever, when the channel closes while it is pending (a
+ * request taken into ssh2's queue in the moment the connection drops is neither sent nor failed).
+ */
+function sftpCall<T>(sftp: SFTPWrapper, fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const requests = pendingOn(sftp)
+    requests.add(reject)
+    fn((err, value) => {
+      requests.delete(reject)
+      if (err) reject(err)
+      else resolve(value as T)
+    })
+  })
 }
 
 async function writeAtomic(sftp: SFTPWrapper, path: string, content: string | Buffer, mode: number): Promise<void> {
@@ -102,5 +133,5 @@ export function sftpIsOpen(sftp: SFTPWrapper): boolean {
 /** sftpCall on `sftp`, failing at once (as a lost connection) when the channel has closed. */
 export function sftpRequest<T>(sftp: SFTPWrapper, fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
   if (!sftpIsOpen(sftp)) return Promise.reject(new Error('No response from server: the SFTP channel has closed'))
-  return sftpCall(fn)
+  return sftpCall(sftp, fn)
 }

@@ -43,7 +43,11 @@ export class JobsRepo {
         ...job,
         state: 'failed',
         endedAt: now,
-        error: { code: 'CANCELLED', message: 'Homeport quit while this job was running.', hint: 'Check the server, then run it again.' },
+        error: {
+          code: 'CANCELLED',
+          message: 'Homeport quit while this job was running.',
+          hint: 'An install or update is rolled back the next time Homeport connects to its server; then run it again.',
+        },
       })
     }
     return rows.length

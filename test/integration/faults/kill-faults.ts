@@ -87,7 +87,7 @@ export async function killDuringVerification(ctx: FaultContext, runs: number): P
   }
 }
 
-/** The first report: db takes its whole grace period to stop, the connection is cut 2 s into it. */
+/** An update whose db takes its whole grace period to stop, with the connection cut 2 s into the stop. */
 export async function killWhileSlowStop(ctx: FaultContext, runs: number): Promise<Verdict[]> {
   const verdicts: Verdict[] = []
   for (let i = 0; i < runs; i++) {
