@@ -2,7 +2,7 @@
 // (it focuses its first field then), and each value is read back, so a field that missed a keystroke
 // fails here rather than as a connection to the wrong port later.
 
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { expect } from 'vitest'
 import type { HomeServerInfo } from '../homeserver/types.js'
 
@@ -44,4 +44,16 @@ export async function continueToHostKey(page: Page): Promise<void> {
   if (await page.getByTestId('add-error').isVisible()) {
     throw new Error(`the Add-server dialog showed an error instead of the host key: ${await page.getByTestId('add-error').textContent()}`)
   }
+}
+
+/** Clicks Install in the review step and waits for the job to end; fails with the error the window shows unless it succeeded. */
+export async function confirmInstall(page: Page): Promise<Locator> {
+  await page.getByTestId('install-confirm').click()
+  const progress = page.getByTestId('job-progress')
+  await progress.waitFor()
+  await expect.poll(() => progress.getAttribute('data-state'), { timeout: 90_000 }).not.toBe('running')
+  if ((await progress.getAttribute('data-state')) !== 'succeeded') {
+    throw new Error(`the install did not succeed: ${await page.getByTestId('job-error').textContent().catch(() => '(no error shown)')}`)
+  }
+  return progress
 }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { docker, useHomeServer } from '../homeserver/helpers.js'
-import { continueToHostKey, fillServer, openAddDialog } from './add-server-steps.js'
+import { confirmInstall, continueToHostKey, fillServer, openAddDialog } from './add-server-steps.js'
 import { startE2e, type E2eSession } from './harness.js'
 
 const home = useHomeServer()
@@ -123,13 +123,7 @@ describe('apps in the window', () => {
   })
 
   it('installs it with progress until the container runs on the server', async () => {
-    await page.getByTestId('install-confirm').click()
-    const progress = page.getByTestId('job-progress')
-    await progress.waitFor()
-    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 90_000 }).not.toBe('running')
-    if ((await progress.getAttribute('data-state')) !== 'succeeded') {
-      throw new Error(`the install did not succeed: ${await page.getByTestId('job-error').textContent().catch(() => '(no error shown)')}`)
-    }
+    await confirmInstall(page)
     expect(await page.getByTestId('job-state').textContent()).toBe('Finished')
     expect(await page.getByTestId('job-log').textContent()).not.toBe('')
     // The pull was measured in bytes and shown as a full bar for the image.

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { docker, useHomeServer } from '../homeserver/helpers.js'
-import { continueToHostKey, fillServer, openAddDialog } from './add-server-steps.js'
+import { confirmInstall, continueToHostKey, fillServer, openAddDialog } from './add-server-steps.js'
 import { startE2e, type E2eSession } from './harness.js'
 
 const home = useHomeServer()
@@ -49,13 +49,7 @@ describe('host access in the install dialog', () => {
 
     await page.getByTestId('host-access-accept').click()
     expect(await page.getByTestId('install-confirm').isDisabled()).toBe(false)
-    await page.getByTestId('install-confirm').click()
-    const progress = page.getByTestId('job-progress')
-    await progress.waitFor()
-    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 90_000 }).not.toBe('running')
-    if ((await progress.getAttribute('data-state')) !== 'succeeded') {
-      throw new Error(`the install did not succeed: ${await page.getByTestId('job-error').textContent().catch(() => '(no error shown)')}`)
-    }
+    await confirmInstall(page)
     expect((await docker(['inspect', '--format', '{{.State.Running}} {{.HostConfig.NetworkMode}}', `${APP}-tool-1`])).trim()).toBe('true host')
   })
 })
