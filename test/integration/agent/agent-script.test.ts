@@ -2,7 +2,7 @@
 // own facts: os-release, /proc, statfs of /, the network interfaces. A bind mount with a hostile name
 // proves mount names come out as valid JSON strings.
 
-import { execFile, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcessWithoutNullStreams, execFile, execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, statfsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -99,29 +99,40 @@ describe.each(shells)('the agent under %s', (_name, shell) => {
     expect(Math.abs(m.time - Date.now() / 1000)).toBeLessThan(10)
   })
 
-  it('streams a line per interval and leaves nothing running once its input closes', async () => {
-    // Its own process group: whatever it forks (sleep, the stdin watcher) keeps that group even when orphaned.
-    const child = spawn(shell[0], [...shell.slice(1), script, 'watch', '2'], { stdio: ['pipe', 'pipe', 'inherit'], detached: true })
+  const readLines = (child: ChildProcessWithoutNullStreams, count: number) => new Promise<AgentMetricsDto[]>((resolve) => {
     const lines: AgentMetricsDto[] = []
     let buffered = ''
-    await new Promise<void>((resolve) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString()
-        const parts = buffered.split('\n')
-        buffered = parts.pop()!
-        for (const p of parts) lines.push(JSON.parse(p) as AgentMetricsDto)
-        if (lines.length >= 2) resolve()
-      })
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString()
+      const parts = buffered.split('\n')
+      buffered = parts.pop()!
+      for (const p of parts) lines.push(JSON.parse(p) as AgentMetricsDto)
+      if (lines.length >= count) resolve(lines)
     })
+  })
+
+  it('streams a line per interval and ends when its input closes', async () => {
+    const child = spawn(shell[0], [...shell.slice(1), script, 'watch', '1'], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const lines = await readLines(child as ChildProcessWithoutNullStreams, 2)
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     child.stdin.end()
     expect(await exited).toBe(0)
     expect(lines[1].time).toBeGreaterThan(lines[0].time - 1)
+  })
+
+  it('leaves nothing running once its input closes mid-wait', async () => {
+    // Its own process group: whatever it forks (sleep, the stdin watcher) keeps that group even when orphaned.
+    const child = spawn(shell[0], [...shell.slice(1), script, 'watch', '60'], { stdio: ['pipe', 'pipe', 'inherit'], detached: true })
     const inGroup = () => execFileSync('ps', ['-eo', 'pgid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => l.trim().split(/\s+/)[0] === String(child.pid))
         // A zombie has ended already; only this machine's init, which may reap late, still lists it.
         .filter((l) => !l.includes('<defunct>'))
-    // A sleep left behind would live up to 2 s more: a second is enough to see it gone when nothing leaks.
-    await expect.poll(inGroup, { timeout: 1_000 }).toEqual([])
+    // The first line comes after one interval: wait until the agent is in that wait instead.
+    await expect.poll(() => inGroup().some((l) => l.endsWith('sleep 60')), { timeout: 15_000, interval: 100 }).toBe(true)
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    child.stdin.end()
+    expect(await exited).toBe(0)
+    // A leaked sleep would live a minute; a busy machine may take seconds to let a killed one go.
+    await expect.poll(inGroup, { timeout: 15_000, interval: 200 }).toEqual([])
   })
 
   it('samples once per line the caller writes in paced mode, and ends at the end of its input', async () => {
