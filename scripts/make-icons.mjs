@@ -1,6 +1,8 @@
 // Draws Homeport's icons (a white house on a rounded teal square) as PNGs, without an image library:
 // resources/icons/icon.png (512 px, used by electron-builder for every platform and by the window),
-// tray.png (16 px) and tray@2x.png (32 px). Run again after changing the drawing: node scripts/make-icons.mjs
+// tray.png (16 px) and tray@2x.png (32 px), and the tray's warning and error variants (the same house with an
+// amber or red dot in a corner: tray-warning.png, tray-error.png and their @2x). Run again after changing the
+// drawing: node scripts/make-icons.mjs
 
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -44,7 +46,15 @@ function encodePng(size, rgba) {
 }
 
 // Shapes in unit coordinates (0..1). Returns [r, g, b, a] for a point.
-function shade(x, y, { background }) {
+const BADGES = { warning: [240, 160, 32, 255], error: [208, 48, 80, 255] }
+
+function shade(x, y, { background, badge }) {
+  // The dot sits over the top-right corner, with a transparent ring so it reads on any tray colour.
+  if (badge) {
+    const d = Math.hypot(x - 0.76, y - 0.24)
+    if (d <= 0.22) return BADGES[badge]
+    if (d <= 0.3) return [0, 0, 0, 0]
+  }
   const inRoundedSquare = (() => {
     const r = 0.2
     const dx = Math.max(0.06 + r - x, 0, x - (0.94 - r))
@@ -89,4 +99,8 @@ mkdirSync(outDir, { recursive: true })
 writeFileSync(path.join(outDir, 'icon.png'), draw(512, { background: true }))
 writeFileSync(path.join(outDir, 'tray.png'), draw(16, { background: true }))
 writeFileSync(path.join(outDir, 'tray@2x.png'), draw(32, { background: true }))
+for (const badge of Object.keys(BADGES)) {
+  writeFileSync(path.join(outDir, `tray-${badge}.png`), draw(16, { background: true, badge }))
+  writeFileSync(path.join(outDir, `tray-${badge}@2x.png`), draw(32, { background: true, badge }))
+}
 console.log(`icons written to ${outDir}`)

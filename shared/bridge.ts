@@ -23,3 +23,5 @@ export type WireMessage =
 /** Electron IPC channels: one invoke channel for every contract method, one for core events. */
 export const IPC_INVOKE_CHANNEL = 'homeport:invoke'
 export const IPC_EVENT_CHANNEL = 'homeport:event'
+/** Electron only: asks main for a local folder (download destinations); answers its path or undefined. */
+export const IPC_CHOOSE_FOLDER_CHANNEL = 'homeport:choose-folder'

@@ -5,7 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander'
 import { HomeportError } from '../../shared/errors.js'
 import { runJob, progressMode, throwIfFailed } from './apps-job.js'
 import { formatApp, formatApps, formatCatalog, formatPlan, formatSkipped } from './apps-output.js'
-import { catalogSource, collectEnv, planInput, type SourceOptions } from './apps-source.js'
+import { catalogSource, collectEnv, editedFiles, planInput, type SourceOptions } from './apps-source.js'
 import { registerAppsStreamCommands } from './apps-stream-commands.js'
 import { usageError, writeJson } from './output.js'
 import type { WithCore } from './server-commands.js'
@@ -20,7 +20,7 @@ function parseSeconds(value: string): number {
 function sourceOptions(cmd: Command): Command {
   return cmd
     .option('--file <compose.yml>', 'a compose file instead of a catalog app')
-    .option('--name <name>', 'the app (Compose project) name; default: the catalog id or the file\'s `name:`')
+    .option('--name <name>', 'the app (Compose project) name; default: the catalog id, or the file\'s `name:`, or its folder\'s name')
     .option('--env <KEY=VALUE>', 'a variable value (repeatable)', collectEnv, [])
     .option('--env-file <file>', 'variable values from a .env file')
     .option('--catalog <src>', 'catalog folder, archive or https URL (default: the bundled catalog)')
@@ -125,13 +125,23 @@ export function registerAppsCommands(program: Command, withCore: WithCore, json:
     .argument('<server>', 'server name')
     .argument('<app>', 'app name')
     .option('--env <KEY=VALUE>', 'change a variable (repeatable)', collectEnv, [])
+    .option('--file <compose.yml>', "replace the app's compose file with this one (planned first, rolled back on failure)")
+    .option('--env-file <file>', "replace the app's .env with this one (a secret left blank keeps its value)")
+    .option('--dry-run', 'with --file or --env-file: print the plan and change nothing')
     .option('--verify-timeout <seconds>', 'how long a new container must stay up (and healthy) before the update counts', parseSeconds)
     .option('--allow-host-access', 'go on even if the change gives the app more of the server (privileged, host network…); asked on a terminal')
     .option('--json', 'print progress and the result as JSON lines')
-    .action(async (server: string, app: string, opts: { env: string[]; verifyTimeout?: number; allowHostAccess?: boolean }) => {
+    .action(async (server: string, app: string, opts: { env: string[]; file?: string; envFile?: string; dryRun?: boolean; verifyTimeout?: number; allowHostAccess?: boolean }) => {
       const values = opts.env.length ? Object.fromEntries(opts.env.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])) : undefined
+      const edits = editedFiles(opts)
       await withCore(async (core) => {
-        const input = { serverId: server, app, ...(values ? { values } : {}), ...(opts.verifyTimeout ? { verifyTimeoutMs: opts.verifyTimeout * 1000 } : {}) }
+        // An edit is planned first, so what runs is what was shown; --dry-run stops there.
+        if (edits.compose !== undefined || edits.env !== undefined) {
+          const plan = await core.call('apps.plan', { serverId: server, name: app, source: { installed: true, ...edits }, values: values ?? {} })
+          if (opts.dryRun) return json() ? writeJson(plan) : void process.stdout.write(formatPlan(plan))
+          if (!json()) process.stderr.write(formatPlan(plan))
+        }
+        const input = { serverId: server, app, ...edits, ...(values ? { values } : {}), ...(opts.verifyTimeout ? { verifyTimeoutMs: opts.verifyTimeout * 1000 } : {}) }
         const job = await runJob(core, progressMode(json()), () => withHostAccessConsent(opts.allowHostAccess, (accept) => core.call('apps.update', { ...input, ...(accept ? { acceptHostAccess: true } : {}) })))
         if (job.state !== 'succeeded') {
           // The core says "rolled back" only once its check against the run's journal passed; otherwise the
@@ -144,7 +154,8 @@ export function registerAppsCommands(program: Command, withCore: WithCore, json:
         if (json()) return void process.stdout.write(JSON.stringify(job.result) + '\n')
         const result = job.kind === 'update' ? job.result : undefined
         const changed = [...(result?.created ?? []), ...(result?.recreated ?? [])]
-        process.stdout.write(changed.length ? `Updated ${app}: recreated ${changed.join(', ')}.\n` : `${app} is up to date; nothing was recreated.\n`)
+        const upToDate = result?.status === 'up-to-date' || changed.length === 0
+        process.stdout.write(upToDate ? `${app} is already up to date: no newer image and no changed setting, nothing recreated.\n` : `Updated ${app}: recreated ${changed.join(', ')}.\n`)
       }, { server })
     })
 

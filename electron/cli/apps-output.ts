@@ -28,6 +28,7 @@ export function formatPlan(plan: PlanDto): string {
     const width = Math.max(...plan.containers.map((c) => c.name.length))
     for (const c of plan.containers) out.push(`  ${c.action.padEnd(8)} ${c.name.padEnd(width)}  ${c.reason}`)
   }
+  out.push(...formatPlanValues(plan))
   if (plan.warnings.length) {
     out.push('', 'Warnings')
     for (const w of plan.warnings) out.push(`  ! ${w}`)
@@ -37,6 +38,32 @@ export function formatPlan(plan: PlanDto): string {
     for (const r of plan.risks) out.push(`  ! ${r.service}: ${r.detail} — ${r.sentence}`)
   }
   return out.join('\n') + '\n'
+}
+
+/** The values the plan will use: settings, ports published on the server, folders of the server. */
+function formatPlanValues(plan: PlanDto): string[] {
+  const out: string[] = []
+  if (plan.settings?.length) {
+    out.push('', 'Settings (change with --env NAME=VALUE)')
+    const width = Math.max(...plan.settings.map((s) => s.name.length))
+    for (const s of plan.settings) {
+      const value = s.secret ? '(secret: generated, or kept from before; stored in the keychain)' : s.value === '' ? '(empty)' : s.value
+      out.push(`  ${s.name.padEnd(width)}  ${value}${s.label ? `  — ${s.label}` : ''}`)
+    }
+  }
+  if (plan.ports?.length) {
+    out.push('', 'Ports on the server')
+    for (const p of plan.ports) {
+      const at = `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.published ?? '(any free port)'}`
+      const reach = p.hostIp === '127.0.0.1' || p.hostIp === '::1' ? 'this server only; open it with `homeport apps open`' : 'reachable from the network'
+      out.push(`  ${at} → ${p.service} ${p.target}/${p.protocol}  (${reach})`)
+    }
+  }
+  if (plan.folders?.length) {
+    out.push('', 'Folders of the server')
+    for (const f of plan.folders) out.push(`  ${f.source} → ${f.service}:${f.target}${f.readOnly ? ' (read-only)' : ''}`)
+  }
+  return out
 }
 
 export function formatCatalog(catalog: CatalogDto): string {

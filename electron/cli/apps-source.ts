@@ -1,12 +1,14 @@
 // Turns `APP_ID | --file compose.yml`, `--env K=V`, `--env-file F` and `--catalog SRC` into the contract's
-// app source and values. A compose file's neighbouring `.env` is read like Docker Compose does. Files are
-// read here and sent as text, and paths made absolute, since a running Homeport may serve the call.
+// app source and values. A compose file's neighbouring `.env` and its folder's name count as they do for
+// Docker Compose. Files are read here and sent as text, and paths made absolute, since a running Homeport
+// may serve the call.
 
 import fs from 'node:fs'
 import path from 'node:path'
 import { InvalidArgumentError } from 'commander'
 import type { MethodInput } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
+import { composeFileName, folderAppName } from '../../shared/names.js'
 import { usageError } from './output.js'
 
 export interface SourceOptions {
@@ -35,6 +37,15 @@ function readText(file: string, what: string): string {
   }
 }
 
+/** `apps update --file/--env-file`: the installed app's compose file and .env replaced by these (--dry-run needs one). */
+export function editedFiles(opts: { file?: string; envFile?: string; dryRun?: boolean }): { compose?: string; env?: string } {
+  if (opts.dryRun && !opts.file && !opts.envFile) throw usageError('--dry-run shows the plan of an edit: give --file or --env-file with it.')
+  return {
+    ...(opts.file ? { compose: readText(opts.file, 'compose file') } : {}),
+    ...(opts.envFile ? { env: readText(opts.envFile, 'env file') } : {}),
+  }
+}
+
 /** A catalog folder or archive as an absolute path (the core's working folder may not be ours); URLs as given. */
 export function catalogSource(src: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(src) ? src : path.resolve(src)
@@ -54,7 +65,9 @@ export function planInput(serverId: string, appId: string | undefined, opts: Sou
     const besideEnv = path.join(path.dirname(path.resolve(opts.file)), '.env')
     const envPath = opts.envFile ?? (fs.existsSync(besideEnv) ? besideEnv : undefined)
     const env = envPath ? readText(envPath, 'env file') : undefined
-    return { serverId, source: { compose, ...(env !== undefined ? { env } : {}) }, values, ...name }
+    // As `docker compose` names a project: --name, else the file's own `name:`, else its folder.
+    const folder = opts.name || composeFileName(compose) ? undefined : folderAppName(path.basename(path.dirname(path.resolve(opts.file))))
+    return { serverId, source: { compose, ...(env !== undefined ? { env } : {}) }, values, ...name, ...(folder ? { name: folder } : {}) }
   }
   // The core reads the file's values (under the --env ones), with the same errors as any .env.
   const envFile = opts.envFile ? { envFile: { name: opts.envFile, text: readText(opts.envFile, 'env file') } } : {}

@@ -33,6 +33,8 @@ export interface OpenOptions {
   verbose: boolean
   /** false with --no-control or HOMEPORT_NO_CONTROL=1: always the CLI's own core. */
   control: boolean
+  /** With --password-stdin: the password (or passphrase) a connection needs and no keychain holds. */
+  secretFromStdin?: () => Promise<string>
 }
 
 function asCliCore(bridge: HomeportBridge, close: () => Promise<void>, here: boolean): CliCore {
@@ -67,6 +69,6 @@ export async function openCliCore(route: Route, opts: OpenOptions): Promise<CliC
   }
   // Loaded only here: the SSH, Docker and SQLite stack is not needed when a running Homeport answers.
   const { openLocalCore } = await import('./local-core.js')
-  const local = unwrap(await openLocalCore({ verbose: opts.verbose, sampling: typeof route === 'object' && 'live' in route }))
+  const local = unwrap(await openLocalCore({ verbose: opts.verbose, sampling: typeof route === 'object' && 'live' in route, secretFromStdin: opts.secretFromStdin }))
   return asCliCore(local, () => local.close(), true)
 }

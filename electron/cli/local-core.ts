@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events'
 import type { HomeportBridge } from '../../shared/bridge.js'
 import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js'
 import { toErrorInfo, type Result } from '../../shared/errors.js'
-import { createCore, createDispatch, resolveDataDir, type EventSink } from '../core/runtime/index.js'
+import { createCore, createDispatch, newRoundTripTally, resolveDataDir, type EventSink } from '../core/runtime/index.js'
 import { stderrLogger } from './output.js'
 import { TtyPrompter } from './tty-prompter.js'
 
@@ -16,24 +16,33 @@ export interface LocalCore extends HomeportBridge {
 }
 
 /** `sampling`: only for a command that waits for what monitoring finds; a one-shot command starts no timers. */
-export async function openLocalCore(opts: { verbose: boolean; sampling: boolean }): Promise<Result<LocalCore>> {
+export async function openLocalCore(opts: { verbose: boolean; sampling: boolean; secretFromStdin?: () => Promise<string> }): Promise<Result<LocalCore>> {
   try {
     const emitter = new EventEmitter()
     const events: EventSink = { emit: (event, payload) => void emitter.emit(event, payload) }
     // The keychain warning is logged by the core (shown with --verbose); `server add` warns itself when it matters.
     const core = await createCore(
-      { dataDir: resolveDataDir(), prompts: new TtyPrompter(), events, log: stderrLogger(opts.verbose) },
+      { dataDir: resolveDataDir(), prompts: new TtyPrompter(opts.secretFromStdin), events, log: stderrLogger(opts.verbose) },
       { sampling: opts.sampling },
     )
     const dispatch = createDispatch(core.handlers)
     const clientId = `cli-${process.pid}`
+    // The command is one user action: every exchange with a server made for it, jobs included, counts here.
+    const roundTrips = newRoundTripTally()
+    const log = stderrLogger(opts.verbose)
     const local: LocalCore = {
-      invoke: <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(method, input, { clientId }) as Promise<Result<MethodOutput<M>>>,
+      invoke: <M extends MethodName>(method: M, input: MethodInput<M>) =>
+        roundTrips.run(() => dispatch(method, input, { clientId })) as Promise<Result<MethodOutput<M>>>,
       on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) {
         emitter.on(event, listener)
         return () => void emitter.off(event, listener)
       },
-      close: () => core.close(),
+      close: async () => {
+        await core.close()
+        if (roundTrips.total === 0) return
+        log.info(`Round trips: ${roundTrips.summary()}`)
+        for (const line of roundTrips.lines()) log.info(line)
+      },
     }
     return { ok: true, value: local }
   } catch (err) {

@@ -21,7 +21,13 @@ export function writeJson(value: unknown): void {
 }
 
 export function formatError(info: ErrorInfo): string {
-  return `error ${info.code}: ${info.message}\nhint: ${info.hint}\n`
+  return `error ${info.code}: ${info.message}\nhint: ${info.cliHint ?? info.hint}\n`
+}
+
+/** An error's details (Docker's or ssh's own words, a command's output): one line as is, more indented. */
+export function formatDetails(details: string): string {
+  const lines = details.trimEnd().split('\n')
+  return lines.length === 1 ? `details: ${lines[0]}\n` : `details:\n${lines.map((l) => `  ${l}`).join('\n')}\n`
 }
 
 /** Usage errors (bad flags, invalid input) exit 2, everything else 1. */

@@ -5,13 +5,17 @@
 import { Command, CommanderError } from 'commander'
 import { APP_VERSION } from '../core/runtime/index.js'
 import { openCliCore, type CliCore } from './cli-core.js'
-import { errorInfo, exitCodeFor, formatError } from './output.js'
+import { errorInfo, exitCodeFor, formatDetails, formatError } from './output.js'
 import { registerPsCommand } from './ps-command.js'
 import { registerAppsCommands } from './apps-commands.js'
 import { registerProvisionCommands } from './provision-commands.js'
 import { registerMonitorCommands } from './monitor-commands.js'
+import { registerAlertPrefsCommands } from './alert-prefs-commands.js'
 import { registerFilesCommands } from './files-commands.js'
+import { registerBackupsCommands } from './backups-commands.js'
+import { registerEngineCommands } from './engine-commands.js'
 import { registerServerCommands, type WithCore } from './server-commands.js'
+import { readStdin } from './stdin.js'
 
 export async function runCli(argv: string[]): Promise<number> {
   let jsonMode = false
@@ -23,6 +27,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .version(APP_VERSION, '-V, --version')
     .option('--verbose', 'log what Homeport does to stderr')
     .option('--no-control', "always use this command's own SSH connection, never a running Homeport's (also HOMEPORT_NO_CONTROL=1)")
+    .option('--password-stdin', 'read the SSH password (or the key passphrase) from standard input: to add a server, or to connect one whose password no keychain keeps')
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: () => {} })
@@ -35,7 +41,8 @@ export async function runCli(argv: string[]): Promise<number> {
   const withCore: WithCore = async (fn, route = 'any') => {
     // Opened on first use, so that --help, --version and usage errors pay for nothing.
     const control = Boolean(program.opts().control) && process.env.HOMEPORT_NO_CONTROL !== '1'
-    opened ??= await openCliCore(route, { verbose, control })
+    const secretFromStdin = program.opts().passwordStdin ? readStdin : undefined
+    opened ??= await openCliCore(route, { verbose, control, secretFromStdin })
     return fn(opened)
   }
   registerServerCommands(program, withCore, () => jsonMode)
@@ -43,9 +50,18 @@ export async function runCli(argv: string[]): Promise<number> {
   registerAppsCommands(program, withCore, () => jsonMode)
   registerProvisionCommands(program, withCore, () => jsonMode)
   registerMonitorCommands(program, withCore, () => jsonMode)
+  registerAlertPrefsCommands(program, withCore, () => jsonMode)
   registerFilesCommands(program, withCore, () => jsonMode)
+  registerBackupsCommands(program, withCore, () => jsonMode)
+  registerEngineCommands(program, withCore, () => jsonMode)
   // Subcommands inherit the error handling and silence of the root.
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
+
+  // Bare `homeport` is a question about what it can do, not a mistake.
+  if (argv.length === 0) {
+    process.stdout.write(program.helpInformation())
+    return 0
+  }
 
   let code = 0
   try {
@@ -78,7 +94,8 @@ function report(err: unknown): number {
   }
   const info = errorInfo(err)
   process.stderr.write(formatError(info))
-  if (info.code === 'INTERNAL' && info.details) process.stderr.write(`details: ${info.details}\n`)
+  // Hints such as "See the details" refer to this: the raw text the message was made from.
+  if (info.details && !info.message.includes(info.details.trim())) process.stderr.write(formatDetails(info.details))
   return exitCodeFor(info)
 }
 

@@ -1,95 +1,19 @@
-// `homeport server add | list | remove | test`.
+// `homeport server add | list | remove | trust | test` (add in server-add-command.ts).
 
-import fs from 'node:fs'
-import path from 'node:path'
 import type { Command } from 'commander'
-import type { MethodInput } from '../../shared/contract/index.js'
-import type { AuthMethod, ServerDto } from '../../shared/contract/index.js'
-import { HomeportError } from '../../shared/errors.js'
 import type { CliCore, Route } from './cli-core.js'
-import { parsePort, parseSshUser } from './options.js'
-import { table, usageError, writeJson } from './output.js'
+import { table, writeJson } from './output.js'
+import { describeServer, registerServerAddCommand } from './server-add-command.js'
+
+export { readStdin } from './stdin.js'
 
 /** Runs `fn` on the core, opened where `route` allows (default: anywhere, see cli-core.ts). */
 export type WithCore = <T>(fn: (core: CliCore) => Promise<T>, route?: Route) => Promise<T>
 
-interface AddOptions {
-  host: string
-  port?: number
-  user?: string
-  identity?: string
-  passwordStdin?: boolean
-  trustOnFirstUse?: boolean
-  hostKey?: string
-}
-
-export async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  // One trailing newline is what `echo` and here-strings add; it is not part of the password.
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
-}
-
-function chooseAuth(name: string, opts: AddOptions): AuthMethod {
-  if (opts.identity) return 'key'
-  if (opts.passwordStdin) return 'password'
-  if (process.env.SSH_AUTH_SOCK) return 'agent'
-  throw usageError(`No way to log in to "${name}" was given.`, 'Pass --identity FILE (a private key), --password-stdin (the password on standard input), or start an ssh-agent so SSH_AUTH_SOCK is set.')
-}
-
-function describe(server: ServerDto): string {
-  return `${server.user}@${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`
-}
-
 export function registerServerCommands(program: Command, withCore: WithCore, json: () => boolean): void {
   const server = program.command('server').description('add, list, test and remove servers')
 
-  server
-    .command('add')
-    .description('add a server and pin its host key')
-    .argument('<name>', 'a short name for the server')
-    .requiredOption('--host <host>', 'host name or IP address')
-    .option('--port <port>', 'SSH port (default 22)', parsePort)
-    .option('--user <user>', 'SSH user (default: your local user name)', parseSshUser)
-    .option('--identity <file>', 'private key file (key login)')
-    .option('--password-stdin', 'read the password (or, with --identity, the key passphrase) from standard input')
-    .option('--trust-on-first-use', 'pin whatever host key the server presents now')
-    .option('--host-key <fingerprint>', 'pin this host key (SHA256:…) and refuse any other')
-    .option('--json', 'print the added server as JSON')
-    .action(async (name: string, opts: AddOptions) => {
-      if (opts.trustOnFirstUse && opts.hostKey) throw usageError('--trust-on-first-use and --host-key exclude each other.', 'Pass one of them.')
-      const authMethod = chooseAuth(name, opts)
-      let identityFile: string | undefined
-      if (opts.identity) {
-        identityFile = path.resolve(opts.identity)
-        if (!fs.existsSync(identityFile)) {
-          throw new HomeportError('KEY_INVALID', `The key file ${identityFile} does not exist.`, { hint: 'Check the path given to --identity.' })
-        }
-      }
-      const secret = opts.passwordStdin ? await readStdin() : undefined
-      const input: MethodInput<'servers.add'> = {
-        name,
-        host: opts.host,
-        authMethod,
-        ...(opts.port !== undefined ? { port: opts.port } : {}),
-        ...(opts.user ? { user: opts.user } : {}),
-        ...(identityFile ? { identityFile } : {}),
-        ...(secret !== undefined ? { secret } : {}),
-        ...(opts.hostKey ? { hostKey: opts.hostKey } : {}),
-        ...(opts.trustOnFirstUse ? { trustOnFirstUse: true } : {}),
-      }
-      await withCore(async (core) => {
-        const added = await core.call('servers.add', input)
-        if (json()) return writeJson(added)
-        process.stdout.write(`Added ${added.name} (${describe(added)}, ${added.authMethod} login), host key ${added.hostKeyAlgorithm} ${added.hostKey} pinned.\n`)
-        if (secret !== undefined) {
-          const info = await core.call('app.info', {})
-          if (info.secretStore === 'memory') {
-            process.stderr.write('warning: no OS keychain answered; the secret was not saved and will be asked for next time.\n')
-          }
-        }
-      }, 'local')
-    })
+  registerServerAddCommand(server, withCore, json, () => Boolean(program.opts().passwordStdin))
 
   server
     .command('list')
@@ -103,7 +27,7 @@ export function registerServerCommands(program: Command, withCore: WithCore, jso
         process.stdout.write(
           table(
             ['NAME', 'ADDRESS', 'AUTH', 'HOST KEY'],
-            servers.map((s) => [s.name, describe(s), s.authMethod, s.hostKey ?? '-']),
+            servers.map((s) => [s.name, describeServer(s), s.authMethod, s.hostKey ?? '-']),
           ),
         )
       })

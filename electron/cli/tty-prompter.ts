@@ -1,5 +1,6 @@
 // Questions in a terminal. Without a terminal nothing can be asked, so a host-key question becomes
-// HOST_KEY_UNKNOWN naming the fingerprint and the two flags that answer it up front.
+// HOST_KEY_UNKNOWN naming the fingerprint and the two flags that answer it up front, and a password the core
+// needs comes from standard input with --password-stdin (or the core's AUTH_FAILED says to give it so).
 
 import type { PromptRequest } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
@@ -51,7 +52,11 @@ export async function askYes(text: string): Promise<boolean> {
 }
 
 export class TtyPrompter implements Prompter {
+  /** `secretFromStdin`: --password-stdin was given, so a password or passphrase the core needs is read from there. */
+  constructor(private readonly secretFromStdin?: () => Promise<string>) {}
+
   async ask(request: Omit<PromptRequest, 'id'>): Promise<boolean | string | undefined> {
+    if (this.secretFromStdin && (request.kind === 'password' || request.kind === 'passphrase')) return this.secretFromStdin()
     if (request.kind === 'hostKey') {
       if (!isInteractive()) throw hostKeyUnknown(request)
       process.stderr.write(`${request.message}\n`)

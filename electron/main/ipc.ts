@@ -1,8 +1,8 @@
 // Binds the contract to Electron IPC: one invoke channel for every method. Every call is checked for its
 // sender (our own renderer's top frame only) before the shared dispatch validates the input.
 
-import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron'
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/bridge.js'
+import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron'
+import { IPC_CHOOSE_FOLDER_CHANNEL, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/bridge.js'
 import type { EventMap, EventName } from '../../shared/contract/index.js'
 import { HomeportError, type Result } from '../../shared/errors.js'
 import type { Dispatch, EventSink } from '../core/runtime/index.js'
@@ -29,10 +29,20 @@ export function bindContract(dispatch: Dispatch, location: RendererLocation): vo
     if (!frame || frame !== event.sender.mainFrame || !isTrustedRendererUrl(url, location)) return forbidden(url)
     return dispatch(method, input, { clientId: windowClientId(event.sender.id) })
   })
+  // The one thing the window asks of the desktop rather than the core: a folder picked by the person.
+  ipcMain.handle(IPC_CHOOSE_FOLDER_CHANNEL, async (event: IpcMainInvokeEvent, title: unknown) => {
+    const frame = event.senderFrame
+    if (!frame || frame !== event.sender.mainFrame || !isTrustedRendererUrl(frame.url, location)) return undefined
+    const owner = BrowserWindow.fromWebContents(event.sender)
+    const options = { title: typeof title === 'string' ? title.slice(0, 200) : 'Choose a folder', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] }
+    const picked = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options)
+    return picked.canceled ? undefined : picked.filePaths[0]
+  })
 }
 
 export function unbindContract(): void {
   ipcMain.removeHandler(IPC_INVOKE_CHANNEL)
+  ipcMain.removeHandler(IPC_CHOOSE_FOLDER_CHANNEL)
 }
 
 /** The core's events, sent to every open window; `also` sees each one too (OS notifications). */

@@ -4,8 +4,8 @@
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { app, BrowserWindow, Notification, nativeTheme } from 'electron'
-import type { TrayStateDto } from '../../shared/contract/index.js'
-import { createConsoleLogger, createControlServer, createCore, createDispatch, fanOutEvents, resolveDataDir, type Dispatch } from '../core/runtime/index.js'
+import type { DesktopSettingsDto, TrayStateDto } from '../../shared/contract/index.js'
+import { applyLinuxAutostart, createConsoleLogger, createControlServer, createCore, createDispatch, fanOutEvents, resolveDataDir, type Dispatch } from '../core/runtime/index.js'
 import { navigateScript } from './alert-route.js'
 import { externalOrigins, restrictDefaultSession, restrictWebContents } from './hardening.js'
 import { trackForwardedPages } from './forwarded-pages.js'
@@ -24,6 +24,8 @@ const resourcesDir = path.join(app.getAppPath(), 'resources')
 const devServerUrl = app.isPackaged ? undefined : process.env.HOMEPORT_DEV_SERVER_URL
 const location: RendererLocation = { indexFileUrl: pathToFileURL(rendererIndex).href, devServerUrl }
 
+// Started by the OS at login: only the tray comes up, no window.
+const STARTED_AT_LOGIN = '--started-at-login'
 const log = createConsoleLogger()
 let mainWindow: BrowserWindow | undefined
 let tray: HomeportTray | undefined
@@ -63,6 +65,24 @@ function trayAction(dispatch: Dispatch, action: TrayAction): void {
   })
 }
 
+/**
+ * Start at login is decided in the core (a setting any front end may change); this only tells the OS. An
+ * unpackaged build would register the bare Electron binary, so only a packaged app does.
+ */
+function applyDesktopSettings(settings: DesktopSettingsDto): void {
+  if (!app.isPackaged) return
+  if (process.platform !== 'linux') {
+    app.setLoginItemSettings({ openAtLogin: settings.startAtLogin, args: [STARTED_AT_LOGIN] })
+    return
+  }
+  // An AppImage runs from a temporary mount: its autostart entry must name the image file itself.
+  try {
+    applyLinuxAutostart(settings.startAtLogin, [process.env.APPIMAGE ?? process.execPath, STARTED_AT_LOGIN])
+  } catch (err) {
+    log.warn('start at login could not be set', { error: String(err) })
+  }
+}
+
 function quit(): void {
   quitting = true
   app.quit()
@@ -96,6 +116,7 @@ async function start(): Promise<void> {
   const events = windowEventSink((event, payload) => {
     forwardedPages(event, payload)
     if (event === 'tray.state') tray?.show(payload as TrayStateDto)
+    if (event === 'settings.desktop') applyDesktopSettings(payload as DesktopSettingsDto)
     const focused = mainWindow?.isFocused() ?? false
     const notification = focused ? undefined : notificationForEvent(event, payload)
     if (notification) showNotification(notification)
@@ -104,8 +125,10 @@ async function start(): Promise<void> {
   const dispatch = createDispatch(core.handlers)
   bindContract(dispatch, location)
   const initial = await core.handlers['alerts.tray']({}, { clientId: 'tray' })
-  tray = createTray(path.join(resourcesDir, 'icons', 'tray.png'), initial, (action) => trayAction(dispatch, action))
-  mainWindow = createWindow()
+  tray = createTray(path.join(resourcesDir, 'icons'), initial, (action) => trayAction(dispatch, action))
+  applyDesktopSettings(await core.handlers['settings.desktop']({}, { clientId: 'tray' }))
+  const atLogin = process.argv.includes(STARTED_AT_LOGIN) || app.getLoginItemSettings().wasOpenedAtLogin
+  if (!(atLogin && tray)) mainWindow = createWindow()
 }
 
 if (!app.requestSingleInstanceLock()) {

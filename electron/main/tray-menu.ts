@@ -19,7 +19,12 @@ export type TrayItem =
 
 const separator: TrayItem = { kind: 'separator' }
 
-/** Text beside the icon where the platform shows one (macOS): the icon alone cannot change colour yet. */
+/** The tray image for a level: the plain icon while all is well, an amber or a red dot when not. */
+export function trayIconFile(level: TrayLevel): string {
+  return level === 'critical' ? 'tray-error.png' : level === 'warning' ? 'tray-warning.png' : 'tray.png'
+}
+
+/** Text beside the icon where the platform shows one (macOS), for those who cannot tell the dots' colours apart. */
 export function trayTitle(level: TrayLevel): string {
   return level === 'critical' ? '!!' : level === 'warning' ? '!' : ''
 }

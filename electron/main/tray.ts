@@ -1,9 +1,10 @@
 // The tray icon shows what the core decides (`tray.state`: level, tooltip, a menu line per server); it
 // decides nothing itself. Closing the window only hides it; Quit really quits.
 
+import path from 'node:path'
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron'
 import type { TrayStateDto } from '../../shared/contract/index.js'
-import { trayMenu, trayTitle, type TrayAction, type TrayItem } from './tray-menu.js'
+import { trayIconFile, trayMenu, trayTitle, type TrayAction, type TrayItem } from './tray-menu.js'
 
 export interface HomeportTray {
   show(state: TrayStateDto): void
@@ -22,12 +23,17 @@ function toElectron(item: TrayItem, run: (action: TrayAction) => void): MenuItem
   }
 }
 
-// iconPath names the 16 px image; Electron picks its tray@2x.png sibling on high-density screens.
-export function createTray(iconPath: string, initial: TrayStateDto, run: (action: TrayAction) => void): HomeportTray | undefined {
-  const image = nativeImage.createFromPath(iconPath)
+// iconsDir holds the 16 px images; Electron picks their @2x siblings on high-density screens.
+export function createTray(iconsDir: string, initial: TrayStateDto, run: (action: TrayAction) => void): HomeportTray | undefined {
+  const image = nativeImage.createFromPath(path.join(iconsDir, trayIconFile(initial.level)))
   if (image.isEmpty()) return undefined
   const tray = new Tray(image)
+  let icon = trayIconFile(initial.level)
   const show = (state: TrayStateDto) => {
+    if (trayIconFile(state.level) !== icon) {
+      icon = trayIconFile(state.level)
+      tray.setImage(path.join(iconsDir, icon))
+    }
     tray.setToolTip(state.tooltip)
     tray.setTitle(trayTitle(state.level))
     tray.setContextMenu(Menu.buildFromTemplate(trayMenu(state).map((i) => toElectron(i, run))))

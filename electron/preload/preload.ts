@@ -1,9 +1,10 @@
-// The sandboxed bridge: `window.homeport = { invoke, on }` and nothing else. Bundled as CommonJS because a
+// The sandboxed bridge: `window.homeport = { invoke, on }`, and `window.homeportDesktop` for the two things only
+// a desktop can do (pick a folder, name a dropped file's path). Bundled as CommonJS because a
 // sandboxed preload cannot be an ES module. No Node API and no ipcRenderer object reach the page: a
 // compromised page can only call contract methods, which main validates again.
 
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type HomeportBridge } from '../../shared/bridge.js'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
+import { IPC_CHOOSE_FOLDER_CHANNEL, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type HomeportBridge } from '../../shared/bridge.js'
 import type { EventName } from '../../shared/contract/index.js'
 
 const bridge: HomeportBridge = {
@@ -20,3 +21,7 @@ const bridge: HomeportBridge = {
 }
 
 contextBridge.exposeInMainWorld('homeport', bridge)
+contextBridge.exposeInMainWorld('homeportDesktop', {
+  chooseFolder: (title: string): Promise<string | undefined> => ipcRenderer.invoke(IPC_CHOOSE_FOLDER_CHANNEL, title),
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
+})

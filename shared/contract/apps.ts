@@ -32,6 +32,15 @@ export interface CatalogAppDto {
   notes?: string[]
   /** What the app gets of the server itself (host network, Docker socket…); the detail page shows it. */
   hostAccess?: HostAccessRiskDto[]
+  /** What it uses on the server with the catalog's defaults (folders under `~`; relative ones are in the app's folder). */
+  uses?: CatalogUsesDto
+}
+
+export interface CatalogUsesDto {
+  ports: NonNullable<PlanDto['ports']>
+  folders: NonNullable<PlanDto['folders']>
+  /** Docker volumes it creates (`<app>_<key>`), by the service that mounts them. */
+  volumes: { name: string; service: string; target: string }[]
 }
 
 /** One way a compose file reaches past its containers into the server, named, with what it allows. */
@@ -59,6 +68,18 @@ export interface PlanDto {
   /** Host access the app asks for; installing it needs `acceptHostAccess`. Absent: none. */
   risks?: HostAccessRiskDto[]
   upToDate: boolean
+  /** The values it will use: settings (a secret's value is never sent), published ports, folders of the server. */
+  settings?: PlanSettingDto[]
+  ports?: { service: string; hostIp: string; published?: number; target: number; protocol: string }[]
+  folders?: { service: string; source: string; target: string; readOnly: boolean }[]
+}
+
+export interface PlanSettingDto {
+  name: string
+  label?: string
+  /** Absent for a secret: it is generated or kept, and shown nowhere. */
+  value?: string
+  secret?: boolean
 }
 
 export type AppState = 'running' | 'partial' | 'stopped' | 'not-created'
@@ -70,6 +91,8 @@ export interface AppServiceDto {
   image: string
   state: string
   status: string
+  /** When a running container started (RFC 3339), so an uptime can tick without asking the server again. */
+  startedAt?: string
   health?: 'healthy' | 'unhealthy' | 'starting'
   ports: { privatePort: number; publicPort?: number; ip?: string; type: string }[]
 }
@@ -132,6 +155,13 @@ export interface AppSettingsDto {
   compose: string
 }
 
+export interface AppComposeFilesDto {
+  compose: string
+  env: string
+  /** Variables whose values are left blank in `env`: a blank one sent back keeps the stored value. */
+  secrets: string[]
+}
+
 /** What the `install` and `update` jobs end with (see jobs.ts). */
 export interface InstallJobResult {
   status: 'installed'
@@ -139,7 +169,8 @@ export interface InstallJobResult {
   containers: string[]
 }
 export interface UpdateJobResult {
-  status: 'updated'
+  /** `up-to-date`: nothing newer to pull and no setting changed, so nothing was recreated. */
+  status: 'updated' | 'up-to-date'
   app: string
   recreated: string[]
   created: string[]
@@ -157,7 +188,8 @@ const values = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not a v
 export const AppSource = z.union([
   z.object({ catalogId: z.string().min(1), catalog: z.string().min(1).optional() }),
   z.object({ compose: z.string().min(1, 'the compose file is empty'), env: z.string().optional() }),
-  z.object({ installed: z.literal(true) }),
+  /** With `compose` or `env`: the installed app with its compose file or `.env` replaced by these edits. */
+  z.object({ installed: z.literal(true), compose: z.string().min(1, 'the compose file is empty').optional(), env: z.string().optional() }),
 ])
 export type AppSourceInput = z.output<typeof AppSource>
 
@@ -179,12 +211,14 @@ export const appsContract = {
   'apps.restart': method(AppRef, out<AppDto>()),
   /** Starts an `update` job: pull newer images and recreate what changed; a container that fails its healthcheck rolls everything back. */
   'apps.update': method(
-    AppRef.extend({ values: values.optional(), verifyTimeoutMs: z.number().int().min(1000).max(600_000).optional(), acceptHostAccess: z.boolean().optional() }),
+    AppRef.extend({ values: values.optional(), compose: z.string().min(1, 'the compose file is empty').optional(), env: z.string().optional(), verifyTimeoutMs: z.number().int().min(1000).max(600_000).optional(), acceptHostAccess: z.boolean().optional() }),
     out<{ jobId: string; app: string }>(),
   ),
   /** `volumes: true` deletes the app's data; `confirm` must then repeat the app name. */
   'apps.remove': method(AppRef.extend({ volumes: z.boolean().default(false), confirm: z.string().optional() }), out<void>()),
   'apps.settings': method(AppRef, out<AppSettingsDto>()),
+  /** The installed compose file and `.env` for the editor; secret values come blank (blank sent back = keep). */
+  'apps.composeFiles': method(AppRef, out<AppComposeFilesDto>()),
   'apps.logs': method(
     AppRef.extend({ service: z.string().optional(), tail: z.number().int().min(0).max(1_000_000).default(500), since: z.number().int().min(0).optional(), timestamps: z.boolean().default(false) }),
     out<LogLineDto[]>(),
@@ -202,7 +236,8 @@ export const appsContract = {
 export const appsEvents = {
   /**
    * Lines of a followed log. A dropped connection is followed by a reconnect that resumes after the last line
-   * (`reconnecting` while it waits); `ended` with `error` means it could not resume and the stream is over.
+   * (`reconnecting: true` while it waits, `reconnecting: false` once it follows again); `ended` with `error` means
+   * it could not resume and the stream is over.
    */
   'apps.logs': event<{ streamId: string; lines: LogLineDto[]; ended?: boolean; error?: ErrorInfo; reconnecting?: boolean }>(),
   'apps.forward': event<ForwardEvent>(),

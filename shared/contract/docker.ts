@@ -1,6 +1,7 @@
 // Docker on a server, reached through its SSH connection: engine facts and a live container list.
 
 import { z } from 'zod'
+import type { LogLineDto } from './apps.js'
 import { event, method, out } from './define.js'
 import { ServerIdInput } from './servers.js'
 
@@ -39,12 +40,21 @@ export interface ContainersEvent {
   containers: ContainerDto[]
 }
 
+/** A container by id (full or short) or name, any container on the server, an app's or not. */
+export const ContainerRef = ServerIdInput.extend({ container: z.string().min(1).max(256) })
+export const CONTAINER_ACTIONS = ['start', 'stop', 'restart'] as const
+export type ContainerAction = (typeof CONTAINER_ACTIONS)[number]
+
 export const dockerContract = {
   'docker.info': method(ServerIdInput, out<DockerInfoDto>()),
   'docker.containers': method(ServerIdInput.extend({ all: z.boolean().default(true) }), out<ContainerDto[]>()),
   /** Start pushing `docker.containers` events for this server (kept live from Docker's event stream). */
   'docker.watch': method(ServerIdInput, out<ContainerDto[]>()),
   'docker.unwatch': method(ServerIdInput, out<void>()),
+  /** Start, stop or restart one container; answers with the container as it is afterwards. */
+  'docker.containerAction': method(ContainerRef.extend({ action: z.enum(CONTAINER_ACTIONS) }), out<ContainerDto>()),
+  /** The last `tail` lines of one container's output (`service` in each line is the container's name). */
+  'docker.containerLogs': method(ContainerRef.extend({ tail: z.number().int().min(1).max(100_000).default(500), timestamps: z.boolean().default(false) }), out<LogLineDto[]>()),
 } as const
 
 export const dockerEvents = {

@@ -93,6 +93,26 @@ export interface TransferJobResult {
   resumed: number
 }
 
+/** A small file's bytes, for a preview. */
+export interface FileBytesDto {
+  path: string
+  size: number
+  /** The bytes, base64. */
+  base64: string
+  /** Guessed from the name (image types); `application/octet-stream` otherwise. */
+  mime: string
+}
+
+/**
+ * A private folder on the computer running the core, for bytes that come from or go to a browser tab: a tab
+ * cannot name local files, so it writes dropped files here and uploads from here, or downloads here and reads
+ * the files back.
+ */
+export interface StageDto {
+  stageId: string
+  path: string
+}
+
 export interface CopyJobResult {
   from: string
   to: string
@@ -109,6 +129,15 @@ const transfer = {
   /** Files in flight at once. */
   parallel: z.number().int().min(1).max(64).default(32),
 }
+const stageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a staging folder id')
+/** A path inside a staging folder: plain names joined by `/`, never `.` or `..`. */
+export const StagedName = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && !part.includes('\0')), 'must be names joined by /, without . or ..')
+/** One staged chunk at most (base64 of 4 MiB). */
+const STAGE_CHUNK_BASE64 = Math.ceil((4 * 1024 * 1024) / 3) * 4
 const Version = z.object({ size: z.number().int().min(0), mtimeMs: z.number().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() })
 
 export const filesContract = {
@@ -142,6 +171,16 @@ export const filesContract = {
   'files.upload': method(Where.extend({ sources: z.array(LocalPath).min(1), destination: RemotePath, ...transfer }), out<{ jobId: string }>()),
   /** Starts a `download` job: files and folders on the server into the local folder `destination`. */
   'files.download': method(Where.extend({ sources: z.array(RemotePath).min(1), destination: LocalPath, ...transfer }), out<{ jobId: string }>()),
+  /** A small file's bytes (image previews); a file larger than `maxBytes` is refused (INVALID_INPUT). */
+  'files.readBytes': method(Where.extend({ path: RemotePath, maxBytes: z.number().int().min(1).max(16 * 1024 * 1024).default(4 * 1024 * 1024) }), out<FileBytesDto>()),
+  /** A new empty staging folder (see StageDto). */
+  'files.stageCreate': method(z.object({}), out<StageDto>()),
+  /** Writes a chunk (base64) of a staged file at `offset`; offset 0 creates it (and its folders). */
+  'files.stageWrite': method(z.object({ stageId, name: StagedName, offset: z.number().int().min(0), data: z.string().max(STAGE_CHUNK_BASE64) }), out<{ size: number }>()),
+  /** Reads up to `length` bytes (base64) of a staged file from `offset`, and its whole size. */
+  'files.stageRead': method(z.object({ stageId, name: StagedName, offset: z.number().int().min(0), length: z.number().int().min(1).max(4 * 1024 * 1024) }), out<{ data: string; size: number }>()),
+  /** Removes a staging folder and everything in it. */
+  'files.stageDiscard': method(z.object({ stageId }), out<void>()),
   /** The server's named Docker volumes. */
   'files.volumes': method(OnServer, out<VolumeDto[]>()),
 } as const

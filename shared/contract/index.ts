@@ -6,32 +6,40 @@ import type { z } from 'zod'
 import { agentContract } from './agent.js'
 import { alertsContract, alertsEvents } from './alerts.js'
 import { appsContract, appsEvents } from './apps.js'
+import { backupsContract } from './backups.js'
 import type { Out, OutOf } from './define.js'
 import { dockerContract, dockerEvents } from './docker.js'
+import { engineContract } from './engine.js'
 import { filesContract } from './files.js'
 import { jobsContract, jobsEvents } from './jobs.js'
 import { monitorContract, monitorEvents } from './monitor.js'
 import { promptsContract, promptsEvents } from './prompts.js'
 import { provisionContract } from './provision.js'
 import { serversContract, serversEvents } from './servers.js'
-import { settingsContract } from './settings.js'
+import { settingsContract, settingsEvents } from './settings.js'
 import { terminalContract, terminalEvents } from './terminal.js'
 
 export type * from './agent.js'
 export type * from './alerts.js'
 export type * from './apps.js'
+export type * from './backups.js'
 export type * from './docker.js'
+export type * from './engine.js'
 export type * from './files.js'
 export type * from './jobs.js'
 export type * from './monitor.js'
 export type * from './prompts.js'
 export type * from './provision.js'
 export type * from './servers.js'
+export type * from './settings.js'
 export type { Out } from './define.js'
 export { ServerAddInput, ServerRef, ServerIdInput } from './servers.js'
 export { AppSource, AppRef, appName, APP_NAME_PATTERN } from './apps.js'
 export { JOB_KINDS } from './jobs.js'
+export { CONTAINER_ACTIONS, ContainerRef } from './docker.js'
+export { ENGINE_KINDS } from './engine.js'
 export { CLASH_ANSWERS, LocalPath, RemotePath, VolumeName } from './files.js'
+export { REPOSITORY_KINDS } from './backups.js'
 export { PROVISION_STEPS } from './provision.js'
 export { HOST_SERIES, HISTORY_RANGES } from './monitor.js'
 export { ALERT_RULES } from './alerts.js'
@@ -39,6 +47,7 @@ export { ALERT_RULES } from './alerts.js'
 export const contract = {
   ...serversContract,
   ...dockerContract,
+  ...engineContract,
   ...promptsContract,
   ...settingsContract,
   ...appsContract,
@@ -47,11 +56,12 @@ export const contract = {
   ...agentContract,
   ...provisionContract,
   ...filesContract,
+  ...backupsContract,
   ...monitorContract,
   ...alertsContract,
 } as const
 
-const events = { ...serversEvents, ...dockerEvents, ...promptsEvents, ...appsEvents, ...terminalEvents, ...jobsEvents, ...monitorEvents, ...alertsEvents } as const
+const events = { ...serversEvents, ...dockerEvents, ...promptsEvents, ...appsEvents, ...terminalEvents, ...jobsEvents, ...monitorEvents, ...alertsEvents, ...settingsEvents } as const
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { ErrorInfo } from '../errors.js'
 import type { InstallJobResult, UpdateJobResult } from './apps.js'
+import type { BackupJobResult, RestoreJobResult } from './backups.js'
 import { event, method, out } from './define.js'
 import type { CopyJobResult, TransferJobResult } from './files.js'
 import type { ProvisionJobResult } from './provision.js'
@@ -16,9 +17,11 @@ export interface JobResults {
   upload: TransferJobResult
   download: TransferJobResult
   copy: CopyJobResult
+  backup: BackupJobResult
+  restore: RestoreJobResult
 }
 export type JobKind = keyof JobResults
-export const JOB_KINDS = ['install', 'update', 'provision', 'upload', 'download', 'copy'] as const satisfies readonly JobKind[]
+export const JOB_KINDS = ['install', 'update', 'provision', 'upload', 'download', 'copy', 'backup', 'restore'] as const satisfies readonly JobKind[]
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled'
 export interface JobProgressItem {

@@ -42,6 +42,8 @@ const ProvisionOptions = z.object({
   identityFile: z.string().min(1).optional(),
   /** Turn off password login once a key login works (verified afterwards). Never done unasked. */
   disablePasswordLogin: z.boolean().default(false),
+  /** Only switch to a key login (connect, key): nothing else on the server changes; the summary then says "not checked". */
+  keyOnly: z.boolean().default(false),
 })
 
 export const provisionContract = {

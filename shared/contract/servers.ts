@@ -69,6 +69,22 @@ export interface AppInfoDto {
   /** Where secrets go: the OS keychain, or memory only when no keychain answers. */
   secretStore: 'keychain' | 'memory'
   dataDir: string
+  /** Why secrets are in memory, when the keychain was tried and did not answer (the `secrets.warning` event's words). */
+  secretsWarning?: SecretsWarningDto
+}
+
+export interface KeyFileCheck {
+  /** The absolute path (`~` expanded), as it is stored. */
+  path: string
+  /** The key is protected by a passphrase (which, when given, unlocks it). */
+  encrypted: boolean
+}
+
+export interface SecretsWarningDto {
+  message: string
+  hint: string
+  /** The keychain's own error. */
+  details?: string
 }
 
 const fingerprint = z
@@ -124,6 +140,11 @@ export const serversContract = {
     z.object({ host, port: z.number().int().min(1).max(65535).default(22), proxyJump: z.string().optional(), sshConfigHost: z.string().optional() }),
     out<HostKeyProbe>(),
   ),
+  /**
+   * Checks a private key file on this computer before anything connects: KEY_INVALID when it is missing or
+   * not a private key, PASSPHRASE_REQUIRED / KEY_INVALID when a passphrase is needed or does not unlock it.
+   */
+  'servers.checkKeyFile': method(z.object({ path: z.string().min(1), passphrase: z.string().optional() }), out<KeyFileCheck>()),
   'servers.replaceHostKey': method(z.object({ id: z.string().min(1), hostKey: fingerprint }), out<ServerDto>()),
   'servers.connect': method(ServerRef, out<ServerStateEvent>()),
   'servers.disconnect': method(ServerRef, out<void>()),
@@ -135,5 +156,5 @@ export const serversContract = {
 
 export const serversEvents = {
   'server.state': event<ServerStateEvent>(),
-  'secrets.warning': event<{ message: string; hint: string }>(),
+  'secrets.warning': event<SecretsWarningDto>(),
 } as const

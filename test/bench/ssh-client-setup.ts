@@ -17,6 +17,10 @@ export interface SshClient {
   dockerPs(): Promise<void>
   /** `ssh HOST docker ps -a`: the docker CLI run on the server, over a fresh OpenSSH connection. */
   sshDockerPs(): Promise<void>
+  /** `ssh HOST COMMAND…` over a fresh connection; the command is run by the remote user's shell. */
+  ssh(command: string[]): Promise<void>
+  /** `scp FILES… HOST:DIR` over a fresh connection. */
+  scp(files: string[], remoteDir: string): Promise<void>
   dispose(): Promise<void>
 }
 
@@ -75,6 +79,12 @@ export async function prepareSshClient(info: HomeServerInfo): Promise<SshClient>
     },
     async sshDockerPs() {
       await run('ssh', [info.host, 'docker', 'ps', '-a'], { env })
+    },
+    async ssh(command) {
+      await run('ssh', [info.host, ...command], { env })
+    },
+    async scp(files, remoteDir) {
+      await run('scp', ['-q', '-F', config, ...files, `${info.host}:${remoteDir}/`], { env })
     },
     async dispose() {
       const now = readFileSync(bashrc, 'utf8')

@@ -57,3 +57,20 @@ export async function confirmInstall(page: Page): Promise<Locator> {
   }
   return progress
 }
+
+/** Adds the test home server by key, accepts its host key and waits until it is connected. */
+export async function addServerByKey(page: Page, home: HomeServerInfo, name: string): Promise<void> {
+  await openAddDialog(page)
+  await fillServer(page, home, { name, auth: 'key', identityFile: home.keys.ed25519 })
+  await continueToHostKey(page)
+  await page.getByTestId('hostkey-accept').click()
+  await expect.poll(() => page.getByTestId(`server-state-${name}`).getAttribute('data-state'), { timeout: 20_000 }).toBe('ready')
+}
+
+/** Opens the server's page and sets its registry mirror (Docker Hub names then pull from the test registry). */
+export async function setRegistryMirror(page: Page, serverName: string, registry: string): Promise<void> {
+  await page.getByTestId(`server-item-${serverName}`).click()
+  await page.getByTestId('mirror-input').fill(registry)
+  await page.getByTestId('mirror-save').click()
+  await expect.poll(() => page.getByTestId('mirror-saved').textContent()).toContain(registry)
+}

@@ -52,7 +52,7 @@ async function volumeExists(): Promise<boolean> {
 }
 
 function tab(name: string) {
-  return page.locator('.n-tabs-tab', { hasText: name })
+  return page.getByRole('tab', { name })
 }
 
 describe('apps in the window', () => {
@@ -140,8 +140,8 @@ describe('apps in the window', () => {
     await page.getByTestId(`sidebar-apps-${SERVER}`).click()
     const row = page.getByTestId(`app-row-${APP}`)
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 20_000 }).toBe('running')
-    expect(await row.getByTestId('app-state').first().textContent()).toBe('running')
-    expect((await row.getByTestId('app-managed').textContent())?.trim()).toBe('managed')
+    expect(await row.getByTestId('app-state').first().textContent()).toBe('Running')
+    expect((await row.getByTestId('app-managed').textContent())?.trim()).toBe('Installed by Homeport')
     await screenshots('05-installed-list')
   })
 

@@ -44,10 +44,19 @@ function ensureRendererBuilt(): void {
   execFileSync(process.execPath, [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' })
 }
 
-export async function startE2e(): Promise<E2eSession> {
+export interface E2eOptions {
+  /**
+   * `unavailable`: the core looks for the OS keychain itself and finds none (this worker's D-Bus address points
+   * at nothing), as on a desktop without a Secret Service. Default: an in-memory store handed to the core.
+   */
+  keychain?: 'memory' | 'unavailable'
+}
+
+export async function startE2e(options: E2eOptions = {}): Promise<E2eSession> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install chromium (or set HOMEPORT_CHROMIUM)`)
   ensureRendererBuilt()
   mkdirSync(shotsDir, { recursive: true })
+  if (options.keychain === 'unavailable') process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/homeport-e2e-no-keychain'
   const dataDir = mkdtempSync(join(tmpdir(), 'homeport-e2e-'))
   writeFileSync(join(dataDir, 'ssh_config'), '')
   writeFileSync(join(dataDir, 'known_hosts'), '')
@@ -61,7 +70,7 @@ export async function startE2e(): Promise<E2eSession> {
           dataDir,
           events,
           // The e2e suites test the window; the real keychain is covered by the integration tests.
-          secrets: new MemorySecretStore(),
+          ...(options.keychain === 'unavailable' ? {} : { secrets: new MemorySecretStore() }),
           sshConfigPath: join(dataDir, 'ssh_config'),
           knownHostsPath: join(dataDir, 'known_hosts'),
         }),

@@ -7,6 +7,7 @@ import type { Client } from 'ssh2'
 import { beforeEach, inject, TestRunner } from 'vitest'
 import { HomeportError } from '../../shared/errors.js'
 import { childPids, isAlive, readPidFile, run, stopPid, waitUntil } from './process.js'
+import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js'
 import { startSshdWithConfig } from './sshd.js'
 import type { HomeServerInfo } from './types.js'
 
@@ -92,6 +93,14 @@ export async function swapHostKey(to: 'alternate' | 'original'): Promise<void> {
   const info = server()
   const configPath = to === 'alternate' ? info.alternateSshdConfigPath : info.sshdConfigPath
   await startSshdWithConfig({ configPath, pidFile: info.sshdPidFile, logPath: info.sshdLog }, info.sshPort)
+}
+
+/**
+ * The main sshd as seen over a slow link: a proxy on its own loopback port that holds every chunk for
+ * `oneWayMs` in each direction (round trip = twice that). Connect to `proxy.port`; close it when done.
+ */
+export function delayedSshd(oneWayMs: number): Promise<LatencyProxy> {
+  return startLatencyProxy({ targetPort: server().sshPort, oneWayMs })
 }
 
 /** Current size of an sshd's log, to pass to `sshdLogSince` after a step. */

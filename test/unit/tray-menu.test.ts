@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { TrayStateDto } from '../../shared/contract/index.js'
 import { alertRoute, navigateScript } from '../../electron/main/alert-route.js'
-import { trayMenu, trayTitle, type TrayItem } from '../../electron/main/tray-menu.js'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { trayIconFile, trayMenu, trayTitle, type TrayItem } from '../../electron/main/tray-menu.js'
 
 const state = (over: Partial<TrayStateDto> = {}): TrayStateDto => ({
   level: 'warning',
@@ -37,6 +39,16 @@ describe('the tray menu from tray.state', () => {
   it('marks warning and critical beside the icon, nothing otherwise', () => {
     expect([trayTitle('critical'), trayTitle('warning'), trayTitle('info'), trayTitle('ok'), trayTitle('idle')]).toEqual(['!!', '!', '', '', ''])
   })
+
+  it('picks the plain icon, the warning one or the error one by level, and each exists with its @2x', () => {
+    const files = (['idle', 'ok', 'info', 'warning', 'critical'] as const).map(trayIconFile)
+    expect(files).toEqual(['tray.png', 'tray.png', 'tray.png', 'tray-warning.png', 'tray-error.png'])
+    const icons = join(import.meta.dirname, '../../resources/icons')
+    for (const file of new Set(files)) {
+      expect(existsSync(join(icons, file)), file).toBe(true)
+      expect(existsSync(join(icons, file.replace('.png', '@2x.png'))), file).toBe(true)
+    }
+  })
 })
 
 describe('where an alert leads', () => {
@@ -44,8 +56,8 @@ describe('where an alert leads', () => {
     expect(alertRoute({ kind: 'app', serverId: 's1', app: 'web' })).toBe('/servers/s1/apps/web')
     expect(alertRoute({ kind: 'container', serverId: 's1', container: 'x' })).toBe('/servers/s1/apps')
     expect(alertRoute({ kind: 'server', serverId: 's/1' })).toBe('/servers/s%2F1')
-    expect(alertRoute({ kind: 'job', jobId: 'j', serverId: 's1' })).toBe('/servers/s1')
-    expect(alertRoute({ kind: 'job', jobId: 'j' })).toBe('/')
+    expect(alertRoute({ kind: 'job', jobId: 'j', serverId: 's1' })).toBe('/jobs/j')
+    expect(alertRoute({ kind: 'job', jobId: 'j/1' })).toBe('/jobs/j%2F1')
   })
 
   it('moves the hash router with a quoted string, whatever the route holds', () => {

@@ -52,6 +52,21 @@ export async function runningService(docker: Docker, app: string, service: strin
   return container
 }
 
+/** When each running container started: the list gives only "Up 5 minutes", which cannot tick. */
+async function startTimes(docker: Docker, containers: Docker.ContainerInfo[]): Promise<Map<string, string>> {
+  const running = containers.filter((c) => c.State === 'running')
+  const times = await Promise.all(
+    running.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .inspect()
+        // A container removed between the list and this call simply has no start time.
+        .then((info) => info.State?.StartedAt, () => undefined),
+    ),
+  )
+  return new Map(running.flatMap((c, i) => (times[i] ? [[c.Id, times[i]] as [string, string]] : [])))
+}
+
 export async function listApps(server: AppServer, meta: (app: string) => AppMeta | undefined): Promise<AppDto[]> {
   const docker = await server.docker()
   const [containers, dirs] = await Promise.all([docker.listContainers({ all: true, filters: { label: [LABEL.project] } }), listAppDirs(server.session, server.facts)])
@@ -62,16 +77,18 @@ export async function listApps(server: AppServer, meta: (app: string) => AppMeta
     byProject.set(project, [...(byProject.get(project) ?? []), c])
   }
   const names = new Set([...byProject.keys(), ...dirs])
+  const started = await startTimes(docker, containers)
   return [...names].sort().map((name) => {
     const list = byProject.get(name) ?? []
-    return summarise(name, list.map(toService), dirs.includes(name), meta(name), list[0]?.Labels?.[LABEL.workingDir] ?? (dirs.includes(name) ? appDir(server.facts, name) : undefined))
+    const services = list.map((c) => ({ ...toService(c), ...(started.has(c.Id) ? { startedAt: started.get(c.Id) } : {}) }))
+    return summarise(name, services, dirs.includes(name), meta(name), list[0]?.Labels?.[LABEL.workingDir] ?? (dirs.includes(name) ? appDir(server.facts, name) : undefined))
   })
 }
 
 export async function getApp(server: AppServer, app: string, meta: (app: string) => AppMeta | undefined): Promise<AppDto> {
   const found = (await listApps(server, meta)).find((a) => a.name === app)
   if (!found) {
-    throw new HomeportError('NOT_FOUND', `There is no app "${app}" on this server.`, { hint: 'See the installed apps with `homeport apps list SERVER`.' })
+    throw new HomeportError('NOT_FOUND', `There is no app "${app}" on this server.`, { hint: 'The Apps page of the server lists the installed apps.', cliHint: 'See the installed apps with `homeport apps list SERVER`.' })
   }
   return found
 }
@@ -101,7 +118,7 @@ export async function startApp(docker: Docker, app: string): Promise<void> {
 
 export async function stopApp(docker: Docker, app: string): Promise<void> {
   const containers = await projectContainers(docker, app)
-  if (!containers.length) throw new HomeportError('NOT_FOUND', `App "${app}" has no containers to stop.`, { hint: 'Check the name with `homeport apps list SERVER`.' })
+  if (!containers.length) throw new HomeportError('NOT_FOUND', `App "${app}" has no containers to stop.`, { hint: 'The Apps page of the server lists the installed apps.', cliHint: 'Check the name with `homeport apps list SERVER`.' })
   for (const c of orderByDependencies(containers).reverse()) if (c.State === 'running' || c.State === 'restarting') await docker.getContainer(c.Id).stop().catch(ignore304)
 }
 

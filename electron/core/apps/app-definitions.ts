@@ -5,7 +5,7 @@ import { posix } from 'node:path'
 import type { AppDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import type { SshSession } from '../connection/types.js'
-import { envFileText, envValues, hostValues, resolveValues } from './app-values.js'
+import { envFileText, envValues, hostValues, refuseUnknownValues, resolveValues } from './app-values.js'
 import type { CatalogApp, CatalogVariable } from './catalog/types.js'
 import { referencedVariables } from '../compose/index.js'
 import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
@@ -13,6 +13,20 @@ import { readServerFile } from '../connection/sftp.js'
 import { appDir, ENV_FILE, type ServerFacts } from './app-paths.js'
 
 export const META_FILE = 'homeport.json'
+
+/** A value whose name says it is a secret, for apps without catalog metadata. */
+const SECRET_NAME = /pass|secret|token|key/i
+
+/** The app's secret variables: the catalog's, or for an app without one, the values named like secrets. */
+export function secretNamesOf(meta: AppMetaFile, values: Record<string, string>): Set<string> {
+  const declared = meta.variables?.filter((v) => !v.host)
+  if (declared?.length) return new Set(declared.filter((v) => v.secret).map((v) => v.name))
+  return new Set(Object.keys(values).filter((name) => SECRET_NAME.test(name)))
+}
+
+function pick(values: Record<string, string>, names: Set<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([k]) => names.has(k)))
+}
 
 /** What goes into the app's folder on the server. */
 export interface AppDefinition {
@@ -54,6 +68,7 @@ export interface DefinitionResult {
 }
 
 export function definitionFromCatalog(app: CatalogApp, name: string, given: Record<string, string>, facts: ServerFacts, previousEnv?: string): DefinitionResult {
+  refuseUnknownValues(app.id, given, [...new Set([...app.variables.map((v) => v.name), ...referencedVariables(app.compose)])])
   const previous = previousEnv ? envValues(previousEnv) : {}
   const { values, secrets } = resolveValues(app.variables, given, hostValuesFor(app.compose, facts, name), previous)
   const meta: AppMetaFile = { catalogId: app.id, catalogName: app.name, web: app.web, variables: app.variables }
@@ -65,13 +80,31 @@ export function definitionFromCatalog(app: CatalogApp, name: string, given: Reco
 }
 
 export function definitionFromCompose(compose: string, env: string | undefined, name: string, given: Record<string, string>, facts: ServerFacts, previousEnv?: string): DefinitionResult {
-  const base = { ...(previousEnv ? envValues(previousEnv) : {}), ...(env ? envValues(env) : {}) }
+  const fromFile = env ? envValues(env) : {}
+  // A service that reads the whole .env (`env_file: .env`) gets every value, used in the file or not.
+  if (!/^\s*-?\s*env_file:/m.test(compose)) refuseUnknownValues(name, given, [...new Set([...referencedVariables(compose), ...Object.keys(fromFile)])])
+  const base = { ...(previousEnv ? envValues(previousEnv) : {}), ...fromFile }
   const { values } = resolveValues([], { ...base, ...given }, hostValuesFor(compose, facts, name))
   return { definition: { name, compose, env: envFileText(values), files: {} }, meta: {}, secrets: {} }
 }
 
-/** Settings change or update of an installed app: same compose file, values merged over the stored ones. */
-export async function definitionFromInstalled(session: SshSession, facts: ServerFacts, name: string, given: Record<string, string>): Promise<DefinitionResult & { previous: AppDefinition }> {
+/** Files of an installed app edited by the person: each replaces the stored one when given. */
+export interface InstalledEdits {
+  compose?: string
+  env?: string
+}
+
+/**
+ * Settings change, update or edit of an installed app: the stored compose file (or the edited one), values
+ * merged over the stored ones (or the edited `.env`'s). A blank secret always means "keep the stored value".
+ */
+export async function definitionFromInstalled(
+  session: SshSession,
+  facts: ServerFacts,
+  name: string,
+  given: Record<string, string>,
+  edits: InstalledEdits = {},
+): Promise<DefinitionResult & { previous: AppDefinition }> {
   const dir = appDir(facts, name)
   const compose = await readServerFile(session, posix.join(dir, COMPOSE_FILE))
   if (compose === undefined) {
@@ -83,14 +116,17 @@ export async function definitionFromInstalled(session: SshSession, facts: Server
   const meta = (await readMeta(session, facts, name)) ?? {}
   const previous: AppDefinition = { name, compose, env }
   const current = envValues(env)
-  // The settings form shows secrets blank: a blank secret means "keep the current one".
-  const secretNames = new Set((meta.variables ?? []).filter((v) => v.secret).map((v) => v.name))
-  const changes = Object.fromEntries(Object.entries(given).filter(([k, v]) => !(secretNames.has(k) && v === '')))
-  const { values, secrets } = resolveValues(meta.variables ?? [], { ...current, ...changes }, hostValuesFor(compose, facts, name), current)
+  // The settings form and the editor show secrets blank: a blank secret means "keep the current one".
+  const secrets = secretNamesOf(meta, current)
+  const keep = (entries: Record<string, string>) => Object.fromEntries(Object.entries(entries).filter(([k, v]) => !(secrets.has(k) && v === '')))
+  const base = edits.env === undefined ? current : { ...pick(current, secrets), ...keep(envValues(edits.env)) }
+  const newCompose = edits.compose ?? compose
+  const resolved = resolveValues(meta.variables ?? [], { ...base, ...keep(given) }, hostValuesFor(newCompose, facts, name), current)
+  const { values } = resolved
   return {
-    definition: { name, compose, env: envFileText(values), files: {} },
+    definition: { name, compose: newCompose, env: envFileText(values), files: {} },
     meta,
-    secrets: Object.fromEntries(secrets.map((k) => [k, values[k]])),
+    secrets: Object.fromEntries(resolved.secrets.map((k) => [k, values[k]])),
     previous,
   }
 }

@@ -14,6 +14,7 @@ import type { Docker } from '../docker/docker-access.js'
 import type { AppDefinition } from './app-definitions.js'
 import { appDir, ENV_FILE, type ServerFacts } from './app-paths.js'
 import type { AppServer } from './app-server.js'
+import { planValues } from './plan-values.js'
 
 export interface PreparedApp extends ProjectPlan {
   definition: AppDefinition
@@ -34,6 +35,7 @@ export function planToDto(prepared: PreparedApp): PlanDto {
     warnings: prepared.warnings,
     risks: hostAccessRisks(prepared.project),
     upToDate: plan.upToDate,
+    ...planValues(prepared.definition, prepared.project, prepared.facts),
   }
 }
 
@@ -50,7 +52,8 @@ async function checkPortClashes(docker: Docker, project: ComposeProject): Promis
       const owner = p.published && taken.get(`${p.published}/${p.protocol}`)
       if (owner) {
         throw new HomeportError('PORT_IN_USE', `Port ${p.published}/${p.protocol} of service ${svc.name} is already used on the server by ${owner}.`, {
-          hint: 'Pick another port in the app settings (the web port variable), or stop the other container.',
+          hint: "Pick another port in the app's settings (the web port), or stop the other container.",
+          cliHint: 'Pick another port with --env (for example --env WEB_PORT=8081), or stop the other container.',
         })
       }
     }

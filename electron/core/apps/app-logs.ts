@@ -1,58 +1,13 @@
-// Container logs, demultiplexed. Without a TTY Docker frames each write as [stream, 0, 0, 0, size(uint32 BE)]
-// + payload; frames split across TCP chunks and lines split across frames, so both are reassembled here.
+// An app's container logs, demultiplexed (docker/log-demux.ts) and told apart by service.
 
 import type { LogLineDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { LABEL } from '../compose/engine/container-spec.js'
 import type { Docker } from '../docker/docker-access.js'
+import { containerLogLines, LogDemuxer, toLine } from '../docker/log-demux.js'
 import { projectContainers } from '../docker/project-containers.js'
 
-export type StreamName = 'stdout' | 'stderr'
-
-export class LogDemuxer {
-  private pending: Buffer = Buffer.alloc(0)
-  private readonly partial: Record<StreamName, string> = { stdout: '', stderr: '' }
-
-  constructor(
-    private readonly tty: boolean,
-    private readonly onLine: (stream: StreamName, line: string) => void,
-  ) {}
-
-  push(chunk: Buffer): void {
-    if (this.tty) return this.text('stdout', chunk.toString('utf8'))
-    let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk
-    while (buf.length >= 8) {
-      const size = buf.readUInt32BE(4)
-      if (buf.length < 8 + size) break
-      this.text(buf[0] === 2 ? 'stderr' : 'stdout', buf.toString('utf8', 8, 8 + size))
-      buf = buf.subarray(8 + size)
-    }
-    this.pending = buf
-  }
-
-  end(): void {
-    for (const s of ['stdout', 'stderr'] as const) {
-      if (this.partial[s]) this.onLine(s, this.partial[s])
-      this.partial[s] = ''
-    }
-  }
-
-  private text(stream: StreamName, text: string): void {
-    const joined = this.partial[stream] + text
-    let start = 0
-    for (let i = joined.indexOf('\n'); i !== -1; i = joined.indexOf('\n', start)) {
-      this.onLine(stream, joined.charCodeAt(i - 1) === 13 ? joined.slice(start, i - 1) : joined.slice(start, i))
-      start = i + 1
-    }
-    this.partial[stream] = joined.slice(start)
-  }
-}
-
-export function toLine(service: string, stream: StreamName, raw: string, timestamps: boolean): LogLineDto {
-  if (!timestamps) return { service, stream, text: raw }
-  const space = raw.indexOf(' ')
-  return space > 0 ? { service, stream, time: raw.slice(0, space), text: raw.slice(space + 1) } : { service, stream, text: raw }
-}
+export { LogDemuxer, toLine }
 
 export interface LogOptions {
   service?: string
@@ -65,7 +20,8 @@ export async function containersFor(docker: Docker, app: string, service?: strin
   const containers = (await projectContainers(docker, app)).filter((c) => !service || c.Labels?.[LABEL.service] === service)
   if (!containers.length) {
     throw new HomeportError('NOT_FOUND', service ? `App "${app}" has no service "${service}".` : `App "${app}" has no containers.`, {
-      hint: 'Check the names with `homeport apps list SERVER`.',
+      hint: 'The Apps page of the server lists the installed apps.',
+      cliHint: 'Check the names with `homeport apps list SERVER`.',
     })
   }
   return containers
@@ -75,13 +31,7 @@ export async function containersFor(docker: Docker, app: string, service?: strin
 export async function readLogs(docker: Docker, app: string, opts: LogOptions): Promise<LogLineDto[]> {
   const lines: LogLineDto[] = []
   for (const c of await containersFor(docker, app, opts.service)) {
-    const service = c.Labels?.[LABEL.service] ?? c.Id.slice(0, 12)
-    const container = docker.getContainer(c.Id)
-    const tty = (await container.inspect()).Config.Tty
-    const data = (await container.logs({ stdout: true, stderr: true, follow: false, tail: opts.tail, since: opts.since, timestamps: opts.timestamps })) as unknown as Buffer
-    const demux = new LogDemuxer(tty, (stream, raw) => lines.push(toLine(service, stream, raw, opts.timestamps)))
-    demux.push(Buffer.isBuffer(data) ? data : Buffer.from(String(data)))
-    demux.end()
+    lines.push(...(await containerLogLines(docker, c.Id, c.Labels?.[LABEL.service] ?? c.Id.slice(0, 12), opts)))
   }
   if (opts.timestamps) lines.sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''))
   return lines

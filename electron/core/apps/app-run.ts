@@ -113,7 +113,8 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
     // Nothing is changed before the journal is first written: there is nothing to undo.
     if (!saved) throw err
     if (err instanceof TakenOver) throw new RunFailure(err, { kind: 'taken-over', by: err.message })
-    opts.log(`Rolling back (${err instanceof Error ? err.message : String(err)}). To undo: ${changesOf(record).join(', ') || 'nothing yet'}.`)
+    // The cause is the job's error, told once there; the log says what is being undone.
+    opts.log(`Rolling back. To undo: ${changesOf(record).join(', ') || 'nothing yet'}.`)
     throw new RunFailure(err, await rollBack(server, record, lock, store, opts))
   }
   // Committed: what was moved aside goes. Should that be cut off, the next connect finishes it.

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
 import { HomeportError } from '../../../shared/errors.js'
+import { closestName } from '../../../shared/names.js'
 import { parseDotenv } from '../compose/index.js'
 import { ProblemList } from '../compose/problems.js'
 import type { CatalogVariable } from './catalog/types.js'
@@ -79,6 +80,22 @@ export function resolveValues(
     throw new HomeportError('INVALID_INPUT', `Invalid app settings: ${problems[0]}.`, { hint: 'Correct the values named here and try again.', details: problems.join('\n') })
   }
   return { values, secrets }
+}
+
+/**
+ * A value for a name the app does not use is a typo more often than not (`WEBPORT=8080` leaves the port at its
+ * default): refused, naming the names it does use and the closest one.
+ */
+export function refuseUnknownValues(app: string, given: Record<string, string>, known: readonly string[]): void {
+  const unknown = Object.keys(given).filter((k) => !known.includes(k))
+  if (!unknown.length) return
+  const guess = closestName(unknown[0], known)
+  const list = known.length ? `Its settings: ${known.join(', ')}.` : 'It has no settings.'
+  throw new HomeportError('INVALID_INPUT', `"${unknown[0]}" is not a setting of ${app}.${guess ? ` Did you mean ${guess}?` : ''} ${list}`, {
+    hint: 'Set only the settings named here (check the spelling), or leave the value out.',
+    cliHint: 'Pass --env only with the names listed here (check the spelling).',
+    ...(unknown.length > 1 ? { details: `Unknown: ${unknown.join(', ')}` } : {}),
+  })
 }
 
 /**

@@ -17,7 +17,7 @@ export function planningFailure(err: unknown, app: string): HomeportError {
     return new HomeportError('CONNECTION_LOST', `The connection to the server was lost while planning "${app}"; nothing was changed.`, { details: rawText(err), cause: err })
   }
   if (err instanceof DockerError) {
-    return new HomeportError(err.code, `Planning "${app}" failed; nothing was changed. ${err.message}`, { hint: err.hint, details: err.details, cause: err })
+    return new HomeportError(err.code, `Planning "${app}" failed; nothing was changed. ${err.message}`, { hint: err.hint, cliHint: err.cliHint, details: err.details, cause: err })
   }
   if (err instanceof HomeportError) return err
   return new HomeportError('DOCKER_ERROR', `Planning "${app}" failed; nothing was changed: ${rawText(err)}`, { details: rawText(err), cause: err })
@@ -38,9 +38,9 @@ function rolledBack(err: unknown, app: string, what: 'install' | 'update', cance
     })
   }
   if (err instanceof DockerError) {
-    return new HomeportError(err.code, `The ${what} of "${app}" failed and was rolled back. ${err.message}`, { hint: err.hint, details: err.details, cause: err })
+    return new HomeportError(err.code, `The ${what} of "${app}" failed and was rolled back. ${err.message}`, { hint: err.hint, cliHint: err.cliHint, details: err.details, cause: err })
   }
-  if (err instanceof HomeportError) return new HomeportError(err.code, `The ${what} of "${app}" failed and was rolled back: ${err.message}`, { hint: err.hint, details: err.details, cause: err })
+  if (err instanceof HomeportError) return new HomeportError(err.code, `The ${what} of "${app}" failed and was rolled back: ${err.message}`, { hint: err.hint, cliHint: err.cliHint, details: err.details, cause: err })
   return new HomeportError('DOCKER_ERROR', `The ${what} of "${app}" failed and was rolled back: ${rawText(err)}`, { details: rawText(err), cause: err })
 }
 
@@ -66,7 +66,7 @@ export function runFailure(err: unknown, outcome: RollbackOutcome, ctx: { app: s
         outcome.cause.code,
         `The ${what} of "${app}" was interrupted${outcome.cause.message === cause ? '' : ` (${sentence(cause)})`} and its rollback could not reach ${serverName}: ${sentence(outcome.cause.message)} ` +
           `Left on the server: ${outcome.left.join(', ') || 'nothing yet'}. It is recorded there and on this computer, and Homeport finishes the rollback the next time it connects to ${serverName}.`,
-        { hint: outcome.cause.hint, details: rawText(err), cause: outcome.cause },
+        { hint: outcome.cause.hint, cliHint: outcome.cause.cliHint, details: rawText(err), cause: outcome.cause },
       )
     case 'taken-over':
       return new HomeportError('APP_BUSY', `The ${what} of "${app}" was interrupted (${sentence(cause)}). ${outcome.by}`, { details: rawText(err), cause: err })

@@ -1,5 +1,6 @@
 // The forward registry with a real local listener, over a stand-in SSH session (see stand-in-session).
 
+import { createServer } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { EventMap, EventName, ForwardEvent } from '../../../shared/contract/index.js'
 import type { SshSession } from '../connection/types.js'
@@ -88,5 +89,46 @@ describe('Forwards', () => {
       ['blog', 'shutdown'],
       ['wiki', 'shutdown'],
     ])
+  })
+})
+
+describe('Forwards across a close', () => {
+  let page: Awaited<ReturnType<typeof servePage>>
+  beforeAll(async () => {
+    page = await servePage('the app page')
+  })
+  afterAll(() => page.close())
+
+  const forwardsFor = () =>
+    new Forwards({
+      session: async () => standInSession(),
+      target: async () => ({ host: '127.0.0.1', port: page.port, path: '/', scheme: 'http' }),
+      events: { emit: () => undefined },
+    })
+
+  it('reopens an app on the local port it had, so a bookmark keeps working', async () => {
+    const forwards = forwardsFor()
+    const first = await forwards.get('srv', 'blog')
+    await forwards.close('srv', 'blog', 'stopped')
+    const again = await forwards.get('srv', 'blog')
+    expect(again.url).toBe(first.url)
+    expect(await fetch(again.url).then((r) => r.text())).toBe('the app page')
+    await forwards.closeAll('shutdown')
+  })
+
+  it('takes another port when the old one has been taken meanwhile', async () => {
+    const forwards = forwardsFor()
+    const first = await forwards.get('srv', 'blog')
+    await forwards.close('srv', 'blog', 'stopped')
+    const squatter = createServer()
+    await new Promise<void>((resolve) => squatter.listen(first.localPort, '127.0.0.1', resolve))
+    try {
+      const again = await forwards.get('srv', 'blog')
+      expect(again.localPort).not.toBe(first.localPort)
+      expect(await fetch(again.url).then((r) => r.text())).toBe('the app page')
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve))
+      await forwards.closeAll('shutdown')
+    }
   })
 })

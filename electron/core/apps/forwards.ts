@@ -1,7 +1,8 @@
 // The open forwards to apps' web pages, one per app and server. Opening and closing are core events
 // (`apps.forward`), whoever closes it: a call, the app stopped or removed, the server's SSH session gone
 // for good (it gave up reconnecting, or was closed), or the core shutting down. While the session only
-// reconnects the forward stays: its connections wait for the session to be back.
+// reconnects the forward stays: its connections wait for the session to be back. Reopened, an app's forward
+// takes the local port it had before when that port is still free.
 
 import type { ForwardDto, ForwardEvent, ServerStateEvent } from '../../../shared/contract/index.js'
 import { openLocalForward, type LocalForward } from '../connection/local-forward.js'
@@ -33,6 +34,8 @@ interface OpenForward {
 
 export class Forwards {
   private readonly open = new Map<string, OpenForward>()
+  /** The local port each app had, so reopening gives the same URL while Homeport runs (bookmarks keep working). */
+  private readonly ports = new Map<string, number>()
 
   constructor(private readonly deps: ForwardsDeps) {}
 
@@ -43,12 +46,13 @@ export class Forwards {
     if (existing) return existing.dto
     const target = await this.deps.target(serverId, app)
     const session = await this.deps.session(serverId)
-    const local = await openLocalForward(session, target)
+    const local = await openLocalForward(session, target, this.ports.get(key))
     const raced = this.open.get(key)
     if (raced) {
       await local.close()
       return raced.dto
     }
+    this.ports.set(key, local.localPort)
     const path = target.path.startsWith('/') ? target.path : `/${target.path}`
     const dto: ForwardDto = { app, localPort: local.localPort, url: `${target.scheme}://127.0.0.1:${local.localPort}${path}`, remote: `${target.host}:${target.port}` }
     // 'offline' comes when the session gives up reconnecting or is closed; 'closed' only when it is closed.

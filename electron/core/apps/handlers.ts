@@ -5,6 +5,7 @@ import type { appsContract } from '../../../shared/contract/apps.js'
 import type { HandlersFor } from '../../../shared/contract/index.js'
 import { envFileValues } from '../compose/dotenv.js'
 import { appStats } from './app-stats.js'
+import { composeFiles } from './compose-files.js'
 import type { ServerAccess } from './app-server.js'
 import type { Catalogs } from './catalog/catalogs.js'
 import type { Forwards } from './forwards.js'
@@ -40,13 +41,15 @@ export function appsHandlers(deps: {
       const given = withEnvFile(values, envFile)
       return install.install(idOf(serverId), source, name, given, acceptHostAccess)
     },
-    'apps.update': ({ serverId, app, values, verifyTimeoutMs, acceptHostAccess }) => install.update(idOf(serverId), app, values, verifyTimeoutMs, acceptHostAccess),
+    'apps.update': ({ serverId, app, values, compose, env, verifyTimeoutMs, acceptHostAccess }) =>
+      install.update(idOf(serverId), app, values, verifyTimeoutMs, acceptHostAccess, { compose, env }),
     'apps.list': ({ serverId }) => lifecycle.list(idOf(serverId)),
     'apps.start': ({ serverId, app }) => lifecycle.run(idOf(serverId), app, 'start'),
     'apps.stop': ({ serverId, app }) => lifecycle.run(idOf(serverId), app, 'stop'),
     'apps.restart': ({ serverId, app }) => lifecycle.run(idOf(serverId), app, 'restart'),
     'apps.remove': ({ serverId, app, volumes, confirm }) => lifecycle.remove(idOf(serverId), app, volumes, confirm),
     'apps.settings': ({ serverId, app }) => settingsForm(deps.servers, idOf(serverId), app),
+    'apps.composeFiles': ({ serverId, app }) => composeFiles(deps.servers, idOf(serverId), app),
     'apps.logs': ({ serverId, app, service, tail, since, timestamps }) => logs.read(idOf(serverId), app, { service, tail, since, timestamps }),
     'apps.logsFollow': async ({ serverId, app, service, tail, timestamps }, ctx) => ({
       streamId: await logs.follow(idOf(serverId), app, { service, tail, timestamps }, ctx.clientId),

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { posix } from 'node:path'
 import type { AppSourceInput, JobResults, PlanDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
+import { composeFileName } from '../../../shared/names.js'
 import { loadCompose } from '../compose/index.js'
 import { describeRisks, hostAccessRisks, newRisks } from '../compose/engine/host-access.js'
 import type { WaitOptions } from '../compose/engine/wait.js'
@@ -19,7 +20,7 @@ import type { JobContext, JobRunner } from '../jobs/job-runner.js'
 import type { EventSink, Logger, SecretStore } from '../runtime/types.js'
 import { appSecretAccount } from '../secrets/accounts.js'
 import type { AppRunsRepo } from '../store/app-runs-repo.js'
-import { definitionFromCatalog, definitionFromCompose, definitionFromInstalled, type AppDefinition, type DefinitionResult } from './app-definitions.js'
+import { definitionFromCatalog, definitionFromCompose, definitionFromInstalled, type AppDefinition, type DefinitionResult, type InstalledEdits } from './app-definitions.js'
 import { planToDto, prepareApp, type PreparedApp } from './app-installer.js'
 import { AppLock, localHolder } from './app-lock.js'
 import { appDir, assertAppName, ENV_FILE, listAppDirs } from './app-paths.js'
@@ -47,9 +48,6 @@ export interface InstallDeps {
 }
 
 type Values = Record<string, string>
-
-/** A compose file's own top-level `name:`, used when no name is given. */
-const COMPOSE_NAME = /^name:\s*["']?([^"'\s#]+)["']?\s*$/m
 
 /** The host access a definition asks for; a definition that does not load has none to ask about (planning reports why). */
 function risksOf(def: AppDefinition, server: AppServer) {
@@ -100,21 +98,30 @@ export class InstallService {
     })
   }
 
-  /** No `values`: pull newer images and recreate what changed. With values: apply changed settings. */
-  async update(serverId: string, app: string, values: Values | undefined, verifyTimeoutMs?: number, acceptHostAccess?: boolean): Promise<{ jobId: string; app: string }> {
+  /**
+   * No `values` and no `edits`: pull newer images and recreate what changed. With values: apply changed settings.
+   * With edits: the edited compose file and .env replace the stored ones (rolled back with the rest on failure).
+   */
+  async update(serverId: string, app: string, values: Values | undefined, verifyTimeoutMs?: number, acceptHostAccess?: boolean, edits: InstalledEdits = {}): Promise<{ jobId: string; app: string }> {
+    const edited = edits.compose !== undefined || edits.env !== undefined
     const server = await appServer(this.deps.servers, serverId)
     const lock = await AppLock.acquire(server.session, appDir(server.facts, app), localHolder('update', randomUUID()))
     return this.underLock(server, lock, async () => {
-      const def = await definitionFromInstalled(server.session, server.facts, app, values ?? {})
+      const def = await definitionFromInstalled(server.session, server.facts, app, values ?? {}, edits)
       requireConsent(app, newRisks(risksOf(def.definition, server), risksOf(def.previous, server)), acceptHostAccess)
       return this.startJob(server, lock, 'update', async (ctx) => {
         ctx.step('Checking for newer images')
-        const prepared = await prepareApp(server, def.definition, { mirror: this.deps.mirror(serverId), pullAlways: !values }).catch((err) => {
+        const prepared = await prepareApp(server, def.definition, { mirror: this.deps.mirror(serverId), pullAlways: !values && !edited }).catch((err) => {
           throw planningFailure(err, app)
         })
         ctx.log(describePlan(prepared))
         await this.storeSecrets(serverId, app, def.secrets)
         const result = await this.run(server, prepared, lock, ctx, 'update', { timeoutMs: verifyTimeoutMs ?? 60_000, settleMs: 3000 })
+        if (prepared.plan.upToDate || result.recreated.length + result.created.length === 0) {
+          ctx.step('Already up to date')
+          ctx.log(`${app} is already up to date: no newer image and no changed setting, nothing was recreated.`)
+          return { status: 'up-to-date', app, recreated: [], created: [] }
+        }
         this.deps.events.emit('apps.changed', { serverId, app, change: 'updated' })
         return { status: 'updated', app, recreated: result.recreated, created: result.created }
       })
@@ -190,7 +197,7 @@ export class InstallService {
     } catch (err) {
       if (!(err instanceof RunFailure)) throw planningFailure(err, app)
       const failure = runFailure(err.failure, err.outcome, { app, what, serverName: this.deps.serverName(server.serverId), cancelled: ctx.signal.aborted })
-      throw new HomeportError(failure.code, failure.message, { hint: failure.hint, details: failure.details, cause: err })
+      throw new HomeportError(failure.code, failure.message, { hint: failure.hint, cliHint: failure.cliHint, details: failure.details, cause: err })
     }
   }
 
@@ -200,15 +207,15 @@ export class InstallService {
       return name
     }
     if ('catalogId' in source) return name ?? (await this.deps.catalogs.find(source.catalogId, source.catalog)).id
-    const projectName = name ?? COMPOSE_NAME.exec(source.compose)?.[1]
-    if (!projectName) throw new HomeportError('INVALID_INPUT', 'The app needs a name.', { hint: 'Pass --name NAME (or put a top-level `name:` in the compose file).' })
+    const projectName = name ?? composeFileName(source.compose)
+    if (!projectName) throw new HomeportError('INVALID_INPUT', 'The app needs a name.', { hint: 'Enter an app name.', cliHint: 'Pass --name NAME (or put a top-level `name:` in the compose file).' })
     assertAppName(projectName)
     return projectName
   }
 
   private async definition(server: AppServer, source: AppSourceInput, app: string, values: Values): Promise<DefinitionResult> {
     const { session, facts } = server
-    if ('installed' in source) return definitionFromInstalled(session, facts, app, values)
+    if ('installed' in source) return definitionFromInstalled(session, facts, app, values, { compose: source.compose, env: source.env })
     if ('catalogId' in source) return definitionFromCatalog(await this.deps.catalogs.find(source.catalogId, source.catalog), app, values, facts, await this.keptEnv(server, app))
     return definitionFromCompose(source.compose, source.env, app, values, facts, await this.keptEnv(server, app))
   }
@@ -222,7 +229,8 @@ export class InstallService {
     const [dirs, containers] = await Promise.all([listAppDirs(server.session, server.facts), server.docker().then((docker) => projectContainers(docker, name))])
     if (dirs.includes(name) || containers.length) {
       throw new HomeportError('ALREADY_EXISTS', `An app named "${name}" is already on this server.`, {
-        hint: 'Choose another name, or update it (`homeport apps update SERVER APP`) or change its settings instead.',
+        hint: 'Choose another name, or open the installed app and change its settings there.',
+        cliHint: 'Choose another name, or update it (`homeport apps update SERVER APP`) or change its settings instead.',
       })
     }
   }

@@ -84,7 +84,10 @@ export class AppLifecycle {
 
   async remove(serverId: string, app: string, volumes: boolean, confirm?: string): Promise<void> {
     if (volumes && confirm !== app) {
-      throw new HomeportError('INVALID_INPUT', `Deleting the data of "${app}" needs confirmation.`, { hint: `Repeat the app name as confirmation (\`--confirm ${app}\`); this deletes its volumes and folder for good.` })
+      throw new HomeportError('INVALID_INPUT', `Deleting the data of "${app}" needs confirmation.`, {
+        hint: "Type the app's name to confirm; this deletes its volumes and folder for good.",
+        cliHint: 'Run it on a terminal to be asked, or add --yes; this deletes its volumes, folder and generated passwords for good.',
+      })
     }
     const server = await appServer(this.deps.servers, serverId)
     await getApp(server, app, () => undefined)

@@ -17,6 +17,8 @@ export interface FollowOptions extends LogOptions {
   onEnd?: (error?: HomeportError) => void
   /** A stream was cut while its container runs; following resumes once the server answers. */
   onReconnecting?: () => void
+  /** Following again after a cut (the reconnecting indicator may go). */
+  onResumed?: () => void
   /** Resolves once the server can be reached (or at once); rejects with why not, when waiting is over. */
   awaitServer: () => Promise<void>
 }
@@ -48,10 +50,12 @@ export async function followLogs(docker: Docker, app: string, opts: FollowOption
     batch = []
     opts.onLines(out)
   }
+  // The first lines go out as soon as they are in, the rest in batches: a slow link must not add a wait.
+  let batches = 0
   const push = (line: LogLineDto) => {
     batch.push(line)
     if (batch.length >= 5000) flush()
-    else timer ??= setTimeout(flush, 50)
+    else timer ??= setTimeout(flush, batches++ === 0 ? 0 : 50)
   }
   opts.signal.addEventListener('abort', () => timer && clearTimeout(timer), { once: true })
 
@@ -59,8 +63,13 @@ export async function followLogs(docker: Docker, app: string, opts: FollowOption
   const first = await Promise.all(
     containers.map(async (c) => {
       const container = docker.getContainer(c.Id)
-      const info = await container.inspect()
-      const stream = (await container.logs({ stdout: true, stderr: true, follow: true, tail: opts.tail, timestamps: true })) as unknown as Stream
+      // Asked together: the stream holds its first lines until followOne reads them with the right framing.
+      const opening = container.logs({ stdout: true, stderr: true, follow: true, tail: opts.tail, timestamps: true }) as unknown as Promise<Stream>
+      const info = await container.inspect().catch((err: unknown) => {
+        void opening.then((s) => s.destroy(), () => undefined)
+        throw err
+      })
+      const stream = await opening
       return { c, tty: info.Config.Tty, startedAt: info.State.StartedAt, stream }
     }),
   )
@@ -133,6 +142,7 @@ async function followOne(
       skip = last?.seen ?? 0
       const since = sinceOf(last?.time ?? startedAt)
       stream = (await container.logs({ stdout: true, stderr: true, follow: true, timestamps: true, since: since as unknown as number })) as unknown as Stream
+      opts.onResumed?.()
     } catch (err) {
       if (opts.signal.aborted) return undefined
       return err instanceof HomeportError ? err : new HomeportError('CONNECTION_LOST', `The log of ${service} could not be followed again: ${err instanceof Error ? err.message : String(err)}`, { cause: err })

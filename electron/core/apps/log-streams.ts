@@ -40,6 +40,7 @@ export class LogStreams {
       awaitServer: () => waitForServer(session, Date.now() + (this.deps.reconnectWithinMs ?? 60_000), controller.signal),
       onLines: (lines) => this.deps.events.emit('apps.logs', { streamId, lines }),
       onReconnecting: () => this.deps.events.emit('apps.logs', { streamId, lines: [], reconnecting: true }),
+      onResumed: () => this.deps.events.emit('apps.logs', { streamId, lines: [], reconnecting: false }),
       onEnd: (error) => {
         this.streams.delete(streamId)
         this.deps.events.emit('apps.logs', { streamId, lines: [], ended: true, ...(error ? { error: error.toJSON() } : {}) })

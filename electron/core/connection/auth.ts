@@ -44,7 +44,12 @@ async function loadPrivateKey(target: Pick<SshTarget, 'identityFile' | 'getSecre
 
 async function secretFor(target: SshTarget, what: string): Promise<string> {
   const secret = await target.getSecret?.()
-  if (secret === undefined) throw new HomeportError('AUTH_FAILED', `No ${what} was given for ${describeTarget(target)}.`, { hint: `Enter the ${what} for this server.` })
+  if (secret === undefined) {
+    throw new HomeportError('AUTH_FAILED', `No ${what} was given for ${describeTarget(target)}.`, {
+      hint: `Enter the ${what} for this server.`,
+      cliHint: 'Pass it on standard input with --password-stdin (any command that connects takes it), or let Homeport log in with a key instead: `homeport provision SERVER --password-stdin` installs one.',
+    })
+  }
   return secret
 }
 

@@ -147,7 +147,7 @@ export class SshConnectionManager extends EventEmitter implements ConnectionMana
 
   /** One handshake, as far as the host key: refusing it ends the handshake there, no authentication is attempted. */
   private async probeOnce(target: Pick<SshTarget, 'host' | 'port'>, jump: SshSession | undefined): Promise<{ presented: PresentedHostKey; blob: Buffer }> {
-    const who = { host: target.host, port: target.port, user: '(probe)' }
+    const who = { host: target.host, port: target.port }
     const sock = jump ? await jump.openTcp(target.host, target.port) : undefined
     return new Promise((resolve, reject) => {
       const client = new Client()

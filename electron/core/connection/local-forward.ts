@@ -11,7 +11,19 @@ export interface LocalForward {
   close(): Promise<void>
 }
 
-export async function openLocalForward(session: SshSession, target: { host: string; port: number }): Promise<LocalForward> {
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (err: Error) => reject(err)
+    server.once('error', failed)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', failed)
+      resolve()
+    })
+  })
+}
+
+/** `preferredPort`: the port this forward had before (a bookmark keeps working); a free one if it is taken. */
+export async function openLocalForward(session: SshSession, target: { host: string; port: number }, preferredPort?: number): Promise<LocalForward> {
   const sockets = new Set<Socket>()
   const server: Server = createServer((local) => {
     sockets.add(local)
@@ -33,10 +45,8 @@ export async function openLocalForward(session: SshSession, target: { host: stri
       () => local.destroy(),
     )
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
+  if (preferredPort === undefined) await listen(server, 0)
+  else await listen(server, preferredPort).catch(() => listen(server, 0))
   return {
     localPort: (server.address() as { port: number }).port,
     close: () =>

@@ -14,6 +14,7 @@ import { collectExec, commandLine, openExecChannel } from './exec.js'
 import { isConnectionLost } from './connection-lost.js'
 import { checkHostKey } from './host-key-check.js'
 import { KnownHosts } from './known-hosts.js'
+import { countSftpRequests, handshakeStep, recordExec, recordRoundTrip } from './round-trips.js'
 import { SessionSlots } from './session-slots.js'
 import { retryStartupDrops } from './startup-retry.js'
 import { assertSshUser } from './ssh-user.js'
@@ -93,6 +94,7 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
       // Never retried: the command may have run before the connection dropped.
       const client = await this.ready()
       let collecting: Promise<ExecResult> | undefined
+      recordExec(argv)
       await openExecChannel(client, commandLine(argv, opts.loginShell), false, (channel) => {
         collecting = collectExec(channel, argv, this.description, opts)
       }).catch((err) => {
@@ -108,6 +110,7 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
     const release = await this.slots.take()
     try {
       const client = await this.ready()
+      recordExec(argv)
       // The slot is freed from inside the open callback: a quick command may have closed before an await returns.
       return await openExecChannel(client, commandLine(argv, opts.loginShell), opts.pty, (channel) => channel.once('close', release)).catch((err) => {
         throw this.channelError(err, `run ${argv[0]}`)
@@ -119,11 +122,11 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
   }
 
   openStreamLocal(socketPath: string): Promise<Duplex> {
-    return this.openIdempotent(`open ${socketPath}`, (client, cb) => client.openssh_forwardOutStreamLocal(socketPath, cb))
+    return this.openIdempotent(`open ${socketPath}`, `stream-local ${socketPath}`, (client, cb) => client.openssh_forwardOutStreamLocal(socketPath, cb))
   }
 
   openTcp(host: string, port: number): Promise<Duplex> {
-    return this.openIdempotent(`connect to ${host}:${port}`, (client, cb) => client.forwardOut('127.0.0.1', 0, host, port, cb))
+    return this.openIdempotent(`connect to ${host}:${port}`, `tcp ${host}:${port}`, (client, cb) => client.forwardOut('127.0.0.1', 0, host, port, cb))
   }
 
   /** One SFTP channel per connection, opened on first use and again after a reconnect. */
@@ -134,7 +137,10 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
       mine.opening = (async () => {
         const release = await this.slots.take()
         try {
-          const sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s))))
+          // Channel open, subsystem request, then SFTP's own version exchange.
+          recordRoundTrip('channel', 'session for sftp')
+          recordRoundTrip('sftp', 'subsystem + version', 2)
+          const sftp = countSftpRequests(await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s)))))
           sftp.once('close', () => {
             release()
             if (this.sftpChannel === mine.opening) this.sftpChannel = undefined
@@ -299,6 +305,8 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
         else this.opts.log?.debug('SSH client error', { server: this.serverId, message: (err as Error).message })
       })
       client.once('close', () => fail(new Error('Connection lost before handshake')))
+      // The TCP connect (or, through a jump host, the channel open the jump session counted).
+      if (!sock) recordRoundTrip('handshake', `${this.description} tcp connect`)
       client.once('ready', () => {
         if (settled) return
         settled = true
@@ -338,6 +346,12 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
           )
         },
         authHandler: makeAuthHandler(authTarget, auth),
+        // Only to count the handshake's exchanges; after it, one cheap comparison per packet.
+        debug: (line: string) => {
+          if (settled) return
+          const step = handshakeStep(line)
+          if (step) recordRoundTrip('handshake', `${this.description} ${step.toLowerCase()}`)
+        },
       }
       armDeadline()
       try {
@@ -351,9 +365,11 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
   // ── channels ───────────────────────────────────────────────────────────────────────────────────────
 
   /** Channel opens carry no side effect, so one that failed because the connection dropped is retried once. */
-  private async openIdempotent(what: string, open: (client: Client, cb: (err: Error | undefined, ch: ClientChannel) => void) => void): Promise<Duplex> {
-    const attempt = (client: Client): Promise<ClientChannel> =>
-      new Promise((resolve, reject) => open(client, (err, ch) => (err ? reject(err) : resolve(ch))))
+  private async openIdempotent(what: string, kind: string, open: (client: Client, cb: (err: Error | undefined, ch: ClientChannel) => void) => void): Promise<Duplex> {
+    const attempt = (client: Client): Promise<ClientChannel> => {
+      recordRoundTrip('channel', kind)
+      return new Promise((resolve, reject) => open(client, (err, ch) => (err ? reject(err) : resolve(ch))))
+    }
     const client = await this.ready()
     try {
       return await attempt(client)

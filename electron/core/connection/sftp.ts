@@ -6,6 +6,9 @@
 import type { SFTPWrapper } from 'ssh2'
 import type { SshSession } from './types.js'
 
+/** Below every server's SFTP write limit (OpenSSH takes 256 KiB; the protocol promises 32 KiB). */
+const ONE_PACKET = 32 * 1024
+
 // SFTP status code for a missing file (SSH_FX_NO_SUCH_FILE).
 const NO_SUCH_FILE = 2
 
@@ -44,22 +47,42 @@ function sftpCall<T>(sftp: SFTPWrapper, fn: (cb: (err: Error | null | undefined,
   })
 }
 
+/**
+ * Open, then write and close together, then rename: three round trips for a small file. The rename waits for the write's answer: sent with it, a failed write (a full disk) would still put
+ * the short file in place of the whole one.
+ */
 async function writeAtomic(sftp: SFTPWrapper, path: string, content: string | Buffer, mode: number): Promise<void> {
   const temp = `${path}.homeport-${process.pid}-${Date.now()}.tmp`
-  await sftpRequest<void>(sftp, (cb) => sftp.writeFile(temp, content, { mode }, (err) => cb(err)))
+  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
+  const handle = await sftpRequest<Buffer>(sftp, (cb) => sftp.open(temp, 'w', { mode }, (err, h) => cb(err, h)))
+  const writing = data.length
+    ? sftpRequest<void>(sftp, (cb) => sftp.write(handle, data, 0, data.length, 0, (err) => cb(err)))
+    : Promise.resolve()
+  // ssh2 splits a write larger than one SFTP packet and sends the rest when the first part is answered: a
+  // close sent alongside would overtake it. Small files (compose files, .env, journals) close at once.
+  const closeNow = data.length <= ONE_PACKET
+  if (!closeNow) await writing.catch(() => undefined)
+  const closing = sftpRequest<void>(sftp, (cb) => sftp.close(handle, (err) => cb(err)))
   try {
+    await Promise.all([writing, closing])
     // posix-rename@openssh.com replaces the target atomically; plain SFTP rename refuses an existing target.
     await sftpRequest<void>(sftp, (cb) => sftp.ext_openssh_rename(temp, path, (err) => cb(err)))
   } catch (err) {
+    await Promise.allSettled([writing, closing])
     await sftpRequest<void>(sftp, (cb) => sftp.unlink(temp, (e) => cb(e))).catch(() => {})
     throw err
   }
 }
 
-/** Writes each file (path → content) in turn, each one whole or not at all; the folders must exist. */
+/**
+ * Writes the files (path → content), each one whole or not at all; the folders must exist. They go out
+ * together on the one SFTP channel, so two files cost the round trips of one.
+ */
 export async function writeServerFiles(session: SshSession, files: { path: string; content: string | Buffer; mode: number }[]): Promise<void> {
   const sftp = await session.sftp()
-  for (const f of files) await writeAtomic(sftp, f.path, f.content, f.mode)
+  const results = await Promise.allSettled(files.map((f) => writeAtomic(sftp, f.path, f.content, f.mode)))
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) throw failed.reason
 }
 
 /** The file as UTF-8 text, or undefined when there is no such file. */

@@ -7,14 +7,15 @@ import { HomeportError } from '../../../shared/errors.js'
 import { isConnectionLost } from './connection-lost.js'
 import type { SshTarget } from './types.js'
 
-export function describeTarget(target: Pick<SshTarget, 'host' | 'port' | 'user'>): string {
+/** `user@host:port`, or `host:port` for a handshake that logs in as nobody (a host-key probe). */
+export function describeTarget(target: Pick<SshTarget, 'host' | 'port'> & { user?: string }): string {
   const host = target.host.includes(':') ? `[${target.host}]` : target.host
-  return `${target.user}@${host}:${target.port}`
+  return `${target.user ? `${target.user}@` : ''}${host}:${target.port}`
 }
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ECONNRESET', 'EPIPE'])
 
-export function mapSshError(err: unknown, target: Pick<SshTarget, 'host' | 'port' | 'user'>): HomeportError {
+export function mapSshError(err: unknown, target: Pick<SshTarget, 'host' | 'port'> & { user?: string }): HomeportError {
   if (err instanceof HomeportError) return err
   const e = err as (Error & { code?: string; level?: string }) | undefined
   const raw = e?.message ?? String(err)

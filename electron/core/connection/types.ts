@@ -57,6 +57,8 @@ export interface SshSession extends EventEmitter {
   readonly state: ConnectionState
   /** Fingerprint the server presented on the current connection. */
   readonly hostKey?: { algorithm: string; fingerprint: string }
+  /** `user@host:port`, for messages and for keys of what is remembered per login. */
+  readonly description?: string
   /** Resolves with a live client, waiting through a reconnect if one is under way. */
   ready(): Promise<Client>
   /** argv is quoted by the one quoting function; never pass a shell string. */

@@ -21,8 +21,8 @@ export class DockerError extends HomeportError {
   /** What dockerode or the tunnel threw. */
   readonly raw: unknown
 
-  constructor(code: ErrorCode, message: string, raw: unknown, opts: { hint?: string; details?: string; statusCode?: number } = {}) {
-    super(code, message, { hint: opts.hint, details: opts.details, cause: raw })
+  constructor(code: ErrorCode, message: string, raw: unknown, opts: { hint?: string; cliHint?: string; details?: string; statusCode?: number } = {}) {
+    super(code, message, { hint: opts.hint, cliHint: opts.cliHint, details: opts.details, cause: raw })
     this.name = 'DockerError'
     this.raw = raw
     this.statusCode = opts.statusCode

@@ -11,7 +11,9 @@ import { intentsFor } from './container-intents.js'
 import { dockerAccess, type Docker } from './docker-access.js'
 import { createDockerClient, type DockerClient } from './docker-client.js'
 import { toDockerError } from './docker-errors.js'
+import { endpointCacheKey, type EndpointCache } from './endpoint-cache.js'
 import { discoverDockerEndpoint } from './socket-discovery.js'
+import { HomeportError } from '../../../shared/errors.js'
 
 export interface DockerServiceOptions {
   /** Name used in messages (defaults to the session's server id). */
@@ -21,6 +23,8 @@ export interface DockerServiceOptions {
   watchDebounceMs?: number
   /** How long a read cut by a dropped connection waits for the session before it fails (20 s). */
   readRetryWaitMs?: number
+  /** Where the socket was found last time; without it every connection looks for it afresh. */
+  endpointCache?: EndpointCache
 }
 
 export function toContainerDto(info: Docker.ContainerInfo): ContainerDto {
@@ -113,11 +117,8 @@ export class DockerService {
     if (!this.client) {
       const connectionTimeoutMs = this.options.connectionTimeoutMs
       const created = (async () => {
-        const endpoint = await discoverDockerEndpoint(this.session, this.serverName)
-        const client = await createDockerClient(this.session, endpoint, {
-          serverName: this.serverName,
-          ...(connectionTimeoutMs !== undefined ? { connectionTimeoutMs } : {}),
-        })
+        const clientOptions = { serverName: this.serverName, ...(connectionTimeoutMs !== undefined ? { connectionTimeoutMs } : {}) }
+        const client = (await this.clientFromCache(clientOptions)) ?? (await this.discoverClient(clientOptions))
         const onContainerStopping = (ref: string) => intentsFor(this.session).note(ref)
         // A read cut by a drop waits this long for the session, then fails with the reason it is out of reach.
         const awaitServer = () => waitForServer(this.session, Date.now() + (this.options.readRetryWaitMs ?? 20_000))
@@ -130,6 +131,38 @@ export class DockerService {
       })
     }
     return this.client
+  }
+
+  private cacheKey(): string | undefined {
+    const fingerprint = this.session.hostKey?.fingerprint
+    return this.options.endpointCache && fingerprint ? endpointCacheKey(fingerprint, this.session.description ?? this.session.serverId) : undefined
+  }
+
+  /**
+   * The socket found last time, tried first: the channel that serves the first call is the check. Refused
+   * (the socket moved, the engine is down, the user lost access): forgotten, and looked for afresh.
+   */
+  private async clientFromCache(clientOptions: { serverName: string; connectionTimeoutMs?: number }): Promise<DockerClient | undefined> {
+    const key = this.cacheKey()
+    const cached = key ? this.options.endpointCache?.get(key) : undefined
+    if (!key || !cached) return undefined
+    try {
+      // No dial-stdio fallback here: a refused socket means discovery must say what is wrong.
+      return await createDockerClient(this.session, { ...cached, canDialStdio: false }, clientOptions)
+    } catch (err) {
+      if (!(err instanceof HomeportError && err.code === 'DOCKER_DOWN')) throw err
+      await this.options.endpointCache?.forget(key).catch(() => undefined)
+      return undefined
+    }
+  }
+
+  private async discoverClient(clientOptions: { serverName: string; connectionTimeoutMs?: number }): Promise<DockerClient> {
+    const endpoint = await discoverDockerEndpoint(this.session, this.serverName)
+    const client = await createDockerClient(this.session, endpoint, clientOptions)
+    const key = this.cacheKey()
+    // Only a socket reached by a stream-local channel is remembered: that channel is what verifies it next time.
+    if (key && client.transport === 'stream-local') await this.options.endpointCache?.set(key, endpoint).catch(() => undefined)
+    return client
   }
 
   /** Words a failure with the action as the window and CLI name it. */

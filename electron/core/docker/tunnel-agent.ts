@@ -6,6 +6,7 @@ import http from 'node:http'
 import { inspect } from 'node:util'
 import type { Duplex } from 'node:stream'
 import { HomeportError } from '../../../shared/errors.js'
+import { recordRoundTrip } from '../connection/round-trips.js'
 
 export type ChannelOpener = () => Promise<Duplex>
 
@@ -67,6 +68,12 @@ export class TunnelAgent extends http.Agent {
   // ssh2 client; walking that graph took ~1 ms a call, more than the request itself. A short label ends the walk.
   [inspect.custom](): string {
     return `TunnelAgent { sockets: ${Object.keys(this.sockets).length}, free: ${Object.keys(this.freeSockets).length} }`
+  }
+
+  // Every Docker API call passes here, whoever makes it (dockerode through docker-access, the event watch).
+  addRequest(request: http.ClientRequest, options: http.RequestOptions): void {
+    recordRoundTrip('docker', `${request.method} ${request.path.split('?')[0]}`)
+    ;(http.Agent.prototype as unknown as { addRequest(r: http.ClientRequest, o: http.RequestOptions): void }).addRequest.call(this, request, options)
   }
 
   // Must hand the channel to the callback and return undefined: a returned value is taken as the socket

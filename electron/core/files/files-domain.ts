@@ -10,6 +10,7 @@ import type { Docker } from '../docker/docker-access.js'
 import type { JobContext, JobRunner } from '../jobs/job-runner.js'
 import type { Prompter } from '../runtime/types.js'
 import { baseName } from './file-entry.js'
+import { Staging } from './staging.js'
 import { hostTarget, newServerMemo, type HostTarget, type ServerMemo } from './host-target.js'
 import type { AskClash } from './transfer/clash-resolver.js'
 import { downloadJob } from './transfer/download-job.js'
@@ -29,6 +30,8 @@ export interface FilesDeps {
 
 export class FilesDomain {
   private readonly memos = new Map<string, ServerMemo>()
+  /** Folders on this computer that browser tabs upload from and download into. */
+  readonly staging = new Staging()
 
   constructor(private readonly deps: FilesDeps) {}
 

@@ -5,6 +5,7 @@ import type { filesContract } from '../../../shared/contract/files.js'
 import type { HandlersFor } from '../../../shared/contract/index.js'
 import { changeMode, changeOwner } from './change-access.js'
 import { copyOnServer } from './copy-job.js'
+import { readBytes, readVolumeBytes } from './file-bytes.js'
 import type { FilesDomain } from './files-domain.js'
 import { absolutePath } from './host-target.js'
 import { listFolder, statEntry } from './list-folder.js'
@@ -43,6 +44,12 @@ export function filesHandlers(files: FilesDomain): HandlersFor<typeof filesContr
     },
     'files.upload': async ({ serverId, volume, ...input }) => files.transfer('upload', serverId, { ...input, ...(volume ? { volume } : {}) }),
     'files.download': async ({ serverId, volume, ...input }) => files.transfer('download', serverId, { ...input, ...(volume ? { volume } : {}) }),
+    'files.readBytes': async ({ serverId, volume, path, maxBytes }) =>
+      volume ? readVolumeBytes(await files.volume(serverId, volume), path, maxBytes) : readBytes(await files.host(serverId), path, maxBytes),
+    'files.stageCreate': () => files.staging.create(),
+    'files.stageWrite': ({ stageId, name, offset, data }) => files.staging.write(stageId, name, offset, data),
+    'files.stageRead': ({ stageId, name, offset, length }) => files.staging.read(stageId, name, offset, length),
+    'files.stageDiscard': ({ stageId }) => files.staging.discard(stageId),
     'files.volumes': async ({ serverId }) => {
       const { Volumes } = await (await files.docker(serverId)).listVolumes()
       return (Volumes ?? []).map((v) => ({ name: v.Name, driver: v.Driver, labels: v.Labels ?? {}, ...((v as { CreatedAt?: string }).CreatedAt ? { createdAt: (v as { CreatedAt?: string }).CreatedAt } : {}) }))

@@ -19,7 +19,8 @@ const RESTART_MS = 30_000
 
 const notInstalled = (server: string): ErrorInfo =>
   new HomeportError('AGENT_FAILED', `The Homeport agent is not installed on ${server}, so its metrics cannot be sampled.`, {
-    hint: 'Run set-up for this server (or `homeport agent SERVER install`); sampling starts by itself once the agent is there.',
+    hint: 'Open Set-up on the server page and run it; sampling starts by itself once the agent is there.',
+    cliHint: 'Install it with `homeport agent SERVER install`; sampling starts by itself once the agent is there.',
   }).toJSON()
 
 export interface HostWatchDeps {

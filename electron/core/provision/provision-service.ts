@@ -19,6 +19,9 @@ export interface ProvisionServiceDeps extends ContextDeps {
 
 type Options = ParsedInput<'provision.plan'>
 
+/** What `keyOnly` runs: a key login instead of a password, and nothing else. */
+const KEY_ONLY: readonly string[] = ['connect', 'key']
+
 export class ProvisionService {
   private readonly running = new Set<string>()
 
@@ -30,13 +33,13 @@ export class ProvisionService {
 
   async plan(serverId: string, input: Options): Promise<ProvisionPlanDto> {
     const ctx = buildContext(this.deps, serverId, this.options(input))
-    const steps = await checkAll(ctx)
-    const hello = await ctx.hello()
+    const steps = await checkAll(ctx, input.keyOnly ? STEPS.filter((s) => KEY_ONLY.includes(s.id)) : STEPS)
     const needsRoot = steps.some((s) => s.status === 'todo' && s.needsSudo)
+    const hello = input.keyOnly ? undefined : await ctx.hello()
     return {
       serverId,
       steps,
-      needsSudoPassword: needsRoot && hello.user.uid !== 0 && !hello.sudo.passwordless,
+      needsSudoPassword: needsRoot && hello !== undefined && hello.user.uid !== 0 && !hello.sudo.passwordless,
       ready: steps.every((s) => s.status === 'done' || s.status === 'skipped'),
     }
   }
@@ -55,17 +58,18 @@ export class ProvisionService {
   private async work(serverId: string, input: ParsedInput<'provision.run'>, job: JobContext): Promise<ProvisionJobResult> {
     let sudo: SudoMode | undefined
     const ctx = buildContext(this.deps, serverId, this.options(input), { job, sudo: () => sudo })
-    const items = STEPS.map((s) => ({ key: s.id, label: s.title, current: 0, total: 1 }))
+    const steps = input.keyOnly ? STEPS.filter((s) => KEY_ONLY.includes(s.id)) : STEPS
+    const items = steps.map((s) => ({ key: s.id, label: s.title, current: 0, total: 1 }))
     const report = () => job.progress(items, items.filter((i) => i.current).length / items.length)
 
     job.step('Checking what is already in place')
-    const checks = await checkAll(ctx)
+    const checks = await checkAll(ctx, steps)
     const blocked = checks.find((c) => c.status === 'blocked' && c.id === 'os')
     if (blocked) throw await ctx.os().then(() => new HomeportError('UNSUPPORTED_OS', blocked.detail), (err: unknown) => err)
     if (checks.some((c) => c.status === 'todo' && c.needsSudo)) sudo = await this.sudoFor(ctx, input.sudoPassword, job.signal)
 
     const outcomes: ProvisionJobResult['steps'] = []
-    for (const [index, step] of STEPS.entries()) {
+    for (const [index, step] of steps.entries()) {
       if (job.signal.aborted) throw new HomeportError('CANCELLED')
       job.step(step.title)
       // Earlier steps change what later ones find (a reconnect, a new package): check again just before.
@@ -86,10 +90,14 @@ export class ProvisionService {
       items[index].current = 1
       report()
     }
+    const server = this.deps.server(serverId)
+    if (input.keyOnly) {
+      const notChecked = 'not checked'
+      return { status: 'provisioned', serverId, steps: outcomes, summary: { os: notChecked, docker: notChecked, agent: notChecked, ...(server.identityFile ? { keyFile: server.identityFile } : {}) } }
+    }
     const hello = await ctx.hello(true)
     const status = await ctx.agentStatus()
     const info = await ctx.dockerInfo()
-    const server = this.deps.server(serverId)
     return {
       status: 'provisioned',
       serverId,
@@ -131,8 +139,8 @@ function toDto(step: (typeof STEPS)[number], check: Awaited<ReturnType<(typeof S
   return { id: step.id, title: step.title, ...check }
 }
 
-async function checkAll(ctx: ProvisionContext): Promise<ProvisionStepDto[]> {
+async function checkAll(ctx: ProvisionContext, steps: readonly (typeof STEPS)[number][] = STEPS): Promise<ProvisionStepDto[]> {
   const out: ProvisionStepDto[] = []
-  for (const step of STEPS) out.push(toDto(step, await step.check(ctx)))
+  for (const step of steps) out.push(toDto(step, await step.check(ctx)))
   return out
 }

@@ -6,11 +6,13 @@ import { randomUUID } from 'node:crypto'
 import type { CoreHandlers } from '../../../shared/contract/index.js'
 import { appsContract } from '../../../shared/contract/apps.js'
 import { filesContract } from '../../../shared/contract/files.js'
+import { backupsContract } from '../../../shared/contract/backups.js'
 import { provisionContract } from '../../../shared/contract/provision.js'
 import { SshConfigFile } from '../connection/ssh-config.js'
 import type { ConnectionManager, SshSession, SshTarget } from '../connection/types.js'
 import type { DockerServiceFactory } from '../docker/docker-service-shape.js'
 import { dockerHandlers } from '../docker/handlers.js'
+import { engineHandlers } from '../engine/handlers.js'
 import { jobsHandlers } from '../jobs/handlers.js'
 import { agentHandlers } from '../agent/handlers.js'
 import { provisionHandlers } from '../provision/handlers.js'
@@ -57,14 +59,16 @@ const noEvents: EventSink = { emit() {} }
 /** The keychain is loaded and probed on the first secret read or write (LazySecretStore), not at start. */
 function chooseSecrets(options: CoreOptions, log: Logger, events: EventSink): SecretStore {
   if (options.secrets) return options.secrets
-  return new LazySecretStore(async () => {
+  const lazy: LazySecretStore = new LazySecretStore(async () => {
     const choice = await createSecretStore()
     if (choice.warning) {
+      lazy.warning = choice.warning
       log.warn(choice.warning.message, { hint: choice.warning.hint, details: choice.warning.details })
-      events.emit('secrets.warning', { message: choice.warning.message, hint: choice.warning.hint })
+      events.emit('secrets.warning', choice.warning)
     }
     return choice.store
   })
+  return lazy
 }
 
 export async function createCore(options: CoreOptions, parts: CoreParts = {}): Promise<Core> {
@@ -81,7 +85,7 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
   const prompts: Prompter = options.prompts ?? eventPrompter!
   const sshConfig = new SshConfigFile(options.sshConfigPath)
   const connections = parts.connections ?? defaultConnectionManager({ log, knownHostsPath: options.knownHostsPath })
-  const dockerFactory = parts.dockerFactory ?? defaultDockerFactory
+  const dockerFactory = parts.dockerFactory ?? defaultDockerFactory(options.dataDir)
 
   const targetFor = async (serverId: string): Promise<SshTarget> => {
     const server = servers.find(serverId)
@@ -163,11 +167,19 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
 
   const handlers: CoreHandlers = {
     ...serversHandlers({ servers, sessions, repo, sshConfig, secrets, dataDir: options.dataDir }),
-    ...dockerHandlers({ sessions, idOf }),
+    ...dockerHandlers({ sessions, idOf, serverName: (id) => repo.byId(id)?.name ?? id }),
+    ...engineHandlers({ docker: async (id) => (await sessions.docker(id)).docker(), idOf, serverName: (id) => repo.byId(id)?.name ?? id }),
     ...promptsHandlers(eventPrompter),
-    ...settingsHandlers(settings),
+    ...settingsHandlers(settings, events),
     ...lazyHandlers(Object.keys(appsContract) as (keyof typeof appsContract)[], async () => (await apps.get()).handlers),
-    ...terminalHandlers({ terminals, idOf, containerFor: async (serverId, app, service) => (await apps.get()).containerFor(serverId, app, service) }),
+    ...terminalHandlers({
+      terminals,
+      idOf,
+      containerFor: async (serverId, app, service) => (await apps.get()).containerFor(serverId, app, service),
+      docker: async (id) => (await sessions.docker(id)).docker(),
+      session: (id) => sessions.session(id),
+      serverName: (id) => repo.byId(id)?.name ?? id,
+    }),
     ...jobsHandlers({ jobs, idOf }),
     ...agentHandlers({ session: (id) => sessions.session(id), idOf }),
     ...lazyHandlers(Object.keys(provisionContract) as (keyof typeof provisionContract)[], async () => provisionHandlers({ provision: await provision.get(), idOf })),
@@ -177,6 +189,13 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
       const docker = async (id: string) => (await sessions.docker(id)).docker()
       const serverName = (id: string) => repo.byId(id)?.name ?? id
       return filesHandlers(new FilesDomain({ session: (id) => sessions.session(id), docker, serverName, idOf, jobs, prompts, setting: (key) => settings.get(key) }))
+    }),
+    // Backups (restic in containers on the server) load with their first call.
+    ...lazyHandlers(Object.keys(backupsContract) as (keyof typeof backupsContract)[], async () => {
+      const [{ BackupsDomain }, { backupsHandlers }, { appsPortOver }] = await Promise.all([import('../backups/backups-domain.js'), import('../backups/handlers.js'), import('../backups/apps-port.js')])
+      const appsPort = appsPortOver(async () => (await apps.get()).handlers, jobs)
+      const docker = async (id: string) => (await sessions.docker(id)).docker()
+      return backupsHandlers(new BackupsDomain({ session: (id) => sessions.session(id), docker, serverName: (id) => repo.byId(id)?.name ?? id, idOf, jobs, secrets, setting: (key) => settings.get(key), apps: appsPort }))
     }),
     ...monitoring.handlers,
   }

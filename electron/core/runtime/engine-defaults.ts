@@ -49,9 +49,15 @@ export function defaultConnectionManager(opts: { log: Logger; knownHostsPath?: s
   })
 }
 
-/** The session's one Docker service (shared with apps and files); it closes with the session. */
-export const defaultDockerFactory: DockerServiceFactory = (session, serverName) => {
-  const service = new Lazy(async (): Promise<DockerServiceLike> => (await import('../docker/docker-service.js')).dockerServiceFor(session, { serverName }))
+/**
+ * The session's one Docker service (shared with apps and files); it closes with the session. With a data
+ * dir, where each server's Docker socket was found is remembered there, so the next connection skips looking.
+ */
+export const defaultDockerFactory = (dataDir?: string): DockerServiceFactory => (session, serverName) => {
+  const service = new Lazy(async (): Promise<DockerServiceLike> => {
+    const [{ dockerServiceFor }, { fileEndpointCache }] = await Promise.all([import('../docker/docker-service.js'), import('../docker/endpoint-cache.js')])
+    return dockerServiceFor(session, { serverName, ...(dataDir ? { endpointCache: fileEndpointCache(dataDir) } : {}) })
+  })
   return {
     info: async () => (await service.get()).info(),
     listContainers: async (opts) => (await service.get()).listContainers(opts),

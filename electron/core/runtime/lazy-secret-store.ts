@@ -6,6 +6,8 @@ import type { SecretStore } from './types.js'
 
 export class LazySecretStore implements SecretStore {
   private readonly chosen: Lazy<SecretStore>
+  /** Set when no keychain answered and secrets went to memory: what to tell the person, and why. */
+  warning?: SecretsWarning
 
   constructor(choose: () => Promise<SecretStore>) {
     this.chosen = new Lazy(choose)
@@ -31,6 +33,18 @@ export class LazySecretStore implements SecretStore {
   async delete(account: string): Promise<void> {
     return (await this.chosen.get()).delete(account)
   }
+}
+
+export interface SecretsWarning {
+  message: string
+  hint: string
+  /** Why the keychain was not used (the keychain's own error). */
+  details: string
+}
+
+/** The warning of a store that fell back to memory, once the choice is made (`secretStoreKind` makes it). */
+export function secretsWarning(store: SecretStore): SecretsWarning | undefined {
+  return store instanceof LazySecretStore ? store.warning : undefined
 }
 
 /** Where secrets really go, making the choice now if it was put off. */

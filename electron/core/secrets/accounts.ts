@@ -12,3 +12,13 @@ export function serverSecretAccount(serverId: string, kind: SecretKind): string 
 export function appSecretAccount(serverId: string, app: string, variable: string): string {
   return `app:${serverId}:${app}:${variable}`
 }
+
+/** A backup repository's password, or its S3 secret key (`kind` names which). */
+export function backupRepoAccount(serverId: string, repository: string, kind: 'password' | 's3-secret'): string {
+  return `backup:${serverId}:${repository}:${kind}`
+}
+
+/** The private half of the SSH key a server's backups use to reach SFTP repositories. */
+export function backupSshKeyAccount(serverId: string): string {
+  return `backup:${serverId}:ssh-key`
+}

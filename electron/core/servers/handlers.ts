@@ -3,9 +3,10 @@
 
 import type { HandlersFor, ServerStateEvent } from '../../../shared/contract/index.js'
 import type { serversContract } from '../../../shared/contract/servers.js'
+import { checkKeyFile } from '../connection/key-file.js'
 import type { SshConfigFile } from '../connection/ssh-config.js'
 import { APP_VERSION } from '../runtime/app-version.js'
-import { secretStoreKind } from '../runtime/lazy-secret-store.js'
+import { secretStoreKind, secretsWarning } from '../runtime/lazy-secret-store.js'
 import type { SecretStore } from '../runtime/types.js'
 import type { ServersRepo } from '../store/servers-repo.js'
 import type { ServersService } from './servers-service.js'
@@ -22,21 +23,26 @@ export function serversHandlers(deps: {
   const { servers, sessions, repo, sshConfig } = deps
   const idOf = (idOrName: string) => servers.find(idOrName).id
   return {
-    'app.info': async () => ({ version: APP_VERSION, secretStore: await secretStoreKind(deps.secrets), dataDir: deps.dataDir }),
+    'app.info': async () => {
+      const secretStore = await secretStoreKind(deps.secrets)
+      const warning = secretsWarning(deps.secrets)
+      return { version: APP_VERSION, secretStore, dataDir: deps.dataDir, ...(warning ? { secretsWarning: warning } : {}) }
+    },
 
     'servers.list': async () => servers.list(),
     'servers.add': async (input) => servers.add(input),
     'servers.remove': async ({ id }) => servers.remove(id),
     'servers.get': async ({ id }) => servers.toDto(servers.find(id)),
     'servers.probeHostKey': async (input) => servers.probeHostKey(input),
+    'servers.checkKeyFile': async ({ path, passphrase }) => checkKeyFile(path, passphrase),
     'servers.replaceHostKey': async ({ id, hostKey }) => servers.replaceHostKey(id, hostKey),
     'servers.connect': async ({ id }) => sessions.connect(idOf(id)),
     'servers.disconnect': async ({ id }) => sessions.drop(idOf(id)),
     'servers.test': async ({ id }) => {
       const server = servers.find(id)
       const session = await sessions.session(server.id)
-      const latencyMs = await sessions.roundTripMs(server.id)
-      const info = await (await sessions.docker(server.id)).info()
+      // Independent checks go out together: over a real link each one in turn would cost its round trips again.
+      const [latencyMs, info] = await Promise.all([sessions.roundTripMs(server.id), sessions.docker(server.id).then((docker) => docker.info())])
       return {
         name: server.name,
         hostKey: session.hostKey?.fingerprint ?? repo.hostKey(server.id)?.fingerprint ?? '',

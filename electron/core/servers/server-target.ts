@@ -26,14 +26,14 @@ function secretGetter(server: ServerRecord, deps: TargetDeps): (() => Promise<st
   const account = serverSecretAccount(server.id, kind)
   return async () => {
     const stored = await deps.secrets.get(account)
-    if (stored !== undefined || kind === 'passphrase') return stored
-    // A password that is not stored (memory-only store after a restart) is asked for, never guessed.
-    const answer = await deps.prompts.ask({
-      kind: 'password',
-      serverId: server.id,
-      title: `Password for ${server.user}@${server.host}`,
-      message: `Enter the SSH password of ${server.user} on ${server.name}.`,
-    })
+    if (stored !== undefined) return stored
+    // A secret that is not stored (no keychain, so it lived in memory until the last exit) is asked for, never
+    // guessed. A passphrase is only asked for when the key turns out to have one.
+    const answer = await deps.prompts.ask(
+      kind === 'password'
+        ? { kind: 'password', serverId: server.id, title: `Password for ${server.user}@${server.host}`, message: `Enter the SSH password of ${server.user} on ${server.name}.` }
+        : { kind: 'passphrase', serverId: server.id, title: `Passphrase for ${server.identityFile ?? 'the key'}`, message: `Enter the passphrase of the key ${server.identityFile ?? ''} that logs in to ${server.name}.` },
+    )
     return typeof answer === 'string' ? answer : undefined
   }
 }

@@ -18,3 +18,17 @@ export function formatPort(port: { ip?: string; privatePort: number; publicPort?
   const ip = port.ip ? `${port.ip.includes(':') ? `[${port.ip}]` : port.ip}:` : ''
   return `${ip}${port.publicPort}→${port.privatePort}/${port.type}`
 }
+
+/** "Up 3 min 12 s": how long a container has run, from when it started; recomputed as time passes. */
+export function formatUptime(startedAt: string, nowMs: number): string {
+  const started = Date.parse(startedAt)
+  if (!Number.isFinite(started)) return ''
+  const seconds = Math.max(0, Math.floor((nowMs - started) / 1000))
+  const days = Math.floor(seconds / 86_400)
+  const hours = Math.floor((seconds % 86_400) / 3600)
+  const minutes = Math.floor((seconds % 3600) / 60)
+  if (days > 0) return `Up ${days} day${days === 1 ? '' : 's'} ${hours} h`
+  if (hours > 0) return `Up ${hours} h ${minutes} min`
+  if (minutes > 0) return `Up ${minutes} min ${seconds % 60} s`
+  return `Up ${seconds} s`
+}

@@ -2,10 +2,11 @@
 // own facts: os-release, /proc, statfs of /, the network interfaces. A bind mount with a hostile name
 // proves mount names come out as valid JSON strings.
 
-import { type ChildProcessWithoutNullStreams, execFile, execFileSync, spawn } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, statfsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import type { Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AgentHelloDto, AgentMetricsDto } from '../../../shared/contract/index.js'
@@ -99,7 +100,7 @@ describe.each(shells)('the agent under %s', (_name, shell) => {
     expect(Math.abs(m.time - Date.now() / 1000)).toBeLessThan(10)
   })
 
-  const readLines = (child: ChildProcessWithoutNullStreams, count: number) => new Promise<AgentMetricsDto[]>((resolve) => {
+  const readLines = (child: { stdout: Readable }, count: number) => new Promise<AgentMetricsDto[]>((resolve) => {
     const lines: AgentMetricsDto[] = []
     let buffered = ''
     child.stdout.on('data', (chunk: Buffer) => {
@@ -113,7 +114,7 @@ describe.each(shells)('the agent under %s', (_name, shell) => {
 
   it('streams a line per interval and ends when its input closes', async () => {
     const child = spawn(shell[0], [...shell.slice(1), script, 'watch', '1'], { stdio: ['pipe', 'pipe', 'inherit'] })
-    const lines = await readLines(child as ChildProcessWithoutNullStreams, 2)
+    const lines = await readLines(child, 2)
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     child.stdin.end()
     expect(await exited).toBe(0)

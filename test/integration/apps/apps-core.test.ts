@@ -1,7 +1,7 @@
 // The apps engine through the assembled core and its validating dispatch, against the test home server: a
 // two-service app whose web service waits for a healthy dependency installs from the local registry (through
 // a registry mirror), serves its page through a local forward, is seen by docker-compose, survives a no-op
-// re-apply, sees an edited env file as a change, rolls back a broken update, and loses its volume only when asked.
+// re-apply ("already up to date"), keeps a reopened page's address, sees an edited env file as a change, rolls back a broken update, and loses its volume only when asked.
 
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -89,6 +89,9 @@ describe('apps through the core', () => {
 
     const apps = await t.call('apps.list', { serverId: 'home' })
     expect(apps.find((a) => a.name === APP)).toMatchObject({ state: 'running', managed: true, health: 'healthy' })
+    // Each running service says when it started, so the window's uptime ticks without asking again.
+    const web = apps.find((a) => a.name === APP)?.services.find((s) => s.service === 'web')
+    expect(web?.startedAt).toBe(await docker(['inspect', '-f', '{{.State.StartedAt}}', `${APP}-web-1`]))
 
     const forward = await t.call('apps.open', { serverId: 'home', app: APP })
     expect(forward.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
@@ -96,6 +99,11 @@ describe('apps through the core', () => {
     expect(page).toContain('homeport test app')
     await t.call('apps.closeForward', { serverId: 'home', app: APP })
     await expect(fetch(forward.url)).rejects.toThrow()
+    // Opened again while the core runs, the page keeps its address, so a bookmark of it keeps working.
+    const reopened = await t.call('apps.open', { serverId: 'home', app: APP })
+    expect(reopened.url).toBe(forward.url)
+    expect(await fetch(reopened.url).then((r) => r.text())).toContain('homeport test app')
+    await t.call('apps.closeForward', { serverId: 'home', app: APP })
 
     const ps = composePs()
     expect(ps).toContain(`${APP}-web-1`)
@@ -108,7 +116,10 @@ describe('apps through the core', () => {
     expect(plan.upToDate).toBe(true)
     expect(plan.containers.every((c) => c.action === 'keep')).toBe(true)
     const { jobId } = await t.call('apps.update', { serverId: 'home', app: APP, values: {} })
-    expect((await t.finishedJob(jobId)).state).toBe('succeeded')
+    expect(await t.finishedJob(jobId)).toMatchObject({ state: 'succeeded', step: 'Already up to date', result: { status: 'up-to-date', recreated: [], created: [] } })
+    // An update with nothing newer in the registry says so too.
+    const pulled = await t.call('apps.update', { serverId: 'home', app: APP })
+    expect(await t.finishedJob(pulled.jobId)).toMatchObject({ state: 'succeeded', result: { status: 'up-to-date' } })
     expect(await docker(['inspect', '-f', '{{.Id}}', `${APP}-web-1`, `${APP}-db-1`])).toBe(before)
   })
 

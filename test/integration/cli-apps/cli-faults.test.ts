@@ -118,7 +118,7 @@ describe('homeport when things go wrong', () => {
     try {
       await install.waitForLine(/"step":"Waiting: web needs db/)
       await stopSshd(hs.sshdPidFile)
-      await install.waitForLine(/Rolling back \(/, 30_000)
+      await install.waitForLine(/Rolling back\. To undo:/, 30_000)
       // While the server is away, the job says each reconnect attempt.
       await install.waitForLine(/reconnecting \(attempt \d+, next try in \d+ s\)/, 30_000)
       install.child.kill('SIGINT')

@@ -164,4 +164,18 @@ describe('archives and URLs', () => {
     temps.push(empty)
     await expect(loadCatalog(empty)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('No apps found') })
   })
+
+  it('says a mistyped path does not exist, and a file that is no catalog is not one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hp-cat-'))
+    temps.push(dir)
+    await expect(loadCatalog(join(dir, 'catalgo'))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `The catalog ${join(dir, 'catalgo')} does not exist on this computer.`,
+      cliHint: expect.stringContaining('--catalog'),
+    })
+    await writeFile(join(dir, 'broken.json'), '{ "templates": [')
+    await expect(loadCatalog(join(dir, 'broken.json'))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is not valid JSON') })
+    await writeFile(join(dir, 'notes.txt'), 'just text')
+    await expect(loadCatalog(join(dir, 'notes.txt'))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is not a catalog') })
+  })
 })

@@ -48,7 +48,13 @@ const readers: Record<CatalogSource, (path: string) => Promise<CatalogApp>> = {
 export async function loadCatalogFolder(root: string): Promise<CatalogLoadResult> {
   const jsonFiles = (await readdir(root)).filter((n) => n.endsWith('.json'))
   for (const name of jsonFiles) {
-    const json = JSON.parse(await readFile(join(root, name), 'utf8')) as { templates?: unknown }
+    // Any other JSON (or a broken one) in the folder is not a templates file; the folder is searched for apps.
+    let json: { templates?: unknown } | undefined
+    try {
+      json = JSON.parse(await readFile(join(root, name), 'utf8')) as { templates?: unknown }
+    } catch {
+      continue
+    }
     if (json && Array.isArray(json.templates)) return readPortainerTemplates(json, join(root, name))
   }
   const candidates: Candidate[] = []
@@ -129,22 +135,48 @@ async function extract(data: Buffer, name: string, into: string): Promise<void> 
   await untar({ file: archive, cwd: into, strict: true })
 }
 
+function parseJson(data: Buffer, source: string): unknown {
+  try {
+    return JSON.parse(data.toString('utf8'))
+  } catch (err) {
+    throw new HomeportError('INVALID_INPUT', `${source} is not valid JSON, so it cannot be read as Portainer templates.`, {
+      hint: 'Give a Portainer templates file (JSON with a "templates" list), a catalog folder, or an archive of one.',
+      details: err instanceof Error ? err.message : String(err),
+    })
+  }
+}
+
 /** `source`: a folder, a .json/.zip/.tar.gz file, or an https URL to one. */
 export async function loadCatalog(source: string, opts: { ca?: string } = {}): Promise<CatalogLoadResult> {
   if (/^http:\/\//i.test(source)) {
     throw new HomeportError('INVALID_INPUT', `Refusing to download a catalog over plain http: ${source}`, { hint: 'Use an https:// URL.' })
   }
   const isUrl = /^https:\/\//i.test(source)
-  if (!isUrl && (await stat(source).catch(() => undefined))?.isDirectory()) return loadCatalogFolder(source)
+  if (!isUrl) {
+    const found = await stat(source).catch(() => undefined)
+    if (!found) {
+      throw new HomeportError('NOT_FOUND', `The catalog ${source} does not exist on this computer.`, {
+        hint: 'Check the path of the folder or archive (.zip, .tar.gz, Portainer .json), or give an https:// URL.',
+        cliHint: 'Check the path given to --catalog (a folder, .zip, .tar.gz or Portainer .json file), or give an https:// URL.',
+      })
+    }
+    if (found.isDirectory()) return loadCatalogFolder(source)
+  }
   const name = isUrl ? new URL(source).pathname : source
   const data = isUrl ? await download(source, opts.ca) : await readFile(source)
   const text = data.subarray(0, 1).toString()
-  if (name.endsWith('.json') || text === '{') return readPortainerTemplates(JSON.parse(data.toString('utf8')), source)
+  if (name.endsWith('.json') || text === '{') return readPortainerTemplates(parseJson(data, source), source)
   const work = await mkdtemp(join(tmpdir(), 'homeport-catalog-'))
   try {
     const into = join(work, 'x')
     await mkdir(into)
-    await extract(data, name, into)
+    await extract(data, name, into).catch((err: unknown) => {
+      if (err instanceof HomeportError) throw err
+      throw new HomeportError('INVALID_INPUT', `${source} is not a catalog: neither a folder nor a readable .zip, .tar.gz or .json file.`, {
+        hint: 'Give a catalog folder, a .zip or .tar.gz archive of one, or a Portainer templates .json file.',
+        details: err instanceof Error ? err.message : String(err),
+      })
+    })
     const result = await loadCatalogFolder(into)
     for (const app of result.apps) app.origin = source
     return result

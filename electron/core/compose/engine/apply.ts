@@ -71,12 +71,20 @@ export async function applyPlan(docker: Docker, project: ComposeProject, plan: A
 
   for (const img of plan.images.filter((i) => i.pull)) {
     checkCancelled(opts.signal)
-    await pullImage(docker, img.image, { signal: opts.signal, onProgress: (p) => emit({ phase: 'pull', ...p }) })
+    const requested = project.services[img.service]?.image
+    await pullImage(docker, img.image, { signal: opts.signal, requested, onProgress: (p) => emit({ phase: 'pull', ...p }) })
   }
-  for (const n of plan.networks.filter((x) => x.action === 'create')) {
+  // Networks and volumes depend on nothing: written down in one journal write, then created together.
+  const networks = plan.networks.filter((x) => x.action === 'create')
+  const volumes = plan.volumes.filter((x) => x.action === 'create')
+  if (networks.length + volumes.length > 0) {
     checkCancelled(opts.signal)
+    for (const n of networks) journal.steps.push({ op: 'create-network', name: n.name })
+    for (const v of volumes) journal.steps.push({ op: 'create-volume', name: v.name })
+    await opts.record?.(journal)
+  }
+  const createNetwork = async (n: (typeof networks)[number]) => {
     const spec = project.networks[n.key]
-    await step({ op: 'create-network', name: n.name })
     await docker.createNetwork({
       Name: n.name,
       Driver: spec.driver ?? 'bridge',
@@ -89,13 +97,15 @@ export async function applyPlan(docker: Docker, project: ComposeProject, plan: A
     })
     emit({ phase: 'network', name: n.name, action: 'create' })
   }
-  for (const v of plan.volumes.filter((x) => x.action === 'create')) {
-    checkCancelled(opts.signal)
+  const createVolume = async (v: (typeof volumes)[number]) => {
     const spec = project.volumes[v.key]
-    await step({ op: 'create-volume', name: v.name })
     await docker.createVolume({ Name: v.name, Driver: spec.driver ?? 'local', DriverOpts: spec.driverOpts, Labels: { ...spec.labels, [LABEL.project]: project.name, [LABEL.volume]: v.key, [LABEL.version]: COMPOSE_VERSION_LABEL, ...runLabel } })
     emit({ phase: 'volume', name: v.name, action: 'create' })
   }
+  // Every creation settles before a failure is passed on, so the rollback never races one still under way.
+  const created = await Promise.allSettled([...networks.map(createNetwork), ...volumes.map(createVolume)])
+  const failed = created.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) throw failed.reason
 
   /** Stops a container that was there before and moves it out of its name's way, both written down first. */
   const moveAside = async (id: string, name: string, grace: number) => {

@@ -2,6 +2,7 @@
 // {status, id, progressDetail: {current, total}}; totals are known per layer only once it starts.
 
 import type Docker from 'dockerode'
+import { pullFailure } from './pull-errors.js'
 
 export interface LayerProgress {
   id: string
@@ -27,11 +28,25 @@ interface PullEvent {
   progressDetail?: { current?: number; total?: number }
 }
 
-export async function pullImage(
-  docker: Docker,
-  image: string,
-  opts: { signal?: AbortSignal; onProgress?: (p: PullProgress) => void; authconfig?: Record<string, string> } = {},
-): Promise<void> {
+export interface PullOptions {
+  signal?: AbortSignal
+  onProgress?: (p: PullProgress) => void
+  authconfig?: Record<string, string>
+  /** The reference the compose file names, when a registry mirror rewrote it into `image`: failures name both. */
+  requested?: string
+}
+
+/** Pulls `image`; a failure Docker explains (unreachable registry, missing image, login, rate limit) gets its own code. */
+export async function pullImage(docker: Docker, image: string, opts: PullOptions = {}): Promise<void> {
+  try {
+    await pullStream(docker, image, opts)
+  } catch (err) {
+    if (opts.signal?.aborted) throw err
+    throw pullFailure(err, { image, requested: opts.requested })
+  }
+}
+
+async function pullStream(docker: Docker, image: string, opts: PullOptions): Promise<void> {
   const layers = new Map<string, LayerProgress>()
   const report = (done: boolean) => {
     const list = [...layers.values()]

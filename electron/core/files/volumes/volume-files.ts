@@ -80,7 +80,7 @@ export function listVolume(t: VolumeTarget, path: string): Promise<FileListDto> 
   })
 }
 
-async function readIn(t: VolumeTarget, c: Container, path: string, maxBytes: number): Promise<{ info: TarInfo; data: Buffer }> {
+export async function readIn(t: VolumeTarget, c: Container, path: string, maxBytes: number): Promise<{ info: TarInfo; data: Buffer }> {
   let got: { info: TarInfo; data: Buffer } | undefined
   await readEntries(await archiveOf(t, c, path), async (info, entry): Promise<'stop'> => {
     if (info.type !== 'file') throw new HomeportError('NOT_TEXT', `${shown(t.volume, path)} on ${t.server} is not a file.`)

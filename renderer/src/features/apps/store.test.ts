@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AppDto } from '../../../../shared/contract/index.js'
 import { useFakeBridge } from '../../api/fake-bridge.test-support.js'
+import { busyMessage } from './components/action-progress.js'
 import { useAppsStore } from './store.js'
 
 function app(name: string, state: AppDto['state']): AppDto {
@@ -54,5 +55,29 @@ describe('apps store', () => {
       { serverId: 's1', app: 'blog', volumes: true, confirm: 'blog' },
       { serverId: 's1', app: 'wiki', volumes: false },
     ])
+  })
+
+  it('shows an opened page only while its forward is open, and keeps an update job until it is dismissed', async () => {
+    const store = useAppsStore()
+    bridge.answer('apps.open', { app: 'blog', url: 'http://127.0.0.1:40001/', localPort: 40001, remote: '127.0.0.1:8080' })
+    await store.open('s1', 'blog')
+    expect(store.forwardUrl('s1', 'blog')).toBe('http://127.0.0.1:40001/')
+    bridge.emit('apps.forward', { serverId: 's1', app: 'blog', url: 'http://127.0.0.1:40001/', localPort: 40001, remote: '127.0.0.1:8080', state: 'closed', reason: 'stopped' })
+    expect(store.forwardUrl('s1', 'blog')).toBeUndefined()
+    bridge.emit('apps.forward', { serverId: 's1', app: 'blog', url: 'http://127.0.0.1:40001/', localPort: 40001, remote: '127.0.0.1:8080', state: 'open' })
+    expect(store.forwardUrl('s1', 'blog')).toBe('http://127.0.0.1:40001/')
+
+    bridge.answer('apps.update', { jobId: 'j7', app: 'blog' })
+    await store.update('s1', 'blog')
+    expect(store.jobOf('s1', 'blog')).toBe('j7')
+    expect(store.jobOf('s1', 'wiki')).toBeUndefined()
+    store.dismissJob('s1', 'blog')
+    expect(store.jobOf('s1', 'blog')).toBeUndefined()
+  })
+
+  it('says what an action is doing while it runs', () => {
+    expect(busyMessage('stop', 'blog', 3)).toBe('Stopping 3 containers of blog…')
+    expect(busyMessage('restart', 'blog', 1)).toBe('Restarting 1 container of blog…')
+    expect(busyMessage('open', 'blog', 2)).toBe('Opening the page of blog…')
   })
 })

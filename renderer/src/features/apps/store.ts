@@ -17,6 +17,34 @@ export interface ServerApps extends AsyncState {
 export const useAppsStore = defineStore('apps', () => {
   const api = useApi()
   const byServer = ref<Record<string, ServerApps>>({})
+  /** Each app's forwarded page while its forward is open: it goes when the core closes it (stop, drop, remove). */
+  const forwards = ref<Record<string, string>>({})
+  /** The last job started on each app (update, settings), kept until the person has seen how it ended. */
+  const jobs = ref<Record<string, string>>({})
+  const keyOf = (serverId: string, app: string): string => `${serverId}/${app}`
+
+  api.on('apps.forward', (event) => {
+    const key = keyOf(event.serverId, event.app)
+    if (event.state === 'open') forwards.value = { ...forwards.value, [key]: event.url }
+    else if (forwards.value[key] === event.url) {
+      const { [key]: _closed, ...rest } = forwards.value
+      forwards.value = rest
+    }
+  })
+
+  function forwardUrl(serverId: string, app: string): string | undefined {
+    return forwards.value[keyOf(serverId, app)]
+  }
+
+  function jobOf(serverId: string, app: string): string | undefined {
+    return jobs.value[keyOf(serverId, app)]
+  }
+
+  /** The person has seen the job's end: its card may go. */
+  function dismissJob(serverId: string, app: string): void {
+    const { [keyOf(serverId, app)]: _seen, ...rest } = jobs.value
+    jobs.value = rest
+  }
 
   function of(serverId: string): ServerApps {
     let entry = byServer.value[serverId]
@@ -78,12 +106,17 @@ export const useAppsStore = defineStore('apps', () => {
     return api.call('apps.install', input)
   }
 
-  function update(serverId: string, app: string, values?: Record<string, string>): Promise<{ jobId: string; app: string }> {
-    return api.call('apps.update', values ? { serverId, app, values } : { serverId, app })
+  /** `edits`: an edited compose file and/or .env replacing the installed ones. */
+  async function update(serverId: string, app: string, values?: Record<string, string>, edits: { compose?: string; env?: string } = {}): Promise<{ jobId: string; app: string }> {
+    const started = await api.call('apps.update', { serverId, app, ...(values ? { values } : {}), ...edits })
+    jobs.value = { ...jobs.value, [keyOf(serverId, app)]: started.jobId }
+    return started
   }
 
-  function open(serverId: string, app: string): Promise<ForwardDto> {
-    return busyWhile(serverId, app, 'open', () => api.call('apps.open', { serverId, app }))
+  async function open(serverId: string, app: string): Promise<ForwardDto> {
+    const forward = await busyWhile(serverId, app, 'open', () => api.call('apps.open', { serverId, app }))
+    forwards.value = { ...forwards.value, [keyOf(serverId, app)]: forward.url }
+    return forward
   }
 
   function settings(serverId: string, app: string): Promise<AppSettingsDto> {
@@ -106,5 +139,5 @@ export const useAppsStore = defineStore('apps', () => {
     return api.call('apps.setMirror', { serverId, mirror })
   }
 
-  return { byServer, of, find, load, replace, lifecycle, remove, plan, install, update, open, settings, stats, logs, getMirror, setMirror }
+  return { byServer, of, find, load, replace, lifecycle, remove, plan, install, update, open, forwardUrl, jobOf, dismissJob, settings, stats, logs, getMirror, setMirror }
 })

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, toRef } from 'vue'
-import type { HostKeyProbe, MethodInput, ServerDto, ServerStateEvent, SshConfigHostDto } from '../../../../shared/contract/index.js'
+import type { HostKeyProbe, KeyFileCheck, MethodInput, ServerDto, ServerStateEvent, SshConfigHostDto } from '../../../../shared/contract/index.js'
 import { HomeportError } from '../../../../shared/errors.js'
 import { useApi } from '../../api/client.js'
 import { runAsync, type AsyncState } from '../../ui/use-async.js'
@@ -57,6 +57,11 @@ export const useServersStore = defineStore('servers', () => {
     return api.call('servers.probeHostKey', input)
   }
 
+  /** A private key file checked on the core's computer before anything connects (KEY_INVALID when missing). */
+  function checkKeyFile(path: string, passphrase?: string): Promise<KeyFileCheck> {
+    return api.call('servers.checkKeyFile', { path, ...(passphrase ? { passphrase } : {}) })
+  }
+
   async function add(input: ServerAddInput): Promise<ServerDto> {
     const server = await api.call('servers.add', input)
     servers.value = [...servers.value.filter((s) => s.id !== server.id), server]
@@ -90,5 +95,5 @@ export const useServersStore = defineStore('servers', () => {
   }
 
   const loadError = toRef(listing, 'error')
-  return { servers, sorted, states, sshConfigHosts, loaded, loadError, stateOf, byId, load, loadSshConfigHosts, probeHostKey, add, remove, connect, disconnect, replaceHostKey }
+  return { servers, sorted, states, sshConfigHosts, loaded, loadError, stateOf, byId, load, loadSshConfigHosts, probeHostKey, checkKeyFile, add, remove, connect, disconnect, replaceHostKey }
 })

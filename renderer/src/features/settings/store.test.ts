@@ -28,4 +28,17 @@ describe('settings store', () => {
     await store.load()
     expect(store.theme).toBe('dark')
   })
+
+  it('reads start at login from the core, changes it there, and follows changes made elsewhere', async () => {
+    bridge.answer('settings.desktop', { startAtLogin: false })
+    bridge.answer('settings.configureDesktop', (input) => ({ startAtLogin: input.startAtLogin ?? false }))
+    const store = useSettingsStore()
+    await store.loadDesktop()
+    expect(store.desktop.startAtLogin).toBe(false)
+    await store.setStartAtLogin(true)
+    expect(bridge.calls.at(-1)).toEqual({ method: 'settings.configureDesktop', input: { startAtLogin: true } })
+    expect(store.desktop.startAtLogin).toBe(true)
+    bridge.emit('settings.desktop', { startAtLogin: false })
+    expect(store.desktop.startAtLogin).toBe(false)
+  })
 })

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import type { DesktopSettingsDto } from '../../../../shared/contract/index.js'
 import { useApi } from '../../api/client.js'
 
 export type ThemePreference = 'system' | 'light' | 'dark'
@@ -12,6 +13,21 @@ function isThemePreference(value: unknown): value is ThemePreference {
 export const useSettingsStore = defineStore('settings', () => {
   const api = useApi()
   const theme = ref<ThemePreference>('system')
+  /** The desktop app's settings; the core keeps them, the desktop app applies them (start at login). */
+  const desktop = ref<DesktopSettingsDto>({ startAtLogin: false })
+
+  // Another window, the web host or the CLI may change them too.
+  api.on('settings.desktop', (next) => {
+    desktop.value = next
+  })
+
+  async function loadDesktop(): Promise<void> {
+    desktop.value = await api.call('settings.desktop', {})
+  }
+
+  async function setStartAtLogin(on: boolean): Promise<void> {
+    desktop.value = await api.call('settings.configureDesktop', { startAtLogin: on })
+  }
 
   async function load(): Promise<void> {
     const stored = await api.call('settings.get', { key: THEME_KEY })
@@ -29,5 +45,5 @@ export const useSettingsStore = defineStore('settings', () => {
     return theme.value
   }
 
-  return { theme, load, setTheme, effectiveTheme }
+  return { theme, desktop, load, setTheme, effectiveTheme, loadDesktop, setStartAtLogin }
 })

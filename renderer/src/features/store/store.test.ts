@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useFakeBridge } from '../../api/fake-bridge.test-support.js'
-import { filterApps, useCatalogStore, type StoreApp } from './store.js'
+import { catalogName, filterApps, useCatalogStore, type StoreApp } from './store.js'
 
 const bridge = useFakeBridge()
 
@@ -12,6 +12,13 @@ describe('catalog store', () => {
     expect(filterApps(apps, 'MOVIES', null).map((a) => a.id)).toEqual(['jellyfin'])
     expect(filterApps(apps, '', 'Media').map((a) => a.id)).toEqual(['jellyfin', 'plex'])
     expect(filterApps(apps, 'cloud', 'Media')).toEqual([])
+  })
+
+  it('names the catalog an app came from instead of saying "bundled"', () => {
+    expect(catalogName({ source: 'bundled' })).toBe('Homeport catalog')
+    expect(catalogName({ source: 'casaos', catalog: '/home/me/CasaOS-AppStore/' })).toBe('CasaOS catalog CasaOS-AppStore')
+    expect(catalogName({ source: 'portainer', catalog: 'https://example.org/v3/templates.json' })).toBe('Portainer catalog templates.json')
+    expect(catalogName({ source: 'umbrel', catalog: 'C:\\stores\\umbrel.tar.gz' })).toBe('Umbrel catalog umbrel.tar.gz')
   })
 
   it('adds a catalog in front of the bundled one and keeps its skipped entries with reasons', async () => {

@@ -15,6 +15,20 @@ export interface AddedCatalog {
   skipped: { ref: string; reason: string }[]
 }
 
+const FORMAT_NAMES: Record<CatalogAppDto['source'], string> = { bundled: 'Homeport', casaos: 'CasaOS', umbrel: 'Umbrel', portainer: 'Portainer' }
+
+/** The last part of a folder, archive or URL the person added ("…/my-store.zip" → "my-store.zip"). */
+function shortRef(ref: string): string {
+  const trimmed = ref.replace(/[/\\]+$/, '')
+  return trimmed.slice(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1) || trimmed
+}
+
+/** Where an app comes from, in words: the catalog that ships with Homeport, or the one the person added. */
+export function catalogName(app: Pick<StoreApp, 'source' | 'catalog'>): string {
+  if (!app.catalog) return 'Homeport catalog'
+  return `${FORMAT_NAMES[app.source]} catalog ${shortRef(app.catalog)}`
+}
+
 /** Case-insensitive search over name, id, tagline, description and category. */
 export function filterApps(apps: readonly StoreApp[], query: string, category: string | null): StoreApp[] {
   const needle = query.trim().toLowerCase()

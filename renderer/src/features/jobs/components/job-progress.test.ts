@@ -36,4 +36,17 @@ describe('job progress', () => {
   it('has no overall figure before anything is measurable', () => {
     expect(summarizeJob(job({})).overall).toBeUndefined()
   })
+
+  it('never shows a finished job below 100 %: every bar is full once it succeeded', () => {
+    const done = summarizeJob(job({ state: 'succeeded', items: [{ key: 'a', label: 'a', current: 10, total: 100 }, { key: 'b', label: 'b', current: 0, total: 0 }] }))
+    expect(done.overall).toBe(100)
+    expect(done.bars.map((b) => b.percent)).toEqual([100, 100])
+  })
+
+  it('says an update with nothing to do is already up to date', () => {
+    const update: JobDto = { ...job({ state: 'succeeded' }), kind: 'update', result: { status: 'up-to-date', app: 'web', recreated: [], created: [] } }
+    expect(summarizeJob(update).outcome).toBe('web is already up to date: no newer image and no changed setting, nothing was recreated.')
+    const updated: JobDto = { ...job({ state: 'succeeded' }), kind: 'update', result: { status: 'updated', app: 'web', recreated: ['web-1'], created: [] } }
+    expect(summarizeJob(updated).outcome).toBeUndefined()
+  })
 })

@@ -18,6 +18,8 @@ export interface JobProgressView {
   step: string | undefined
   finished: boolean
   succeeded: boolean
+  /** How it ended, in words, when the result says more than "Finished" (an update with nothing to do). */
+  outcome: string | undefined
 }
 
 function percentOf(current: number, total: number): number | undefined {
@@ -26,7 +28,9 @@ function percentOf(current: number, total: number): number | undefined {
 }
 
 export function summarizeJob(job: JobDto): JobProgressView {
-  const bars = job.items.map((item) => ({ ...item, percent: percentOf(item.current, item.total) }))
+  // A finished job is finished everywhere: a layer that was already present never reports its last bytes.
+  const done = job.state === 'succeeded'
+  const bars = job.items.map((item) => ({ ...item, percent: done ? 100 : percentOf(item.current, item.total) }))
   const total = job.items.reduce((sum, item) => sum + Math.max(item.total, 0), 0)
   const current = job.items.reduce((sum, item) => sum + Math.min(Math.max(item.current, 0), Math.max(item.total, 0)), 0)
   const finished = job.state !== 'running'
@@ -34,5 +38,10 @@ export function summarizeJob(job: JobDto): JobProgressView {
   if (job.state === 'succeeded') overall = 100
   else if (job.progress !== undefined) overall = Math.round(Math.min(Math.max(job.progress, 0), 1) * 1000) / 10
   else overall = percentOf(current, total)
-  return { bars, overall, step: job.step, finished, succeeded: job.state === 'succeeded' }
+  return { bars, overall, step: job.step, finished, succeeded: done, outcome: outcomeOf(job) }
+}
+
+function outcomeOf(job: JobDto): string | undefined {
+  if (job.kind === 'update' && job.result?.status === 'up-to-date') return `${job.result.app} is already up to date: no newer image and no changed setting, nothing was recreated.`
+  return undefined
 }

@@ -1,0 +1,33 @@
+// The backups part of the contract; the CLI and the window reach the same calls through here.
+
+import type { backupsContract } from '../../../shared/contract/backups.js'
+import type { HandlersFor } from '../../../shared/contract/index.js'
+import type { BackupsDomain } from './backups-domain.js'
+import { addRepository, checkRepository, ensureSshKey, listRepositories, removeRepository } from './repositories.js'
+
+export function backupsHandlers(b: BackupsDomain): HandlersFor<typeof backupsContract> {
+  return {
+    'backups.sshKey': async ({ serverId }) => ({ publicKey: await ensureSshKey((await b.server(serverId)).srv) }),
+    'backups.repoAdd': async ({ serverId, name, target, password }) => {
+      const { srv, session } = await b.server(serverId)
+      return addRepository(srv, session, name, target, password)
+    },
+    'backups.repoList': async ({ serverId }) => listRepositories((await b.server(serverId)).session),
+    'backups.repoRemove': async ({ serverId, repository }) => {
+      const { srv, session } = await b.server(serverId)
+      return removeRepository(srv, session, repository)
+    },
+    'backups.repoCheck': async ({ serverId, repository }) => {
+      const { srv, session } = await b.server(serverId)
+      return checkRepository(srv, session, repository)
+    },
+    'backups.policySet': async ({ serverId, app, repository, consistency, retention }) => b.setPolicy(serverId, { app, repository, consistency, retention }),
+    'backups.policyGet': async ({ serverId, app }) => (await b.policies(serverId)).find((p) => p.app === app) ?? null,
+    'backups.policyList': async ({ serverId }) => b.policies(serverId),
+    'backups.policyRemove': async ({ serverId, app }) => b.removePolicy(serverId, app),
+    'backups.run': async ({ serverId, app }) => b.startBackup(serverId, app),
+    'backups.snapshots': async ({ serverId, app, repository }) => b.snapshots(serverId, app, repository),
+    'backups.restore': async ({ serverId, app, snapshot, repository, as, path, confirm }) =>
+      b.startRestore(serverId, { app, snapshot, ...(repository ? { repository } : {}), ...(as ? { as } : {}), ...(path ? { path } : {}), ...(confirm ? { confirm } : {}) }),
+  }
+}

@@ -1,0 +1,154 @@
+// restic runs in a short-lived container on the server, created through the tunnelled Docker API, so the
+// server needs no restic of its own. The container carries no Compose labels (it is never taken for an
+// app) and a label of its own, gets its secrets as files put into it before it starts (never in its
+// environment, which `docker inspect` shows), streams restic's output line by line, and is removed when
+// the call ends, cancelled or not. Containers left by a crash are swept on the next run.
+
+import { PassThrough } from 'node:stream'
+import type { Docker } from '../docker/docker-access.js'
+import { secretArchive } from './secret-archive.js'
+
+export const RESTIC_IMAGE_SETTING = 'backups.resticImage'
+/** The official image (restic 0.17.3, the multi-arch manifest list), pinned by digest. */
+export const DEFAULT_RESTIC_IMAGE = 'docker.io/restic/restic:0.17.3@sha256:8f5a62b422a2cb1277ea0dd6e826fe1acf649e5b9f02d60e5268d5fd1976255a'
+export const BACKUP_LABEL = 'io.homeport.backup'
+/** On each restic container: the repository it works on, and the app (backups and restores). */
+export const REPOSITORY_LABEL = 'io.homeport.backup.repository'
+export const APP_LABEL = 'io.homeport.backup.app'
+/** restic's cache survives the container in a volume of its own, so a second run does not read the whole index again. */
+const CACHE_VOLUME = 'homeport-restic-cache'
+export const SECRETS_DIR = '/run/homeport'
+const STALE_MS = 10 * 60_000
+
+export interface ResticMount {
+  type: 'volume' | 'bind'
+  source: string
+  target: string
+  readOnly: boolean
+}
+
+export interface ResticRun {
+  docker: Docker
+  image: string
+  /** What the container is for (its label value): `backup`, `restore`, `check`… */
+  role: string
+  /** `restic` arguments; with `entrypoint`, another program of the image (find, ssh). */
+  args: string[]
+  entrypoint?: string
+  mounts: ResticMount[]
+  /** Host folders created by Docker if missing (a repository on the server). */
+  binds?: string[]
+  /** Files under /run/homeport (password, SSH key, known_hosts, credentials). */
+  secrets: Record<string, string>
+  env?: Record<string, string>
+  /** `host` when restic must reach a remote repository, `none` otherwise. */
+  network: 'host' | 'none'
+  signal?: AbortSignal
+  onStdoutLine?: (line: string) => void
+  labels?: Record<string, string>
+}
+
+export interface ResticOutput {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function lines(onLine: ((line: string) => void) | undefined, sink: string[]): PassThrough {
+  const stream = new PassThrough()
+  let rest = ''
+  stream.on('data', (chunk: Buffer) => {
+    const text = rest + chunk.toString('utf8')
+    const parts = text.split('\n')
+    rest = parts.pop() ?? ''
+    for (const line of parts) {
+      sink.push(line)
+      onLine?.(line)
+    }
+  })
+  stream.on('end', () => {
+    if (rest) {
+      sink.push(rest)
+      onLine?.(rest)
+    }
+  })
+  return stream
+}
+
+function isMissing(err: unknown): boolean {
+  return (err as { statusCode?: unknown } | undefined)?.statusCode === 404
+}
+
+export async function ensureImage(docker: Docker, image: string): Promise<void> {
+  try {
+    await docker.getImage(image).inspect()
+    return
+  } catch (err) {
+    if (!isMissing(err)) throw err
+  }
+  const stream = await docker.pull(image)
+  await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())))
+}
+
+const swept = new WeakSet<Docker>()
+
+async function sweepStale(docker: Docker): Promise<void> {
+  if (swept.has(docker)) return
+  swept.add(docker)
+  const found = await docker.listContainers({ all: true, filters: { label: [BACKUP_LABEL] } }).catch(() => [])
+  // Only finished ones: a running restic may be another computer's backup, and a new one may be about to start.
+  const old = found.filter((c) => c.State !== 'running' && Date.now() - c.Created * 1000 > STALE_MS)
+  await Promise.all(old.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})))
+}
+
+/** Runs restic once in a fresh container and returns its exit code and output; the container is gone afterwards. */
+export async function runRestic(run: ResticRun): Promise<ResticOutput> {
+  const { docker } = run
+  await ensureImage(docker, run.image)
+  await sweepStale(docker)
+  const container = await docker.createContainer({
+    Image: run.image,
+    Entrypoint: [run.entrypoint ?? 'restic'],
+    // No shell: each argument reaches restic as it is.
+    Cmd: run.args,
+    User: '0:0',
+    Env: Object.entries({ RESTIC_PASSWORD_FILE: `${SECRETS_DIR}/password`, RESTIC_CACHE_DIR: '/cache', ...run.env }).map(([k, v]) => `${k}=${v}`),
+    Labels: { [BACKUP_LABEL]: run.role, ...run.labels },
+    NetworkDisabled: run.network === 'none',
+    HostConfig: {
+      NetworkMode: run.network,
+      Binds: run.binds ?? [],
+      Mounts: [
+        { Type: 'volume', Source: CACHE_VOLUME, Target: '/cache', ReadOnly: false },
+        ...run.mounts.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
+      ],
+    },
+  })
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const onAbort = () => void container.kill({ signal: 'SIGINT' }).catch(() => {})
+  try {
+    await container.putArchive(secretArchive(SECRETS_DIR, run.secrets), { path: '/' })
+    const attached = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream
+    const out = lines(run.onStdoutLine, stdout)
+    const err = lines(undefined, stderr)
+    docker.modem.demuxStream(attached, out, err)
+    const ended = new Promise<void>((resolve) => {
+      attached.on('end', resolve)
+      attached.on('close', resolve)
+      attached.on('error', () => resolve())
+    })
+    run.signal?.throwIfAborted()
+    run.signal?.addEventListener('abort', onAbort, { once: true })
+    await container.start()
+    const { StatusCode } = (await container.wait()) as { StatusCode: number }
+    await ended
+    out.end()
+    err.end()
+    run.signal?.throwIfAborted()
+    return { code: StatusCode, stdout: stdout.join('\n'), stderr: stderr.join('\n') }
+  } finally {
+    run.signal?.removeEventListener('abort', onAbort)
+    await container.remove({ force: true }).catch(() => {})
+  }
+}

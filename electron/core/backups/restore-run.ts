@@ -1,0 +1,164 @@
+// A restore, as a job: restic restores the snapshot (or one path of it) into scratch volumes first; only
+// then is the app stopped, its volumes' and folders' contents replaced, and the app started and watched
+// until it runs (healthy, when it has a health check). `as` makes a clone instead: new volumes named for
+// the new app, its compose file and `.env` from the snapshot, installed under the new name.
+
+import { posix } from 'node:path'
+import type { RestoreJobResult, SnapshotDto } from '../../../shared/contract/backups.js'
+import { HomeportError } from '../../../shared/errors.js'
+import { LABEL } from '../compose/engine/container-spec.js'
+import type { SshSession } from '../connection/types.js'
+import type { JobContext } from '../jobs/job-runner.js'
+import { bindPath, COMPOSE_ROOT, volumePath } from './app-sources.js'
+import type { AppsPort } from './apps-port.js'
+import { findRepository, readBackupConfig, type StoredRepository } from './backup-config.js'
+import { policyFor } from './backup-run.js'
+import { waitUntilRunning } from './app-health.js'
+import { restic, type BackupServer } from './restic-call.js'
+import { APP_LABEL } from './restic-container.js'
+import { createStaging, replaceContents, type Replacement } from './staging.js'
+import { findSnapshot } from './snapshots.js'
+
+export interface RestoreRequest {
+  app: string
+  snapshot: string
+  repository?: string
+  as?: string
+  path?: string
+}
+
+function repositoryFor(config: Awaited<ReturnType<typeof readBackupConfig>>, req: RestoreRequest, server: string): StoredRepository {
+  return findRepository(config, req.repository ?? policyFor(config.policies, req.app, server).repository, server)
+}
+
+/** The snapshot paths a restore touches: the one holding `path`, or all of them. */
+function pathsToRestore(snap: SnapshotDto, path: string | undefined): string[] {
+  const all = [...snap.volumes.map(volumePath), ...snap.binds.map(bindPath)]
+  if (!path) return all
+  const root = all.find((p) => path === p || path.startsWith(`${p}/`))
+  if (!root) throw new HomeportError('NOT_FOUND', `Snapshot ${snap.shortId} holds no ${path}.`, { hint: `Paths start with one of: ${all.join(', ')}.` })
+  return [root]
+}
+
+/** Where a snapshot path goes in the target app: the same volume or folder, or the clone's. */
+function destinationOf(root: string, app: string, target: string, appsDirOf: (name: string) => string): { type: 'volume' | 'bind'; source: string } {
+  if (root.startsWith('/backup/volumes/')) {
+    const volume = root.slice('/backup/volumes/'.length)
+    if (target === app) return { type: 'volume', source: volume }
+    if (!volume.startsWith(`${app}_`)) throw new HomeportError('INVALID_INPUT', `Volume ${volume} is not "${app}"'s own (it is named without the app's prefix), so a clone cannot get a copy of it.`, { hint: 'Restore into the app itself instead.' })
+    return { type: 'volume', source: `${target}_${volume.slice(app.length + 1)}` }
+  }
+  const hostPath = root.slice('/backup/binds'.length)
+  if (target === app) return { type: 'bind', source: hostPath }
+  const oldDir = appsDirOf(app)
+  if (!hostPath.startsWith(`${oldDir}/`)) throw new HomeportError('INVALID_INPUT', `"${app}" keeps data in ${hostPath}, outside its app folder, so a clone would share it.`, { hint: 'Restore into the app itself instead.' })
+  return { type: 'bind', source: posix.join(appsDirOf(target), hostPath.slice(oldDir.length + 1)) }
+}
+
+async function homeOf(session: SshSession): Promise<string> {
+  return (await session.exec(['sh', '-c', 'printf "%s" "$HOME"'])).stdout
+}
+
+async function dump(srv: BackupServer, repo: StoredRepository, snapshotId: string, file: string): Promise<string | undefined> {
+  const out = await restic(srv, repo, ['dump', snapshotId, file], { what: `read ${file} from the snapshot`, role: 'dump', tolerate: true })
+  return out.code === 0 ? `${out.stdout}\n` : undefined
+}
+
+export async function runRestore(srv: BackupServer, session: SshSession, apps: AppsPort, req: RestoreRequest, ctx: JobContext): Promise<RestoreJobResult> {
+  const config = await readBackupConfig(session)
+  const repo = repositoryFor(config, req, srv.server)
+  const target = req.as ?? req.app
+  const snap = await findSnapshot(srv, repo, req.app, req.snapshot)
+  ctx.log(`Snapshot ${snap.shortId} of ${snap.time} in ${repo.name}.`)
+  if (req.as && (await apps.get(srv.serverId, req.as))) throw new HomeportError('ALREADY_EXISTS', `There is already an app named "${req.as}" on ${srv.server}.`, { hint: 'Choose another name for the clone.' })
+  const roots = pathsToRestore(snap, req.path)
+  const home = await homeOf(session)
+  const appsDirOf = (name: string) => posix.join(home, '.local/share/homeport/apps', name)
+  const destinations = roots.map((root) => ({ root, to: destinationOf(root, req.app, target, appsDirOf) }))
+
+  ctx.step(`Restoring snapshot ${snap.shortId} into scratch volumes`)
+  const staging = await createStaging(srv.docker, roots)
+  try {
+    const mounts = roots.map((root) => ({ type: 'volume' as const, source: staging.scratch.get(root)!, target: root, readOnly: false }))
+    await restic(srv, repo, ['restore', snap.id, '--target', '/', ...(req.path ? ['--include', req.path] : [])], {
+      what: `restore snapshot ${snap.shortId}`,
+      role: 'restore',
+      mounts,
+      signal: ctx.signal,
+      labels: { [APP_LABEL]: target },
+    })
+    const stats = await restoredSize(srv, repo, snap.id, req.path ?? roots)
+    let compose: string | undefined
+    let env: string | undefined
+    if (req.as) {
+      compose = await dump(srv, repo, snap.id, posix.join(COMPOSE_ROOT, 'compose.yml'))
+      env = await dump(srv, repo, snap.id, posix.join(COMPOSE_ROOT, '.env'))
+      if (!compose) throw new HomeportError('NOT_FOUND', `Snapshot ${snap.shortId} holds no compose.yml, so it cannot be installed as a new app.`, { hint: 'Restore into the app itself instead.' })
+    }
+    ctx.signal.throwIfAborted()
+
+    const existing = await apps.get(srv.serverId, target)
+    const wasRunning = existing !== undefined && existing.state !== 'stopped' && existing.state !== 'not-created'
+    if (wasRunning) {
+      ctx.step(`Stopping ${target}`)
+      await apps.stop(srv.serverId, target)
+    }
+    ctx.step(req.path ? `Putting ${req.path} back into ${target}` : `Replacing the contents of ${target}'s volumes and folders`)
+    for (const d of destinations) if (d.to.type === 'volume') await ensureVolume(srv, target, d.to.source)
+    const replacements: Replacement[] = destinations.map((d) => ({ from: req.path ?? d.root, to: d.to, ...(req.path ? { subPath: req.path.slice(d.root.length) } : {}) }))
+    await replaceForBinds(srv, session, replacements)
+    await replaceContents(srv.docker, srv.image, staging, replacements, target)
+
+    if (req.as) {
+      ctx.step(`Installing the clone ${target}`)
+      await apps.install(srv.serverId, target, compose!, env)
+    } else if (existing && existing.state !== 'not-created') {
+      if (wasRunning || existing.state === 'stopped') {
+        ctx.step(`Starting ${target}`)
+        await apps.start(srv.serverId, target)
+      }
+    } else {
+      ctx.step(`Creating ${target}'s containers again`)
+      await apps.recreate(srv.serverId, target)
+    }
+    ctx.step(`Waiting for ${target} to run`)
+    const health = await waitUntilRunning(apps, srv.serverId, target, ctx.signal)
+    return { app: req.app, snapshotId: snap.id, target, volumes: destinations.filter((d) => d.to.type === 'volume').map((d) => d.to.source), binds: destinations.filter((d) => d.to.type === 'bind').map((d) => d.to.source), ...(req.path ? { path: req.path } : {}), files: stats.files, bytes: stats.bytes, health }
+  } finally {
+    await staging.remove()
+  }
+}
+
+/** A volume the restore needs, created as Compose would (its labels), so the app's next start adopts it. */
+async function ensureVolume(srv: BackupServer, app: string, name: string): Promise<void> {
+  try {
+    await srv.docker.getVolume(name).inspect()
+  } catch {
+    const key = name.startsWith(`${app}_`) ? name.slice(app.length + 1) : name
+    await srv.docker.createVolume({ Name: name, Labels: { [LABEL.project]: app, [LABEL.volume]: key, [LABEL.version]: '2.29.0' } })
+  }
+}
+
+/** Bind destinations must exist before Docker mounts them. */
+async function replaceForBinds(srv: BackupServer, session: SshSession, replacements: Replacement[]): Promise<void> {
+  const dirs = replacements.filter((r) => r.to.type === 'bind').map((r) => r.to.source)
+  if (!dirs.length) return
+  const res = await session.exec(['mkdir', '-p', '--', ...dirs])
+  if (res.code !== 0) throw new HomeportError('PERMISSION_DENIED', `Could not create ${dirs.join(', ')} on ${srv.server}.`, { details: res.stderr })
+}
+
+/** Files and bytes the restore brought back, from the snapshot's own listing. */
+async function restoredSize(srv: BackupServer, repo: StoredRepository, snapshotId: string, paths: string | string[]): Promise<{ files: number; bytes: number }> {
+  const out = await restic(srv, repo, ['ls', '--json', snapshotId, ...(Array.isArray(paths) ? paths : [paths])], { what: 'list the snapshot', role: 'ls' })
+  let files = 0
+  let bytes = 0
+  for (const line of out.stdout.split('\n')) {
+    if (!line.startsWith('{')) continue
+    const node = JSON.parse(line) as { struct_type?: string; type?: string; size?: number }
+    if (node.struct_type === 'node' && node.type === 'file') {
+      files++
+      bytes += node.size ?? 0
+    }
+  }
+  return { files, bytes }
+}

@@ -1,0 +1,24 @@
+// Retention: `restic forget --keep-* --prune` over one app's snapshots. The defaults are Umbrel's: the last
+// 10, 24 hourly, 7 daily, 4 weekly and 12 monthly.
+
+import type { RetentionDto } from '../../../shared/contract/backups.js'
+import type { StoredRepository } from './backup-config.js'
+import { restic, type BackupServer } from './restic-call.js'
+import { APP_TAG } from './snapshots.js'
+
+export function retentionArgs(r: RetentionDto): string[] {
+  const keep: [string, number][] = [['--keep-last', r.last], ['--keep-hourly', r.hourly], ['--keep-daily', r.daily], ['--keep-weekly', r.weekly], ['--keep-monthly', r.monthly], ['--keep-yearly', r.yearly]]
+  return keep.filter(([, n]) => n > 0).flatMap(([flag, n]) => [flag, String(n)])
+}
+
+/** Returns how many snapshots were removed. */
+export async function applyRetention(srv: BackupServer, repo: StoredRepository, app: string, retention: RetentionDto, signal?: AbortSignal): Promise<number> {
+  const keep = retentionArgs(retention)
+  // With no keep rule at all restic would refuse; keeping everything is what such a policy means.
+  if (!keep.length) return 0
+  const out = await restic(srv, repo, ['forget', '--json', '--tag', `${APP_TAG}=${app}`, '--group-by', 'tags', ...keep, '--prune'], { what: `apply the retention of ${app}`, role: 'forget', ...(signal ? { signal } : {}) })
+  const line = out.stdout.split('\n').find((l) => l.startsWith('['))
+  if (!line) return 0
+  const groups = JSON.parse(line) as { remove?: unknown[] | null }[]
+  return groups.reduce((n, g) => n + (g.remove?.length ?? 0), 0)
+}

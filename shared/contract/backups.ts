@@ -1,0 +1,148 @@
+// Backups of apps with restic, run in a short-lived container on the server: repositories (several per
+// server, each with its own password in the keychain), a policy per app, runs and restores as jobs,
+// snapshots and retention.
+
+import { z } from 'zod'
+import { appName } from './apps.js'
+import { method, out } from './define.js'
+
+const serverId = z.string().min(1)
+const RepoName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, 'must be lower-case letters, digits, "-" or "_" (at most 41)')
+const Fingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'is not an SSH fingerprint (SHA256:… as ssh-keygen -l prints it)')
+const AbsolutePath = z.string().regex(/^\/[^\0]*$/, 'must be an absolute path')
+
+export const REPOSITORY_KINDS = ['local', 'sftp', 's3'] as const
+export type RepositoryKind = (typeof REPOSITORY_KINDS)[number]
+
+/** Where a repository lives, as given when it is added (secrets apart). */
+export const RepositoryTarget = z.discriminatedUnion('kind', [
+  /** A folder on the server itself, such as an external drive's mount point. */
+  z.object({ kind: z.literal('local'), path: AbsolutePath }),
+  /** A folder on any SSH host, reached from the server with the server's backup key (`backups.sshKey`). */
+  z.object({
+    kind: z.literal('sftp'),
+    host: z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'is not a host name or address'),
+    port: z.number().int().min(1).max(65535).default(22),
+    user: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'is not a user name'),
+    path: z.string().min(1).refine((p) => !p.includes('\0') && !p.startsWith('-'), 'is not a path'),
+    /** The host key the server must see; without it, the first one seen is pinned (`trustOnFirstUse`). */
+    hostKey: Fingerprint.optional(),
+    trustOnFirstUse: z.boolean().default(false),
+  }),
+  /** An S3-compatible bucket (Backblaze B2, Wasabi, MinIO…); `caCert`: a PEM certificate to trust for a private endpoint. */
+  z.object({
+    kind: z.literal('s3'),
+    endpoint: z.string().regex(/^https?:\/\/[A-Za-z0-9.:[\]-]+\/?$/, 'must be an http(s) URL without a path'),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{2,62}$/, 'is not an S3 bucket name (3–63 lower-case letters, digits, "." or "-")'),
+    prefix: z.string().regex(/^[A-Za-z0-9._/-]*$/, 'may hold letters, digits, ".", "_", "-" and "/"').default(''),
+    region: z.string().regex(/^[a-z0-9-]*$/).optional(),
+    accessKeyId: z.string().min(1),
+    secretAccessKey: z.string().min(1),
+    caCert: z.string().includes('BEGIN CERTIFICATE', { message: 'is not a PEM certificate' }).optional(),
+  }),
+])
+export type RepositoryTargetInput = z.input<typeof RepositoryTarget>
+
+export interface RepositoryDto {
+  name: string
+  kind: RepositoryKind
+  /** restic's name for it, secrets left out: `/mnt/usb/backups`, `sftp:nas@host:/b`, `s3:https://…/bucket/prefix`. */
+  location: string
+  /** sftp: the pinned host key. */
+  hostKey?: string
+  createdAt: string
+}
+
+/** Retention: how many of the latest hourly, daily… snapshots `forget --prune` keeps. */
+export const Retention = z.object({
+  last: z.number().int().min(0).max(1000).default(10),
+  hourly: z.number().int().min(0).max(1000).default(24),
+  daily: z.number().int().min(0).max(1000).default(7),
+  weekly: z.number().int().min(0).max(1000).default(4),
+  monthly: z.number().int().min(0).max(1000).default(12),
+  yearly: z.number().int().min(0).max(1000).default(0),
+})
+export type RetentionDto = z.output<typeof Retention>
+/** Umbrel's: the last 10, 24 hourly, 7 daily, 4 weekly, 12 monthly. */
+export const UMBREL_RETENTION: RetentionDto = { last: 10, hourly: 24, daily: 7, weekly: 4, monthly: 12, yearly: 0 }
+
+export interface PolicyDto {
+  app: string
+  repository: string
+  /** `stop`: the app is stopped for the snapshot; `hooks`: it keeps running, its x-homeport pre/post hooks run. */
+  consistency: 'stop' | 'hooks'
+  retention: RetentionDto
+}
+
+export interface SnapshotDto {
+  id: string
+  shortId: string
+  time: string
+  app: string
+  repository: string
+  /** What the snapshot holds: volumes, bind-mounted folders and the compose files. */
+  volumes: string[]
+  binds: string[]
+}
+
+export interface BackupJobResult {
+  app: string
+  repository: string
+  snapshotId: string
+  filesNew: number
+  filesChanged: number
+  bytesProcessed: number
+  bytesAdded: number
+  /** How long the app was stopped (0 when hooks kept it running). */
+  downtimeMs: number
+  consistency: 'stop' | 'hooks'
+  /** Snapshots removed by the retention policy. */
+  forgotten: number
+}
+
+export interface RestoreJobResult {
+  app: string
+  snapshotId: string
+  /** The app restored into (the clone's name with `as`). */
+  target: string
+  volumes: string[]
+  binds: string[]
+  path?: string
+  files: number
+  bytes: number
+  health: 'healthy' | 'running'
+}
+
+const RepoRef = z.object({ serverId, repository: RepoName })
+const AppRef = z.object({ serverId, app: appName })
+const SnapshotId = z.string().regex(/^([0-9a-f]{8,64}|latest)$/, 'is not a snapshot id (8 to 64 hex digits, or latest)')
+
+export const backupsContract = {
+  /** The server's backup SSH public key: add it to authorized_keys on an SFTP target before adding that repository. */
+  'backups.sshKey': method(z.object({ serverId }), out<{ publicKey: string }>()),
+  /**
+   * Adds a repository: initialises it unless it holds one already, then runs restic's `check`. No password: one is
+   * generated and returned once. A repository the server's config already lists (added from another computer) is
+   * taken on when the same target and its password are given.
+   */
+  'backups.repoAdd': method(z.object({ serverId, name: RepoName, target: RepositoryTarget, password: z.string().min(8, 'must be at least 8 characters').optional() }), out<{ repository: RepositoryDto; generatedPassword?: string }>()),
+  'backups.repoList': method(z.object({ serverId }), out<RepositoryDto[]>()),
+  /** Forgets a repository (its data stays where it is); refused while a policy uses it. */
+  'backups.repoRemove': method(RepoRef, out<void>()),
+  /** Runs restic's `check` on a repository. */
+  'backups.repoCheck': method(RepoRef, out<{ ok: true }>()),
+  'backups.policySet': method(AppRef.extend({ repository: RepoName, consistency: z.enum(['stop', 'hooks']).default('stop'), retention: Retention.default(UMBREL_RETENTION) }), out<PolicyDto>()),
+  'backups.policyGet': method(AppRef, out<PolicyDto | null>()),
+  'backups.policyList': method(z.object({ serverId }), out<PolicyDto[]>()),
+  /** The app is no longer backed up; its snapshots stay in the repository. */
+  'backups.policyRemove': method(AppRef, out<void>()),
+  /** Starts a `backup` job for an app with a policy. */
+  'backups.run': method(AppRef, out<{ jobId: string }>()),
+  /** Snapshots in one repository (default: each app's policy repository, or every repository), newest first. */
+  'backups.snapshots': method(z.object({ serverId, app: appName.optional(), repository: RepoName.optional() }), out<SnapshotDto[]>()),
+  /** Starts a `restore` job: into the app itself (its volumes' contents are replaced; `confirm` must repeat the app name), into a clone `as`, or one `path` only. */
+  'backups.restore': method(
+    AppRef.extend({ snapshot: SnapshotId, repository: RepoName.optional(), as: appName.optional(), path: z.string().regex(/^\/.*/, 'must be an absolute path inside the snapshot').optional(), confirm: z.string().optional() }),
+    out<{ jobId: string }>(),
+  ),
+} as const

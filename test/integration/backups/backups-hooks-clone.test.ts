@@ -1,0 +1,86 @@
+// An app that declares x-homeport pre/post hooks keeps running while it is backed up (its container is
+// never restarted and the hook's output is in the snapshot), and a snapshot restores as a clone: a new app
+// with its own volume and folder holding the same files, the original untouched.
+
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BackupJobResult, RestoreJobResult } from '../../../shared/contract/index.js'
+import { docker, homeportFailure, useHomeServer } from '../../homeserver/helpers.js'
+import { checksums, closeBackupApp, compose, finished, inVolume, openBackupApp, resticContainersLeft, SERVER, type BackupApp } from './backups-fixture.js'
+
+const hs = useHomeServer()
+let b: BackupApp
+let repo: string
+let clone: string
+
+const HOOKS = [
+  'x-homeport:',
+  '  backup:',
+  '    pre: { service: app, command: ["sh", "-c", "echo consistent > /data/hook-dump.txt"] }',
+  '    post: { service: app, command: "rm -f /data/hook-dump.txt" }',
+  '',
+].join('\n')
+
+const startedAt = async (container: string) => (await docker(['inspect', '--format', '{{.State.StartedAt}}', container])).trim()
+
+beforeAll(async () => {
+  b = await openBackupApp(hs, 'hpbk-hooks')
+  repo = `${b.app}-repo`
+  clone = `${b.app}-copy`
+  await b.t.call('backups.repoAdd', { serverId: SERVER, name: repo, target: { kind: 'local', path: path.join(b.scratch, 'repo') } })
+})
+
+afterAll(async () => {
+  await b?.t.call('apps.remove', { serverId: SERVER, app: clone, volumes: true, confirm: clone }).catch(() => {})
+  await b?.t.call('backups.policyRemove', { serverId: SERVER, app: b.app }).catch(() => {})
+  await b?.t.call('backups.repoRemove', { serverId: SERVER, repository: repo }).catch(() => {})
+  await closeBackupApp(b)
+})
+
+describe('hooks and clones', () => {
+  it('runs the pre and post hooks and keeps the app running through the backup', async () => {
+    const update = await finished(b.t, b.t.call('apps.update', { serverId: SERVER, app: b.app, compose: compose(hs.images[0]) + HOOKS }))
+    expect(update.error, JSON.stringify(update.error)).toBeUndefined()
+    await b.t.call('backups.policySet', { serverId: SERVER, app: b.app, repository: repo, consistency: 'hooks' })
+    const before = await startedAt(`${b.app}-app-1`)
+    const job = await finished(b.t, b.t.call('backups.run', { serverId: SERVER, app: b.app }))
+    expect(job.error, JSON.stringify(job.error)).toBeUndefined()
+    expect(job.result as BackupJobResult).toMatchObject({ consistency: 'hooks', downtimeMs: 0 })
+    expect(await startedAt(`${b.app}-app-1`)).toBe(before)
+    // The post hook removed the dump from the volume; the snapshot has it.
+    expect(await inVolume(hs, b.volume, 'ls /data')).not.toContain('hook-dump.txt')
+    const restored = await finished(b.t, b.t.call('backups.restore', { serverId: SERVER, app: b.app, snapshot: 'latest', path: `/backup/volumes/${b.volume}/hook-dump.txt`, confirm: b.app }))
+    expect(restored.error, JSON.stringify(restored.error)).toBeUndefined()
+    expect((await inVolume(hs, b.volume, 'cat /data/hook-dump.txt')).trim()).toBe('consistent')
+  })
+
+  it('fails the backup with the hook output when a hook fails, and the app keeps running', async () => {
+    const broken = HOOKS.replace('echo consistent > /data/hook-dump.txt', 'echo no database here >&2; exit 3')
+    await finished(b.t, b.t.call('apps.update', { serverId: SERVER, app: b.app, compose: compose(hs.images[0]) + broken }))
+    const job = await finished(b.t, b.t.call('backups.run', { serverId: SERVER, app: b.app }))
+    expect(job.error?.code).toBe('COMMAND_FAILED')
+    expect(job.error?.message).toContain('pre-backup hook')
+    expect(job.error?.details).toContain('no database here')
+    expect((await b.t.call('apps.list', { serverId: SERVER })).find((a) => a.name === b.app)?.state).toBe('running')
+  })
+
+  it('restores as a clone with its own volume and folder; the original is untouched', async () => {
+    const original = await checksums(hs, b)
+    const taken = await homeportFailure(b.t.call('backups.restore', { serverId: SERVER, app: b.app, snapshot: 'latest', as: b.app }))
+    expect(taken.code).toBe('ALREADY_EXISTS')
+    const job = await finished(b.t, b.t.call('backups.restore', { serverId: SERVER, app: b.app, snapshot: 'latest', as: clone }))
+    expect(job.error, JSON.stringify(job.error)).toBeUndefined()
+    const result = job.result as RestoreJobResult
+    expect(result).toMatchObject({ target: clone, volumes: [`${clone}_data`] })
+    expect(result.binds).toEqual([path.join(path.dirname(b.appDir), clone, 'files')])
+    const copy = await checksums(hs, { ...b, app: clone, volume: `${clone}_data`, bind: result.binds[0] })
+    const { 'volume:./hook-dump.txt': dump, ...rest } = copy
+    expect(dump).toBeDefined()
+    expect(rest).toEqual(Object.fromEntries(Object.entries(original).filter(([k]) => k !== 'volume:./hook-dump.txt')))
+    expect((await b.t.call('apps.list', { serverId: SERVER })).find((a) => a.name === clone)?.state).toBe('running')
+    expect(await checksums(hs, b)).toEqual(original)
+    expect(fs.existsSync(path.join(path.dirname(b.appDir), clone, 'compose.yml'))).toBe(true)
+    expect(await resticContainersLeft(b)).toBe('')
+  })
+})
