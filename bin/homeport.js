@@ -124,7 +124,18 @@ if (choice === '0' || (choice !== '1' && bundleIsFresh())) {
   const dir = cacheDir()
   if (dir && typeof Module.enableCompileCache === 'function') Module.enableCompileCache(dir)
   else if (dir) cacheCompiledCode(dir)
-  require(bundle)
+  // `ps` asks a running Homeport first, with a bundle of its own that holds nothing else (electron/cli/fast-ps.ts).
+  const args = process.argv.slice(2)
+  if (args[0] === 'ps' && process.env.HOMEPORT_NO_CONTROL !== '1') {
+    require(path.join(distDir, 'fast-ps.cjs'))
+      .tryFastPs(args)
+      .then(
+        (printed) => printed || require(bundle),
+        () => require(bundle),
+      )
+  } else {
+    require(bundle)
+  }
 } else {
   import('tsx/esm/api')
     .then(({ register }) => {

@@ -2,11 +2,12 @@
 // ES modules), the CLI and the web host (ESM). Native and Electron modules stay external and load from
 // node_modules at run time. The renderer is built by Vite (renderer/vite.config.ts).
 //
-// `node scripts/build-node.mjs cli [OUTDIR]` builds only the CLI (into dist/cli or OUTDIR), which is two CommonJS bundles (the format whose
+// `node scripts/build-node.mjs cli [OUTDIR]` builds only the CLI (into dist/cli or OUTDIR), which is three CommonJS bundles (the format whose
 // compiled code Node 20 can cache, see bin/homeport.js):
 //   dist/cli/cli.cjs         commands, output and the control-socket client: all a call through a running
 //                            Homeport needs. Core and shared modules count as free of side effects here,
 //                            so importing the client from runtime/index.ts brings the client alone.
+//   dist/cli/fast-ps.cjs     `ps` through a running Homeport, tried by the launcher before cli.cjs is loaded.
 //   dist/cli/local-core.cjs  the CLI's own core (SSH, Docker, SQLite), required only when no running
 //                            Homeport can take the command. dockerode and docker-modem are bundled into
 //                            it (their code is then cached with ours), all but dockerode's BuildKit parts
@@ -70,6 +71,7 @@ async function buildCli(outdir = path.join(root, 'dist/cli')) {
   const started = Date.now()
   const results = await Promise.all([
     build({ ...cliCommon, entryPoints: ['electron/cli/main.ts'], outfile: path.join(outdir, 'cli.cjs'), plugins: [cliFront] }),
+    build({ ...cliCommon, entryPoints: ['electron/cli/fast-ps.ts'], outfile: path.join(outdir, 'fast-ps.cjs'), plugins: [cliFront] }),
     build({ ...cliCommon, entryPoints: ['electron/cli/local-core.ts'], outfile: path.join(outdir, 'local-core.cjs'), external: external.filter((name) => name !== 'dockerode' && name !== 'docker-modem'), plugins: [lazyBuildKit] }),
   ])
   const inputs = new Set(['package.json'])

@@ -199,6 +199,11 @@ export const ERROR_CODES = {
     hint: 'Check from the server that the host and port answer and that the repository\'s SSH key or S3 keys are accepted there; nothing was left running.',
     cliHint: 'Check from the server that the host and port answer and that the repository\'s SSH key or S3 keys are accepted there; nothing was left running.',
   },
+  BACKUP_DAMAGED: {
+    message: 'The backup does not restore as it was taken.',
+    hint: 'Take a new backup of the app now, check the repository, and look after the disk or host it is on.',
+    cliHint: 'Take a new backup now (`homeport backups run SERVER APP`), then run `homeport backups repo check SERVER REPO` and look after the disk or host the repository is on.',
+  },
   BACKUP_FAILED: {
     message: 'restic reported an error.',
     hint: 'Read the details for what restic said; the repository is left as it was (checking the repository confirms it).',

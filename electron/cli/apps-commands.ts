@@ -2,6 +2,7 @@
 // Logs and open live in apps-stream-commands.ts.
 
 import { InvalidArgumentError, type Command } from 'commander'
+import { busyMessage } from '../../shared/action-words.js'
 import { HomeportError } from '../../shared/errors.js'
 import { runJob, progressMode, throwIfFailed } from './apps-job.js'
 import { formatApp, formatApps, formatCatalog, formatPlan, formatSkipped } from './apps-output.js'
@@ -112,6 +113,9 @@ export function registerAppsCommands(program: Command, withCore: WithCore, json:
       .option('--json', 'print the app as JSON')
       .action(async (server: string, app: string) => {
         await withCore(async (core) => {
+          // A stop waits for each container's grace period: say what is under way, on stderr (stdout stays the result).
+          const containers = (await core.call('apps.list', { serverId: server })).find((a) => a.name === app)?.services.length
+          if (containers !== undefined && !json()) process.stderr.write(`${busyMessage(action, app, containers)}\n`)
           const result = await core.call(`apps.${action}`, { serverId: server, app })
           if (json()) return writeJson(result)
           process.stdout.write(formatApp(result))

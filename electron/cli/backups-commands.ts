@@ -2,7 +2,7 @@
 // the result as JSON with --json), and the snapshots.
 
 import type { Command } from 'commander'
-import type { BackupJobResult, PolicyDto, RestoreJobResult, SnapshotDto } from '../../shared/contract/index.js'
+import type { BackupJobResult, DrillJobResult, PolicyDto, RestoreJobResult, SnapshotDto } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
 import { progressMode, runJob, throwIfFailed } from './apps-job.js'
 import { repoTarget, stdinSecrets, type RepoAddFlags } from './backups-repo-target.js'
@@ -25,7 +25,8 @@ function mib(bytes: number): string {
 
 function policyLine(p: PolicyDto): string {
   const keep = KEEP.filter((k) => p.retention[k] > 0).map((k) => `${k} ${p.retention[k]}`).join(', ')
-  return `${p.app}: to ${p.repository}, ${p.consistency === 'stop' ? 'stopped during the snapshot' : 'kept running (x-homeport hooks)'}; keeps ${keep || 'everything'}\n`
+  const proven = p.lastProvenRestore ? `; last proven restore: ${p.lastProvenRestore.time.slice(0, 16).replace('T', ' ')}` : ''
+  return `${p.app}: to ${p.repository}, ${p.consistency === 'stop' ? 'stopped during the snapshot' : 'kept running (x-homeport hooks)'}; keeps ${keep || 'everything'}${proven}\n`
 }
 
 export function registerBackupsCommands(program: Command, withCore: WithCore, json: () => boolean): void {
@@ -190,6 +191,21 @@ export function registerBackupsCommands(program: Command, withCore: WithCore, js
         if (json()) return void process.stdout.write(`${JSON.stringify(r)}\n`)
         const downtime = r.consistency === 'stop' ? `${app} was stopped for ${(r.downtimeMs / 1000).toFixed(1)} s` : `${app} kept running`
         process.stdout.write(`Snapshot ${r.snapshotId} of ${app} in ${r.repository}: ${mib(r.bytesProcessed)} read, ${mib(r.bytesAdded)} new; ${downtime}; ${r.forgotten} old snapshot(s) removed by the retention policy.\n`)
+      }, { server })
+    })
+
+  backups
+    .command('drill')
+    .description("restore the app's latest snapshot into scratch volumes and check every file against it (the app is not touched)")
+    .argument('<server>', 'server name')
+    .argument('<app>', 'app name')
+    .option('--json', 'print progress and the result as JSON lines')
+    .action(async (server: string, app: string) => {
+      await withCore(async (core) => {
+        const job = throwIfFailed(await runJob(core, progressMode(json()), () => core.call('backups.drill', { serverId: server, app })))
+        const r = job.result as DrillJobResult
+        if (json()) return void process.stdout.write(`${JSON.stringify(r)}\n`)
+        process.stdout.write(`Proven: snapshot ${r.snapshotId.slice(0, 8)} of ${app} restores; all ${r.files} file(s), ${mib(r.bytes)}, as they were backed up.\n`)
       }, { server })
     })
 

@@ -47,7 +47,7 @@ function asCliCore(bridge: HomeportBridge, close: () => Promise<void>, here: boo
 }
 
 /** Whether the running Homeport holds a live connection to `server`; an unknown name counts as yes, since its error reads the same there. */
-async function connectedTo(remote: ControlClient, server: string): Promise<boolean> {
+export async function connectedTo(remote: ControlClient, server: string): Promise<boolean> {
   const [found, states] = await Promise.all([remote.invoke('servers.get', { id: server }), remote.invoke('servers.states', {})])
   if (!found.ok) return true
   return states.ok && states.value.some((s) => s.serverId === found.value.id && s.state === 'ready')

@@ -2,13 +2,9 @@
 // No top-level await: the bundle is CommonJS, the format whose compiled code Node 20 can cache.
 
 import { runCli } from './program.js'
+import { exitQuietlyWhenReaderLeaves } from './stdout-pipe.js'
 
-// A reader that went away (`homeport apps logs SERVER APP | head -3`) ends the command quietly, as it ends
-// `cat`: without a listener the failed write is an unhandled 'error' event and a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0)
-  throw err
-})
+exitQuietlyWhenReaderLeaves()
 
 void runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code

@@ -14,6 +14,7 @@ import { registerAlertPrefsCommands } from './alert-prefs-commands.js'
 import { registerFilesCommands } from './files-commands.js'
 import { registerBackupsCommands } from './backups-commands.js'
 import { registerEngineCommands } from './engine-commands.js'
+import { registerContainerCommands } from './container-commands.js'
 import { registerServerCommands, type WithCore } from './server-commands.js'
 import { readStdin } from './stdin.js'
 
@@ -54,6 +55,7 @@ export async function runCli(argv: string[]): Promise<number> {
   registerFilesCommands(program, withCore, () => jsonMode)
   registerBackupsCommands(program, withCore, () => jsonMode)
   registerEngineCommands(program, withCore, () => jsonMode)
+  registerContainerCommands(program, withCore, () => jsonMode)
   // Subcommands inherit the error handling and silence of the root.
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
 

@@ -12,7 +12,7 @@ import { parsePort, parseSshUser } from './options.js'
 import { usageError, writeJson } from './output.js'
 import type { WithCore } from './server-commands.js'
 import { readStdin } from './stdin.js'
-import { askLine, askYes, isInteractive } from './tty-prompter.js'
+import { askLine, askSecret, askYes, isInteractive } from './tty-prompter.js'
 
 interface AddOptions {
   host: string
@@ -33,6 +33,8 @@ function chooseAuth(name: string, opts: AddOptions, passwordStdin: boolean): Aut
   if (opts.identity) return 'key'
   if (passwordStdin) return 'password'
   if (process.env.SSH_AUTH_SOCK) return 'agent'
+  // On a terminal the password is asked for, as ssh does.
+  if (isInteractive()) return 'password'
   throw usageError(`No way to log in to "${name}" was given.`, 'Pass --identity FILE (a private key), --password-stdin (the password on standard input), or start an ssh-agent so SSH_AUTH_SOCK is set.')
 }
 
@@ -99,7 +101,7 @@ export function registerServerAddCommand(server: Command, withCore: WithCore, js
       if (opts.trustOnFirstUse && opts.hostKey) throw usageError('--trust-on-first-use and --host-key exclude each other.', 'Pass one of them.')
       const authMethod = chooseAuth(name, opts, passwordStdin())
       if (opts.installKey && authMethod !== 'password') throw usageError('--install-key replaces a password login; this server already logs in with a key or the agent.', 'Leave --install-key out, or add the server with --password-stdin.')
-      const secret = passwordStdin() ? await readStdin() : undefined
+      const secret = passwordStdin() ? await readStdin() : authMethod === 'password' ? await askSecret(`Password for ${opts.user ?? process.env.USER ?? 'your user'}@${opts.host}: `) : undefined
       const base: Omit<MethodInput<'servers.add'>, 'identityFile'> = {
         name,
         host: opts.host,

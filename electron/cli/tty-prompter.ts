@@ -46,6 +46,11 @@ export async function askLine(text: string): Promise<string> {
   return ((await question(text, false)) ?? '').trim()
 }
 
+/** A secret typed in the terminal without echo; '' when the input ended. */
+export async function askSecret(text: string): Promise<string> {
+  return (await question(text, true)) ?? ''
+}
+
 /** A yes/no question in the terminal; anything but yes is no. */
 export async function askYes(text: string): Promise<boolean> {
   return /^y(es)?$/i.test(await askLine(text))

@@ -72,6 +72,8 @@ export interface PolicyDto {
   /** `stop`: the app is stopped for the snapshot; `hooks`: it keeps running, its x-homeport pre/post hooks run. */
   consistency: 'stop' | 'hooks'
   retention: RetentionDto
+  /** The last drill that restored a snapshot of the app and found every file as it was taken. */
+  lastProvenRestore?: { time: string; snapshotId: string }
 }
 
 export interface SnapshotDto {
@@ -113,6 +115,16 @@ export interface RestoreJobResult {
   health: 'healthy' | 'running'
 }
 
+export interface DrillJobResult {
+  app: string
+  repository: string
+  snapshotId: string
+  /** Files restored into scratch volumes and compared with the snapshot's content hashes. */
+  files: number
+  bytes: number
+  provenAt: string
+}
+
 const RepoRef = z.object({ serverId, repository: RepoName })
 const AppRef = z.object({ serverId, app: appName })
 const SnapshotId = z.string().regex(/^([0-9a-f]{8,64}|latest)$/, 'is not a snapshot id (8 to 64 hex digits, or latest)')
@@ -145,4 +157,6 @@ export const backupsContract = {
     AppRef.extend({ snapshot: SnapshotId, repository: RepoName.optional(), as: appName.optional(), path: z.string().regex(/^\/.*/, 'must be an absolute path inside the snapshot').optional(), confirm: z.string().optional() }),
     out<{ jobId: string }>(),
   ),
+  /** Starts a `drill` job: the latest snapshot restored into scratch volumes and every file checked against the snapshot; the app is not touched. */
+  'backups.drill': method(AppRef, out<{ jobId: string }>()),
 } as const

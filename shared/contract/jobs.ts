@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import type { ErrorInfo } from '../errors.js'
 import type { InstallJobResult, UpdateJobResult } from './apps.js'
-import type { BackupJobResult, RestoreJobResult } from './backups.js'
+import type { BackupJobResult, DrillJobResult, RestoreJobResult } from './backups.js'
 import { event, method, out } from './define.js'
 import type { CopyJobResult, TransferJobResult } from './files.js'
 import type { ProvisionJobResult } from './provision.js'
@@ -19,9 +19,10 @@ export interface JobResults {
   copy: CopyJobResult
   backup: BackupJobResult
   restore: RestoreJobResult
+  drill: DrillJobResult
 }
 export type JobKind = keyof JobResults
-export const JOB_KINDS = ['install', 'update', 'provision', 'upload', 'download', 'copy', 'backup', 'restore'] as const satisfies readonly JobKind[]
+export const JOB_KINDS = ['install', 'update', 'provision', 'upload', 'download', 'copy', 'backup', 'restore', 'drill'] as const satisfies readonly JobKind[]
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled'
 export interface JobProgressItem {

@@ -269,12 +269,18 @@ describe('true state, keyboard and layout in the window', () => {
     await expect.poll(async () => (await frame.boundingBox())?.width ?? 0).toBeGreaterThan(200)
     await page.getByTestId(`sidebar-apps-${SERVER}`).click()
     await expect.poll(() => frame.getAttribute('data-collapsed')).toBe('true')
+    // The app's own table too: whole image names and ports, scrolled sideways rather than cut.
+    await page.getByTestId(`app-link-${APP}`).click()
+    const service = page.getByTestId('service-row-web')
+    await service.waitFor()
+    const serviceCells = await service.locator('td').evaluateAll((tds) => tds.map((td) => ({ text: td.textContent ?? '', clipped: td.scrollWidth > td.clientWidth + 1 })))
+    expect(serviceCells.filter((c) => c.clipped)).toEqual([])
+    expect(serviceCells.some((c) => c.text.includes('homeport/httpd:1'))).toBe(true)
     await page.setViewportSize({ width: 1280, height: 820 })
     await expect.poll(() => frame.getAttribute('data-collapsed')).toBe('false')
   })
 
   it('shows a cut log stream reconnecting, and the error that ended it', async () => {
-    await page.getByTestId(`app-link-${APP}`).click()
     await tab('Logs').click()
     await expect.poll(() => page.getByTestId('log-line').filter({ hasText: 'tick' }).count(), { timeout: 20_000 }).toBeGreaterThan(0)
     // The indicator may show only briefly: a watcher in the page remembers that it did.

@@ -38,15 +38,12 @@ const row = (name: string) => page.locator(`[data-testid="file-row"][data-name="
 
 /** A drop of a file made in the page, as the desktop would deliver it: dragover, then drop, with a DataTransfer. */
 async function dropFile(name: string, content: string): Promise<void> {
-  await page.evaluate(
-    ([fileName, text]) => {
-      const data = new DataTransfer()
-      data.items.add(new File([text], fileName, { type: 'text/plain' }))
-      const target = document.querySelector('[data-testid="files-surface"]')!
-      for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }))
-    },
-    [name, content],
-  )
+  await page.evaluate(`(() => {
+    const data = new DataTransfer()
+    data.items.add(new File([${JSON.stringify(content)}], ${JSON.stringify(name)}, { type: 'text/plain' }))
+    const target = document.querySelector('[data-testid="files-surface"]')
+    for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }))
+  })()`)
 }
 
 /** A contract call straight to the web host (a setting the window has no field for). */
@@ -210,6 +207,11 @@ describe('files in the window', () => {
     await row('copies').waitFor()
     expect(statSync(onServer('copies')).isDirectory()).toBe(true)
 
+    await page.getByTestId('files-picker').setInputFiles({ name: 'picked.txt', mimeType: 'text/plain', buffer: Buffer.from('picked\n') })
+    await lastTransferDone()
+    await row('picked.txt').waitFor()
+    expect(readFileSync(onServer('picked.txt'), 'utf8')).toBe('picked\n')
+
     await row('dot.png').click()
     await page.keyboard.press('Control+c')
     await row('copies').dblclick()
@@ -223,7 +225,7 @@ describe('files in the window', () => {
     await page.getByText('Preview', { exact: true }).click()
     const image = page.getByTestId('preview-image')
     await image.waitFor({ timeout: 30_000 })
-    await expect.poll(() => image.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1)
+    await expect.poll(() => image.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBe(1)
     await session.screenshot('files-05-preview')
     await page.keyboard.press('Escape')
     await expect.poll(() => page.getByTestId('preview-dialog').count()).toBe(0)
@@ -274,5 +276,12 @@ describe('files in the window', () => {
     expect(await docker(['run', '--rm', '--network', 'none', '-v', `${VOLUME}:/data`, home.images[0], 'cat', '/data/conf/app.yml'])).toBe('port: 80\ntls: on')
     await page.keyboard.press('Escape')
     await session.screenshot('files-04-volume')
+    const at = () => page.getByTestId('files-page').getAttribute('data-path')
+    await page.goBack()
+    await expect.poll(at).toBe('/')
+    await page.goForward()
+    await expect.poll(at).toBe('/conf')
+    await page.locator('[data-testid="crumb"][data-path="/"]').click()
+    await expect.poll(at).toBe('/')
   })
 })

@@ -200,6 +200,10 @@ describe('monitoring and alerts in the window', () => {
     await openCentre()
     await expect.poll(() => page.getByTestId('alerts-dnd').getAttribute('aria-checked')).toBe('true')
     await screenshot('monitor-05-dnd')
+    // Dismissed: resolved in the history, and so no longer an open alert (the container stays down).
+    await alertItem('third').getByTestId('alert-dismiss').click()
+    await expect.poll(() => alertItem('third').getAttribute('data-state')).toBe('resolved')
+    expect(await alertItem('third').textContent()).toContain('dismissed')
     await page.getByTestId('alerts-mark-all').click()
     await expect.poll(unread).toBe(0)
     await page.getByTestId('alerts-dnd').click()
@@ -217,6 +221,8 @@ describe('monitoring and alerts in the window', () => {
     await item.locator('button.open').click()
     await page.getByTestId('job-page').waitFor()
     expect(await page.getByTestId('job-progress').getAttribute('data-state')).toBe('succeeded')
+    // The log is what the alert leads to: shown open.
+    await expect.poll(() => page.getByTestId('job-log').isVisible()).toBe(true)
     expect(await page.getByTestId('job-log').textContent()).not.toBe('')
     await screenshot('monitor-06-job')
   })

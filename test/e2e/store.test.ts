@@ -69,7 +69,7 @@ describe('the App Store in the window', () => {
     const button = await page.getByTestId('store-add-catalog').boundingBox()
     expect(button).not.toBeNull()
     expect(button!.y + button!.height).toBeLessThan(page.viewportSize()!.height)
-    expect(await text('store-card-catalog')).toBe('Homeport catalog')
+    expect(await text('store-card-catalog')).toMatch(/^Homeport catalog · \S+$/)
 
     await page.getByTestId('store-add-catalog').click()
     await page.getByTestId('catalog-dialog').waitFor()
@@ -129,6 +129,8 @@ describe('the App Store in the window', () => {
     await page.getByTestId('store-app-host-access').waitFor()
     expect(await text('host-access-risk')).toContain('/var/run/docker.sock')
     expect(await text('store-app-catalog')).toBe('Homeport catalog')
+    // A catalog entry without a version shows the tag of the image it runs.
+    expect(await text('store-app-version')).toBe('2.21.5')
     expect(await text('store-app-volume')).toContain('portainer_data')
     await session.screenshot('store-03-host-access')
     await page.getByTestId('store-app-back').click()

@@ -33,7 +33,7 @@ function isSystemPath(path: string): boolean {
 
 export async function appSources(docker: Docker, session: SshSession, server: string, app: string): Promise<AppSources> {
   const containers = await projectContainers(docker, app)
-  if (!containers.length) throw new HomeportError('NOT_FOUND', `There is no app "${app}" with containers on ${server}.`, { hint: 'See the installed apps with `homeport apps list SERVER`.' })
+  if (!containers.length) throw new HomeportError('NOT_FOUND', `There is no app "${app}" with containers on ${server}.`, { hint: 'The Apps page lists the installed apps.', cliHint: 'See the installed apps with `homeport apps list SERVER`.' })
   const volumes = new Set<string>()
   const binds = new Set<string>()
   for (const c of containers) {

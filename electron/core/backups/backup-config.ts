@@ -67,6 +67,6 @@ export async function changeBackupConfig<T>(session: SshSession, change: (config
 
 export function findRepository(config: BackupConfig, name: string, server: string): StoredRepository {
   const repo = config.repositories.find((r) => r.name === name)
-  if (!repo) throw new HomeportError('NOT_FOUND', `There is no backup repository "${name}" on ${server}.`, { hint: 'See them with `homeport backups repo list SERVER`.' })
+  if (!repo) throw new HomeportError('NOT_FOUND', `There is no backup repository "${name}" on ${server}.`, { hint: "The server's Backups page lists its repositories.", cliHint: 'See them with `homeport backups repo list SERVER`.' })
   return repo
 }

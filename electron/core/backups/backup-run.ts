@@ -19,7 +19,7 @@ import { APP_TAG, SNAPSHOT_HOST } from './snapshots.js'
 
 export function policyFor(policies: PolicyDto[], app: string, server: string): PolicyDto {
   const policy = policies.find((p) => p.app === app)
-  if (!policy) throw new HomeportError('NOT_FOUND', `"${app}" on ${server} has no backup policy.`, { hint: 'Set one first: `homeport backups policy set SERVER APP --repo REPO`.' })
+  if (!policy) throw new HomeportError('NOT_FOUND', `"${app}" on ${server} has no backup policy.`, { hint: 'Choose a repository for the app on the Backups page first.', cliHint: 'Set one first: `homeport backups policy set SERVER APP --repo REPO`.' })
   return policy
 }
 

@@ -12,9 +12,11 @@ import type { SecretStore } from '../runtime/types.js'
 import type { AppsPort } from './apps-port.js'
 import { changeBackupConfig, findRepository, readBackupConfig } from './backup-config.js'
 import { runBackup } from './backup-run.js'
+import { runDrill } from './drill-run.js'
 import type { BackupServer } from './restic-call.js'
 import { DEFAULT_RESTIC_IMAGE, RESTIC_IMAGE_SETTING } from './restic-container.js'
 import { runRestore, type RestoreRequest } from './restore-run.js'
+import { hasPassword } from './repository-access.js'
 import { listSnapshots } from './snapshots.js'
 
 export interface BackupsDeps {
@@ -66,8 +68,10 @@ export class BackupsDomain {
     const { srv, session } = await this.server(idOrName)
     const config = await readBackupConfig(session)
     const names = repository ? [repository] : app ? [config.policies.find((p) => p.app === app)?.repository].filter((n): n is string => Boolean(n)) : config.repositories.map((r) => r.name)
-    if (app && !names.length) throw new HomeportError('NOT_FOUND', `"${app}" on ${srv.server} has no backup policy, so Homeport does not know its repository.`, { hint: 'Name the repository (--repo REPO).' })
-    const lists = await Promise.all(names.map((n) => listSnapshots(srv, findRepository(config, n, srv.server), app)))
+    if (app && !names.length) throw new HomeportError('NOT_FOUND', `"${app}" on ${srv.server} has no backup policy, so Homeport does not know its repository.`, { hint: 'Choose the repository to look in.', cliHint: 'Name the repository (--repo REPO).' })
+    // Listing every repository skips those whose password this computer does not hold (added from another one).
+    const readable = repository || app ? names : (await Promise.all(names.map(async (n) => ((await hasPassword(srv, n)) ? n : undefined)))).filter((n): n is string => Boolean(n))
+    const lists = await Promise.all(readable.map((n) => listSnapshots(srv, findRepository(config, n, srv.server), app)))
     return lists.flat().sort((a, b) => b.time.localeCompare(a.time))
   }
 
@@ -83,7 +87,8 @@ export class BackupsDomain {
     const serverId = this.deps.idOf(idOrName)
     if (!req.as && req.confirm !== req.app) {
       throw new HomeportError('INVALID_INPUT', `Restoring into "${req.app}" replaces ${req.path ? req.path : 'the contents of its volumes and folders'} with the snapshot's; it needs the app name repeated to confirm.`, {
-        hint: `Repeat the app name as confirmation (\`--confirm ${req.app}\`), or restore as a new app (\`--as NAME\`).`,
+        hint: 'Type the app name to confirm, or restore it as a new app.',
+        cliHint: `Confirm with --yes (or type the app name when asked), or restore as a new app (\`--as NAME\`).`,
       })
     }
     if (req.as && (await this.deps.apps.get(serverId, req.as))) {
@@ -96,7 +101,15 @@ export class BackupsDomain {
     })
   }
 
-  private exclusive<K extends 'backup' | 'restore'>(serverId: string, app: string, kind: K, title: string, work: (ctx: JobContext) => Promise<JobResults[K]>): { jobId: string } {
+  startDrill(idOrName: string, app: string): { jobId: string } {
+    const serverId = this.deps.idOf(idOrName)
+    return this.exclusive(serverId, app, 'drill', `Restore drill of ${app} on ${this.deps.serverName(serverId)}`, async (ctx) => {
+      const { srv, session } = await this.server(serverId)
+      return runDrill(srv, session, app, ctx)
+    })
+  }
+
+  private exclusive<K extends 'backup' | 'restore' | 'drill'>(serverId: string, app: string, kind: K, title: string, work: (ctx: JobContext) => Promise<JobResults[K]>): { jobId: string } {
     const key = `${serverId}/${app}`
     if (this.busy.has(key)) throw new HomeportError('APP_BUSY', `A backup or restore of "${app}" is already running.`, { hint: 'Wait for it to finish (see the jobs list), then try again.' })
     this.busy.add(key)

@@ -27,6 +27,7 @@ export function backupsHandlers(b: BackupsDomain): HandlersFor<typeof backupsCon
     'backups.policyRemove': async ({ serverId, app }) => b.removePolicy(serverId, app),
     'backups.run': async ({ serverId, app }) => b.startBackup(serverId, app),
     'backups.snapshots': async ({ serverId, app, repository }) => b.snapshots(serverId, app, repository),
+    'backups.drill': async ({ serverId, app }) => b.startDrill(serverId, app),
     'backups.restore': async ({ serverId, app, snapshot, repository, as, path, confirm }) =>
       b.startRestore(serverId, { app, snapshot, ...(repository ? { repository } : {}), ...(as ? { as } : {}), ...(path ? { path } : {}), ...(confirm ? { confirm } : {}) }),
   }

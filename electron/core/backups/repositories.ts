@@ -42,7 +42,7 @@ function fingerprintOf(knownHostLine: string): string {
 /** Connects once from the server to the SFTP host to learn its host key (before any data or key is used there). */
 async function probeHostKey(srv: BackupServer, name: string, target: Extract<RepositoryTargetInput, { kind: 'sftp' }>): Promise<string> {
   const key = await serverSshKey(srv.secrets, srv.serverId)
-  if (!key) throw new HomeportError('NOT_FOUND', `${srv.server} has no backup SSH key yet.`, { hint: 'Run `homeport backups key SERVER` and add the key it prints to authorized_keys on the target.' })
+  if (!key) throw new HomeportError('NOT_FOUND', `${srv.server} has no backup SSH key yet.`, { hint: "Copy the server's backup key from the Backups page into authorized_keys on the target.", cliHint: 'Run `homeport backups key SERVER` and add the key it prints to authorized_keys on the target.' })
   const ssh = sftpCommand({ ...target, port: target.port ?? 22 }, 'accept-new')
   // sh only to print the file ssh wrote; every value arrives as a positional argument, never in the script.
   const script = '"$@" </dev/null >/dev/null 2>/run/homeport/ssh-error; echo "== known"; cat /run/homeport/known_hosts; echo "== error"; cat /run/homeport/ssh-error'
@@ -55,7 +55,7 @@ async function probeHostKey(srv: BackupServer, name: string, target: Extract<Rep
     throw new HomeportError('HOST_KEY_MISMATCH', `${target.host}:${target.port} presented host key ${seen}, not ${target.hostKey}; nothing was saved.`, { hint: 'Check the fingerprint on that host (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`).' })
   }
   if (!target.hostKey && !target.trustOnFirstUse) {
-    throw new HomeportError('HOST_KEY_UNKNOWN', `${target.host}:${target.port} presented host key ${seen}; it is not trusted yet, so nothing was saved.`, { hint: 'Compare it with the fingerprint on that host, then add the repository again with that host key (--host-key SHA256:…).' })
+    throw new HomeportError('HOST_KEY_UNKNOWN', `${target.host}:${target.port} presented host key ${seen}; it is not trusted yet, so nothing was saved.`, { hint: 'Compare it with the fingerprint on that host (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`), then add the repository again and accept it.', cliHint: 'Compare it with the fingerprint on that host, then add the repository again with that host key (--host-key SHA256:…).' })
   }
   return line.trim()
 }

@@ -35,6 +35,10 @@ export function sftpCommand(repo: Pick<StoredRepository, 'port' | 'user' | 'host
   ]
 }
 
+export async function hasPassword(srv: { serverId: string; secrets: SecretStore }, repository: string): Promise<boolean> {
+  return Boolean(await srv.secrets.get(backupRepoAccount(srv.serverId, repository, 'password')))
+}
+
 export async function serverSshKey(secrets: SecretStore, serverId: string): Promise<string | undefined> {
   return secrets.get(backupSshKeyAccount(serverId))
 }
@@ -43,7 +47,8 @@ export async function repositoryAccess(repo: StoredRepository, serverId: string,
   const pw = password ?? (await secrets.get(backupRepoAccount(serverId, repo.name, 'password')))
   if (!pw) {
     throw new HomeportError('BACKUP_AUTH_FAILED', `The password of repository ${repo.name} is not in this computer's keychain.`, {
-      hint: 'Add the repository again with its password (`homeport backups repo add … --password-stdin`).',
+      hint: 'Add the repository again with its password.',
+      cliHint: 'Add the repository again with its password (`homeport backups repo add … --password-stdin`).',
     })
   }
   const base: RepositoryAccess = { globalArgs: [], secrets: { password: pw }, env: { HOME: '/root' }, binds: [], network: 'host' }
@@ -52,7 +57,7 @@ export async function repositoryAccess(repo: StoredRepository, serverId: string,
   }
   if (repo.kind === 'sftp') {
     const key = await serverSshKey(secrets, serverId)
-    if (!key) throw new HomeportError('NOT_FOUND', `The server's backup SSH key is not in this computer's keychain.`, { hint: 'Run `homeport backups key SERVER`, add the key on the target, then add the repository again.' })
+    if (!key) throw new HomeportError('NOT_FOUND', `The server's backup SSH key is not in this computer's keychain.`, { hint: "Copy the server's backup key from the Backups page to the target, then add the repository again.", cliHint: 'Run `homeport backups key SERVER`, add the key on the target, then add the repository again.' })
     // restic splits sftp.command on spaces; none of these words holds one (the contract refuses them).
     return { ...base, globalArgs: ['-r', repositoryLocation(repo), '-o', `sftp.command=${sftpCommand(repo, 'yes').join(' ')}`], secrets: { ...base.secrets, id_ed25519: key, known_hosts: `${repo.knownHost ?? ''}\n` } }
   }

@@ -24,12 +24,12 @@ export function resticError(out: ResticOutput, what: string, repository: string)
       : auth
         ? `Repository ${repository}'s host refused the server's backup key; could not ${what}.`
         : `The server could not reach repository ${repository}; could not ${what}.`
-    const hint = hostKey
-      ? 'If that host was reinstalled, remove the repository and add it again with its new host key; otherwise someone may be intercepting the connection.'
+    const hints = hostKey
+      ? { hint: 'If that host was reinstalled, remove the repository and add it again with its new host key; otherwise someone may be intercepting the connection.' }
       : auth
-        ? 'Add the key that `homeport backups key SERVER` prints to ~/.ssh/authorized_keys of that user on the target host.'
-        : undefined
-    return new HomeportError('BACKUP_TARGET_UNREACHABLE', message, { ...(hint ? { hint } : {}), details })
+        ? { hint: "Add the server's backup key (on the Backups page) to ~/.ssh/authorized_keys of that user on the target host.", cliHint: 'Add the key that `homeport backups key SERVER` prints to ~/.ssh/authorized_keys of that user on the target host.' }
+        : {}
+    return new HomeportError('BACKUP_TARGET_UNREACHABLE', message, { ...hints, details })
   }
   return new HomeportError('BACKUP_FAILED', `restic could not ${what} (repository ${repository}).`, { details })
 }

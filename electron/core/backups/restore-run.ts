@@ -17,7 +17,7 @@ import { waitUntilRunning } from './app-health.js'
 import { restic, type BackupServer } from './restic-call.js'
 import { APP_LABEL } from './restic-container.js'
 import { createStaging, replaceContents, type Replacement } from './staging.js'
-import { findSnapshot } from './snapshots.js'
+import { findSnapshot, snapshotSize } from './snapshots.js'
 
 export interface RestoreRequest {
   app: string
@@ -77,7 +77,7 @@ export async function runRestore(srv: BackupServer, session: SshSession, apps: A
   const destinations = roots.map((root) => ({ root, to: destinationOf(root, req.app, target, appsDirOf) }))
 
   ctx.step(`Restoring snapshot ${snap.shortId} into scratch volumes`)
-  const staging = await createStaging(srv.docker, roots)
+  const staging = await createStaging(srv.docker, roots, target)
   try {
     const mounts = roots.map((root) => ({ type: 'volume' as const, source: staging.scratch.get(root)!, target: root, readOnly: false }))
     await restic(srv, repo, ['restore', snap.id, '--target', '/', ...(req.path ? ['--include', req.path] : [])], {
@@ -87,7 +87,7 @@ export async function runRestore(srv: BackupServer, session: SshSession, apps: A
       signal: ctx.signal,
       labels: { [APP_LABEL]: target },
     })
-    const stats = await restoredSize(srv, repo, snap.id, req.path ?? roots)
+    const stats = await snapshotSize(srv, repo, snap.id, req.path ? [req.path] : roots)
     let compose: string | undefined
     let env: string | undefined
     if (req.as) {
@@ -145,20 +145,4 @@ async function replaceForBinds(srv: BackupServer, session: SshSession, replaceme
   if (!dirs.length) return
   const res = await session.exec(['mkdir', '-p', '--', ...dirs])
   if (res.code !== 0) throw new HomeportError('PERMISSION_DENIED', `Could not create ${dirs.join(', ')} on ${srv.server}.`, { details: res.stderr })
-}
-
-/** Files and bytes the restore brought back, from the snapshot's own listing. */
-async function restoredSize(srv: BackupServer, repo: StoredRepository, snapshotId: string, paths: string | string[]): Promise<{ files: number; bytes: number }> {
-  const out = await restic(srv, repo, ['ls', '--json', snapshotId, ...(Array.isArray(paths) ? paths : [paths])], { what: 'list the snapshot', role: 'ls' })
-  let files = 0
-  let bytes = 0
-  for (const line of out.stdout.split('\n')) {
-    if (!line.startsWith('{')) continue
-    const node = JSON.parse(line) as { struct_type?: string; type?: string; size?: number }
-    if (node.struct_type === 'node' && node.type === 'file') {
-      files++
-      bytes += node.size ?? 0
-    }
-  }
-  return { files, bytes }
 }

@@ -41,8 +41,25 @@ export async function findSnapshot(srv: BackupServer, repo: StoredRepository, ap
   const found = ref === 'latest' ? all[0] : all.find((s) => s.id.startsWith(ref))
   if (!found) {
     throw new HomeportError('NOT_FOUND', ref === 'latest' ? `Repository ${repo.name} holds no snapshot of "${app}".` : `Repository ${repo.name} holds no snapshot ${ref} of "${app}".`, {
-      hint: 'List them with `homeport backups snapshots SERVER APP`.',
+      hint: "The app's snapshots are listed on the Backups page.",
+      cliHint: 'List them with `homeport backups snapshots SERVER APP`.',
     })
   }
   return found
+}
+
+/** Files and bytes under `paths` in a snapshot, from its own listing. */
+export async function snapshotSize(srv: BackupServer, repo: StoredRepository, snapshotId: string, paths: string[]): Promise<{ files: number; bytes: number }> {
+  const out = await restic(srv, repo, ['ls', '--json', snapshotId, ...paths], { what: 'list the snapshot', role: 'ls' })
+  let files = 0
+  let bytes = 0
+  for (const line of out.stdout.split('\n')) {
+    if (!line.startsWith('{')) continue
+    const node = JSON.parse(line) as { struct_type?: string; type?: string; size?: number }
+    if (node.struct_type === 'node' && node.type === 'file') {
+      files++
+      bytes += node.size ?? 0
+    }
+  }
+  return { files, bytes }
 }

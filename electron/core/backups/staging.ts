@@ -15,13 +15,13 @@ export interface Staging {
   remove(): Promise<void>
 }
 
-export async function createStaging(docker: Docker, snapshotPaths: string[]): Promise<Staging> {
+export async function createStaging(docker: Docker, snapshotPaths: string[], app: string): Promise<Staging> {
   const token = randomBytes(4).toString('hex')
   const scratch = new Map<string, string>()
   try {
     for (const [i, path] of snapshotPaths.entries()) {
       const name = `homeport-restore-${token}-${i}`
-      await docker.createVolume({ Name: name, Labels: { [BACKUP_LABEL]: 'staging', 'io.homeport.restore.path': path } })
+      await docker.createVolume({ Name: name, Labels: { [BACKUP_LABEL]: 'staging', [APP_LABEL]: app, 'io.homeport.restore.path': path } })
       scratch.set(path, name)
     }
   } catch (err) {

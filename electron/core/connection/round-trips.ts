@@ -95,6 +95,21 @@ export function handshakeStep(debugLine: string): string | undefined {
   return HANDSHAKE_REQUEST.exec(debugLine)?.[1]
 }
 
+/** ssh2's `debug` option, only to count the handshake; once `over()`, one cheap call per packet. */
+export function handshakeCounter(who: string, over: () => boolean): (line: string) => void {
+  return (line) => {
+    if (over()) return
+    const step = handshakeStep(line)
+    if (step) recordRoundTrip('handshake', `${who} ${step.toLowerCase()}`)
+  }
+}
+
+/** Opening SFTP: the channel, the subsystem request, then SFTP's own version exchange. */
+export function recordSftpChannel(): void {
+  recordRoundTrip('channel', 'session for sftp')
+  recordRoundTrip('sftp', 'subsystem + version', 2)
+}
+
 /** SFTP requests that go out as one packet each (chmod, utimes and the like are made of these). */
 const SFTP_REQUESTS = [
   'open', 'close', 'read', 'write', 'fstat', 'stat', 'lstat', 'opendir', 'readdir', 'mkdir', 'rmdir', 'unlink', 'rename',

@@ -14,7 +14,7 @@ import { collectExec, commandLine, openExecChannel } from './exec.js'
 import { isConnectionLost } from './connection-lost.js'
 import { checkHostKey } from './host-key-check.js'
 import { KnownHosts } from './known-hosts.js'
-import { countSftpRequests, handshakeStep, recordExec, recordRoundTrip } from './round-trips.js'
+import { countSftpRequests, handshakeCounter, recordExec, recordRoundTrip, recordSftpChannel } from './round-trips.js'
 import { SessionSlots } from './session-slots.js'
 import { retryStartupDrops } from './startup-retry.js'
 import { assertSshUser } from './ssh-user.js'
@@ -137,9 +137,7 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
       mine.opening = (async () => {
         const release = await this.slots.take()
         try {
-          // Channel open, subsystem request, then SFTP's own version exchange.
-          recordRoundTrip('channel', 'session for sftp')
-          recordRoundTrip('sftp', 'subsystem + version', 2)
+          recordSftpChannel()
           const sftp = countSftpRequests(await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s)))))
           sftp.once('close', () => {
             release()
@@ -346,12 +344,7 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
           )
         },
         authHandler: makeAuthHandler(authTarget, auth),
-        // Only to count the handshake's exchanges; after it, one cheap comparison per packet.
-        debug: (line: string) => {
-          if (settled) return
-          const step = handshakeStep(line)
-          if (step) recordRoundTrip('handshake', `${this.description} ${step.toLowerCase()}`)
-        },
+        debug: handshakeCounter(this.description, () => settled),
       }
       armDeadline()
       try {

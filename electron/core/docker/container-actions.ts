@@ -6,7 +6,7 @@ import type { ContainerAction, ContainerDto, LogLineDto } from '../../../shared/
 import { HomeportError } from '../../../shared/errors.js'
 import type { Docker } from './docker-access.js'
 import { DockerError } from './docker-errors.js'
-import { toContainerDto } from './docker-service.js'
+import { toContainerDto } from './container-dto.js'
 import { containerLogLines } from './log-demux.js'
 
 const NOT_THERE = 'It may have been removed meanwhile: the server’s container list shows the ones there are.'

@@ -3,13 +3,16 @@
 // Other parts of the core (apps, terminals, files) take the Docker API from `docker()`: errors mapped, reads
 // retried after a drop (docker-access.ts). The Dockerode itself never leaves this folder.
 
-import type { ContainerDto, DockerInfoDto, PortDto } from '../../../shared/contract/index.js'
+import type { ContainerDto, DockerInfoDto } from '../../../shared/contract/index.js'
 import type { SshSession } from '../connection/types.js'
 import { waitForServer } from '../connection/wait-for-server.js'
 import { ContainerWatch, type ContainersListener, type WatchErrorListener } from './container-watch.js'
 import { intentsFor } from './container-intents.js'
 import { dockerAccess, type Docker } from './docker-access.js'
 import { createDockerClient, type DockerClient } from './docker-client.js'
+import { toContainerDto } from './container-dto.js'
+
+export { toContainerDto }
 import { toDockerError } from './docker-errors.js'
 import { endpointCacheKey, type EndpointCache } from './endpoint-cache.js'
 import { discoverDockerEndpoint } from './socket-discovery.js'
@@ -25,26 +28,6 @@ export interface DockerServiceOptions {
   readRetryWaitMs?: number
   /** Where the socket was found last time; without it every connection looks for it afresh. */
   endpointCache?: EndpointCache
-}
-
-export function toContainerDto(info: Docker.ContainerInfo): ContainerDto {
-  const ports: PortDto[] = (info.Ports ?? []).map((p) => ({
-    ...(p.IP ? { ip: p.IP } : {}),
-    privatePort: p.PrivatePort,
-    ...(p.PublicPort ? { publicPort: p.PublicPort } : {}),
-    type: p.Type,
-  }))
-  const name = (info.Names?.[0] ?? info.Id.slice(0, 12)).replace(/^\//, '')
-  return {
-    id: info.Id,
-    name,
-    image: info.Image,
-    state: info.State,
-    status: info.Status,
-    ports,
-    created: info.Created,
-    labels: info.Labels ?? {},
-  }
 }
 
 export class DockerService {

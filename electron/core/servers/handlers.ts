@@ -3,7 +3,6 @@
 
 import type { HandlersFor, ServerStateEvent } from '../../../shared/contract/index.js'
 import type { serversContract } from '../../../shared/contract/servers.js'
-import { checkKeyFile } from '../connection/key-file.js'
 import type { SshConfigFile } from '../connection/ssh-config.js'
 import { APP_VERSION } from '../runtime/app-version.js'
 import { secretStoreKind, secretsWarning } from '../runtime/lazy-secret-store.js'
@@ -34,7 +33,8 @@ export function serversHandlers(deps: {
     'servers.remove': async ({ id }) => servers.remove(id),
     'servers.get': async ({ id }) => servers.toDto(servers.find(id)),
     'servers.probeHostKey': async (input) => servers.probeHostKey(input),
-    'servers.checkKeyFile': async ({ path, passphrase }) => checkKeyFile(path, passphrase),
+    // ssh2 parses the key: loaded with the first check, as with the first connection.
+    'servers.checkKeyFile': async ({ path, passphrase }) => (await import('../connection/key-file.js')).checkKeyFile(path, passphrase),
     'servers.replaceHostKey': async ({ id, hostKey }) => servers.replaceHostKey(id, hostKey),
     'servers.connect': async ({ id }) => sessions.connect(idOf(id)),
     'servers.disconnect': async ({ id }) => sessions.drop(idOf(id)),

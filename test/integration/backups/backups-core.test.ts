@@ -9,11 +9,14 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackupJobResult, RestoreJobResult } from '../../../shared/contract/index.js'
 import { docker, homeportFailure, useHomeServer } from '../../homeserver/helpers.js'
+import { homeServerInput, openTestCore } from '../core/test-core.js'
+import { resticTestImage } from './restic-image.js'
 import { checksums, closeBackupApp, finished, inVolume, integrity, openBackupApp, resticContainersLeft, SERVER, type BackupApp } from './backups-fixture.js'
 
 const hs = useHomeServer()
 let b: BackupApp
 let repoPath: string
+let password: string
 let full: string | undefined
 // Repository names on the shared server are this file's own.
 let LOCAL: string
@@ -24,20 +27,21 @@ beforeAll(async () => {
   repoPath = path.join(b.scratch, 'repo')
   LOCAL = `${b.app}-local`
   SMALL = `${b.app}-small`
-})
+}, 300_000)
 
 afterAll(async () => {
   await b?.t.call('backups.policyRemove', { serverId: SERVER, app: b.app }).catch(() => {})
   for (const repository of [LOCAL, SMALL]) await b?.t.call('backups.repoRemove', { serverId: SERVER, repository }).catch(() => {})
   if (full) execFileSync('umount', [full])
   await closeBackupApp(b)
-})
+}, 300_000)
 
-describe('backups of an app to a repository on the server', () => {
+describe('backups of an app to a repository on the server', { timeout: 300_000 }, () => {
   it('adds a repository: initialised, checked, password generated and kept in the keychain', async () => {
     const added = await b.t.call('backups.repoAdd', { serverId: SERVER, name: LOCAL, target: { kind: 'local', path: repoPath } })
     expect(added.repository).toMatchObject({ name: LOCAL, kind: 'local', location: repoPath })
     expect(added.generatedPassword?.length).toBeGreaterThanOrEqual(24)
+    password = added.generatedPassword!
     expect(fs.existsSync(path.join(repoPath, 'config'))).toBe(true)
     expect((await b.t.call('backups.repoList', { serverId: SERVER })).map((r) => r.name)).toContain(LOCAL)
     expect(fs.readFileSync(`/home/${hs.user}/.local/share/homeport/backups/config.json`, 'utf8')).not.toContain(added.generatedPassword!)
@@ -47,7 +51,8 @@ describe('backups of an app to a repository on the server', () => {
   it('refuses a backup of an app without a policy, naming the fix', async () => {
     const job = await finished(b.t, b.t.call('backups.run', { serverId: SERVER, app: b.app }))
     expect(job.error?.code).toBe('NOT_FOUND')
-    expect(job.error?.hint).toContain('backups policy set')
+    expect(job.error?.cliHint).toContain('backups policy set')
+    expect(job.error?.hint).toContain('Backups page')
   })
 
   it('backs up with the app stopped and started again, downtime measured, progress from restic', async () => {
@@ -85,7 +90,22 @@ describe('backups of an app to a repository on the server', () => {
     expect(await integrity(hs, b)).toBe('ok/5000')
     expect((await b.t.call('apps.list', { serverId: SERVER })).find((a) => a.name === b.app)?.state).toBe('running')
     expect(await resticContainersLeft(b)).toBe('')
-    expect((await docker(['volume', 'ls', '-q', '--filter', 'label=io.homeport.backup'])).trim()).toBe('')
+    expect((await docker(['volume', 'ls', '-q', '--filter', `label=io.homeport.backup.app=${b.app}`])).trim()).toBe('')
+  })
+
+  it('is taken on by a second computer with the password, and refused without it', async () => {
+    const other = await openTestCore()
+    try {
+      await other.call('servers.add', homeServerInput(hs, SERVER))
+      await other.call('settings.set', { key: 'backups.resticImage', value: await resticTestImage(hs) })
+      const without = await homeportFailure(other.call('backups.repoAdd', { serverId: SERVER, name: LOCAL, target: { kind: 'local', path: repoPath } }))
+      expect(without.code).toBe('ALREADY_EXISTS')
+      expect(without.hint).toContain('password')
+      await other.call('backups.repoAdd', { serverId: SERVER, name: LOCAL, target: { kind: 'local', path: repoPath }, password })
+      expect((await other.call('backups.snapshots', { serverId: SERVER, app: b.app })).map((s) => s.id)).toEqual((await b.t.call('backups.snapshots', { serverId: SERVER, app: b.app })).map((s) => s.id))
+    } finally {
+      await other.close()
+    }
   })
 
   it('restores a single file, leaving everything else as it is now', async () => {

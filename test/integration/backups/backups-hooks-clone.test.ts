@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BackupJobResult, RestoreJobResult } from '../../../shared/contract/index.js'
+import type { BackupJobResult, DrillJobResult, RestoreJobResult } from '../../../shared/contract/index.js'
 import { docker, homeportFailure, useHomeServer } from '../../homeserver/helpers.js'
 import { checksums, closeBackupApp, compose, finished, inVolume, openBackupApp, resticContainersLeft, SERVER, type BackupApp } from './backups-fixture.js'
 
@@ -29,16 +29,16 @@ beforeAll(async () => {
   repo = `${b.app}-repo`
   clone = `${b.app}-copy`
   await b.t.call('backups.repoAdd', { serverId: SERVER, name: repo, target: { kind: 'local', path: path.join(b.scratch, 'repo') } })
-})
+}, 300_000)
 
 afterAll(async () => {
   await b?.t.call('apps.remove', { serverId: SERVER, app: clone, volumes: true, confirm: clone }).catch(() => {})
   await b?.t.call('backups.policyRemove', { serverId: SERVER, app: b.app }).catch(() => {})
   await b?.t.call('backups.repoRemove', { serverId: SERVER, repository: repo }).catch(() => {})
   await closeBackupApp(b)
-})
+}, 300_000)
 
-describe('hooks and clones', () => {
+describe('hooks and clones', { timeout: 300_000 }, () => {
   it('runs the pre and post hooks and keeps the app running through the backup', async () => {
     const update = await finished(b.t, b.t.call('apps.update', { serverId: SERVER, app: b.app, compose: compose(hs.images[0]) + HOOKS }))
     expect(update.error, JSON.stringify(update.error)).toBeUndefined()
@@ -82,5 +82,43 @@ describe('hooks and clones', () => {
     expect(await checksums(hs, b)).toEqual(original)
     expect(fs.existsSync(path.join(path.dirname(b.appDir), clone, 'compose.yml'))).toBe(true)
     expect(await resticContainersLeft(b)).toBe('')
+  })
+
+  it('proves a restore with a drill: every file restored into scratch volumes as it was backed up, the app untouched', async () => {
+    const before = await startedAt(`${b.app}-app-1`)
+    const job = await finished(b.t, b.t.call('backups.drill', { serverId: SERVER, app: b.app }))
+    expect(job.error, JSON.stringify(job.error)).toBeUndefined()
+    const result = job.result as DrillJobResult
+    expect(result.files).toBeGreaterThanOrEqual(5)
+    const policy = await b.t.call('backups.policyGet', { serverId: SERVER, app: b.app })
+    expect(policy?.lastProvenRestore).toEqual({ time: result.provenAt, snapshotId: result.snapshotId })
+    expect(await startedAt(`${b.app}-app-1`)).toBe(before)
+    expect((await docker(['volume', 'ls', '-q', '--filter', `label=io.homeport.backup.app=${b.app}`])).trim()).toBe('')
+  })
+
+  it('catches a damaged pack file in a drill, naming the file that does not restore', async () => {
+    const packs = path.join(b.scratch, 'repo', 'data')
+    const files = (fs.readdirSync(packs, { recursive: true }) as string[]).map((f) => path.join(packs, f)).filter((f) => fs.statSync(f).isFile())
+    const biggest = files.sort((x, y) => fs.statSync(y).size - fs.statSync(x).size)[0]
+    const fd = fs.openSync(biggest, 'r+')
+    fs.writeSync(fd, Buffer.from('damage'), 0, 6, 200)
+    fs.closeSync(fd)
+    const job = await finished(b.t, b.t.call('backups.drill', { serverId: SERVER, app: b.app }))
+    expect(job.state).toBe('failed')
+    expect(job.error?.code).toBe('BACKUP_DAMAGED')
+    expect(job.error?.details).toContain('blob.bin')
+  })
+
+  it('leaves the app running and its data as it was when restic cannot restore (a pack file missing)', async () => {
+    const before = await checksums(hs, b)
+    const packs = path.join(b.scratch, 'repo', 'data')
+    for (const dir of fs.readdirSync(packs)) fs.rmSync(path.join(packs, dir), { recursive: true, force: true })
+    const job = await finished(b.t, b.t.call('backups.restore', { serverId: SERVER, app: b.app, snapshot: 'latest', confirm: b.app }))
+    expect(job.state).toBe('failed')
+    expect(job.error?.code).toBe('BACKUP_FAILED')
+    expect(job.log.join('\n')).not.toContain(`Stopping ${b.app}`)
+    expect((await b.t.call('apps.list', { serverId: SERVER })).find((a) => a.name === b.app)?.state).toBe('running')
+    expect(await checksums(hs, b)).toEqual(before)
+    expect((await docker(['volume', 'ls', '-q', '--filter', `label=io.homeport.backup.app=${b.app}`])).trim()).toBe('')
   })
 })

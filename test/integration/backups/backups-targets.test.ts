@@ -39,7 +39,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(b.scratch, 's3'))
   s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: path.join(b.scratch, 's3'), key: fs.readFileSync(path.join(b.scratch, 'key.pem')), cert: fs.readFileSync(path.join(b.scratch, 'cert.pem')) })
   s3Port = (await s3.run()).port
-})
+}, 300_000)
 
 afterAll(async () => {
   if (publicKey && fs.existsSync(authorizedKeys)) fs.writeFileSync(authorizedKeys, fs.readFileSync(authorizedKeys, 'utf8').split('\n').filter((l) => l.trim() !== publicKey.trim()).join('\n'))
@@ -47,9 +47,9 @@ afterAll(async () => {
   for (const repository of b ? repoNames() : []) await b.t.call('backups.repoRemove', { serverId: SERVER, repository }).catch(() => {})
   await s3?.close()
   await closeBackupApp(b)
-})
+}, 300_000)
 
-describe('an SFTP repository', () => {
+describe('an SFTP repository', { timeout: 300_000 }, () => {
   it("gives the server's backup key, the same one each time", async () => {
     publicKey = (await b.t.call('backups.sshKey', { serverId: SERVER })).publicKey
     expect(publicKey).toMatch(/^ssh-ed25519 [A-Za-z0-9+/=]+ homeport-backups@home$/)
@@ -73,10 +73,17 @@ describe('an SFTP repository', () => {
     expect(await names()).not.toContain(`${b.app}-unknown`)
   })
 
+  it('refuses a host key other than the one given, saving nothing', async () => {
+    const err = await homeportFailure(b.t.call('backups.repoAdd', { serverId: SERVER, name: `${b.app}-unknown`, target: { kind: 'sftp', host: '127.0.0.1', port: hs.sshPort, user: hs.user, path: path.join(b.scratch, 'repo'), hostKey: hs.alternateHostKeyFingerprint } }))
+    expect(err.code).toBe('HOST_KEY_MISMATCH')
+    expect(err.message).toContain(hs.hostKeyFingerprint)
+    expect(await names()).not.toContain(`${b.app}-unknown`)
+  })
+
   it('says the target refused the key, and how to fix it', async () => {
     const err = await homeportFailure(b.t.call('backups.repoAdd', { serverId: SERVER, name: `${b.app}-refused`, target: { kind: 'sftp', host: '127.0.0.1', port: hs.sshPort, user: hs.user, path: path.join(b.scratch, 'repo'), hostKey: hs.hostKeyFingerprint } }))
     expect(err.code).toBe('BACKUP_TARGET_UNREACHABLE')
-    expect(err.hint).toContain('homeport backups key')
+    expect(err.cliHint).toContain('homeport backups key')
     expect(await resticContainersLeft(b)).toBe('')
   })
 
@@ -94,7 +101,7 @@ describe('an SFTP repository', () => {
   })
 })
 
-describe('an S3 repository', () => {
+describe('an S3 repository', { timeout: 300_000 }, () => {
   it('works against an S3 server over HTTPS with its own certificate, the secret key kept in the keychain', async () => {
     const name = `${b.app}-s3`
     const target = { kind: 's3' as const, endpoint: `https://127.0.0.1:${s3Port}`, bucket: 'homeport-backups', prefix: b.app, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', caCert: fs.readFileSync(path.join(b.scratch, 'cert.pem'), 'utf8') }

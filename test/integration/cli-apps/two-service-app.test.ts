@@ -138,6 +138,7 @@ describe('homeport apps with a two-service compose file', () => {
   it('stops and starts the app', async () => {
     const stop = await cli.run(['apps', 'stop', SERVER, APP])
     expect(stop.code, stop.stderr).toBe(0)
+    expect(stop.stderr).toContain(`Stopping 2 containers of ${APP}…`)
     expect(await inspect('{{.State.Status}}', `${APP}-web-1`, `${APP}-db-1`)).toBe('exited\nexited')
     const start = await cli.run(['apps', 'start', SERVER, APP])
     expect(start.code, start.stderr).toBe(0)

@@ -20,7 +20,7 @@ const lastJson = <T>(stdout: string): T => JSON.parse(stdout.trim().split('\n').
 const settingsFile = `/home/${hs.user}/.local/share/homeport/apps/${APP}/files/settings.yml`
 const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex')
 
-describe('homeport backups', () => {
+describe('homeport backups', { timeout: 300_000 }, () => {
   let cli: CliSandbox
   let repoPath: string
 
@@ -34,7 +34,7 @@ describe('homeport backups', () => {
     const installed = await cli.run(['apps', 'install', 'hs', '--file', path.join(cli.home, 'compose.yml'), '--name', APP])
     expect(installed.code, installed.stderr).toBe(0)
     fs.writeFileSync(settingsFile, randomBytes(20000).toString('base64'))
-  }, 120_000)
+  }, 300_000)
 
   afterAll(async () => {
     await cli?.run(['apps', 'remove', 'hs', `${APP}-copy`, '--volumes', '--yes'])
@@ -42,7 +42,7 @@ describe('homeport backups', () => {
     await cli?.run(['backups', 'policy', 'remove', 'hs', APP])
     await cli?.run(['backups', 'repo', 'remove', 'hs', REPO])
     cli?.dispose()
-  })
+  }, 300_000)
 
   it('adds a repository with a generated password and lists it', async () => {
     const add = await cli.run(['backups', 'repo', 'add', 'hs', REPO, '--path', repoPath])
@@ -82,6 +82,14 @@ describe('homeport backups', () => {
     expect(snaps[0].volumes).toEqual([`${APP}_data`])
     const plain = await cli.run(['backups', 'snapshots', 'hs'])
     expect(plain.stdout).toContain(result.snapshotId)
+  })
+
+  it('drills a restore and shows when it was last proven', async () => {
+    const drill = await cli.run(['backups', 'drill', 'hs', APP])
+    expect(drill.code, drill.stderr).toBe(0)
+    expect(drill.stdout).toMatch(/^Proven: snapshot [0-9a-f]{8} of .* restores; all \d+ file\(s\)/m)
+    const shown = await cli.run(['backups', 'policy', 'show', 'hs', APP])
+    expect(shown.stdout).toContain('last proven restore: ')
   })
 
   it('asks for confirmation before replacing data, then restores a deleted file byte for byte', async () => {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CatalogDto } from '../../../shared/contract/index.js'
 import { createControlServer, createCore, type Core, type ControlServer } from '../../../electron/core/runtime/index.js'
-import { useHomeServer } from '../../homeserver/helpers.js'
+import { docker, useHomeServer } from '../../homeserver/helpers.js'
 import { cliSandbox, type CliSandbox } from './run-cli.js'
 
 const hs = useHomeServer()
@@ -26,7 +26,7 @@ async function runTracing(cli: CliSandbox, args: string[], env: Record<string, s
   const result = await cli.run(args, { env: { ...BUNDLE.env, ...env, NODE_OPTIONS: `--require ${hook}`, HP_TRACE_OUT: out } })
   const files = JSON.parse(fs.readFileSync(out, 'utf8')) as string[]
   const packages = [...new Set(files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter((p): p is string => Boolean(p)))].sort()
-  return { ...result, packages }
+  return { ...result, packages, bundles: files.filter((f) => f.includes(`${path.sep}dist${path.sep}cli${path.sep}`)).map((f) => path.basename(f)).sort() }
 }
 
 describe('the bundled CLI', () => {
@@ -111,6 +111,40 @@ describe('the bundled CLI', () => {
     } finally {
       await control?.close()
       await core?.close()
+    }
+  })
+
+  it('answers `ps` through a running Homeport connected to the server from the fast-path bundle alone', async () => {
+    const name = `hp-bundle-fast-ps-${process.pid}`
+    let control: ControlServer | undefined
+    let core: Core | undefined
+    try {
+      await docker(['run', '-d', '--name', name, hs.images[0], 'sleep', '3600'])
+      control = createControlServer({ dataDir: cli.dataDir })
+      core = await control.serve(await createCore({ dataDir: cli.dataDir, events: control.events, sshConfigPath: path.join(cli.home, 'none'), knownHostsPath: path.join(cli.home, 'none') }))
+      // Not connected yet: the whole command runs, on its own connection.
+      const own = await runTracing(cli, ['ps', 'home', '--json'])
+      expect(own.code, own.stderr).toBe(0)
+      expect(own.bundles).toEqual(['cli.cjs', 'fast-ps.cjs', 'local-core.cjs'])
+      await core.handlers['servers.connect']({ id: 'home' }, { clientId: 'test' })
+      const fast = await runTracing(cli, ['ps', 'home', '--json'])
+      expect(fast.code, fast.stderr).toBe(0)
+      expect(fast.bundles).toEqual(['fast-ps.cjs'])
+      expect(fast.packages).toEqual([])
+      const listed = JSON.parse(fast.stdout) as { name: string; state: string }[]
+      expect(listed.find((c) => c.name === name)).toMatchObject({ state: 'running' })
+      // The table, as the whole command prints it.
+      const table = await cli.run(['ps', 'home'], BUNDLE)
+      expect(table.stdout.split('\n')[0]).toMatch(/^CONTAINER ID\s+NAME\s+IMAGE\s+STATE\s+STATUS\s+PORTS/)
+      expect(table.stdout).toContain(name)
+      // Any other flag: the whole command, through the running Homeport all the same.
+      const verbose = await runTracing(cli, ['ps', 'home', '--json', '--verbose'])
+      expect(verbose.bundles).toEqual(['cli.cjs', 'fast-ps.cjs'])
+      expect(verbose.stderr).toContain(`Using the running Homeport (pid ${process.pid}).`)
+    } finally {
+      await control?.close()
+      await core?.close()
+      await docker(['rm', '-f', name]).catch(() => '')
     }
   })
 

@@ -1,4 +1,4 @@
-// `homeport images|volumes|networks|df|prune` and `homeport apps update --file` against the test home server:
+// `homeport images|volumes|networks|df|prune`, `homeport container …` and `homeport apps update --file` against the test home server:
 // lists with sizes and users, a preview that changes nothing, removal only with consent and only of what is
 // unused, and a compose file edited after install applied with its plan — each judged on the engine.
 
@@ -98,6 +98,21 @@ describe('homeport engine commands and apps update --file', () => {
     expect(await exists('image', things.image)).toBe(false)
     expect((await cli.json<RemoveResultDto>(['networks', 'hs', '--rm', things.network, '--yes'])).removed).toHaveLength(1)
     expect(await exists('network', things.network)).toBe(false)
+  })
+
+  it('container stop/start/logs drive one container that belongs to no app', async () => {
+    const stopped = await cli.run(['container', 'stop', 'hs', things.container])
+    expect(stopped.code, stopped.stderr).toBe(0)
+    expect(stopped.stdout).toMatch(new RegExp(`^${things.container}: exited`))
+    expect(await docker(['inspect', '-f', '{{.State.Status}}', things.container])).toBe('exited')
+    const started = await cli.json<{ state: string }>(['container', 'start', 'hs', things.container])
+    expect(started.state).toBe('running')
+    expect(await docker(['inspect', '-f', '{{.State.Status}}', things.container])).toBe('running')
+    const logs = await cli.run(['container', 'logs', 'hs', things.container, '--tail', '10'])
+    expect(logs.stdout.split('\n').filter((l) => l.startsWith('started-'))).toHaveLength(2)
+    const missing = await cli.run(['container', 'restart', 'hs', `${PREFIX}-nope`])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain(`error NOT_FOUND: There is no container "${PREFIX}-nope" on hs.`)
   })
 
   it('apps update --file plans an edited compose file, then applies it: the app listens on the new port', async () => {

@@ -4,7 +4,7 @@
 
 import os from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { useHomeServer } from '../../homeserver/helpers.js'
+import { homeportFailure, useHomeServer } from '../../homeserver/helpers.js'
 import { homeServerInput, openTestCore, type TestCore } from '../core/test-core.js'
 import { docker, removeEngineThings } from './engine-fixture.js'
 
@@ -60,7 +60,7 @@ describe('containers and shells through the core', () => {
   })
 
   it('refuses a container that is not there, in words', async () => {
-    const missing = await t.call('docker.containerAction', { serverId, container: `${PREFIX}-nope`, action: 'start' }).catch((e: { code: string; message: string }) => e)
+    const missing = await homeportFailure(t.call('docker.containerAction', { serverId, container: `${PREFIX}-nope`, action: 'start' }))
     expect(missing).toMatchObject({ code: 'NOT_FOUND', message: `There is no container "${PREFIX}-nope" on home.` })
     expect((await t.refused('docker.containerAction', { serverId, container: CONTAINER, action: 'kill' })).code).toBe('INVALID_INPUT')
   })
@@ -72,7 +72,7 @@ describe('containers and shells through the core', () => {
     expect(output).toMatch(/busybox 1|httpd 1/)
     expect(code).toBe(3)
     await docker(['stop', '-t', '1', CONTAINER])
-    const refused = await t.call('terminal.openContainer', { serverId, container: CONTAINER }).catch((e: { code: string; message: string }) => e)
+    const refused = await homeportFailure(t.call('terminal.openContainer', { serverId, container: CONTAINER }))
     expect(refused).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is not running') })
   })
 
@@ -84,6 +84,6 @@ describe('containers and shells through the core', () => {
     expect(output).toContain(hs.user)
     expect(output).toContain('43 132')
     expect(code).toBe(0)
-    expect((await t.call('terminal.input', { terminalId, data: 'x' }).catch((e: { code: string }) => e)).code).toBe('NOT_FOUND')
+    expect((await homeportFailure(t.call('terminal.input', { terminalId, data: 'x' }))).code).toBe('NOT_FOUND')
   })
 })

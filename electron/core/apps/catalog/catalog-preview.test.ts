@@ -17,6 +17,8 @@ describe('what a catalog app will use of the server', () => {
       volumes: [],
     })
     expect(jellyfin?.hostAccess).toBeUndefined()
+    // No version in the catalog entry: the tag of the image it will run says it.
+    expect(jellyfin?.version).toBe('10.10.7')
     expect((await app('nextcloud'))?.uses?.volumes.map((v) => v.name)).toEqual(['nextcloud_db', 'nextcloud_html'])
   })
 

@@ -11,6 +11,8 @@ import { publishedPorts, serverFolders } from '../plan-values.js'
 import type { CatalogApp } from './types.js'
 
 export interface CatalogPreview {
+  /** The catalog's version, else the tag of the image of its web service (or of its first service). */
+  version?: string
   hostAccess?: HostAccessRiskDto[]
   uses?: CatalogUsesDto
 }
@@ -18,6 +20,14 @@ export interface CatalogPreview {
 /** Any user's home: paths under it are shown from `~`, which is where they land on every server. */
 const STAND_IN_HOME = '/homeport-stand-in-home'
 const STAND_IN_FACTS: ServerFacts = { home: STAND_IN_HOME, uid: 1000, gid: 1000, timezone: 'UTC' }
+
+/** `docker.io/jellyfin/jellyfin:10.10.7` → `10.10.7`; no tag, `latest` or a digest only say nothing. */
+function imageTag(image: string | undefined): string | undefined {
+  const name = image?.split('@')[0] ?? ''
+  const colon = name.lastIndexOf(':')
+  const tag = colon > name.lastIndexOf('/') ? name.slice(colon + 1) : ''
+  return tag && tag !== 'latest' ? tag : undefined
+}
 
 const fromHome = (path: string) => (path === STAND_IN_HOME || path.startsWith(`${STAND_IN_HOME}/`) ? `~${path.slice(STAND_IN_HOME.length)}` : path)
 
@@ -30,7 +40,9 @@ export function catalogPreview(app: CatalogApp): CatalogPreview {
       svc.mounts.flatMap((m) => (m.type === 'volume' && !project.volumes[m.source]?.external ? [{ name: project.volumes[m.source]?.name ?? m.source, service: svc.name, target: m.target }] : [])),
     )
     const uses = { ports: publishedPorts(project), folders: serverFolders(project).map((f) => ({ ...f, source: fromHome(f.source) })), volumes }
-    return { ...(risks.length ? { hostAccess: risks } : {}), uses }
+    const main = project.services[app.web?.service ?? ''] ?? Object.values(project.services)[0]
+    const version = app.version ?? imageTag(main?.image)
+    return { ...(version ? { version } : {}), ...(risks.length ? { hostAccess: risks } : {}), uses }
   } catch {
     return {}
   }

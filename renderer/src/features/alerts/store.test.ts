@@ -86,4 +86,18 @@ describe('alerts store', () => {
     bridge.reconnect()
     await vi.waitFor(() => expect(bridge.calls.filter((c) => c.method === 'alerts.list')).toHaveLength(2))
   })
+
+  it('pages further back from the oldest alert shown while pages come back full', async () => {
+    const page = Array.from({ length: 100 }, (_, i) => alert(String(i), { raisedAt: new Date(Date.parse('2026-05-01T12:00:00Z') - i * 1000).toISOString() }))
+    answerLoad(page)
+    const store = useAlertsStore()
+    await store.load()
+    expect(store.more).toBe(true)
+    bridge.answer('alerts.list', [alert('older', { raisedAt: '2026-04-01T00:00:00Z' })])
+    await store.loadOlder()
+    expect(bridge.calls.at(-1)).toEqual({ method: 'alerts.list', input: { limit: 100, before: page[99].raisedAt } })
+    expect(store.alerts).toHaveLength(101)
+    expect(store.alerts.at(-1)?.id).toBe('older')
+    expect(store.more).toBe(false)
+  })
 })

@@ -19,6 +19,8 @@ export const useAlertsStore = defineStore('alerts', () => {
   const prefs = ref<AlertPrefsDto>({ mutes: [] })
   const state = ref<AsyncState>({ loading: false })
   const loaded = ref(false)
+  /** Whether older alerts may be left to fetch (the last page came back full). */
+  const more = ref(false)
 
   function upsert(alert: AlertDto): void {
     const at = alerts.value.findIndex((a) => a.id === alert.id)
@@ -44,7 +46,18 @@ export const useAlertsStore = defineStore('alerts', () => {
     )
     if (!answers) return
     ;[alerts.value, summary.value, prefs.value] = answers
+    more.value = answers[0].length === PAGE
     loaded.value = true
+  }
+
+  /** The next page of older alerts, after the oldest one shown. */
+  async function loadOlder(): Promise<void> {
+    const oldest = alerts.value.at(-1)
+    if (!oldest) return
+    const older = await api.call('alerts.list', { limit: PAGE, before: oldest.raisedAt })
+    const known = new Set(alerts.value.map((a) => a.id))
+    alerts.value = [...alerts.value, ...older.filter((a) => !known.has(a.id))]
+    more.value = older.length === PAGE
   }
 
   const unread = computed(() => summary.value.unread)
@@ -81,5 +94,5 @@ export const useAlertsStore = defineStore('alerts', () => {
     return prefs.value.doNotDisturbUntil !== undefined && Date.parse(prefs.value.doNotDisturbUntil) > now
   }
 
-  return { alerts, summary, prefs, state, loaded, unread, load, markRead, dismiss, mute, unmute, doNotDisturb, muteOf, doNotDisturbOn }
+  return { alerts, summary, prefs, state, loaded, more, unread, load, loadOlder, markRead, dismiss, mute, unmute, doNotDisturb, muteOf, doNotDisturbOn }
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AppDto } from '../../../../shared/contract/index.js'
 import { useFakeBridge } from '../../api/fake-bridge.test-support.js'
-import { busyMessage } from './components/action-progress.js'
+import { busyMessage } from '../../../../shared/action-words.js'
 import { useAppsStore } from './store.js'
 
 function app(name: string, state: AppDto['state']): AppDto {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { HostSampleDto, ServerOverviewDto } from '../../../../shared/contract/index.js'
+import type { HostHistoryDto, HostSampleDto, ServerOverviewDto } from '../../../../shared/contract/index.js'
 import { useFakeBridge } from '../../api/fake-bridge.test-support.js'
 import { useMonitorStore } from './store.js'
 
@@ -56,7 +56,7 @@ describe('monitor store', () => {
     stop()
     bridge.emit('monitor.sample', sample('s1', 2))
     expect(seen).toEqual([1])
-    bridge.answer('monitor.history', (input) => ({ serverId: input.serverId, range: input.range!, from: 0, to: 1, resolution: 'raw', stepSeconds: 5, times: [], gaps: [], series: {} }))
+    bridge.answer('monitor.history', (input): HostHistoryDto => ({ serverId: input.serverId, range: input.range, from: 0, to: 1, resolution: 'raw', stepSeconds: 5, times: [], gaps: [], series: {} }))
     await store.history('s1', '7d')
     expect(bridge.calls.at(-1)?.input).toMatchObject({ serverId: 's1', range: '7d', series: expect.arrayContaining(['cpu', 'netRx', 'temp']) })
   })

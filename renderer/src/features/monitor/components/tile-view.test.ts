@@ -28,7 +28,7 @@ describe('a dashboard tile', () => {
 
   it('says why there are no numbers instead of showing zeros', () => {
     const offline = tileView(tile({ state: 'offline', monitoring: 'off', latest: undefined, fullestDisk: undefined, alerts: { open: 0 } }))
-    expect(offline).toMatchObject({ cpu: '–', memory: '–', disk: '–', temperature: '–', alerts: 'none open', tone: 'idle', note: 'Not connected: open it to connect.' })
+    expect(offline).toMatchObject({ cpu: '–', memory: '–', disk: '–', temperature: '–', alerts: 'none open', tone: 'idle', note: 'Not connected: its server page connects it.' })
     expect(tileView(tile({ latest: undefined, alerts: { open: 0 } }))).toMatchObject({ tone: 'ok', note: 'Waiting for the first sample…' })
     const noSensor = tile()
     noSensor.latest!.values.temp = null

@@ -23,7 +23,7 @@ export function tileView(tile: ServerOverviewDto): TileView {
   const alerts = tile.alerts.open === 0 ? 'none open' : `${tile.alerts.open} open`
   const tone = tile.alerts.worst ?? (tile.state === 'ready' ? 'ok' : tile.state === 'offline' ? 'idle' : 'info')
   const note =
-    tile.state === 'offline' ? 'Not connected: open it to connect.'
+    tile.state === 'offline' ? 'Not connected: its server page connects it.'
     : !tile.latest && tile.monitoring === 'off' ? 'Monitoring is off for this server.'
     : !tile.latest ? 'Waiting for the first sample…'
     : undefined

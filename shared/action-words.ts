@@ -1,4 +1,5 @@
-// What an app action says while it runs: "Stopping 3 containers…", so a slow stop is not a silent spinner.
+// What an app action says while it runs ("Stopping 3 containers of blog…"), in the window and the CLI alike,
+// so a slow stop is never a silent spinner or a silent terminal.
 
 const VERBS: Record<string, string> = { start: 'Starting', stop: 'Stopping', restart: 'Restarting', remove: 'Removing', open: 'Opening the page of' }
 
