@@ -36,7 +36,7 @@ export function exitCodeFor(info: ErrorInfo): number {
 }
 
 export function usageError(message: string, hint?: string): HomeportError {
-  return new HomeportError('INVALID_INPUT', message, { hint: hint ?? ERROR_CODES.INVALID_INPUT.hint })
+  return new HomeportError('INVALID_INPUT', message, { hint: hint ?? ERROR_CODES.INVALID_INPUT.cliHint })
 }
 
 export function errorInfo(err: unknown): ErrorInfo {

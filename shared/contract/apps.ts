@@ -209,7 +209,10 @@ export const appsContract = {
   'apps.start': method(AppRef, out<AppDto>()),
   'apps.stop': method(AppRef, out<AppDto>()),
   'apps.restart': method(AppRef, out<AppDto>()),
-  /** Starts an `update` job: pull newer images and recreate what changed; a container that fails its healthcheck rolls everything back. */
+  /**
+   * Starts an `update` job: pull newer images and recreate what changed; a container that fails its healthcheck
+   * rolls everything back. `compose`/`env`: an edited compose file or .env replaces the installed one.
+   */
   'apps.update': method(
     AppRef.extend({ values: values.optional(), compose: z.string().min(1, 'the compose file is empty').optional(), env: z.string().optional(), verifyTimeoutMs: z.number().int().min(1000).max(600_000).optional(), acceptHostAccess: z.boolean().optional() }),
     out<{ jobId: string; app: string }>(),

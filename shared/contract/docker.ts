@@ -41,7 +41,9 @@ export interface ContainersEvent {
 }
 
 /** A container by id (full or short) or name, any container on the server, an app's or not. */
-export const ContainerRef = ServerIdInput.extend({ container: z.string().min(1).max(256) })
+export const ContainerRef = ServerIdInput.extend({
+  container: z.string().max(256).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a container name or id (letters, digits, "_", "." and "-")'),
+})
 export const CONTAINER_ACTIONS = ['start', 'stop', 'restart'] as const
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number]
 

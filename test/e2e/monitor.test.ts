@@ -239,6 +239,9 @@ describe('monitoring and alerts in the window', () => {
     await page.getByTestId('monitor-page').waitFor()
     const cpu = page.getByTestId('monitor-chart-cpu')
     await expect.poll(async () => Number(await cpu.getAttribute('data-gaps')), { timeout: 30_000 }).toBeGreaterThanOrEqual(1)
+    // Per-container CPU and memory from the history, one series per container of the app.
+    await expect.poll(() => points('container-memory'), { timeout: 30_000 }).toBeGreaterThan(0)
+    expect(await points('container-cpu')).toBeGreaterThan(0)
     await screenshot('monitor-07-gap')
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatError } from '../../electron/cli/output.js'
+import { formatError, usageError } from '../../electron/cli/output.js'
 import { ERROR_CODES, HomeportError, toErrorInfo, type ErrorCode } from '../../shared/errors.js'
 
 // What only the CLI has (flags, commands) and what only the window has (pages, tabs, boxes to tick).
@@ -29,6 +29,7 @@ describe('error hints', () => {
 
     const both = new HomeportError('NOT_FOUND', 'x', { hint: 'In the window.', cliHint: 'With --flag.' })
     expect(HomeportError.from(both.toJSON()).cliHint).toBe('With --flag.')
+    expect(formatError(usageError('Bad flag.').toJSON())).toContain(`hint: ${ERROR_CODES.INVALID_INPUT.cliHint}`)
     expect(toErrorInfo(new Error('boom'))).toMatchObject({ code: 'INTERNAL', cliHint: ERROR_CODES.INTERNAL.cliHint, details: 'boom' })
   })
 })

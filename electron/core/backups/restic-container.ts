@@ -9,8 +9,11 @@ import type { Docker } from '../docker/docker-access.js'
 import { secretArchive } from './secret-archive.js'
 
 export const RESTIC_IMAGE_SETTING = 'backups.resticImage'
-/** The official image (restic 0.17.3, the multi-arch manifest list), pinned by digest. */
-export const DEFAULT_RESTIC_IMAGE = 'docker.io/restic/restic:0.17.3@sha256:8f5a62b422a2cb1277ea0dd6e826fe1acf649e5b9f02d60e5268d5fd1976255a'
+/**
+ * The official image, restic 0.17.3 (its multi-arch manifest list), pinned by digest alone: with a tag as
+ * well, dockerode's pull would send `restic:0.17.3` as the repository and the digest as the tag.
+ */
+export const DEFAULT_RESTIC_IMAGE = 'docker.io/restic/restic@sha256:8f5a62b422a2cb1277ea0dd6e826fe1acf649e5b9f02d60e5268d5fd1976255a'
 export const BACKUP_LABEL = 'io.homeport.backup'
 /** On each restic container: the repository it works on, and the app (backups and restores). */
 export const REPOSITORY_LABEL = 'io.homeport.backup.repository'

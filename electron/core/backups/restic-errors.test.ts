@@ -1,11 +1,12 @@
 // restic's failures as Homeport's codes, on the text restic 0.14–0.18 prints; retention flags; what a
-// snapshot's paths say it holds.
+// snapshot's paths say it holds; the default image.
 
 import { describe, expect, it } from 'vitest'
 import { UMBREL_RETENTION } from '../../../shared/contract/backups.js'
 import { snapshotContents } from './app-sources.js'
 import { isNoRepository, resticError } from './restic-errors.js'
 import { retentionArgs } from './retention.js'
+import { DEFAULT_RESTIC_IMAGE } from './restic-container.js'
 
 const failed = (stderr: string) => ({ code: 1, stdout: '', stderr })
 
@@ -43,5 +44,11 @@ describe('retention', () => {
 describe('snapshot contents', () => {
   it('reads volumes and folders back from the paths', () => {
     expect(snapshotContents(['/backup/volumes/app_data', '/backup/binds/home/u/apps/app/files', '/backup/compose'])).toEqual({ volumes: ['app_data'], binds: ['/home/u/apps/app/files'] })
+  })
+})
+
+describe('the default restic image', () => {
+  it('is the official repository pinned by a digest alone', () => {
+    expect(DEFAULT_RESTIC_IMAGE).toMatch(/^docker\.io\/restic\/restic@sha256:[0-9a-f]{64}$/)
   })
 })

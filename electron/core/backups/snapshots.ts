@@ -50,7 +50,7 @@ export async function findSnapshot(srv: BackupServer, repo: StoredRepository, ap
 
 /** Files and bytes under `paths` in a snapshot, from its own listing. */
 export async function snapshotSize(srv: BackupServer, repo: StoredRepository, snapshotId: string, paths: string[]): Promise<{ files: number; bytes: number }> {
-  const out = await restic(srv, repo, ['ls', '--json', snapshotId, ...paths], { what: 'list the snapshot', role: 'ls' })
+  const out = await restic(srv, repo, ['ls', '--json', '--recursive', snapshotId, ...paths], { what: 'list the snapshot', role: 'ls' })
   let files = 0
   let bytes = 0
   for (const line of out.stdout.split('\n')) {

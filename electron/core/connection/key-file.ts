@@ -21,7 +21,7 @@ export async function checkKeyFile(path: string, passphrase?: string): Promise<K
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
     throw new HomeportError('KEY_INVALID', missing ? `The key file ${full} does not exist.` : `The key file ${full} could not be read.`, {
       hint: 'Check the path of the private key (for example ~/.ssh/id_ed25519).',
-      cliHint: 'Check the path given to --identity.',
+      cliHint: 'Check the path of the private key given to --identity (or --install-key).',
       details: String(err),
     })
   }
@@ -30,7 +30,7 @@ export async function checkKeyFile(path: string, passphrase?: string): Promise<K
   const parsed = encrypted && passphrase ? ssh2.utils.parseKey(data, passphrase) : plain
   if (parsed instanceof Error) {
     if (encrypted && !passphrase) return { path: full, encrypted: true }
-    if (encrypted) throw new HomeportError('KEY_INVALID', `The passphrase does not unlock the key ${full}.`, { hint: 'Type the passphrase of this key again.', details: parsed.message })
+    if (encrypted) throw new HomeportError('KEY_INVALID', `The passphrase does not unlock the key ${full}.`, { hint: 'Type the passphrase of this key again.', cliHint: 'Give the passphrase of this key on standard input with --password-stdin.', details: parsed.message })
     throw new HomeportError('KEY_INVALID', `The file ${full} is not a private key Homeport can read.`, { details: parsed.message })
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed

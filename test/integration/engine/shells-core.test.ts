@@ -63,6 +63,8 @@ describe('containers and shells through the core', () => {
     const missing = await homeportFailure(t.call('docker.containerAction', { serverId, container: `${PREFIX}-nope`, action: 'start' }))
     expect(missing).toMatchObject({ code: 'NOT_FOUND', message: `There is no container "${PREFIX}-nope" on home.` })
     expect((await t.refused('docker.containerAction', { serverId, container: CONTAINER, action: 'kill' })).code).toBe('INVALID_INPUT')
+    // A name is a name: nothing that could walk the engine's API paths gets through.
+    expect((await t.refused('docker.containerAction', { serverId, container: '../images/x', action: 'start' })).message).toContain('must be a container name or id')
   })
 
   it('opens a shell in the container', async () => {

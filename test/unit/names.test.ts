@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { closestName, composeFileName, folderAppName } from './names.js'
+import { closestName, composeFileName, folderAppName } from '../../shared/names.js'
 
 describe('names', () => {
   it('reads a compose file\'s top-level name, not a service\'s', () => {

@@ -1,0 +1,46 @@
+// The Add-repository form's fields turned into the contract's target, and the host key an SFTP host showed
+// when the core refused it as not yet trusted.
+
+import type { RepositoryKind, RepositoryTargetInput } from '../../../../../shared/contract/index.js'
+import type { HomeportError } from '../../../../../shared/errors.js'
+
+export interface RepositoryFields {
+  kind: RepositoryKind
+  path: string
+  host: string
+  port: number
+  user: string
+  endpoint: string
+  bucket: string
+  prefix: string
+  region: string
+  accessKeyId: string
+  secretAccessKey: string
+  caCert: string
+}
+
+export function emptyRepositoryFields(): RepositoryFields {
+  return { kind: 'local', path: '', host: '', port: 22, user: '', endpoint: '', bucket: '', prefix: '', region: '', accessKeyId: '', secretAccessKey: '', caCert: '' }
+}
+
+/** The target for `backups.repoAdd`; an SFTP host key is passed once the user accepted it. */
+export function targetOf(f: RepositoryFields, hostKey?: string): RepositoryTargetInput {
+  if (f.kind === 'local') return { kind: 'local', path: f.path.trim() }
+  if (f.kind === 'sftp') return { kind: 'sftp', host: f.host.trim(), port: f.port, user: f.user.trim(), path: f.path.trim(), ...(hostKey ? { hostKey } : {}) }
+  return {
+    kind: 's3',
+    endpoint: f.endpoint.trim(),
+    bucket: f.bucket.trim(),
+    prefix: f.prefix.trim(),
+    accessKeyId: f.accessKeyId.trim(),
+    secretAccessKey: f.secretAccessKey,
+    ...(f.region.trim() ? { region: f.region.trim() } : {}),
+    ...(f.caCert.trim() ? { caCert: f.caCert.trim() } : {}),
+  }
+}
+
+/** The fingerprint an unknown SFTP host presented (`HOST_KEY_UNKNOWN`), for the user to compare and accept. */
+export function presentedHostKey(error: HomeportError | undefined): string | undefined {
+  if (error?.code !== 'HOST_KEY_UNKNOWN') return undefined
+  return /SHA256:[A-Za-z0-9+/]{43}/.exec(`${error.message} ${error.details ?? ''}`)?.[0]
+}

@@ -1,0 +1,142 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { JobDto, MethodInput, PolicyDto, RepositoryDto, RepositoryTargetInput, RetentionDto, SnapshotDto } from '../../../../shared/contract/index.js'
+import { useApi } from '../../api/client.js'
+import { runAsync, type AsyncState } from '../../ui/use-async.js'
+import { useJobsStore } from '../jobs/store.js'
+
+export type BackupJobKind = 'backup' | 'restore' | 'drill'
+export type BackupJob = JobDto<BackupJobKind>
+const KINDS: readonly string[] = ['backup', 'restore', 'drill']
+
+export interface ServerBackupsState extends AsyncState {
+  loaded: boolean
+  repositories: RepositoryDto[]
+  policies: PolicyDto[]
+  /** The snapshots last listed, newest first, and which app/repository they were listed for. */
+  snapshots: SnapshotDto[]
+  snapshotsFor: { app?: string; repository?: string }
+  snapshotsState: AsyncState
+}
+
+export type RestoreInput = Omit<MethodInput<'backups.restore'>, 'serverId'>
+
+function isBackupJob(job: JobDto): job is BackupJob {
+  return KINDS.includes(job.kind)
+}
+
+/** A server's backup repositories, each app's policy, snapshots, and the backup, restore and drill jobs. */
+export const useBackupsStore = defineStore('backups', () => {
+  const api = useApi()
+  const jobs = useJobsStore()
+  const byServer = ref<Record<string, ServerBackupsState>>({})
+
+  function of(serverId: string): ServerBackupsState {
+    let entry = byServer.value[serverId]
+    if (!entry) {
+      byServer.value[serverId] = { repositories: [], policies: [], snapshots: [], snapshotsFor: {}, snapshotsState: { loading: false }, loading: false, loaded: false }
+      entry = byServer.value[serverId]
+    }
+    return entry
+  }
+
+  // The jobs store follows `job.update`; the backup jobs of a server are read from it, newest first.
+  const allJobs = computed(() => Object.values(jobs.byId).filter(isBackupJob).sort((a, b) => b.startedAt.localeCompare(a.startedAt)))
+
+  function jobsOf(serverId: string, app?: string, kind?: BackupJobKind): BackupJob[] {
+    return allJobs.value.filter((j) => j.serverId === serverId && (!kind || j.kind === kind) && (!app || appOf(j) === app))
+  }
+
+  /** The app a job is about: its result names it; before that, the core's title does ("Back up notes on nas"). */
+  function appOf(job: BackupJob): string | undefined {
+    if (job.result) return job.result.app
+    return /^(?:Back up|Restore drill of|Restore) (\S+)(?: as \S+)? on /.exec(job.title)?.[1]
+  }
+
+  function running(serverId: string, app: string, kind?: BackupJobKind): BackupJob | undefined {
+    return jobsOf(serverId, app, kind).find((j) => j.state === 'running') ?? started.value[`${serverId}/${app}/${kind ?? ''}`]
+  }
+  // Jobs this window started, by app: known before the first `job.update` names their app.
+  const started = ref<Record<string, BackupJob | undefined>>({})
+
+  async function load(serverId: string, options: { keepError?: boolean } = {}): Promise<void> {
+    const entry = of(serverId)
+    const loaded = await runAsync(entry, () => Promise.all([api.call('backups.repoList', { serverId }), api.call('backups.policyList', { serverId }), api.call('jobs.list', { serverId, limit: 200 })]), options)
+    if (!loaded) return
+    ;[entry.repositories, entry.policies] = loaded
+    for (const job of loaded[2]) if (isBackupJob(job)) jobs.put(job)
+    entry.loaded = true
+  }
+
+  function policyOf(serverId: string, app: string): PolicyDto | undefined {
+    return of(serverId).policies.find((p) => p.app === app)
+  }
+
+  async function addRepository(serverId: string, name: string, target: RepositoryTargetInput, password?: string): Promise<{ repository: RepositoryDto; generatedPassword?: string }> {
+    const added = await api.call('backups.repoAdd', { serverId, name, target, ...(password ? { password } : {}) })
+    const entry = of(serverId)
+    entry.repositories = [...entry.repositories.filter((r) => r.name !== name), added.repository]
+    return added
+  }
+
+  async function checkRepository(serverId: string, repository: string): Promise<void> {
+    await api.call('backups.repoCheck', { serverId, repository })
+  }
+
+  async function removeRepository(serverId: string, repository: string): Promise<void> {
+    await api.call('backups.repoRemove', { serverId, repository })
+    const entry = of(serverId)
+    entry.repositories = entry.repositories.filter((r) => r.name !== repository)
+  }
+
+  async function setPolicy(serverId: string, app: string, repository: string, consistency: 'stop' | 'hooks', retention: RetentionDto): Promise<PolicyDto> {
+    const policy = await api.call('backups.policySet', { serverId, app, repository, consistency, retention })
+    const entry = of(serverId)
+    entry.policies = [...entry.policies.filter((p) => p.app !== app), policy]
+    return policy
+  }
+
+  async function removePolicy(serverId: string, app: string): Promise<void> {
+    await api.call('backups.policyRemove', { serverId, app })
+    const entry = of(serverId)
+    entry.policies = entry.policies.filter((p) => p.app !== app)
+  }
+
+  async function loadSnapshots(serverId: string, scope: { app?: string; repository?: string } = {}): Promise<void> {
+    const entry = of(serverId)
+    const list = await runAsync(entry.snapshotsState, () => api.call('backups.snapshots', { serverId, ...scope }))
+    if (!list) return
+    entry.snapshots = [...list].sort((a, b) => b.time.localeCompare(a.time))
+    entry.snapshotsFor = scope
+  }
+
+  /** Follows a job this window started; once it ends, the policies (drill dates) and snapshots are read again. */
+  async function follow(serverId: string, app: string, kind: BackupJobKind, jobId: string): Promise<string> {
+    const key = `${serverId}/${app}/${kind}`
+    const job = await jobs.track(jobId).catch(() => undefined)
+    if (job && isBackupJob(job)) started.value = { ...started.value, [key]: job.state === 'running' ? job : undefined }
+    jobs.onFinished(jobId, () => {
+      started.value = { ...started.value, [key]: undefined }
+      void load(serverId, { keepError: true })
+      void loadSnapshots(serverId, of(serverId).snapshotsFor)
+    })
+    return jobId
+  }
+
+  async function run(serverId: string, app: string): Promise<string> {
+    const { jobId } = await api.call('backups.run', { serverId, app })
+    return follow(serverId, app, 'backup', jobId)
+  }
+
+  async function drill(serverId: string, app: string): Promise<string> {
+    const { jobId } = await api.call('backups.drill', { serverId, app })
+    return follow(serverId, app, 'drill', jobId)
+  }
+
+  async function restore(serverId: string, input: RestoreInput): Promise<string> {
+    const { jobId } = await api.call('backups.restore', { serverId, ...input })
+    return follow(serverId, input.app, 'restore', jobId)
+  }
+
+  return { byServer, of, load, jobsOf, running, policyOf, addRepository, checkRepository, removeRepository, setPolicy, removePolicy, loadSnapshots, run, drill, restore }
+})
