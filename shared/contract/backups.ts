@@ -125,6 +125,47 @@ export interface DrillJobResult {
   provenAt: string
 }
 
+/** A cron expression (minute hour day-of-month month day-of-week; numbers, `*`, lists, ranges, steps) or `hourly`, `daily`, `weekly`, `monthly`. */
+export const ScheduleWhen = z.string().trim().min(1).max(100)
+
+export interface ScheduleDto {
+  app: string
+  /** When each kind of run happens, as cron expressions (the server's local time). */
+  backup: string
+  check?: string
+  drill?: string
+  /** How the server runs them: a systemd user timer, or a cron entry where the user has no systemd. */
+  via: 'systemd' | 'cron'
+  /** systemd only: false when the timers stop at logout because lingering could not be enabled. */
+  lingering?: boolean
+  createdAt: string
+}
+
+/** One line of the run log a scheduled run appends on the server. */
+export interface ScheduledRunDto {
+  app: string
+  kind: 'backup' | 'check' | 'drill'
+  status: 'started' | 'ok' | 'failed'
+  time: string
+  run: string
+  snapshotId?: string
+  error?: string
+}
+
+const scheduleContract = {
+  /**
+   * Schedules an app's backups on the server itself, so they run while this computer is off: the repository's
+   * password (and its SSH or S3 key) is written to 0600 files on the server, so `storeSecretsOnServer` must be
+   * true — the person's consent to that. `check` runs `check --read-data-subset`; `drill` a restore drill.
+   */
+  'backups.scheduleSet': method(z.object({ serverId, app: appName, backup: ScheduleWhen, check: ScheduleWhen.optional(), drill: ScheduleWhen.optional(), storeSecretsOnServer: z.boolean().default(false) }), out<ScheduleDto>()),
+  'backups.scheduleGet': method(z.object({ serverId, app: appName }), out<ScheduleDto | null>()),
+  /** Removes the timers (or cron entries), the script and the secrets stored for them on the server. */
+  'backups.scheduleRemove': method(z.object({ serverId, app: appName }), out<void>()),
+  /** The run log of scheduled runs on the server, newest first. */
+  'backups.scheduledRuns': method(z.object({ serverId, app: appName.optional(), limit: z.number().int().min(1).max(1000).default(50) }), out<ScheduledRunDto[]>()),
+} as const
+
 const RepoRef = z.object({ serverId, repository: RepoName })
 const AppRef = z.object({ serverId, app: appName })
 const SnapshotId = z.string().regex(/^([0-9a-f]{8,64}|latest)$/, 'is not a snapshot id (8 to 64 hex digits, or latest)')
@@ -159,4 +200,5 @@ export const backupsContract = {
   ),
   /** Starts a `drill` job: the latest snapshot restored into scratch volumes and every file checked against the snapshot; the app is not touched. */
   'backups.drill': method(AppRef, out<{ jobId: string }>()),
+  ...scheduleContract,
 } as const

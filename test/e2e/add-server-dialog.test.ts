@@ -29,6 +29,12 @@ async function closedPort(): Promise<number> {
   return port
 }
 
+/** A screenshot once the field messages have finished fading in. */
+async function shoot(name: string): Promise<void> {
+  await expect.poll(() => page.evaluate('document.getAnimations().length')).toBe(0)
+  await session.screenshot(name)
+}
+
 async function closeDialog(): Promise<void> {
   await page.keyboard.press('Escape')
   await expect.poll(() => page.getByTestId('add-server-dialog').count()).toBe(0)
@@ -52,7 +58,7 @@ describe('the Add-server dialog when something is wrong', () => {
     expect(await page.getByTestId('add-port').inputValue()).toBe('70000')
     await expect.poll(focusedTestId).toBe('add-port')
     expect(await page.getByTestId('hostkey-dialog').count()).toBe(0)
-    await session.screenshot('dialog-port-out-of-range')
+    await shoot('dialog-port-out-of-range')
     await closeDialog()
   })
 
@@ -87,7 +93,7 @@ describe('the Add-server dialog when something is wrong', () => {
     await expect.poll(() => feedback('port').textContent(), { timeout: 30_000 }).toContain(`${home.host}:${port} refused the connection`)
     await expect.poll(focusedTestId).toBe('add-port')
     expect(await dialogText()).not.toContain('(probe)')
-    await session.screenshot('dialog-connection-refused')
+    await shoot('dialog-connection-refused')
     await closeDialog()
   })
 
@@ -108,7 +114,7 @@ describe('the Add-server dialog when something is wrong', () => {
     expect(await page.getByTestId('add-host').inputValue()).toBe(home.host)
     expect(await page.getByTestId('add-port').inputValue()).toBe(String(home.sshPort))
     expect(await page.getByTestId(`server-item-${name}`).count()).toBe(0)
-    await session.screenshot('dialog-wrong-password')
+    await shoot('dialog-wrong-password')
 
     // The right password: Continue goes straight to connecting. A second host-key question would hold the
     // dialog open (nobody answers it), so the dialog closing and the server connecting prove there was none.

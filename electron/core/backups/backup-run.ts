@@ -8,7 +8,7 @@ import { HomeportError } from '../../../shared/errors.js'
 import type { SshSession } from '../connection/types.js'
 import type { JobContext } from '../jobs/job-runner.js'
 import { readHooks, runHook } from './app-hooks.js'
-import { appSources, backupMounts, backupPaths } from './app-sources.js'
+import { appSources, backupMounts, backupPaths, type AppSources } from './app-sources.js'
 import type { AppsPort } from './apps-port.js'
 import { findRepository, readBackupConfig } from './backup-config.js'
 import { restic, type BackupServer } from './restic-call.js'
@@ -23,6 +23,11 @@ export function policyFor(policies: PolicyDto[], app: string, server: string): P
   return policy
 }
 
+/** restic's arguments for a backup of an app (a scheduled run uses the same). */
+export function backupArgs(sources: AppSources): string[] {
+  return ['backup', '--json', '--host', SNAPSHOT_HOST, '--tag', `${APP_TAG}=${sources.app}`, ...backupPaths(sources)]
+}
+
 export async function runBackup(srv: BackupServer, session: SshSession, apps: AppsPort, app: string, ctx: JobContext): Promise<BackupJobResult> {
   const config = await readBackupConfig(session)
   const policy = policyFor(config.policies, app, srv.server)
@@ -32,7 +37,7 @@ export async function runBackup(srv: BackupServer, session: SshSession, apps: Ap
   const hooks = policy.consistency === 'hooks' ? await readHooks(session, sources.composeFiles[0]) : {}
   const progress = backupProgress(ctx, `Backing up ${app}`)
   const snapshot = () =>
-    restic(srv, repo, ['backup', '--json', '--host', SNAPSHOT_HOST, '--tag', `${APP_TAG}=${app}`, ...backupPaths(sources)], {
+    restic(srv, repo, backupArgs(sources), {
       what: `back up ${app}`,
       role: 'backup',
       mounts: backupMounts(sources),

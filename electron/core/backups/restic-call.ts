@@ -5,7 +5,7 @@ import type { Docker } from '../docker/docker-access.js'
 import type { SecretStore } from '../runtime/types.js'
 import type { StoredRepository } from './backup-config.js'
 import { repositoryAccess } from './repository-access.js'
-import { REPOSITORY_LABEL, runRestic, type ResticMount, type ResticOutput } from './restic-container.js'
+import { REPOSITORY_LABEL, runRestic, type ResticMount, type ResticOutput, type ResticRun } from './restic-container.js'
 import { resticError } from './restic-errors.js'
 
 /** A server as the backups domain works on it. */
@@ -36,8 +36,15 @@ export interface ResticCallOptions {
 }
 
 export async function restic(srv: BackupServer, repo: StoredRepository, args: string[], opts: ResticCallOptions): Promise<ResticOutput> {
+  const out = await runRestic(await resticRunFor(srv, repo, args, opts))
+  if (out.code !== 0 && !opts.tolerate) throw resticError(out, opts.what, repo.name)
+  return out
+}
+
+/** The container run of one restic command (a schedule on the server writes the same run as `docker run`). */
+export async function resticRunFor(srv: BackupServer, repo: StoredRepository, args: string[], opts: ResticCallOptions): Promise<ResticRun> {
   const access = await repositoryAccess(repo, srv.serverId, srv.secrets, opts.password)
-  const out = await runRestic({
+  return {
     docker: srv.docker,
     image: srv.image,
     role: opts.role,
@@ -50,7 +57,5 @@ export async function restic(srv: BackupServer, repo: StoredRepository, args: st
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onStdoutLine ? { onStdoutLine: opts.onStdoutLine } : {}),
     labels: { [REPOSITORY_LABEL]: repo.name, ...opts.labels },
-  })
-  if (out.code !== 0 && !opts.tolerate) throw resticError(out, opts.what, repo.name)
-  return out
+  }
 }

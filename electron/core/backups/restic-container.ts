@@ -104,12 +104,9 @@ async function sweepStale(docker: Docker): Promise<void> {
   await Promise.all(old.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})))
 }
 
-/** Runs restic once in a fresh container and returns its exit code and output; the container is gone afterwards. */
-export async function runRestic(run: ResticRun): Promise<ResticOutput> {
-  const { docker } = run
-  await ensureImage(docker, run.image)
-  await sweepStale(docker)
-  const container = await docker.createContainer({
+/** The container a run is: the core creates it through the Docker API, a schedule on the server writes its `docker run` twin. */
+export function containerOptions(run: Omit<ResticRun, 'docker' | 'secrets'>): Parameters<Docker['createContainer']>[0] {
+  return {
     Image: run.image,
     Entrypoint: [run.entrypoint ?? 'restic'],
     // No shell: each argument reaches restic as it is.
@@ -126,7 +123,15 @@ export async function runRestic(run: ResticRun): Promise<ResticOutput> {
         ...run.mounts.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
       ],
     },
-  })
+  }
+}
+
+/** Runs restic once in a fresh container and returns its exit code and output; the container is gone afterwards. */
+export async function runRestic(run: ResticRun): Promise<ResticOutput> {
+  const { docker } = run
+  await ensureImage(docker, run.image)
+  await sweepStale(docker)
+  const container = await docker.createContainer(containerOptions(run))
   const stdout: string[] = []
   const stderr: string[] = []
   const onAbort = () => void container.kill({ signal: 'SIGINT' }).catch(() => {})

@@ -11,12 +11,18 @@ export function retentionArgs(r: RetentionDto): string[] {
   return keep.filter(([, n]) => n > 0).flatMap(([flag, n]) => [flag, String(n)])
 }
 
+/** restic's arguments for the retention of an app; none when the policy keeps everything (restic refuses `forget` without a rule). */
+export function forgetArgs(app: string, retention: RetentionDto): string[] {
+  const keep = retentionArgs(retention)
+  return keep.length ? ['forget', '--json', '--tag', `${APP_TAG}=${app}`, '--group-by', 'tags', ...keep, '--prune'] : []
+}
+
 /** Returns how many snapshots were removed. */
 export async function applyRetention(srv: BackupServer, repo: StoredRepository, app: string, retention: RetentionDto, signal?: AbortSignal): Promise<number> {
   const keep = retentionArgs(retention)
   // With no keep rule at all restic would refuse; keeping everything is what such a policy means.
   if (!keep.length) return 0
-  const out = await restic(srv, repo, ['forget', '--json', '--tag', `${APP_TAG}=${app}`, '--group-by', 'tags', ...keep, '--prune'], { what: `apply the retention of ${app}`, role: 'forget', ...(signal ? { signal } : {}) })
+  const out = await restic(srv, repo, forgetArgs(app, retention), { what: `apply the retention of ${app}`, role: 'forget', ...(signal ? { signal } : {}) })
   const line = out.stdout.split('\n').find((l) => l.startsWith('['))
   if (!line) return 0
   const groups = JSON.parse(line) as { remove?: unknown[] | null }[]

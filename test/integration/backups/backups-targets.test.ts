@@ -115,4 +115,20 @@ describe('an S3 repository', { timeout: 300_000 }, () => {
     expect(await b.t.call('backups.repoCheck', { serverId: SERVER, repository: name })).toEqual({ ok: true })
     expect(await resticContainersLeft(b)).toBe('')
   })
+
+  it('over plain HTTP fails at the check, saving nothing: s3rver stores restic\'s chunk-signed uploads verbatim', async () => {
+    fs.mkdirSync(path.join(b.scratch, 's3-http'))
+    const plain = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: path.join(b.scratch, 's3-http') })
+    const { port } = await plain.run()
+    try {
+      const target = { kind: 's3' as const, endpoint: `http://127.0.0.1:${port}`, bucket: 'homeport-plain', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
+      const err = await homeportFailure(b.t.call('backups.repoAdd', { serverId: SERVER, name: `${b.app}-s3http`, target }))
+      expect(err.code).toBe('BACKUP_FAILED')
+      expect(err.details).toMatch(/Unmarshal|invalid character/)
+      expect(await names()).not.toContain(`${b.app}-s3http`)
+      expect(await resticContainersLeft(b)).toBe('')
+    } finally {
+      await plain.close()
+    }
+  })
 })

@@ -40,6 +40,13 @@ describe('the CLI without a keychain', () => {
     expect(await names()).not.toContain('wrong')
   })
 
+  it('refuses a key passphrase that does not unlock the key before adding anything', async () => {
+    const added = await run(['server', 'add', 'badpass', ...at(), '--user', hs.user, '--identity', hs.keys.encrypted, '--password-stdin'], { stdin: `${hs.keys.encryptedPassphrase}-not` })
+    expect(added.code).toBe(1)
+    expect(added.stderr).toMatch(/^error KEY_INVALID: The passphrase does not unlock the key .*\nhint: .*--password-stdin/)
+    expect(await names()).not.toContain('badpass')
+  })
+
   it('adds a server whose password works, and says the password was not saved and what to do', async () => {
     const added = await run(['server', 'add', 'pw', ...at(), '--user', hs.user, '--password-stdin'], { stdin: `${hs.password}\n` })
     expect(added.code, added.stderr).toBe(0)

@@ -106,8 +106,8 @@ export const useAppsStore = defineStore('apps', () => {
     return api.call('apps.install', input)
   }
 
-  /** `edits`: an edited compose file and/or .env replacing the installed ones. */
-  async function update(serverId: string, app: string, values?: Record<string, string>, edits: { compose?: string; env?: string } = {}): Promise<{ jobId: string; app: string }> {
+  /** `edits`: an edited compose file and/or .env replacing the installed ones (and consent to new host access). */
+  async function update(serverId: string, app: string, values?: Record<string, string>, edits: { compose?: string; env?: string; acceptHostAccess?: boolean } = {}): Promise<{ jobId: string; app: string }> {
     const started = await api.call('apps.update', { serverId, app, ...(values ? { values } : {}), ...edits })
     jobs.value = { ...jobs.value, [keyOf(serverId, app)]: started.jobId }
     return started

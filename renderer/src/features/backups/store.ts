@@ -53,11 +53,15 @@ export const useBackupsStore = defineStore('backups', () => {
     return /^(?:Back up|Restore drill of|Restore) (\S+)(?: as \S+)? on /.exec(job.title)?.[1]
   }
 
-  function running(serverId: string, app: string, kind?: BackupJobKind): BackupJob | undefined {
-    return jobsOf(serverId, app, kind).find((j) => j.state === 'running') ?? started.value[`${serverId}/${app}/${kind ?? ''}`]
+  // The last job this window started per app: its bar stays up after it ended, showing how it went.
+  const started = ref<Record<string, string>>({})
+
+  /** What an app's row shows: a job running on it (from here, the CLI or another window), else the last one started here. */
+  function activeJob(serverId: string, app: string): BackupJob | undefined {
+    const here = jobs.get(started.value[`${serverId}/${app}`])
+    const elsewhere = jobsOf(serverId, app).find((j) => j.state === 'running')
+    return elsewhere ?? (here && isBackupJob(here) ? here : undefined)
   }
-  // Jobs this window started, by app: known before the first `job.update` names their app.
-  const started = ref<Record<string, BackupJob | undefined>>({})
 
   async function load(serverId: string, options: { keepError?: boolean } = {}): Promise<void> {
     const entry = of(serverId)
@@ -110,13 +114,11 @@ export const useBackupsStore = defineStore('backups', () => {
     entry.snapshotsFor = scope
   }
 
-  /** Follows a job this window started; once it ends, the policies (drill dates) and snapshots are read again. */
-  async function follow(serverId: string, app: string, kind: BackupJobKind, jobId: string): Promise<string> {
-    const key = `${serverId}/${app}/${kind}`
-    const job = await jobs.track(jobId).catch(() => undefined)
-    if (job && isBackupJob(job)) started.value = { ...started.value, [key]: job.state === 'running' ? job : undefined }
+  /** Follows a job this window started; once it ends, the policies (drill dates), jobs and snapshots are read again. */
+  async function follow(serverId: string, app: string, jobId: string): Promise<string> {
+    started.value = { ...started.value, [`${serverId}/${app}`]: jobId }
+    await jobs.track(jobId).catch(() => undefined)
     jobs.onFinished(jobId, () => {
-      started.value = { ...started.value, [key]: undefined }
       void load(serverId, { keepError: true })
       void loadSnapshots(serverId, of(serverId).snapshotsFor)
     })
@@ -125,18 +127,18 @@ export const useBackupsStore = defineStore('backups', () => {
 
   async function run(serverId: string, app: string): Promise<string> {
     const { jobId } = await api.call('backups.run', { serverId, app })
-    return follow(serverId, app, 'backup', jobId)
+    return follow(serverId, app, jobId)
   }
 
   async function drill(serverId: string, app: string): Promise<string> {
     const { jobId } = await api.call('backups.drill', { serverId, app })
-    return follow(serverId, app, 'drill', jobId)
+    return follow(serverId, app, jobId)
   }
 
   async function restore(serverId: string, input: RestoreInput): Promise<string> {
     const { jobId } = await api.call('backups.restore', { serverId, ...input })
-    return follow(serverId, input.app, 'restore', jobId)
+    return follow(serverId, input.app, jobId)
   }
 
-  return { byServer, of, load, jobsOf, running, policyOf, addRepository, checkRepository, removeRepository, setPolicy, removePolicy, loadSnapshots, run, drill, restore }
+  return { byServer, of, load, jobsOf, activeJob, policyOf, addRepository, checkRepository, removeRepository, setPolicy, removePolicy, loadSnapshots, run, drill, restore }
 })

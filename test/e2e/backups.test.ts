@@ -1,0 +1,162 @@
+// Backups end to end: the built renderer in headless Chromium through the web host, against the real core,
+// real restic (the test image, in a container on the test home server) and a small compose app. Adds a
+// repository on the server, sets the app's policy, runs a backup and watches its bar reach 100 %, finds the
+// snapshot in the browser, changes a file on the server, restores the snapshot into the app after the
+// confirmation, and checks on the server that the file's sha256 is back.
+
+import { createHash, randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { docker, useHomeServer } from '../homeserver/helpers.js'
+import { compose, inVolume } from '../integration/backups/backups-fixture.js'
+import { resticTestImage } from '../integration/backups/restic-image.js'
+import { addServerByKey } from './add-server-steps.js'
+import { startE2e, type E2eSession } from './harness.js'
+
+const home = useHomeServer()
+const SERVER = `e2e-backups-${process.pid}`
+const APP = `e2e-bk-${randomBytes(3).toString('hex')}`
+const REPO = `${APP}-usb`
+const VOLUME = `${APP}_data`
+const CONTENT = `notes of ${APP}\n`.repeat(2000)
+
+let session: E2eSession
+let page: Page
+let scratch: string
+
+const sha256 = (data: string) => createHash('sha256').update(data).digest('hex')
+const fileSha = async () => (await inVolume(home, VOLUME, 'sha256sum /data/notes.txt')).split(' ')[0]
+const appRow = () => page.locator(`[data-testid="backup-app"][data-app="${APP}"]`)
+
+/** A contract call straight to the web host, for what this test sets up rather than tests (the restic image, the app). */
+async function coreCall<T>(method: string, input: unknown): Promise<T> {
+  const ws = new WebSocket(`ws://127.0.0.1:${session.webHost.port}/ws?token=${encodeURIComponent(session.webHost.token)}`, 'homeport')
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+  const answer = new Promise<{ result: { ok: boolean; value?: unknown } }>((resolve) =>
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; result: { ok: boolean } }
+      if (message.type === 'result') resolve(message)
+    }),
+  )
+  ws.send(JSON.stringify({ type: 'call', id: 1, method, input }))
+  const { result } = await answer
+  ws.close()
+  if (!result.ok) throw new Error(`${method} failed: ${JSON.stringify(result)}`)
+  return result.value as T
+}
+
+async function appState(): Promise<string> {
+  return (await docker(['ps', '-a', '--filter', `label=com.docker.compose.project=${APP}`, '--format', '{{.State}}'])).trim()
+}
+
+describe('backups in the window', { timeout: 300_000 }, () => {
+  beforeAll(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), `${APP}-`))
+    const image = await resticTestImage(home)
+    session = await startE2e()
+    page = session.page
+    await addServerByKey(page, home, SERVER)
+    await coreCall('settings.set', { key: 'backups.resticImage', value: image })
+    const { jobId } = await coreCall<{ jobId: string }>('apps.install', { serverId: SERVER, source: { compose: compose(home.images[0]) }, name: APP })
+    await expect.poll(async () => (await coreCall<{ state: string }>('jobs.get', { id: jobId })).state, { timeout: 120_000 }).not.toBe('running')
+    expect(await appState()).toBe('running')
+    await inVolume(home, VOLUME, `yes 'notes of ${APP}' | head -n 2000 > /data/notes.txt`)
+  }, 300_000)
+
+  afterAll(async () => {
+    if (session) {
+      await coreCall('backups.policyRemove', { serverId: SERVER, app: APP }).catch(() => undefined)
+      await coreCall('backups.repoRemove', { serverId: SERVER, repository: REPO }).catch(() => undefined)
+      await coreCall('apps.remove', { serverId: SERVER, app: APP, volumes: true, confirm: APP }).catch(() => undefined)
+      await session.close()
+    }
+    await docker(['volume', 'rm', '-f', VOLUME]).catch(() => '')
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true })
+  }, 120_000)
+
+  it('opens the Backups page from the server page and adds a repository on the server', async () => {
+    await page.getByTestId(`server-item-${SERVER}`).click()
+    await page.getByTestId('server-backups').click()
+    await page.getByTestId('backups-page').waitFor()
+    await page.getByTestId('repo-add').click()
+    await page.getByTestId('repo-dialog').waitFor()
+    await page.getByTestId('repo-name').fill(REPO)
+    await page.getByTestId('repo-path').fill(path.join(scratch, 'repo'))
+    await page.getByTestId('repo-submit').click()
+    // Initialised and checked by restic on the server; the generated password is shown once.
+    await page.getByTestId('repo-generated').waitFor({ timeout: 120_000 })
+    expect((await page.getByTestId('repo-generated-password').textContent())?.trim().length).toBeGreaterThanOrEqual(24)
+    await page.getByTestId('repo-done').click()
+    await page.locator(`[data-testid="repo-row"][data-name="${REPO}"]`).waitFor()
+    expect(fs.existsSync(path.join(scratch, 'repo', 'config'))).toBe(true)
+  })
+
+  it('sets the app\'s policy in a dialog that Escape closes, with Umbrel\'s retention by default', async () => {
+    await appRow().getByTestId('backup-policy-edit').click()
+    await page.getByTestId('policy-dialog').waitFor()
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByTestId('policy-dialog').count()).toBe(0)
+
+    await appRow().getByTestId('backup-policy-edit').click()
+    await page.getByTestId('policy-dialog').waitFor()
+    expect(await page.getByTestId('policy-keep-hourly').inputValue()).toBe('24')
+    await page.getByTestId('policy-repository').click()
+    await page.locator('.n-base-select-option', { hasText: `${REPO} (` }).click()
+    await page.getByTestId('policy-save').click()
+    await expect.poll(() => appRow().getAttribute('data-policy'), { timeout: 30_000 }).toBe('set')
+    const policy = await coreCall<{ repository: string; consistency: string }>('backups.policyGet', { serverId: SERVER, app: APP })
+    expect(policy).toMatchObject({ repository: REPO, consistency: 'stop' })
+  })
+
+  it('runs a backup: the bar reaches 100 %, the downtime is shown, and the snapshot is listed', async () => {
+    await appRow().getByTestId('backup-run').click()
+    const bar = appRow().getByTestId('backup-progress')
+    await bar.waitFor()
+    await expect.poll(() => bar.getAttribute('data-state'), { timeout: 180_000 }).not.toBe('running')
+    expect(await bar.getAttribute('data-state'), (await bar.textContent()) ?? '').toBe('succeeded')
+    expect(await bar.getAttribute('data-percent')).toBe('100')
+    expect(await appRow().getByTestId('backup-outcome').textContent()).toMatch(/app down/)
+    await expect.poll(() => appRow().getByTestId('backup-last').textContent(), { timeout: 30_000 }).toMatch(/dedup/)
+    await session.screenshot('backups-01-after-run')
+
+    await appRow().getByTestId('backup-browse').click()
+    const row = page.locator(`[data-testid="snapshot-row"][data-app="${APP}"]`)
+    await row.first().waitFor({ timeout: 60_000 })
+    expect(await row.count()).toBe(1)
+    expect(await appState()).toBe('running')
+  })
+
+  it('restores the snapshot into the app after a confirmation naming what is replaced; the file is back on the server', async () => {
+    await inVolume(home, VOLUME, 'echo changed > /data/notes.txt')
+    expect(await fileSha()).not.toBe(sha256(CONTENT))
+
+    await page.locator(`[data-testid="snapshot-row"][data-app="${APP}"]`).first().getByTestId('snapshot-restore').click()
+    await page.getByTestId('restore-dialog').waitFor()
+    expect(await page.getByTestId('restore-replaced').textContent()).toContain(`volume ${VOLUME}`)
+    expect(await page.getByTestId('restore-submit').isDisabled()).toBe(true)
+    await page.getByTestId('restore-confirm-name').fill(APP)
+    await page.getByTestId('restore-submit').click()
+    const progress = page.getByTestId('restore-dialog').getByTestId('job-progress')
+    await progress.waitFor()
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 180_000 }).not.toBe('running')
+    expect(await progress.getAttribute('data-state'), (await progress.textContent()) ?? '').toBe('succeeded')
+    await session.screenshot('backups-02-restored')
+    await page.getByTestId('restore-close').click()
+
+    expect(await fileSha()).toBe(sha256(CONTENT))
+    expect(await appState()).toBe('running')
+  })
+
+  it('shows the last backup on the app page, linking to the Backups page', async () => {
+    await appRow().getByRole('link', { name: APP }).click()
+    const summary = page.getByTestId('app-backups-summary')
+    await expect.poll(() => summary.getAttribute('data-policy'), { timeout: 30_000 }).toBe('set')
+    expect(await summary.textContent()).not.toContain('none from this computer')
+    await page.getByTestId('app-backups-link').click()
+    await page.getByTestId('backups-page').waitFor()
+  })
+})
