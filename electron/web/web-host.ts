@@ -69,6 +69,7 @@ function offeredProtocols(req: IncomingMessage): string[] {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(32).toString('base64url')
   const expected = Buffer.from(token)
+  const DRAINED_BYTES = 1 << 20
   const sockets = new Map<WebSocket, string>()
   const alive = new WeakSet<WebSocket>()
 
@@ -76,6 +77,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     emit<E extends EventName>(event: E, payload: EventMap[E]) {
       const frame = JSON.stringify({ type: 'event', event, payload } satisfies WireMessage)
       for (const ws of sockets.keys()) if (ws.readyState === WebSocket.OPEN) ws.send(frame)
+    },
+    // A big log goes out page by page: the next page is read only once the sockets have sent most of the last,
+    // so the host never queues a whole answer for a slow window.
+    async drained() {
+      const backlogged = () => [...sockets.keys()].some((ws) => ws.readyState === WebSocket.OPEN && ws.bufferedAmount > DRAINED_BYTES)
+      while (backlogged()) await new Promise((resolve) => setTimeout(resolve, 10))
     },
   }
 

@@ -17,6 +17,8 @@ export const ALERT_RULES = [
   'server.unreachable',
   'job.failed',
   'job.succeeded',
+  'backup.failed',
+  'backup.missed',
 ] as const
 export type AlertRule = (typeof ALERT_RULES)[number]
 export type AlertSeverity = 'info' | 'warning' | 'critical'

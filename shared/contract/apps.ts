@@ -226,8 +226,21 @@ export const appsContract = {
     AppRef.extend({ service: z.string().optional(), tail: z.number().int().min(0).max(1_000_000).default(500), since: z.number().int().min(0).optional(), timestamps: z.boolean().default(false) }),
     out<LogLineDto[]>(),
   ),
-  /** Follow logs: lines arrive as `apps.logs` events for the returned stream id until `apps.logsStop`. */
-  'apps.logsFollow': method(AppRef.extend({ service: z.string().optional(), tail: z.number().int().min(0).max(1_000_000).default(500), timestamps: z.boolean().default(false) }), out<{ streamId: string }>()),
+  /**
+   * Follow logs: lines arrive as `apps.logs` events for the returned stream id until `apps.logsStop`.
+   * `follow: false` streams the tail the same way (in pages, first lines at once) and ends after it.
+   * `after` resumes after a line already received (its time, and how many lines at that instant were seen).
+   */
+  'apps.logsFollow': method(
+    AppRef.extend({
+      service: z.string().optional(),
+      tail: z.number().int().min(0).max(1_000_000).default(500),
+      timestamps: z.boolean().default(false),
+      follow: z.boolean().default(true),
+      after: z.object({ time: z.string().min(1), seen: z.number().int().min(0) }).optional(),
+    }),
+    out<{ streamId: string; containers: number }>(),
+  ),
   'apps.logsStop': method(z.object({ streamId: z.string().min(1) }), out<void>()),
   'apps.stats': method(AppRef, out<StatsDto[]>()),
   'apps.open': method(AppRef, out<ForwardDto>()),

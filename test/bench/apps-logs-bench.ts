@@ -88,7 +88,7 @@ async function followAll(bench: BenchCore, app: string): Promise<number> {
     if (id === streamId && entry.ended) finish?.()
   }
   try {
-    streamId = (await bench.core.handlers['apps.logsFollow']({ serverId: BENCH_SERVER, app, tail: LOG_LINES, timestamps: false }, CLIENT)).streamId
+    streamId = (await bench.core.handlers['apps.logsFollow']({ serverId: BENCH_SERVER, app, tail: LOG_LINES, timestamps: false, follow: true }, CLIENT)).streamId
     if (counts.get(streamId)?.ended) finish?.()
     await ended
     return counts.get(streamId)?.lines ?? 0

@@ -21,15 +21,17 @@ const home = useHomeServer()
 const SERVER = `e2e-backups-${process.pid}`
 const APP = `e2e-bk-${randomBytes(3).toString('hex')}`
 const REPO = `${APP}-usb`
+const CLONE = `${APP}-copy`
 const VOLUME = `${APP}_data`
 const CONTENT = `notes of ${APP}\n`.repeat(2000)
 
 let session: E2eSession
 let page: Page
 let scratch: string
+let image: string
 
 const sha256 = (data: string) => createHash('sha256').update(data).digest('hex')
-const fileSha = async () => (await inVolume(home, VOLUME, 'sha256sum /data/notes.txt')).split(' ')[0]
+const fileSha = async (volume = VOLUME) => (await inVolume(home, volume, 'sha256sum /data/notes.txt')).split(' ')[0]
 const appRow = () => page.locator(`[data-testid="backup-app"][data-app="${APP}"]`)
 
 /** A contract call straight to the web host, for what this test sets up rather than tests (the restic image, the app). */
@@ -49,50 +51,75 @@ async function coreCall<T>(method: string, input: unknown): Promise<T> {
   return result.value as T
 }
 
-async function appState(): Promise<string> {
-  return (await docker(['ps', '-a', '--filter', `label=com.docker.compose.project=${APP}`, '--format', '{{.State}}'])).trim()
+async function appState(app = APP): Promise<string> {
+  return (await docker(['ps', '-a', '--filter', `label=com.docker.compose.project=${app}`, '--format', '{{.State}}'])).trim()
 }
 
 describe('backups in the window', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), `${APP}-`))
-    const image = await resticTestImage(home)
+    image = await resticTestImage(home)
     session = await startE2e()
     page = session.page
-    await addServerByKey(page, home, SERVER)
-    await coreCall('settings.set', { key: 'backups.resticImage', value: image })
-    const { jobId } = await coreCall<{ jobId: string }>('apps.install', { serverId: SERVER, source: { compose: compose(home.images[0]) }, name: APP })
-    await expect.poll(async () => (await coreCall<{ state: string }>('jobs.get', { id: jobId })).state, { timeout: 120_000 }).not.toBe('running')
-    expect(await appState()).toBe('running')
-    await inVolume(home, VOLUME, `yes 'notes of ${APP}' | head -n 2000 > /data/notes.txt`)
   }, 300_000)
 
   afterAll(async () => {
     if (session) {
       await coreCall('backups.policyRemove', { serverId: SERVER, app: APP }).catch(() => undefined)
       await coreCall('backups.repoRemove', { serverId: SERVER, repository: REPO }).catch(() => undefined)
-      await coreCall('apps.remove', { serverId: SERVER, app: APP, volumes: true, confirm: APP }).catch(() => undefined)
+      for (const app of [APP, CLONE]) await coreCall('apps.remove', { serverId: SERVER, app, volumes: true, confirm: app }).catch(() => undefined)
       await session.close()
     }
-    await docker(['volume', 'rm', '-f', VOLUME]).catch(() => '')
+    await docker(['volume', 'rm', '-f', VOLUME, `${CLONE}_data`]).catch(() => '')
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true })
   }, 120_000)
 
   it('opens the Backups page from the server page and adds a repository on the server', async () => {
+    // Set-up: the test server, the test restic image, and a small app with a known file in its volume.
+    await addServerByKey(page, home, SERVER)
+    await coreCall('settings.set', { key: 'backups.resticImage', value: image })
+    const { jobId } = await coreCall<{ jobId: string }>('apps.install', { serverId: SERVER, source: { compose: compose(home.images[0]) }, name: APP })
+    await expect.poll(async () => (await coreCall<{ state: string }>('jobs.get', { id: jobId })).state, { timeout: 120_000 }).not.toBe('running')
+    expect(await appState()).toBe('running')
+    await inVolume(home, VOLUME, `yes 'notes of ${APP}' | head -n 2000 > /data/notes.txt`)
     await page.getByTestId(`server-item-${SERVER}`).click()
     await page.getByTestId('server-backups').click()
     await page.getByTestId('backups-page').waitFor()
     await page.getByTestId('repo-add').click()
     await page.getByTestId('repo-dialog').waitFor()
     await page.getByTestId('repo-name').fill(REPO)
+    // A relative folder: refused with the reason, nothing added.
+    await page.getByTestId('repo-path').fill('backups/here')
+    await page.getByTestId('repo-submit').click()
+    await expect.poll(() => page.getByTestId('repo-error').textContent(), { timeout: 30_000 }).toContain('absolute path')
     await page.getByTestId('repo-path').fill(path.join(scratch, 'repo'))
     await page.getByTestId('repo-submit').click()
     // Initialised and checked by restic on the server; the generated password is shown once.
     await page.getByTestId('repo-generated').waitFor({ timeout: 120_000 })
     expect((await page.getByTestId('repo-generated-password').textContent())?.trim().length).toBeGreaterThanOrEqual(24)
     await page.getByTestId('repo-done').click()
-    await page.locator(`[data-testid="repo-row"][data-name="${REPO}"]`).waitFor()
+    const repoRow = page.locator(`[data-testid="repo-row"][data-name="${REPO}"]`)
+    await repoRow.waitFor()
     expect(fs.existsSync(path.join(scratch, 'repo', 'config'))).toBe(true)
+    await repoRow.getByTestId('repo-check').click()
+    await repoRow.getByTestId('repo-check-ok').waitFor({ timeout: 120_000 })
+  })
+
+  it('shows the host key an SFTP host presents for comparison, and saves nothing unless it is trusted', async () => {
+    await page.getByTestId('repo-add').click()
+    await page.getByTestId('repo-dialog').waitFor()
+    await page.getByTestId('repo-name').fill(`${APP}-sftp`)
+    await page.getByTestId('repo-kind-sftp').click()
+    await page.getByTestId('repo-host').fill('127.0.0.1')
+    await page.getByTestId('repo-port').fill(String(home.sshPort))
+    await page.getByTestId('repo-user').fill(home.user)
+    await page.getByTestId('repo-path').fill(path.join(scratch, 'sftp'))
+    await page.getByTestId('repo-name').focus()
+    await page.getByTestId('repo-submit').click()
+    await expect.poll(() => page.getByTestId('repo-hostkey-fingerprint').textContent(), { timeout: 120_000 }).toBe(home.hostKeyFingerprint)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByTestId('repo-dialog').count()).toBe(0)
+    expect(await page.locator(`[data-testid="repo-row"][data-name="${APP}-sftp"]`).count()).toBe(0)
   })
 
   it('sets the app\'s policy in a dialog that Escape closes, with Umbrel\'s retention by default', async () => {
@@ -120,7 +147,7 @@ describe('backups in the window', { timeout: 300_000 }, () => {
     expect(await bar.getAttribute('data-state'), (await bar.textContent()) ?? '').toBe('succeeded')
     expect(await bar.getAttribute('data-percent')).toBe('100')
     expect(await appRow().getByTestId('backup-outcome').textContent()).toMatch(/app down/)
-    await expect.poll(() => appRow().getByTestId('backup-last').textContent(), { timeout: 30_000 }).toMatch(/dedup/)
+    await expect.poll(() => appRow().getByTestId('backup-last').textContent(), { timeout: 30_000 }).toMatch(/stored .+ new/)
     await session.screenshot('backups-01-after-run')
 
     await appRow().getByTestId('backup-browse').click()
@@ -151,6 +178,40 @@ describe('backups in the window', { timeout: 300_000 }, () => {
     expect(await appState()).toBe('running')
   })
 
+  it('drills: the latest snapshot restores and matches, and the row shows the proven restore', async () => {
+    expect(await appRow().getByTestId('backup-proven').textContent()).toContain('never')
+    await appRow().getByTestId('backup-drill').click()
+    const bar = appRow().locator('[data-testid="backup-progress"][data-kind="drill"]')
+    await bar.waitFor()
+    await expect.poll(() => bar.getAttribute('data-state'), { timeout: 180_000 }).not.toBe('running')
+    expect(await bar.getAttribute('data-state'), (await bar.textContent()) ?? '').toBe('succeeded')
+    await expect.poll(() => appRow().getByTestId('backup-proven').textContent(), { timeout: 30_000 }).not.toContain('never')
+  })
+
+  it('restores the snapshot as a clone under a new name, which runs with the snapshot\'s data', async () => {
+    await page.locator(`[data-testid="snapshot-row"][data-app="${APP}"]`).first().getByTestId('snapshot-restore').click()
+    await page.getByTestId('restore-dialog').waitFor()
+    await page.getByTestId('restore-clone').click()
+    // A clone replaces nothing: no confirmation asked.
+    expect(await page.getByTestId('restore-replaced').count()).toBe(0)
+    await page.getByTestId('restore-clone-name').fill(CLONE)
+    await page.getByTestId('restore-submit').click()
+    const progress = page.getByTestId('restore-dialog').getByTestId('job-progress')
+    await progress.waitFor()
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 180_000 }).not.toBe('running')
+    expect(await progress.getAttribute('data-state'), (await progress.textContent()) ?? '').toBe('succeeded')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByTestId('restore-dialog').count()).toBe(0)
+    expect(await appState(CLONE)).toBe('running')
+    expect(await fileSha(`${CLONE}_data`)).toBe(sha256(CONTENT))
+    // Opening the clone: its page finds it among the server's apps.
+    await page.evaluate(`location.hash = location.hash.replace(/\\/backups$/, '/apps/${CLONE}')`)
+    await expect.poll(() => page.getByTestId('app-page').getAttribute('data-app'), { timeout: 30_000 }).toBe(CLONE)
+    await page.getByTestId('panel-overview').waitFor({ timeout: 30_000 })
+    await page.goBack()
+    await page.getByTestId('backups-page').waitFor()
+  })
+
   it('shows the last backup on the app page, linking to the Backups page', async () => {
     await appRow().getByRole('link', { name: APP }).click()
     const summary = page.getByTestId('app-backups-summary')
@@ -159,4 +220,20 @@ describe('backups in the window', { timeout: 300_000 }, () => {
     await page.getByTestId('app-backups-link').click()
     await page.getByTestId('backups-page').waitFor()
   })
+  it('refuses to remove a repository a policy uses; after Stop backing up, removes it (its data stays)', async () => {
+    const repoRow = page.locator(`[data-testid="repo-row"][data-name="${REPO}"]`)
+    await repoRow.getByTestId('repo-remove').click()
+    await page.getByTestId('repo-remove-confirm-yes').click()
+    await page.getByTestId('repo-action-error').waitFor({ timeout: 30_000 })
+    expect(await repoRow.count()).toBe(1)
+
+    await appRow().getByTestId('backup-policy-edit').click()
+    await page.getByTestId('policy-remove').click()
+    await expect.poll(() => appRow().getAttribute('data-policy'), { timeout: 30_000 }).toBe('none')
+    await repoRow.getByTestId('repo-remove').click()
+    await page.getByTestId('repo-remove-confirm-yes').click()
+    await expect.poll(() => repoRow.count(), { timeout: 30_000 }).toBe(0)
+    expect(fs.existsSync(path.join(scratch, 'repo', 'config'))).toBe(true)
+  })
+
 })

@@ -1,8 +1,8 @@
 // The server basics end to end, in headless Chromium through the web host against the test home server: a
 // container outside any app stopped, started, read and entered from the server page's table; a volume removed
 // from the engine page after its preview; a shell on the server itself running `hostname`; and an installed
-// app's compose file edited in the window so that its container really listens on the new port — each checked
-// on the server's engine.
+// app's compose file edited in the window so that its container really listens on the new port, and an edit
+// that gives it more of the server applied only with consent — each checked on the server's engine.
 
 import net from 'node:net'
 import os from 'node:os'
@@ -186,6 +186,26 @@ describe('server basics in the window', () => {
     expect(await progress.getAttribute('data-state'), (await progress.textContent()) ?? '').toBe('succeeded')
     expect(await docker(['port', `${APP}-web-1`, '80/tcp'])).toBe(`127.0.0.1:${ports[1]}`)
     expect(await fetch(`http://127.0.0.1:${ports[1]}/`).then((r) => r.text())).toContain('homeport test app')
+  })
+
+  it('asks for consent before an edit gives the app more of the server', async () => {
+    const editor = page.getByTestId('compose-text').locator('.cm-content')
+    await expect.poll(() => editor.textContent(), { timeout: 20_000 }).toContain(String(ports[1]))
+    await editor.click()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.insertText(compose(ports[1]).replace('    stop_grace_period', '    privileged: true\n    stop_grace_period'))
+    await page.getByTestId('compose-review').click()
+    await page.getByTestId('compose-plan').waitFor({ timeout: 30_000 })
+    await page.getByTestId('compose-apply').click()
+    await expect.poll(() => page.getByTestId('compose-error').getAttribute('data-code'), { timeout: 30_000 }).toBe('HOST_ACCESS_NOT_ACCEPTED')
+    await page.getByTestId('host-access').waitFor()
+    expect(await page.getByTestId('compose-apply').isDisabled()).toBe(true)
+    expect(await docker(['inspect', '-f', '{{.HostConfig.Privileged}}', `${APP}-web-1`])).toBe('false')
+
+    await page.getByTestId('host-access-accept').click()
+    await page.getByTestId('compose-apply').click()
+    await expect.poll(() => docker(['inspect', '-f', '{{.HostConfig.Privileged}}', `${APP}-web-1`]).catch(() => ''), { timeout: 90_000 }).toBe('true')
+    await expect.poll(() => page.getByTestId('app-job').getByTestId('job-progress').getAttribute('data-state'), { timeout: 90_000 }).toBe('succeeded')
   })
 })
 

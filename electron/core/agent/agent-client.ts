@@ -85,6 +85,17 @@ export class AgentClient {
     return parseAnswer('hello', res.stdout, res.stderr)
   }
 
+  /** Runs `sh script arg` on the server on a schedule (a systemd user timer, or a cron entry without systemd). */
+  async scheduleSet(name: string, cron: string, onCalendar: string, script: string, arg: string): Promise<{ via: 'systemd' | 'cron'; lingering?: boolean }> {
+    const res = await this.session.exec(['sh', await this.path(), 'schedule-set', name, cron, onCalendar, script, arg], { loginShell: true, timeoutMs: 30_000 })
+    return parseAnswer('schedule-set', res.stdout, res.stderr)
+  }
+
+  async scheduleRemove(name: string): Promise<void> {
+    const res = await this.session.exec(['sh', await this.path(), 'schedule-remove', name], { loginShell: true, timeoutMs: 30_000 })
+    parseAnswer('schedule-remove', res.stdout, res.stderr)
+  }
+
   async metrics(): Promise<AgentMetricsDto> {
     const res = await this.session.exec(['sh', await this.path(), 'metrics'], { timeoutMs: 30_000 })
     return parseAnswer('metrics', res.stdout, res.stderr)

@@ -62,6 +62,11 @@ export class AlertCenter {
     return this.open.has(alertKey(ref))
   }
 
+  /** Whether this condition was ever raised (open, resolved or dismissed): a rule reading a log sees the same line again. */
+  seen(ref: AlertRef): boolean {
+    return this.open.has(alertKey(ref)) || Boolean(this.deps.repo.latestByKey(alertKey(ref)))
+  }
+
   openAlerts(serverId?: string): AlertDto[] {
     return [...this.open.values()].filter((a) => serverId === undefined || a.serverId === serverId)
   }

@@ -51,9 +51,8 @@ export function appsHandlers(deps: {
     'apps.settings': ({ serverId, app }) => settingsForm(deps.servers, idOf(serverId), app),
     'apps.composeFiles': ({ serverId, app }) => composeFiles(deps.servers, idOf(serverId), app),
     'apps.logs': ({ serverId, app, service, tail, since, timestamps }) => logs.read(idOf(serverId), app, { service, tail, since, timestamps }),
-    'apps.logsFollow': async ({ serverId, app, service, tail, timestamps }, ctx) => ({
-      streamId: await logs.follow(idOf(serverId), app, { service, tail, timestamps }, ctx.clientId),
-    }),
+    'apps.logsFollow': ({ serverId, app, service, tail, timestamps, follow, after }, ctx) =>
+      logs.follow(idOf(serverId), app, { service, tail, timestamps, follow, after }, ctx.clientId),
     'apps.logsStop': async ({ streamId }) => logs.stop(streamId),
     'apps.stats': async ({ serverId, app }) => appStats(await deps.servers.docker(idOf(serverId)), app),
     'apps.open': ({ serverId, app }) => forwards.get(idOf(serverId), app),

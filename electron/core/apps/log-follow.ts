@@ -10,8 +10,17 @@ import { LABEL } from '../compose/engine/container-spec.js'
 import type { Docker } from '../docker/docker-access.js'
 import { containersFor, LogDemuxer, toLine, type LogOptions } from './app-logs.js'
 
-export interface FollowOptions extends LogOptions {
+export interface FollowRequest extends LogOptions {
+  /** false: read the tail as a stream (paced, in batches) and end; nothing is held whole. */
+  follow?: boolean
+  /** Resume after a line already delivered: its time, and how many lines at that instant were delivered. */
+  after?: { time: string; seen: number }
+}
+
+export interface FollowOptions extends FollowRequest {
   signal: AbortSignal
+  /** Resolves once the emitted batches have gone out; reading waits for it so a slow reader holds no backlog. */
+  drained?: () => Promise<void>
   onLines: (lines: LogLineDto[]) => void
   /** Every container's log is over: the app stopped, or (with `error`) the server could not be reached again. */
   onEnd?: (error?: HomeportError) => void
@@ -38,17 +47,38 @@ function sinceOf(time: string): string {
 
 type Stream = NodeJS.ReadableStream & { destroy(): void }
 
-/** Follows every service's log; `onLines` gets batches (at most every 50 ms) until the signal aborts. */
-export async function followLogs(docker: Docker, app: string, opts: FollowOptions): Promise<void> {
+/** Docker's `until` for "everything written so far": seconds and nanoseconds of now. */
+function untilNow(): string {
+  const ms = Date.now()
+  return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1_000_000).padStart(9, '0')}`
+}
+
+/**
+ * Follows every service's log; `onLines` gets batches (at most every 50 ms) until the signal aborts (or, with
+ * `follow: false`, until the tail is read). Resolves with the number of containers once every stream is open.
+ */
+export async function followLogs(docker: Docker, app: string, opts: FollowOptions): Promise<number> {
   const containers = await containersFor(docker, app, opts.service)
+  const open = new Set<Stream>()
   let batch: LogLineDto[] = []
   let timer: NodeJS.Timeout | undefined
+  let pacing = false
   const flush = () => {
+    if (timer) clearTimeout(timer)
     timer = undefined
     if (!batch.length) return
     const out = batch
     batch = []
     opts.onLines(out)
+    // A big tail arrives faster than a window takes it: stop reading until the sink has sent what it has.
+    if (opts.drained && !pacing) {
+      pacing = true
+      for (const s of open) s.pause()
+      void opts.drained().finally(() => {
+        pacing = false
+        for (const s of open) s.resume()
+      })
+    }
   }
   // The first lines go out as soon as they are in, the rest in batches: a slow link must not add a wait.
   let batches = 0
@@ -64,7 +94,15 @@ export async function followLogs(docker: Docker, app: string, opts: FollowOption
     containers.map(async (c) => {
       const container = docker.getContainer(c.Id)
       // Asked together: the stream holds its first lines until followOne reads them with the right framing.
-      const opening = container.logs({ stdout: true, stderr: true, follow: true, tail: opts.tail, timestamps: true }) as unknown as Promise<Stream>
+      // `until` ends a read-once stream at what was written so far; it still comes as a stream, never whole.
+      const opening = container.logs({
+        stdout: true,
+        stderr: true,
+        follow: true,
+        timestamps: true,
+        ...(opts.after ? { since: sinceOf(opts.after.time) as unknown as number } : { tail: opts.tail }),
+        ...(opts.follow === false ? { until: untilNow() as unknown as number } : {}),
+      }) as unknown as Promise<Stream>
       const info = await container.inspect().catch((err: unknown) => {
         void opening.then((s) => s.destroy(), () => undefined)
         throw err
@@ -73,10 +111,11 @@ export async function followLogs(docker: Docker, app: string, opts: FollowOption
       return { c, tty: info.Config.Tty, startedAt: info.State.StartedAt, stream }
     }),
   )
-  void Promise.all(first.map(({ c, tty, startedAt, stream }) => followOne(docker, { c, tty, startedAt }, stream, opts, push))).then((errors) => {
+  void Promise.all(first.map(({ c, tty, startedAt, stream }) => followOne(docker, { c, tty, startedAt }, stream, opts, push, open))).then((errors) => {
     flush()
     if (!opts.signal.aborted) opts.onEnd?.(errors.find((e) => e !== undefined))
   })
+  return containers.length
 }
 
 /** One container's log, resumed after every cut; resolves when it is over, with the error if it could not resume. */
@@ -86,11 +125,12 @@ async function followOne(
   firstStream: Stream,
   opts: FollowOptions,
   push: (line: LogLineDto) => void,
+  open: Set<Stream>,
 ): Promise<HomeportError | undefined> {
   const service = c.Labels?.[LABEL.service] ?? c.Id.slice(0, 12)
   const container = docker.getContainer(c.Id)
-  let last: { key: string; time: string; seen: number } | undefined
-  let skip = 0
+  let last: { key: string; time: string; seen: number } | undefined = opts.after && { key: timeKey(opts.after.time), time: opts.after.time, seen: opts.after.seen }
+  let skip = opts.after?.seen ?? 0
   let stream: Stream = firstStream
   while (!opts.signal.aborted) {
     const current = stream
@@ -106,9 +146,11 @@ async function followOne(
         push(opts.timestamps ? line : { service: line.service, stream: line.stream, text: line.text })
       })
       let done = false
+      open.add(current)
       const finish = () => {
         if (done) return
         done = true
+        open.delete(current)
         demux.end()
         opts.signal.removeEventListener('abort', onAbort)
         resolve()
@@ -124,7 +166,7 @@ async function followOne(
       current.on('error', finish)
       opts.signal.addEventListener('abort', onAbort, { once: true })
     })
-    if (opts.signal.aborted) return undefined
+    if (opts.signal.aborted || opts.follow === false) return undefined
     try {
       let told = false
       const info = await container.inspect().catch(async (err: unknown) => {

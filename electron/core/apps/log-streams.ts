@@ -9,7 +9,7 @@ import { waitForServer } from '../connection/wait-for-server.js'
 import type { Docker } from '../docker/docker-access.js'
 import type { EventSink } from '../runtime/types.js'
 import { readLogs, type LogOptions } from './app-logs.js'
-import { followLogs } from './log-follow.js'
+import { followLogs, type FollowRequest } from './log-follow.js'
 
 export interface LogStreamsDeps {
   docker(serverId: string): Promise<Docker>
@@ -29,14 +29,15 @@ export class LogStreams {
   }
 
   /** `owner`: the front end whose going away stops the stream. */
-  async follow(serverId: string, app: string, opts: LogOptions, owner: string): Promise<string> {
+  async follow(serverId: string, app: string, opts: FollowRequest, owner: string): Promise<{ streamId: string; containers: number }> {
     const streamId = randomUUID()
     const controller = new AbortController()
     this.streams.set(streamId, { controller, owner })
     const session = await this.deps.session(serverId)
-    await followLogs(await this.deps.docker(serverId), app, {
+    const containers = await followLogs(await this.deps.docker(serverId), app, {
       ...opts,
       signal: controller.signal,
+      drained: this.deps.events.drained?.bind(this.deps.events),
       awaitServer: () => waitForServer(session, Date.now() + (this.deps.reconnectWithinMs ?? 60_000), controller.signal),
       onLines: (lines) => this.deps.events.emit('apps.logs', { streamId, lines }),
       onReconnecting: () => this.deps.events.emit('apps.logs', { streamId, lines: [], reconnecting: true }),
@@ -49,7 +50,7 @@ export class LogStreams {
       this.streams.delete(streamId)
       throw err
     })
-    return streamId
+    return { streamId, containers }
   }
 
   stop(streamId: string): void {

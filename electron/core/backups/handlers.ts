@@ -3,6 +3,7 @@
 import type { backupsContract } from '../../../shared/contract/backups.js'
 import type { HandlersFor } from '../../../shared/contract/index.js'
 import type { BackupsDomain } from './backups-domain.js'
+import { scheduleHandlers } from './schedule-handlers.js'
 import { addRepository, checkRepository, ensureSshKey, listRepositories, removeRepository } from './repositories.js'
 
 export function backupsHandlers(b: BackupsDomain): HandlersFor<typeof backupsContract> {
@@ -30,5 +31,6 @@ export function backupsHandlers(b: BackupsDomain): HandlersFor<typeof backupsCon
     'backups.drill': async ({ serverId, app }) => b.startDrill(serverId, app),
     'backups.restore': async ({ serverId, app, snapshot, repository, as, path, confirm }) =>
       b.startRestore(serverId, { app, snapshot, ...(repository ? { repository } : {}), ...(as ? { as } : {}), ...(path ? { path } : {}), ...(confirm ? { confirm } : {}) }),
+    ...scheduleHandlers(b),
   }
 }

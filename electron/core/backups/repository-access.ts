@@ -31,7 +31,7 @@ export function repositoryLocation(repo: StoredRepository): string {
 export function sftpCommand(repo: Pick<StoredRepository, 'port' | 'user' | 'host'>, hostKeyCheck: 'yes' | 'accept-new'): string[] {
   return [
     'ssh', '-p', String(repo.port ?? 22), '-i', `${SECRETS_DIR}/id_ed25519`, '-o', `UserKnownHostsFile=${SECRETS_DIR}/known_hosts`, '-o', `StrictHostKeyChecking=${hostKeyCheck}`,
-    '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=15', '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=4', `${repo.user}@${repo.host}`, '-s', 'sftp',
+    '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=30', '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=4', `${repo.user}@${repo.host}`, '-s', 'sftp',
   ]
 }
 

@@ -40,6 +40,8 @@ export interface Monitoring {
   handlers: HandlersFor<typeof monitorContract> & HandlersFor<typeof alertsContract>
   /** For Sessions: a server's connection is held, or let go. */
   lifecycle: { held(serverId: string, session: SshSession): void; dropped(serverId: string): void }
+  /** The alert centre, for rules that read what a server recorded while Homeport was away (scheduled backups). */
+  alerts: AlertCenter
   close(): void
 }
 
@@ -69,6 +71,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
       ...alertsHandlers({ center, repo: alertsRepo, prefs, tray, idOf: deps.idOf }),
     },
     lifecycle: { held: (id, session) => monitor.held(id, session), dropped: (id) => monitor.dropped(id) },
+    alerts: center,
     close: () => monitor.close(),
   }
 }

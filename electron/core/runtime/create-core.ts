@@ -85,7 +85,7 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
   const prompts: Prompter = options.prompts ?? eventPrompter!
   const sshConfig = new SshConfigFile(options.sshConfigPath)
   const connections = parts.connections ?? defaultConnectionManager({ log, knownHostsPath: options.knownHostsPath })
-  const dockerFactory = parts.dockerFactory ?? defaultDockerFactory(options.dataDir)
+  const dockerFactory = parts.dockerFactory ?? defaultDockerFactory()
 
   const targetFor = async (serverId: string): Promise<SshTarget> => {
     const server = servers.find(serverId)
@@ -108,7 +108,16 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
     return targetForServer(server, pinned?.fingerprint, { secrets, prompts, sshConfig }, confirmHostKey)
   }
 
-  const lifecycle = { held: (id: string, s: SshSession) => monitoring.lifecycle.held(id, s), dropped: (id: string) => monitoring.lifecycle.dropped(id) }
+  const lifecycle = {
+    held: (id: string, s: SshSession) => {
+      monitoring.lifecycle.held(id, s)
+      // What the server's backup schedules did while Homeport was away: failed or missed runs become alerts.
+      void import('../backups/schedule-watch.js')
+        .then((m) => m.readScheduledRuns(s, id, repo.byId(id)?.name ?? id, monitoring.alerts))
+        .catch((err: unknown) => log.warn(`Could not read the scheduled backup runs of ${id}: ${String(err)}`))
+    },
+    dropped: (id: string) => monitoring.lifecycle.dropped(id),
+  }
   const sessions = new Sessions({ connections, dockerFactory, events, log, targetFor, serverName: (id) => repo.byId(id)?.name ?? id, lifecycle })
   const servers: ServersService = new ServersService({ repo, secrets, prompts, connections, sshConfig, log, onRemove: (serverId) => sessions.drop(serverId) })
   const idOf = (idOrName: string) => servers.find(idOrName).id

@@ -18,6 +18,8 @@ export interface Prompter {
 
 export interface EventSink {
   emit<E extends EventName>(event: E, payload: EventMap[E]): void
+  /** Resolves once what was emitted has mostly gone out (a sink with slow readers), so big streams can pace. */
+  drained?(): Promise<void>
 }
 
 export interface Logger {

@@ -83,7 +83,7 @@ describe('an SFTP repository', { timeout: 300_000 }, () => {
   it('says the target refused the key, and how to fix it', async () => {
     const err = await homeportFailure(b.t.call('backups.repoAdd', { serverId: SERVER, name: `${b.app}-refused`, target: { kind: 'sftp', host: '127.0.0.1', port: hs.sshPort, user: hs.user, path: path.join(b.scratch, 'repo'), hostKey: hs.hostKeyFingerprint } }))
     expect(err.code).toBe('BACKUP_TARGET_UNREACHABLE')
-    expect(err.cliHint).toContain('homeport backups key')
+    expect(err.cliHint, err.details).toContain('homeport backups key')
     expect(await resticContainersLeft(b)).toBe('')
   })
 

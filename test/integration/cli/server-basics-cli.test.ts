@@ -22,6 +22,9 @@ const COMPOSE = `services:
     stop_grace_period: 1s
 `
 
+// Each command is a process of its own with its own SSH connection: generous room on a busy machine.
+const SLOW = 240_000
+
 describe('homeport engine commands and apps update --file', () => {
   let cli: CliSandbox
   let things: EngineThings
@@ -36,7 +39,7 @@ describe('homeport engine commands and apps update --file', () => {
     await cli?.run(['apps', 'remove', 'hs', APP, '--volumes', '--yes'])
     cli?.dispose()
     await removeEngineThings(PREFIX, things)
-  })
+  }, SLOW)
 
   it('lists images, volumes and networks with sizes and the containers using them', async () => {
     await docker(['create', '--name', `${PREFIX}-user`, '-v', `${things.volume}:/data`, things.image, 'true'])
@@ -53,7 +56,7 @@ describe('homeport engine commands and apps update --file', () => {
     const df = await cli.json<EngineUsageDto>(['df', 'hs'])
     expect(df.volumes.count).toBeGreaterThanOrEqual(1)
     expect((await cli.run(['df', 'hs'])).stdout).toMatch(/^TYPE\s+TOTAL\s+ACTIVE\s+SIZE\s+RECLAIMABLE\nImages\s+\d+/)
-  })
+  }, SLOW)
 
   it('refuses to remove a volume in use, and one without --yes when nobody can be asked', async () => {
     const inUse = await cli.run(['volumes', 'hs', '--rm', things.volume, '--yes'])
@@ -64,7 +67,7 @@ describe('homeport engine commands and apps update --file', () => {
     expect(unasked.code).toBe(2)
     expect(unasked.stderr).toContain('hint: Check the list with --dry-run, then add --yes.')
     expect(await exists('volume', things.volume)).toBe(true)
-  })
+  }, SLOW)
 
   it('previews a removal, then removes exactly that volume', async () => {
     const preview = await cli.run(['volumes', 'hs', '--rm', things.volume, '--dry-run'])
@@ -78,7 +81,7 @@ describe('homeport engine commands and apps update --file', () => {
     expect(removed.bytesFreed).toBeGreaterThanOrEqual(2_000_000)
     expect(await exists('volume', things.volume)).toBe(false)
     expect(await exists('image', things.image)).toBe(true)
-  })
+  }, SLOW)
 
   it('prune --dry-run lists unused images and networks (volumes only with --volumes) and removes nothing', async () => {
     const plain = await cli.json<UnusedDto>(['prune', 'hs', '--dry-run'])
@@ -98,7 +101,7 @@ describe('homeport engine commands and apps update --file', () => {
     expect(await exists('image', things.image)).toBe(false)
     expect((await cli.json<RemoveResultDto>(['networks', 'hs', '--rm', things.network, '--yes'])).removed).toHaveLength(1)
     expect(await exists('network', things.network)).toBe(false)
-  })
+  }, SLOW)
 
   it('container stop/start/logs drive one container that belongs to no app', async () => {
     const stopped = await cli.run(['container', 'stop', 'hs', things.container])
@@ -113,7 +116,7 @@ describe('homeport engine commands and apps update --file', () => {
     const missing = await cli.run(['container', 'restart', 'hs', `${PREFIX}-nope`])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain(`error NOT_FOUND: There is no container "${PREFIX}-nope" on hs.`)
-  })
+  }, SLOW)
 
   it('apps update --file plans an edited compose file, then applies it: the app listens on the new port', async () => {
     const dir = path.join(cli.home, APP)
@@ -142,5 +145,5 @@ describe('homeport engine commands and apps update --file', () => {
     expect(missing.stderr).toContain('hint: Check the path given to --file.')
     const bare = await cli.run(['apps', 'update', 'hs', APP, '--dry-run'])
     expect(bare.code).toBe(2)
-  })
+  }, SLOW)
 })

@@ -16,6 +16,7 @@ import { localSha256 } from './local-hash.js'
 import { localTemp } from './local-temp.js'
 import { pipeChunks } from './pipe-chunks.js'
 import { requestSize } from './request-window.js'
+import { STREAM_MIN_BYTES, streamDown } from './stream-get.js'
 import { FILE_DEPTH, type TransferEnv } from './transfer-env.js'
 import type { PlanItem } from './transfer-plan.js'
 
@@ -38,7 +39,10 @@ async function fetchBytes(env: TransferEnv, item: PlanItem, fs: RemoteFs, temp: 
     try {
       env.meter.fileStarted(item.to, item.to, item.size, state.offset)
       const { sftp } = fs
-      await pipeChunks(
+      const streamed =
+        item.size - state.offset >= STREAM_MIN_BYTES &&
+        (await streamDown(env, await absolutePath(env.target, item.from), item.from, local, item.to, state, (done) => env.meter.fileBytes(item.to, done)))
+      if (!streamed) await pipeChunks(
         { from: state.offset, size: item.size, chunk: requestSize(sftp, 'read'), depth: FILE_DEPTH, window: env.window, signal: env.ctx.signal, onProgress: (done, prefix) => {
           state.offset = prefix
           state.moved = true

@@ -128,6 +128,7 @@ describe('backup figures', () => {
   it('gives the dedup ratio and a run in words, downtime included', () => {
     expect(dedupRatio(result)).toBe(4)
     expect(dedupRatio({ bytesProcessed: 0, bytesAdded: 0 })).toBeUndefined()
+    expect(describeBackup({ ...result, bytesAdded: result.bytesProcessed + 100 })).not.toContain('dedup')
     expect(describeBackup(result)).toBe('read 4.0 MiB, stored 1.0 MiB new (dedup 4.0×), app down 4 s')
     expect(describeBackup({ ...result, consistency: 'hooks', downtimeMs: 0, forgotten: 2 })).toContain('app kept running (hooks), 2 old snapshots pruned')
   })

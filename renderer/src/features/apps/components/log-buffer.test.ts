@@ -36,6 +36,35 @@ describe('log buffer', () => {
     expect(buffer.dropped).toBeGreaterThanOrEqual(1900)
   })
 
+  it('extends the filtered view with appended lines only, and drops trimmed ones from it', () => {
+    const buffer = new LogBuffer(1000)
+    buffer.append(lines(600))
+    expect(buffer.visible({ service: 'web' })).toHaveLength(300)
+    buffer.append(lines(600, 600))
+    const web = buffer.visible({ service: 'web' })
+    // 1,200 lines past a cap of 1,000 (in its grace margin): the oldest 200 are no longer shown.
+    expect(web).toHaveLength(500)
+    expect(web[0].text).toBe('line 200')
+    expect(web.at(-1)?.text).toBe('line 1198')
+    for (let i = 2; i < 30; i++) buffer.append(lines(100, 1200 + (i - 2) * 100))
+    const later = buffer.visible({ service: 'web' })
+    expect(later).toHaveLength(500)
+    expect(later.at(-1)?.text).toBe('line 3998')
+    expect(buffer.visible({ service: 'db' })).toHaveLength(500)
+    expect(buffer.visible({ service: 'web', query: 'line 399' }).map((l) => l.text)).toEqual(['line 3990', 'line 3992', 'line 3994', 'line 3996', 'line 3998'])
+  })
+
+  it('gives the point a follow resumes after: the last time and how many lines share it', () => {
+    const buffer = new LogBuffer()
+    expect(buffer.resumePoint()).toBeUndefined()
+    buffer.append([
+      { service: 'web', stream: 'stdout', text: 'a', time: '2026-01-01T00:00:01.5Z' },
+      { service: 'web', stream: 'stdout', text: 'b', time: '2026-01-01T00:00:02Z' },
+      { service: 'web', stream: 'stdout', text: 'c', time: '2026-01-01T00:00:02Z' },
+    ])
+    expect(buffer.resumePoint()).toEqual({ time: '2026-01-01T00:00:02Z', seen: 2 })
+  })
+
   it('splits a line around every case-insensitive match for highlighting', () => {
     expect(highlightParts('Error: an error', 'ERROR')).toEqual([
       { text: 'Error', match: true },

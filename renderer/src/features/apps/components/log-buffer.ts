@@ -17,10 +17,12 @@ export interface LogFilter {
 export class LogBuffer {
   private entries: LogEntry[] = []
   private nextSeq = 0
+  /** The last filter's result, extended with each append instead of re-filtering every line every frame. */
+  private view?: { key: string; out: LogEntry[]; upto: number }
   /** Lines dropped from the front since the buffer was created. */
   dropped = 0
 
-  constructor(readonly cap = 200_000) {}
+  constructor(readonly cap = 500_000) {}
 
   get length(): number {
     return Math.min(this.entries.length, this.cap)
@@ -36,19 +38,39 @@ export class LogBuffer {
     }
   }
 
-  /** The lines as the viewer should see them (at most `cap`, trimming any grace margin). */
+  /**
+   * The lines as the viewer should see them (at most `cap`, trimming any grace margin). The same array grows
+   * between calls with the same filter: only lines appended since are filtered.
+   */
   visible(filter: LogFilter = {}): LogEntry[] {
-    const start = Math.max(0, this.entries.length - this.cap)
+    const key = JSON.stringify([filter.query?.toLowerCase() ?? '', filter.service ?? '', filter.stream ?? ''])
+    const firstSeq = this.entries.length > this.cap ? this.entries[this.entries.length - this.cap].seq : (this.entries[0]?.seq ?? this.nextSeq)
+    if (this.view?.key !== key) this.view = { key, out: [], upto: firstSeq }
+    const view = this.view
     const query = filter.query?.toLowerCase() ?? ''
-    const out: LogEntry[] = []
-    for (let i = start; i < this.entries.length; i++) {
+    // Entries are in seq order with no gaps, so the first unseen one is found by its number.
+    const base = this.entries[0]?.seq ?? this.nextSeq
+    for (let i = Math.max(0, view.upto - base, firstSeq - base); i < this.entries.length; i++) {
       const entry = this.entries[i]
       if (filter.service && entry.service !== filter.service) continue
       if (filter.stream && entry.stream !== filter.stream) continue
       if (query && !entry.text.toLowerCase().includes(query)) continue
-      out.push(entry)
+      view.out.push(entry)
     }
-    return out
+    view.upto = this.nextSeq
+    let drop = 0
+    while (drop < view.out.length && view.out[drop].seq < firstSeq) drop++
+    if (drop) view.out.splice(0, drop)
+    return view.out
+  }
+
+  /** Where a follow resumes without repeating a line: the last line's time and how many lines share it. */
+  resumePoint(): { time: string; seen: number } | undefined {
+    const time = this.entries.at(-1)?.time
+    if (!time) return undefined
+    let seen = 0
+    for (let i = this.entries.length - 1; i >= 0 && this.entries[i].time === time; i--) seen++
+    return { time, seen }
   }
 
   services(): string[] {
@@ -58,6 +80,7 @@ export class LogBuffer {
   clear(): void {
     this.dropped += this.entries.length
     this.entries = []
+    this.view = undefined
   }
 }
 

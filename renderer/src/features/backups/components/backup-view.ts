@@ -47,7 +47,8 @@ export function dedupRatio(result: Pick<BackupJobResult, 'bytesProcessed' | 'byt
 export function describeBackup(result: BackupJobResult): string {
   const ratio = dedupRatio(result)
   const parts = [`read ${formatBytes(result.bytesProcessed)}`, `stored ${formatBytes(result.bytesAdded)} new`]
-  if (ratio !== undefined) parts[1] += ` (dedup ${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}×)`
+  // Below 1× (a first run: restic's own metadata on top of new data) there is nothing deduplicated to show.
+  if (ratio !== undefined && ratio >= 1.05) parts[1] += ` (dedup ${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}×)`
   parts.push(result.consistency === 'stop' ? `app down ${formatDuration(result.downtimeMs / 1000)}` : 'app kept running (hooks)')
   if (result.forgotten > 0) parts.push(`${result.forgotten} old snapshot${result.forgotten === 1 ? '' : 's'} pruned`)
   return parts.join(', ')
