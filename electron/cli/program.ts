@@ -18,9 +18,13 @@ import { registerContainerCommands } from './container-commands.js'
 import { registerServerCommands, type WithCore } from './server-commands.js'
 import { readStdin } from './stdin.js'
 
+const PASSWORD_STDIN = "read the server's SSH password (or its key's passphrase) from standard input when no keychain keeps it"
+
 export async function runCli(argv: string[]): Promise<number> {
   let jsonMode = false
   let verbose = false
+  let passwordStdin = false
+  const sshPasswordFlag = new Set<Command>()
   let opened: CliCore | undefined
 
   const program = new Command('homeport')
@@ -28,8 +32,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .version(APP_VERSION, '-V, --version')
     .option('--verbose', 'log what Homeport does to stderr')
     .option('--no-control', "always use this command's own SSH connection, never a running Homeport's (also HOMEPORT_NO_CONTROL=1)")
-    .option('--password-stdin', 'read the SSH password (or the key passphrase) from standard input: to add a server, or to connect one whose password no keychain keeps')
-    .configureHelp({ showGlobalOptions: true })
+    .addHelpText('after', `\nEvery command that connects to a server takes --password-stdin: ${PASSWORD_STDIN}.`)
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: () => {} })
@@ -37,12 +40,13 @@ export async function runCli(argv: string[]): Promise<number> {
   program.hook('preAction', (_root, action) => {
     jsonMode = Boolean(action.opts().json)
     verbose = Boolean(program.opts().verbose)
+    passwordStdin = sshPasswordFlag.has(action) && Boolean(action.opts().passwordStdin)
   })
 
   const withCore: WithCore = async (fn, route = 'any') => {
     // Opened on first use, so that --help, --version and usage errors pay for nothing.
     const control = Boolean(program.opts().control) && process.env.HOMEPORT_NO_CONTROL !== '1'
-    const secretFromStdin = program.opts().passwordStdin ? readStdin : undefined
+    const secretFromStdin = passwordStdin ? readStdin : undefined
     opened ??= await openCliCore(route, { verbose, control, secretFromStdin })
     return fn(opened)
   }
@@ -56,12 +60,19 @@ export async function runCli(argv: string[]): Promise<number> {
   registerBackupsCommands(program, withCore, () => jsonMode)
   registerEngineCommands(program, withCore, () => jsonMode)
   registerContainerCommands(program, withCore, () => jsonMode)
+  // Every command may have to connect a server whose password no keychain keeps. A command with a
+  // --password-stdin of its own (server add; a backup repository's password) keeps its meaning.
+  for (const cmd of allCommands(program)) {
+    if (cmd.commands.length || cmd.options.some((o) => o.long === '--password-stdin')) continue
+    cmd.option('--password-stdin', PASSWORD_STDIN)
+    sshPasswordFlag.add(cmd)
+  }
   // Subcommands inherit the error handling and silence of the root.
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => {} })
 
   // Bare `homeport` is a question about what it can do, not a mistake.
   if (argv.length === 0) {
-    process.stdout.write(program.helpInformation())
+    program.outputHelp()
     return 0
   }
 

@@ -21,6 +21,7 @@ interface AddOptions {
   identity?: string
   trustOnFirstUse?: boolean
   hostKey?: string
+  passwordStdin?: boolean
   /** true: a key made for Homeport; a string: this private key file of yours. */
   installKey?: boolean | string
 }
@@ -84,7 +85,7 @@ async function installKey(core: CliCore, server: ServerDto, key: { file?: string
   return core.call('servers.get', { id: server.id })
 }
 
-export function registerServerAddCommand(server: Command, withCore: WithCore, json: () => boolean, passwordStdin: () => boolean): void {
+export function registerServerAddCommand(server: Command, withCore: WithCore, json: () => boolean): void {
   server
     .command('add')
     .description('add a server, pin its host key and check the login')
@@ -92,16 +93,17 @@ export function registerServerAddCommand(server: Command, withCore: WithCore, js
     .requiredOption('--host <host>', 'host name or IP address')
     .option('--port <port>', 'SSH port (default 22)', parsePort)
     .option('--user <user>', 'SSH user (default: your local user name)', parseSshUser)
-    .option('--identity <file>', 'private key file (key login); with --password-stdin, its passphrase is read from standard input')
+    .option('--identity <file>', 'private key file (key login)')
+    .option('--password-stdin', 'read the password (or, with --identity, the key passphrase) from standard input; it is checked by logging in')
     .option('--trust-on-first-use', 'pin whatever host key the server presents now')
     .option('--host-key <fingerprint>', 'pin this host key (SHA256:…) and refuse any other')
     .option('--install-key [file]', 'after a password login: put a key on the server and log in with it from then on (a new key made for Homeport, or this private key of yours); asked on a terminal')
     .option('--json', 'print the added server as JSON')
     .action(async (name: string, opts: AddOptions) => {
       if (opts.trustOnFirstUse && opts.hostKey) throw usageError('--trust-on-first-use and --host-key exclude each other.', 'Pass one of them.')
-      const authMethod = chooseAuth(name, opts, passwordStdin())
+      const authMethod = chooseAuth(name, opts, Boolean(opts.passwordStdin))
       if (opts.installKey && authMethod !== 'password') throw usageError('--install-key replaces a password login; this server already logs in with a key or the agent.', 'Leave --install-key out, or add the server with --password-stdin.')
-      const secret = passwordStdin() ? await readStdin() : authMethod === 'password' ? await askSecret(`Password for ${opts.user ?? process.env.USER ?? 'your user'}@${opts.host}: `) : undefined
+      const secret = opts.passwordStdin ? await readStdin() : authMethod === 'password' ? await askSecret(`Password for ${opts.user ?? process.env.USER ?? 'your user'}@${opts.host}: `) : undefined
       const base: Omit<MethodInput<'servers.add'>, 'identityFile'> = {
         name,
         host: opts.host,

@@ -13,7 +13,7 @@ export type WithCore = <T>(fn: (core: CliCore) => Promise<T>, route?: Route) => 
 export function registerServerCommands(program: Command, withCore: WithCore, json: () => boolean): void {
   const server = program.command('server').description('add, list, test and remove servers')
 
-  registerServerAddCommand(server, withCore, json, () => Boolean(program.opts().passwordStdin))
+  registerServerAddCommand(server, withCore, json)
 
   server
     .command('list')

@@ -110,6 +110,8 @@ describe('backups in the window', { timeout: 300_000 }, () => {
     await page.getByTestId('repo-dialog').waitFor()
     await page.getByTestId('repo-name').fill(`${APP}-sftp`)
     await page.getByTestId('repo-kind-sftp').click()
+    // The server's backup key, to authorise on the host, is made and shown.
+    await expect.poll(() => page.getByTestId('repo-server-key').textContent(), { timeout: 60_000 }).toMatch(/^(ssh|ecdsa)-\S+ \S+/)
     await page.getByTestId('repo-host').fill('127.0.0.1')
     await page.getByTestId('repo-port').fill(String(home.sshPort))
     await page.getByTestId('repo-user').fill(home.user)

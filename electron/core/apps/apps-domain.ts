@@ -14,7 +14,7 @@ import type { ServerAccess } from './app-server.js'
 import { bundledCatalogDir, Catalogs } from './catalog/catalogs.js'
 import { Forwards } from './forwards.js'
 import { appsHandlers } from './handlers.js'
-import { InstallService } from './install-service.js'
+import { InstallService, type InstallDeps } from './install-service.js'
 import { AppLifecycle } from './lifecycle.js'
 import { LogStreams } from './log-streams.js'
 import { RegistryMirrors } from './registry-mirrors.js'
@@ -36,6 +36,8 @@ export interface AppsDomainDeps {
   log?: Logger
   /** The server's name as the person knows it, for messages. */
   serverName?: (serverId: string) => string
+  /** A backup of an app with a backup policy, taken before an update changes anything. */
+  beforeUpdate?: InstallDeps['beforeUpdate']
 }
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} }
@@ -72,6 +74,7 @@ export function createAppsDomain(deps: AppsDomainDeps): AppsDomain {
     runs,
     log,
     serverName: deps.serverName ?? ((serverId) => serverId),
+    ...(deps.beforeUpdate ? { beforeUpdate: deps.beforeUpdate } : {}),
   })
   const logs = new LogStreams({ docker: (serverId) => servers.docker(serverId), session: (serverId) => servers.session(serverId), events })
   return {

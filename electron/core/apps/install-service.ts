@@ -45,6 +45,8 @@ export interface InstallDeps {
   log: Logger
   /** The server's name as the person knows it, for messages. */
   serverName(serverId: string): string
+  /** Before an update changes anything: a backup of the app when it has a backup policy (the snapshot to restore from if the update fails). */
+  beforeUpdate?(serverId: string, app: string, ctx: JobContext): Promise<{ snapshotId: string; repository: string } | undefined>
 }
 
 type Values = Record<string, string>
@@ -115,8 +117,13 @@ export class InstallService {
           throw planningFailure(err, app)
         })
         ctx.log(describePlan(prepared))
+        const snapshot = prepared.plan.upToDate ? undefined : await this.deps.beforeUpdate?.(serverId, app, ctx)
         await this.storeSecrets(serverId, app, def.secrets)
-        const result = await this.run(server, prepared, lock, ctx, 'update', { timeoutMs: verifyTimeoutMs ?? 60_000, settleMs: 3000 })
+        const result = await this.run(server, prepared, lock, ctx, 'update', { timeoutMs: verifyTimeoutMs ?? 60_000, settleMs: 3000 }).catch((err: unknown) => {
+          if (!snapshot || !(err instanceof HomeportError)) throw err
+          const restore = `The backup taken before the update is snapshot ${snapshot.snapshotId} in repository ${snapshot.repository}.`
+          throw new HomeportError(err.code, `${err.message} ${restore}`, { hint: `${err.hint} To go back to the data as it was, restore snapshot ${snapshot.snapshotId} on the Backups page.`, cliHint: `${err.cliHint ?? err.hint} To go back to the data as it was: \`homeport backups restore SERVER ${app} ${snapshot.snapshotId}\`.`, details: err.details, cause: err })
+        })
         if (prepared.plan.upToDate || result.recreated.length + result.created.length === 0) {
           ctx.step('Already up to date')
           ctx.log(`${app} is already up to date: no newer image and no changed setting, nothing was recreated.`)

@@ -49,7 +49,7 @@ async function probeHostKey(srv: BackupServer, name: string, target: Extract<Rep
   const out = await runRestic({ docker: srv.docker, image: srv.image, role: 'probe', entrypoint: 'sh', args: ['-c', script, 'sh', ...ssh], mounts: [], secrets: { id_ed25519: key, known_hosts: '' }, network: 'host', labels: { [REPOSITORY_LABEL]: name } })
   const known = /== known\n([\s\S]*?)== error\n([\s\S]*)$/.exec(out.stdout)
   const line = (known?.[1] ?? '').split('\n').find((l) => l.trim() && !l.startsWith('#'))
-  if (!line) throw resticError({ code: 1, stdout: '', stderr: known?.[2] ?? out.stdout + out.stderr }, 'connect to it', `sftp:${target.user}@${target.host}`)
+  if (!line) throw resticError({ code: 1, stdout: '', stderr: known?.[2] ?? out.stdout + out.stderr }, 'connect to it', name)
   const seen = fingerprintOf(line)
   if (target.hostKey && target.hostKey !== seen) {
     throw new HomeportError('HOST_KEY_MISMATCH', `${target.host}:${target.port} presented host key ${seen}, not ${target.hostKey}; nothing was saved.`, { hint: 'Check the fingerprint on that host (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`).' })
@@ -57,6 +57,9 @@ async function probeHostKey(srv: BackupServer, name: string, target: Extract<Rep
   if (!target.hostKey && !target.trustOnFirstUse) {
     throw new HomeportError('HOST_KEY_UNKNOWN', `${target.host}:${target.port} presented host key ${seen}; it is not trusted yet, so nothing was saved.`, { hint: 'Compare it with the fingerprint on that host (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`), then add the repository again and accept it.', cliHint: 'Compare it with the fingerprint on that host, then add the repository again with that host key (--host-key SHA256:…).' })
   }
+  // restic reports a refused key only as a broken SFTP session (its copy of ssh's message is often lost).
+  const sshError = known?.[2] ?? ''
+  if (/permission denied/i.test(sshError)) throw resticError({ code: 255, stdout: '', stderr: sshError }, 'log in there', name)
   return line.trim()
 }
 

@@ -85,7 +85,7 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
   const prompts: Prompter = options.prompts ?? eventPrompter!
   const sshConfig = new SshConfigFile(options.sshConfigPath)
   const connections = parts.connections ?? defaultConnectionManager({ log, knownHostsPath: options.knownHostsPath })
-  const dockerFactory = parts.dockerFactory ?? defaultDockerFactory()
+  const dockerFactory = parts.dockerFactory ?? defaultDockerFactory(options.dataDir)
 
   const targetFor = async (serverId: string): Promise<SshTarget> => {
     const server = servers.find(serverId)
@@ -124,6 +124,13 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
 
   const jobs = new JobRunner(jobHistory)
   jobs.on('update', (job) => events.emit('job.update', job))
+  // Backups (restic in containers on the server) load with their first call.
+  const backups = new Lazy(async () => {
+    const [{ BackupsDomain }, { appsPortOver }] = await Promise.all([import('../backups/backups-domain.js'), import('../backups/apps-port.js')])
+    const appsPort = appsPortOver(async () => (await apps.get()).handlers, jobs)
+    const docker = async (id: string) => (await sessions.docker(id)).docker()
+    return new BackupsDomain({ session: (id) => sessions.session(id), docker, serverName: (id) => repo.byId(id)?.name ?? id, idOf, jobs, secrets, setting: (key) => settings.get(key), apps: appsPort })
+  })
   // The apps domain (catalogs, compose engine, YAML, Ajv) loads with its first call.
   const apps = new Lazy(async () =>
     (await import('../apps/apps-domain.js')).createAppsDomain({
@@ -137,6 +144,10 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
       runs: new AppRunsRepo(db),
       log,
       serverName: (id) => repo.byId(id)?.name ?? id,
+      beforeUpdate: async (serverId, app, ctx) => {
+        const { srv, session } = await (await backups.get()).server(serverId)
+        return (await import('../backups/pre-update-backup.js')).snapshotBeforeUpdate(srv, session, app, ctx)
+      },
     }),
   )
   const monitoring = createMonitoring({
@@ -199,13 +210,7 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
       const serverName = (id: string) => repo.byId(id)?.name ?? id
       return filesHandlers(new FilesDomain({ session: (id) => sessions.session(id), docker, serverName, idOf, jobs, prompts, setting: (key) => settings.get(key) }))
     }),
-    // Backups (restic in containers on the server) load with their first call.
-    ...lazyHandlers(Object.keys(backupsContract) as (keyof typeof backupsContract)[], async () => {
-      const [{ BackupsDomain }, { backupsHandlers }, { appsPortOver }] = await Promise.all([import('../backups/backups-domain.js'), import('../backups/handlers.js'), import('../backups/apps-port.js')])
-      const appsPort = appsPortOver(async () => (await apps.get()).handlers, jobs)
-      const docker = async (id: string) => (await sessions.docker(id)).docker()
-      return backupsHandlers(new BackupsDomain({ session: (id) => sessions.session(id), docker, serverName: (id) => repo.byId(id)?.name ?? id, idOf, jobs, secrets, setting: (key) => settings.get(key), apps: appsPort }))
-    }),
+    ...lazyHandlers(Object.keys(backupsContract) as (keyof typeof backupsContract)[], async () => (await import('../backups/handlers.js')).backupsHandlers(await backups.get())),
     ...monitoring.handlers,
   }
 

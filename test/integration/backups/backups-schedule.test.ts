@@ -19,9 +19,9 @@ let REPO: string
 let repoPath: string
 const backupsDir = () => `/home/${hs.user}/.local/share/homeport/backups`
 
-function has(cmd: string): boolean {
+function succeeds(argv: string[]): boolean {
   try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`])
+    execFileSync(argv[0], argv.slice(1), { stdio: 'ignore' })
     return true
   } catch {
     return false
@@ -45,8 +45,8 @@ async function snapshotsOnServer(): Promise<{ id: string; tags: string[] }[]> {
 }
 
 beforeAll(async () => {
-  if (!has('cron')) execFileSync('apt-get', ['install', '-y', '-q', 'cron'], { stdio: 'ignore' })
-  if (!has('pgrep -x cron')) cron = spawn('cron', ['-f'], { stdio: 'ignore' })
+  if (!succeeds(['sh', '-c', 'command -v cron'])) execFileSync('apt-get', ['install', '-y', '-q', 'cron'], { stdio: 'ignore' })
+  if (!succeeds(['pgrep', '-x', 'cron'])) cron = spawn('cron', ['-f'], { stdio: 'ignore' })
   b = await openBackupApp(hs, 'hpbk-sched')
   REPO = `${b.app}-repo`
   repoPath = path.join(b.scratch, 'repo')

@@ -71,7 +71,7 @@ describe('the CLI without a keychain', () => {
     const ps = await run(['ps', 'pw', '--all', '--password-stdin'], { stdin: hs.password })
     expect(ps.code, ps.stderr).toBe(0)
     expect(ps.stdout).toMatch(/^CONTAINER ID\s+NAME/)
-    const hello = await run(['--password-stdin', 'agent', 'pw', 'hello', '--json'], { stdin: hs.password })
+    const hello = await run(['agent', 'pw', 'hello', '--password-stdin', '--json'], { stdin: hs.password })
     expect(hello.code, hello.stderr).toBe(0)
     expect((JSON.parse(hello.stdout) as AgentHelloDto).user.name).toBe(hs.user)
   })

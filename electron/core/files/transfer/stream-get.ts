@@ -12,6 +12,8 @@ import { localError } from './local-errors.js'
 
 /** Files from this size on stream down an exec channel. */
 export const STREAM_MIN_BYTES = 16 * 1024 * 1024
+/** Bytes gathered while a write runs before the channel is paused (its window then holds the server back). */
+const MAX_PENDING = 8 * 1024 * 1024
 
 /** Servers where an exec channel could not be opened (sftp-only accounts): SFTP from then on. */
 const noExec = new WeakSet<object>()
@@ -43,16 +45,45 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
     let ended = false
     let closed = false
     let failure: unknown
-    let writing: Promise<void> = Promise.resolve()
-    const finish = (): void => {
-      if (!closed || (!ended && failure === undefined)) return
-      signal.removeEventListener('abort', onAbort)
+    // Chunks arrive at the channel's packet size (32 KiB): they are gathered while one write runs and written
+    // in order as one, so the file holds exactly the bytes up to `state.offset` (where a resumed read starts).
+    let pending: Buffer[] = []
+    let pendingBytes = 0
+    let writing: Promise<void> | undefined
+    let paused = false
+    const pump = (): void => {
+      if (writing || !pendingBytes || failure !== undefined) return
+      const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes)
+      pending = []
+      pendingBytes = 0
+      if (paused) {
+        paused = false
+        channel.resume()
+      }
+      writing = local.write(data, 0, data.length, state.offset).then(
+        () => {
+          state.offset += data.length
+          state.moved = true
+          onBytes(state.offset)
+        },
+        (err: unknown) => {
+          failure ??= localError(err, localName, 'write')
+          channel.close()
+        },
+      )
       void writing.then(() => {
-        if (failure !== undefined) return reject(failure)
-        if (!exit) return reject(new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being read.`))
-        if (exit.code !== 0) return reject(commandError(stderr || `tail ended with ${exit.signal ?? exit.code}`, { path: shownAs, action: 'read' }, env.target.server))
-        resolve()
+        writing = undefined
+        pump()
+        finish()
       })
+    }
+    const finish = (): void => {
+      if (!closed || !ended || writing || (pendingBytes && failure === undefined)) return
+      signal.removeEventListener('abort', onAbort)
+      if (failure !== undefined) return reject(failure)
+      if (!exit) return reject(new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being read.`))
+      if (exit.code !== 0) return reject(commandError(stderr || `tail ended with ${exit.signal ?? exit.code}`, { path: shownAs, action: 'read' }, env.target.server))
+      resolve()
     }
     const onAbort = (): void => {
       failure ??= signal.reason
@@ -60,25 +91,16 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
     }
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, { once: true })
-    channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()).length > 4096 && (stderr = stderr.slice(-4096)))
+    channel.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4096)))
     channel.on('exit', (code: number | null, signalName?: string) => (exit = { ...(code !== null ? { code } : {}), ...(signalName ? { signal: signalName } : {}) }))
     channel.on('data', (chunk: Buffer) => {
-      // One write at a time, in order: the file holds exactly the bytes up to `state.offset`, which is where
-      // a resumed read starts.
-      channel.pause()
-      writing = local.write(chunk, 0, chunk.length, state.offset).then(
-        () => {
-          state.offset += chunk.length
-          state.moved = true
-          onBytes(state.offset)
-          channel.resume()
-        },
-        (err: unknown) => {
-          failure ??= localError(err, localName, 'write')
-          channel.close()
-          channel.resume()
-        },
-      )
+      pending.push(chunk)
+      pendingBytes += chunk.length
+      if (pendingBytes >= MAX_PENDING && !paused) {
+        paused = true
+        channel.pause()
+      }
+      pump()
     })
     channel.on('end', () => {
       ended = true
@@ -86,8 +108,9 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
     })
     channel.on('close', () => {
       closed = true
-      // A channel closed without its end (dropped connection) still settles once the last write is done.
-      if (!ended) ended = true
+      // A channel closed without its end (a dropped connection) settles once the last write is done.
+      ended = true
+      if (paused) channel.resume()
       finish()
     })
   })

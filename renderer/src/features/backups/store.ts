@@ -83,6 +83,11 @@ export const useBackupsStore = defineStore('backups', () => {
     return added
   }
 
+  /** The server's backup SSH public key (made on first use), for authorized_keys on an SFTP host. */
+  async function sshKey(serverId: string): Promise<string> {
+    return (await api.call('backups.sshKey', { serverId })).publicKey
+  }
+
   async function checkRepository(serverId: string, repository: string): Promise<void> {
     await api.call('backups.repoCheck', { serverId, repository })
   }
@@ -140,5 +145,5 @@ export const useBackupsStore = defineStore('backups', () => {
     return follow(serverId, input.app, jobId)
   }
 
-  return { byServer, of, load, jobsOf, activeJob, policyOf, addRepository, checkRepository, removeRepository, setPolicy, removePolicy, loadSnapshots, run, drill, restore }
+  return { byServer, of, load, jobsOf, activeJob, policyOf, sshKey, addRepository, checkRepository, removeRepository, setPolicy, removePolicy, loadSnapshots, run, drill, restore }
 })

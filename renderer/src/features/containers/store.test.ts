@@ -23,8 +23,18 @@ describe('containers store', () => {
 
     bridge.emit('docker.containers', { serverId: 's1', containers: [container('web', 'exited'), container('db', 'running')] })
     bridge.emit('docker.containers', { serverId: 's2', containers: [container('other', 'running')] })
-    expect(store.of('s1').containers.map((c) => `${c.name}:${c.state}`)).toEqual(['web:exited', 'db:running'])
+    await vi.waitFor(() => expect(store.of('s1').containers.map((c) => `${c.name}:${c.state}`)).toEqual(['web:exited', 'db:running']))
     expect(store.byServer.s2).toBeUndefined()
+  })
+
+  it('applies a burst of lists once, as patches to the rows that changed', async () => {
+    const store = useContainersStore()
+    await store.watch('s1')
+    const web = store.of('s1').containers[0]
+    for (let i = 0; i < 50; i++) bridge.emit('docker.containers', { serverId: 's1', containers: [container('web', 'running'), container(`c${i}`, 'running')] })
+    await vi.waitFor(() => expect(store.of('s1').containers.map((c) => c.name)).toEqual(['web', 'c49']))
+    // The unchanged row is the same object: nothing about it is redrawn.
+    expect(store.of('s1').containers[0]).toBe(web)
   })
 
   it('stops following after unwatch and tells the core', async () => {
@@ -32,6 +42,7 @@ describe('containers store', () => {
     await store.watch('s1')
     await store.unwatch('s1')
     bridge.emit('docker.containers', { serverId: 's1', containers: [] })
+    await new Promise((resolve) => setTimeout(resolve, 50))
     expect(store.of('s1').containers).toHaveLength(1)
     expect(bridge.calls.at(-1)).toEqual({ method: 'docker.unwatch', input: { serverId: 's1' } })
   })

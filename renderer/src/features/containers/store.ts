@@ -3,6 +3,20 @@ import { ref } from 'vue'
 import type { ContainerDto, DockerInfoDto } from '../../../../shared/contract/index.js'
 import { useApi } from '../../api/client.js'
 import { runAsync, type AsyncState } from '../../ui/use-async.js'
+import { patchContainers } from './container-patches.js'
+
+/** Before the next paint; a window in the background (no frames) still gets there within a quarter second. */
+function nextFrame(run: () => void): number {
+  if (typeof requestAnimationFrame !== 'function') return setTimeout(run, 16) as unknown as number
+  let done = false
+  const once = () => {
+    if (done) return
+    done = true
+    run()
+  }
+  setTimeout(once, 250)
+  return requestAnimationFrame(once)
+}
 
 export interface ServerDockerState extends AsyncState {
   info?: DockerInfoDto
@@ -14,10 +28,22 @@ export const useContainersStore = defineStore('containers', () => {
   const api = useApi()
   const byServer = ref<Record<string, ServerDockerState>>({})
 
+  // A burst of Docker events (200 containers created) sends many lists: only the newest per server is applied,
+  // once per animation frame, as patches to the rows that changed.
+  const pending = new Map<string, ContainerDto[]>()
+  let frame: number | undefined
+  function applyPending(): void {
+    frame = undefined
+    for (const [serverId, containers] of pending) {
+      const entry = byServer.value[serverId]
+      if (entry?.watching) patchContainers(entry.containers, containers)
+    }
+    pending.clear()
+  }
   api.on('docker.containers', (event) => {
-    const entry = byServer.value[event.serverId]
-    if (!entry?.watching) return
-    entry.containers = event.containers
+    if (!byServer.value[event.serverId]?.watching) return
+    pending.set(event.serverId, event.containers)
+    frame ??= nextFrame(applyPending)
   })
   api.onReconnect(() => {
     // The web host forgot our subscriptions with the old socket.
@@ -41,7 +67,8 @@ export const useContainersStore = defineStore('containers', () => {
     if (!loaded) return
     const [info, containers] = loaded
     entry.info = info
-    entry.containers = containers
+    pending.delete(serverId)
+    patchContainers(entry.containers, containers)
   }
 
   async function unwatch(serverId: string): Promise<void> {

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import type { ContainerDto } from '../../../../shared/contract/index.js'
+import { patchContainers, queryContainers } from './container-patches.js'
+
+function container(i: number, state = 'running'): ContainerDto {
+  return { id: `id${i}`, name: `ctr-${i}`, image: i % 3 === 0 ? 'nginx:1' : 'busybox:2', state, status: state === 'running' ? 'Up 1 minute' : 'Exited (0)', ports: i % 10 === 0 ? [{ privatePort: 80, publicPort: 8000 + i, type: 'tcp' }] : [], created: 1_700_000_000 + i, labels: {} }
+}
+
+describe('container patches', () => {
+  it('changes only the row that changed, keeps the others as they are', () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => container(i))
+    const before = [...rows]
+    const next = Array.from({ length: 1000 }, (_, i) => container(i, i === 500 ? 'exited' : 'running'))
+    expect(patchContainers(rows, next)).toBe(1)
+    expect(rows[500].state).toBe('exited')
+    expect(rows[500]).toBe(before[500])
+    expect(rows.every((row, i) => row === before[i])).toBe(true)
+    expect(patchContainers(rows, next)).toBe(0)
+  })
+
+  it('drops the gone rows and adds the new ones at the end', () => {
+    const rows = [container(1), container(2), container(3)]
+    expect(patchContainers(rows, [container(3), container(4), container(1)])).toBe(2)
+    expect(rows.map((r) => r.name)).toEqual(['ctr-1', 'ctr-3', 'ctr-4'])
+    expect(patchContainers(rows, [])).toBe(3)
+    expect(rows).toEqual([])
+  })
+
+  it('filters by every word and sorts 1,000 rows, numbers in names in their order', () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => container(i, i % 2 ? 'exited' : 'running'))
+    const nginx = queryContainers(rows, { text: 'NGINX running', sort: { key: 'name', order: 'descend' } })
+    expect(nginx).toHaveLength(167)
+    expect(nginx.slice(0, 2).map((r) => r.name)).toEqual(['ctr-996', 'ctr-990'])
+    expect(queryContainers(rows, { text: '8990' }).map((r) => r.name)).toEqual(['ctr-990'])
+    const byName = queryContainers(rows, { sort: { key: 'name', order: 'ascend' } })
+    expect(byName.slice(0, 3).map((r) => r.name)).toEqual(['ctr-0', 'ctr-1', 'ctr-2'])
+    expect(queryContainers(rows, { sort: { key: 'created', order: 'descend' } })[0].name).toBe('ctr-999')
+    // The input is never reordered: the store's list stays as Docker's events built it.
+    expect(rows[0].name).toBe('ctr-0')
+    expect(queryContainers(rows, {})).not.toBe(rows)
+  })
+})
