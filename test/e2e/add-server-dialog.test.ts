@@ -74,6 +74,19 @@ describe('the Add-server dialog when something is wrong', () => {
     await closeDialog()
   })
 
+  it('asks for the passphrase of a protected key, and names a wrong one, at the passphrase field', async () => {
+    await openAddDialog(page)
+    await fillServer(page, home, { name: `${PREFIX}enc`, auth: 'key', identityFile: home.keys.encrypted })
+    await page.getByTestId('add-submit').click()
+    await expect.poll(() => feedback('secret').textContent()).toBe('This key is protected by a passphrase: type it here.')
+    await expect.poll(focusedTestId).toBe('add-secret')
+    await page.getByTestId('add-secret').fill(`${home.keys.encryptedPassphrase}-not`)
+    await page.getByTestId('add-submit').click()
+    await expect.poll(() => feedback('secret').textContent()).toContain(`The passphrase does not unlock the key ${home.keys.encrypted}.`)
+    expect(await page.getByTestId('hostkey-dialog').count()).toBe(0)
+    await closeDialog()
+  })
+
   it('does not carry a password into the passphrase field when switching to a key', async () => {
     await openAddDialog(page)
     await page.getByTestId('auth-password').click()

@@ -14,9 +14,9 @@ import { startWebHost, type WebHost } from '../../electron/web/web-host.js'
 const repo = resolve(import.meta.dirname, '../..')
 const rendererDir = join(repo, 'dist/renderer')
 const shotsDir = join(repo, 'test-results/e2e')
-const CHROMIUM = process.env.HOMEPORT_CHROMIUM ?? '/usr/bin/chromium'
+export const CHROMIUM = process.env.HOMEPORT_CHROMIUM ?? '/usr/bin/chromium'
 // Without the networking flags Chromium floods a closed network with update and sync requests.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic']
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic']
 
 export interface E2eSession {
   page: Page

@@ -64,6 +64,14 @@ export function newRoundTripTally(): RoundTripTally {
   return new RoundTripTally(current.getStore())
 }
 
+/**
+ * Runs fn outside every action: work the core starts on its own (monitoring, reading backup schedules when a
+ * connection opens) is nobody's action, and nobody waits for it.
+ */
+export function outsideActions<T>(fn: () => T): T {
+  return current.exit(fn)
+}
+
 /** Records an exchange for the action under way; outside any action it is not counted. */
 export function recordRoundTrip(kind: RoundTripKind, where: string, count = 1): void {
   current.getStore()?.record(kind, where, count)

@@ -5,6 +5,7 @@
 import type { ContainerDto, ServerStateEvent } from '../../../shared/contract/index.js'
 import { HomeportError, toErrorInfo } from '../../../shared/errors.js'
 import type { EventSink, Logger } from '../runtime/types.js'
+import { outsideActions } from '../connection/round-trips.js'
 import type { ConnectionManager, SshSession, SshTarget } from '../connection/types.js'
 import type { DockerServiceFactory, DockerServiceLike } from '../docker/docker-service-shape.js'
 
@@ -62,7 +63,8 @@ export class Sessions {
       await this.drop(serverId)
       throw err
     }
-    this.deps.lifecycle?.held(serverId, session)
+    // What the core then starts by itself is not the round trips of the call that connected.
+    outsideActions(() => this.deps.lifecycle?.held(serverId, session))
     return held
   }
 
