@@ -6,6 +6,7 @@ import type { BackupJobResult, DrillJobResult, PolicyDto, RestoreJobResult, Snap
 import { HomeportError } from '../../shared/errors.js'
 import { progressMode, runJob, throwIfFailed } from './apps-job.js'
 import { repoTarget, stdinSecrets, type RepoAddFlags } from './backups-repo-target.js'
+import { registerScheduleCommands } from './backups-schedule-commands.js'
 import { table, usageError, writeJson } from './output.js'
 import type { WithCore } from './server-commands.js'
 import { askLine, isInteractive } from './tty-prompter.js'
@@ -128,6 +129,8 @@ export function registerBackupsCommands(program: Command, withCore: WithCore, js
         process.stdout.write(`Forgot repository ${name}; its snapshots are still where they were.\n`)
       }, { server })
     })
+
+  registerScheduleCommands(backups, withCore, json)
 
   const policy = backups.command('policy').description('how an app is backed up')
   const setPolicy = policy

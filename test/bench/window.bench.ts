@@ -39,32 +39,48 @@ const report = (what: string, figure: string, target: string) => {
 
 /** Long tasks and frames counted in the page from now until `stop()`. */
 async function measure(page: Page, body: () => Promise<void>): Promise<Figures> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __bench: { long: number[]; frames: number; since: number } }
-    w.__bench.long = []
-    w.__bench.frames = 0
-    w.__bench.since = performance.now()
-  })
+  await page.evaluate('(() => { const b = window.__bench; b.long = []; b.frames = 0; b.since = performance.now() })()')
   await body()
-  return page.evaluate(() => {
-    const b = (window as unknown as { __bench: { long: number[]; frames: number; since: number } }).__bench
+  return (await page.evaluate(`(() => {
+    const b = window.__bench
     const seconds = (performance.now() - b.since) / 1000
     return { longTaskMax: Math.round(Math.max(0, ...b.long)), longTaskSum: Math.round(b.long.reduce((a, x) => a + x, 0)), fps: Math.round(b.frames / seconds) }
-  })
+  })()`)) as Figures
 }
 
-const INSTRUMENT = () => {
-  const bench = { long: [] as number[], frames: 0, since: performance.now() }
-  ;(window as unknown as { __bench: typeof bench }).__bench = bench
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) bench.long.push(entry.duration)
-  }).observe({ type: 'longtask', buffered: true })
-  const tick = () => {
-    bench.frames++
-    requestAnimationFrame(tick)
-  }
+// Counts main-thread long tasks and frames from the page's first script on.
+const INSTRUMENT = `(() => {
+  const bench = { long: [], frames: 0, since: performance.now() }
+  window.__bench = bench
+  new PerformanceObserver((list) => { for (const entry of list.getEntries()) bench.long.push(entry.duration) }).observe({ type: 'longtask', buffered: true })
+  const tick = () => { bench.frames++; requestAnimationFrame(tick) }
   requestAnimationFrame(tick)
-}
+})()`
+
+// Scrolls the log viewport `px` a frame and counts the frames painted with part of the view left blank.
+const SCROLL = (px: number) => `new Promise((done) => {
+  const el = document.querySelector('[data-testid="logs-viewport"]')
+  el.scrollTop = 0
+  let frames = 0
+  let blank = 0
+  const frame = () => {
+    el.scrollTop += ${px}
+    // What this frame paints: the rows now in the DOM against the new scroll position.
+    const view = el.getBoundingClientRect()
+    const lines = el.querySelectorAll('[data-testid="log-line"]')
+    const top = lines.length ? lines[0].getBoundingClientRect().top : Infinity
+    const bottom = lines.length ? lines[lines.length - 1].getBoundingClientRect().bottom : -Infinity
+    if (top > view.top + 1 || bottom < view.bottom - 1) blank++
+    if (++frames < 300 && el.scrollTop + el.clientHeight < el.scrollHeight - 1) requestAnimationFrame(frame)
+    else done(blank)
+  }
+  requestAnimationFrame(frame)
+})`
+
+const WATCH_TABLE = `(() => {
+  window.__lastMutation = Date.now()
+  new MutationObserver(() => (window.__lastMutation = Date.now())).observe(document.querySelector('[data-testid="container-table"]'), { subtree: true, childList: true, attributes: true, characterData: true })
+})()`
 
 runBench(async (home: HomeServerInfo) => {
   const docker = async (args: string[]) => (await run('docker', args, { env: { ...process.env, DOCKER_HOST: home.dockerHost } })).stdout.trim()
@@ -138,12 +154,8 @@ runBench(async (home: HomeServerInfo) => {
 
     const burst = names(BURST, 'burst')
     let lastCommand = 0
-    const lastMutation = () => page.evaluate(() => (window as unknown as { __lastMutation: number }).__lastMutation)
-    await page.evaluate(() => {
-      const w = window as unknown as { __lastMutation: number }
-      w.__lastMutation = Date.now()
-      new MutationObserver(() => (w.__lastMutation = Date.now())).observe(document.querySelector('[data-testid="container-table"]')!, { subtree: true, childList: true, attributes: true, characterData: true })
-    })
+    const lastMutation = async () => (await page.evaluate('window.__lastMutation')) as number
+    await page.evaluate(WATCH_TABLE)
     const burstFigures = await measure(page, async () => {
       await inParallel(burst, (name) => docker(['create', '--name', name, '--network', 'none', image, 'sleep', '3600']))
       for (let i = 0; i < burst.length; i += 20) await docker(['rm', '-f', ...burst.slice(i, i + 20)])
@@ -177,32 +189,10 @@ runBench(async (home: HomeServerInfo) => {
       report(`tail ${TAIL.toLocaleString('en')}, Follow ${follow ? 'on' : 'off'}`, `first lines ${first} ms, all ${all} ms, ${ratio(tail.fps)}, longest task ${tail.longTaskMax} ms`, 'first lines at once')
     }
     for (const step of [100, 3000]) {
-      const scroll = await measure(page, () =>
-        page.evaluate(
-          (px) =>
-            new Promise<void>((done) => {
-              const el = document.querySelector('[data-testid="logs-viewport"]') as HTMLElement
-              el.scrollTop = 0
-              let frames = 0
-              const w = window as unknown as { __blank: number }
-              w.__blank = 0
-              const frame = () => {
-                el.scrollTop += px
-                // What this frame paints: the rows now in the DOM against the new scroll position.
-                const view = el.getBoundingClientRect()
-                const lines = el.querySelectorAll('[data-testid="log-line"]')
-                const top = lines[0]?.getBoundingClientRect().top ?? Infinity
-                const bottom = lines[lines.length - 1]?.getBoundingClientRect().bottom ?? -Infinity
-                if (top > view.top + 1 || bottom < Math.min(view.bottom, view.top + el.scrollHeight - el.scrollTop) - 1) w.__blank++
-                if (++frames < 300 && el.scrollTop + el.clientHeight < el.scrollHeight) requestAnimationFrame(frame)
-                else done()
-              }
-              requestAnimationFrame(frame)
-            }),
-          step,
-        ),
-      )
-      const blank = await page.evaluate(() => (window as unknown as { __blank: number }).__blank)
+      let blank = 0
+      const scroll = await measure(page, async () => {
+        blank = (await page.evaluate(SCROLL(step))) as number
+      })
       report(`scroll logs at ${step} px/frame`, `${blank} blank frames, ${ratio(scroll.fps)}, longest task ${scroll.longTaskMax} ms`, step === 3000 ? '0 blank frames' : '—')
     }
     const rssLogs = process.memoryUsage().rss

@@ -117,7 +117,8 @@ beforeAll(async () => {
     layerMessages.set(path, result.messages.filter((message) => layerRuleIds.has(message.ruleId ?? '')))
     fatalMessages.set(path, result.messages.filter((message) => message.fatal))
   }
-})
+  // Loading ESLint and the Vue and TypeScript parsers takes seconds on a machine busy with the other suites.
+}, 120_000)
 
 afterAll(() => {
   if (tree) rmSync(tree, { recursive: true, force: true })

@@ -6,6 +6,8 @@
 
 import { PassThrough } from 'node:stream'
 import type { Docker } from '../docker/docker-access.js'
+import { isServerOutOfReach } from '../connection/connection-lost.js'
+import { outcomeAfterDrop } from './restic-reattach.js'
 import { secretArchive } from './secret-archive.js'
 
 export const RESTIC_IMAGE_SETTING = 'backups.resticImage'
@@ -149,12 +151,19 @@ export async function runRestic(run: ResticRun): Promise<ResticOutput> {
     run.signal?.throwIfAborted()
     run.signal?.addEventListener('abort', onAbort, { once: true })
     await container.start()
-    const { StatusCode } = (await container.wait()) as { StatusCode: number }
-    await ended
-    out.end()
-    err.end()
+    let code: number
+    try {
+      code = ((await container.wait()) as { StatusCode: number }).StatusCode
+      await ended
+      out.end()
+      err.end()
+    } catch (lost) {
+      if (lost) throw lost
+      // restic keeps running on the server when the connection drops: its result is read once it is back.
+      code = await outcomeAfterDrop(container, stdout, stderr, run, lost)
+    }
     run.signal?.throwIfAborted()
-    return { code: StatusCode, stdout: stdout.join('\n'), stderr: stderr.join('\n') }
+    return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') }
   } finally {
     run.signal?.removeEventListener('abort', onAbort)
     await container.remove({ force: true }).catch(() => {})

@@ -129,4 +129,17 @@ describe('backup schedules on the server', { timeout: 400_000 }, () => {
     expect(alert).toMatchObject({ state: 'open', severity: 'critical', occurrences: 1 })
     expect(alert.title).toContain('scheduled backup')
   })
+
+  it('runs the scheduled check and drill as cron would; a passed drill becomes the last proven restore on connect', async () => {
+    await b.t.call('servers.disconnect', { id: SERVER })
+    asUser(`sh ${backupsDir()}/schedules/${b.app}.sh check`)
+    asUser(`sh ${backupsDir()}/schedules/${b.app}.sh drill`)
+    const [check, drill] = runsOf(b.app).filter((r) => r.status !== 'started').slice(-2)
+    expect(check).toMatchObject({ kind: 'check', status: 'ok' })
+    expect(drill).toMatchObject({ kind: 'drill', status: 'ok' })
+    expect(drill.snapshotId).toMatch(/^[0-9a-f]{8}/)
+    expect((await docker(['volume', 'ls', '-q', '--filter', `name=homeport-drill-${b.app}`])).trim()).toBe('')
+    await b.t.call('servers.connect', { id: SERVER })
+    await expect.poll(async () => (await b.t.call('backups.policyGet', { serverId: SERVER, app: b.app }))?.lastProvenRestore?.snapshotId, { timeout: 60_000 }).toBe(drill.snapshotId)
+  })
 })
