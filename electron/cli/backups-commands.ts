@@ -6,6 +6,7 @@ import type { BackupJobResult, DrillJobResult, PolicyDto, RestoreJobResult, Snap
 import { HomeportError } from '../../shared/errors.js'
 import { progressMode, runJob, throwIfFailed } from './apps-job.js'
 import { repoTarget, stdinSecrets, type RepoAddFlags } from './backups-repo-target.js'
+import { registerDiffCommand } from './backups-diff-command.js'
 import { registerScheduleCommands } from './backups-schedule-commands.js'
 import { table, usageError, writeJson } from './output.js'
 import type { WithCore } from './server-commands.js'
@@ -131,6 +132,7 @@ export function registerBackupsCommands(program: Command, withCore: WithCore, js
     })
 
   registerScheduleCommands(backups, withCore, json)
+  registerDiffCommand(backups, withCore, json)
 
   const policy = backups.command('policy').description('how an app is backed up')
   const setPolicy = policy

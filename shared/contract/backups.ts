@@ -115,6 +115,25 @@ export interface RestoreJobResult {
   health: 'healthy' | 'running'
 }
 
+/** One path that differs between two snapshots (`restic diff`); a folder's path ends in `/`. */
+export interface SnapshotChangeDto {
+  path: string
+  /** `type` when a file became a folder or link (or back), `metadata` when only its mode, owner or times changed. */
+  change: 'added' | 'removed' | 'modified' | 'type' | 'metadata'
+}
+
+export interface SnapshotDiffDto {
+  app: string
+  repository: string
+  /** Full snapshot ids. */
+  from: string
+  to: string
+  changes: SnapshotChangeDto[]
+  added: { files: number; dirs: number; bytes: number }
+  removed: { files: number; dirs: number; bytes: number }
+  changedFiles: number
+}
+
 export interface DrillJobResult {
   app: string
   repository: string
@@ -198,6 +217,8 @@ export const backupsContract = {
     AppRef.extend({ snapshot: SnapshotId, repository: RepoName.optional(), as: appName.optional(), path: z.string().regex(/^\/.*/, 'must be an absolute path inside the snapshot').optional(), confirm: z.string().optional() }),
     out<{ jobId: string }>(),
   ),
+  /** What changed from one of an app's snapshots to another (`from` older or newer, either may be `latest`). */
+  'backups.diff': method(AppRef.extend({ from: SnapshotId, to: SnapshotId, repository: RepoName.optional() }), out<SnapshotDiffDto>()),
   /** Starts a `drill` job: the latest snapshot restored into scratch volumes and every file checked against the snapshot; the app is not touched. */
   'backups.drill': method(AppRef, out<{ jobId: string }>()),
   ...scheduleContract,

@@ -23,7 +23,7 @@ const MANY = 1000
 const BURST = 200
 const TAIL = 500_000
 const mib = (bytes: number) => Math.round(bytes / 1024 / 1024)
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 interface Figures {
   longTaskMax: number

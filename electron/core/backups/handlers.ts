@@ -4,6 +4,7 @@ import type { backupsContract } from '../../../shared/contract/backups.js'
 import type { HandlersFor } from '../../../shared/contract/index.js'
 import type { BackupsDomain } from './backups-domain.js'
 import { scheduleHandlers } from './schedule-handlers.js'
+import { diffSnapshots } from './snapshot-diff.js'
 import { addRepository, checkRepository, ensureSshKey, listRepositories, removeRepository } from './repositories.js'
 
 export function backupsHandlers(b: BackupsDomain): HandlersFor<typeof backupsContract> {
@@ -29,6 +30,10 @@ export function backupsHandlers(b: BackupsDomain): HandlersFor<typeof backupsCon
     'backups.run': async ({ serverId, app }) => b.startBackup(serverId, app),
     'backups.snapshots': async ({ serverId, app, repository }) => b.snapshots(serverId, app, repository),
     'backups.drill': async ({ serverId, app }) => b.startDrill(serverId, app),
+    'backups.diff': async ({ serverId, app, from, to, repository }) => {
+      const { srv, session } = await b.server(serverId)
+      return diffSnapshots(srv, session, { app, from, to, ...(repository ? { repository } : {}) })
+    },
     'backups.restore': async ({ serverId, app, snapshot, repository, as, path, confirm }) =>
       b.startRestore(serverId, { app, snapshot, ...(repository ? { repository } : {}), ...(as ? { as } : {}), ...(path ? { path } : {}), ...(confirm ? { confirm } : {}) }),
     ...scheduleHandlers(b),

@@ -158,7 +158,7 @@ export async function runRestic(run: ResticRun): Promise<ResticOutput> {
       out.end()
       err.end()
     } catch (lost) {
-      if (lost) throw lost
+      if (!isServerOutOfReach(lost)) throw lost
       // restic keeps running on the server when the connection drops: its result is read once it is back.
       code = await outcomeAfterDrop(container, stdout, stderr, run, lost)
     }

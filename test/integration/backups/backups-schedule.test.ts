@@ -3,11 +3,12 @@
 // here when none runs. A cron entry set to fire within a minute makes a snapshot while Homeport is
 // disconnected; a failed scheduled run becomes one alert when Homeport connects, however often it does.
 
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScheduledRunDto } from '../../../shared/contract/index.js'
+import { bundledAgent } from '../../../electron/core/agent/agent-script.js'
 import { docker, homeportFailure, useHomeServer } from '../../homeserver/helpers.js'
 import { resticTestImage } from './restic-image.js'
 import { closeBackupApp, openBackupApp, SERVER, type BackupApp } from './backups-fixture.js'
@@ -102,6 +103,24 @@ describe('backup schedules on the server', { timeout: 400_000 }, () => {
     const runs = await b.t.call('backups.scheduledRuns', { serverId: SERVER, app: b.app })
     expect(runs[0]).toMatchObject({ status: 'ok', snapshotId: done.snapshotId })
     expect((await b.t.call('backups.snapshots', { serverId: SERVER, app: b.app })).map((s) => s.id)).toEqual(snaps.map((s) => s.id))
+  })
+
+  it('has the agent refuse schedule arguments that could be read as more than one word', () => {
+    const agent = `/home/${hs.user}/.local/share/homeport/agent/${bundledAgent().version}/homeport-agent`
+    const bad = [
+      ['x;y', '* * * * *', '*-*-* *:*:00', '/tmp/s.sh', 'backup'],
+      ['n', '* * * * * ; reboot', '*-*-* *:*:00', '/tmp/s.sh', 'backup'],
+      ['n', '* * * * *', '*-*-* *:*:00\nExecStart=/bin/false', '/tmp/s.sh', 'backup'],
+      ['n', '* * * * *', '*-*-* *:*:00', '/tmp/s $(id).sh', 'backup'],
+      ['n', '* * * * *', '*-*-* *:*:00', 'relative.sh', 'backup'],
+      ['n', '* * * * *', '*-*-* *:*:00', '/tmp/s.sh', 'backup; id'],
+    ]
+    for (const args of bad) {
+      const res = spawnSync('su', ['-s', '/bin/sh', '-c', 'sh "$0" schedule-set "$@"', hs.user, '--', agent, ...args], { encoding: 'utf8' })
+      expect(res.status, JSON.stringify(args)).toBe(2)
+      expect(JSON.parse(res.stdout)).toHaveProperty('error')
+    }
+    expect(asUser('crontab -l 2>/dev/null; true')).not.toContain('homeport-schedule n')
   })
 
   it('turns a failed scheduled run into one alert on connect, however often Homeport connects', async () => {

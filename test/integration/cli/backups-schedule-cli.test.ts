@@ -49,7 +49,7 @@ describe('homeport backups schedule', { timeout: 300_000 }, () => {
 
   it('refuses without consent off a terminal, naming the flag, and stores nothing', async () => {
     const set = await cli.run(['backups', 'schedule', 'set', 'hs', APP, '--backup', 'daily'])
-    expect(set.code).toBe(1)
+    expect(set.code).toBe(2)
     expect(set.stderr).toMatch(/^error INVALID_INPUT: /m)
     expect(set.stderr).toContain('--store-password-on-server')
     expect(fs.existsSync(secrets)).toBe(false)

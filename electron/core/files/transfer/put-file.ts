@@ -1,7 +1,7 @@
-// One file up: pipelined writes into a temporary name beside the destination, then mode and times, a size
-// check (and sha256 on both ends when asked), and the rename into place, so the destination is always
-// either the old file or the whole new one. A dropped connection resumes from the last byte the server
-// confirmed without a gap; any other failure removes the temporary file.
+// One file up: pipelined writes (a big file: one command channel) into a temporary name beside the
+// destination, then mode and times, a size check (and sha256 on both ends when asked), and the rename into
+// place, so the destination is always either the old file or the whole new one. A dropped connection
+// resumes from the last byte the server holds without a gap; any other failure removes the temporary file.
 
 import { open, type FileHandle } from 'node:fs/promises'
 import type { SFTPWrapper } from 'ssh2'
@@ -17,23 +17,37 @@ import { LocalReader } from './local-reader.js'
 import { localSha256 } from './local-hash.js'
 import { pipeChunks } from './pipe-chunks.js'
 import { requestSize } from './request-window.js'
+import { STREAM_MIN_BYTES } from './stream-get.js'
+import { streamUp } from './stream-put.js'
 import { FILE_DEPTH, type TransferEnv } from './transfer-env.js'
 import type { PlanItem } from './transfer-plan.js'
 
 async function sendBytes(env: TransferEnv, item: PlanItem, fs: RemoteFs, local: FileHandle, temp: string, state: { offset: number; moved: boolean }): Promise<void> {
   const { sftp } = fs
   let handle: Buffer
+  let thereSize = 0
   if (state.offset > 0 && !(await fs.exists(temp))) state.offset = 0
   if (state.offset > 0) {
     handle = await fs.open(temp, 'r+')
-    const there = await fs.fstat(handle, item.to)
-    state.offset = Math.min(state.offset, there.size)
+    thereSize = (await fs.fstat(handle, item.to)).size
+    state.offset = Math.min(state.offset, thereSize)
   } else {
     handle = await sftpRequest<Buffer>(sftp, (cb) => sftp.open(temp, 'w', { mode: 0o600 }, cb)).catch(async (err: unknown) => {
       throw await writeError(fs, err, item.to, item.size)
     })
   }
   env.meter.fileBytes(item.to, state.offset)
+  if (item.size - state.offset >= STREAM_MIN_BYTES) {
+    try {
+      // The stream appends: bytes past the resume point (unconfirmed SFTP writes) must go first.
+      if (thereSize > state.offset) await fs.fsetstat(handle, { size: state.offset }, item.to)
+      const streamed = await streamUp(env, await absolutePath(env.target, temp), item.to, local, item.from, item.size, state, (done) => env.meter.fileBytes(item.to, done))
+      if (streamed) return await finishWrite(item, fs, handle)
+    } catch (err) {
+      void fs.close(handle, item.to).catch(() => {})
+      throw err
+    }
+  }
   const chunk = requestSize(sftp, 'write')
   if (state.offset === 0 && item.size <= chunk) return sendSmall(env, item, fs, local, handle, state)
   const reader = new LocalReader(local, item.from, item.size)

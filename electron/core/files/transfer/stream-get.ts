@@ -27,17 +27,22 @@ export interface StreamState {
  * Appends the file's bytes from `state.offset` to `local`, moving `state.offset` as they are written.
  * Resolves false when the server offers no exec channel (the caller reads over SFTP instead).
  */
-export async function streamDown(env: TransferEnv, absolute: string, shownAs: string, local: FileHandle, localName: string, state: StreamState, onBytes: (done: number) => void): Promise<boolean> {
+/** An exec channel running `argv`, or undefined when the server runs no commands (remembered per server). */
+export async function openStream(env: TransferEnv, argv: string[]): Promise<ClientChannel | undefined> {
   const session = env.target.session
-  if (noExec.has(session)) return false
-  let channel: ClientChannel
+  if (noExec.has(session)) return undefined
   try {
-    channel = await session.execStream(['env', 'LC_ALL=C', 'tail', '-c', `+${state.offset + 1}`, '--', absolute])
+    return await session.execStream(argv)
   } catch (err) {
     if (err instanceof HomeportError && err.code === 'CONNECTION_LOST') throw err
     noExec.add(session)
-    return false
+    return undefined
   }
+}
+
+export async function streamDown(env: TransferEnv, absolute: string, shownAs: string, local: FileHandle, localName: string, state: StreamState, onBytes: (done: number) => void): Promise<boolean> {
+  const channel = await openStream(env, ['env', 'LC_ALL=C', 'tail', '-c', `+${state.offset + 1}`, '--', absolute])
+  if (!channel) return false
   const signal = env.ctx.signal
   await new Promise<void>((resolve, reject) => {
     let stderr = ''

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { JobDto } from '../../../../../shared/contract/index.js'
 import { fromBase64, toBase64 } from './base64.js'
 import { commandFor } from './file-keys.js'
-import { breadcrumbs, editorLanguage, freeName, isImage, modeText, nameProblem, parentPath } from './file-paths.js'
+import { editorLanguage } from '../../../ui/editor-language.js'
+import { breadcrumbs, freeName, isImage, modeText, nameProblem, parentPath } from './file-paths.js'
 import { transferBars } from './transfer-view.js'
 
 describe('file paths', () => {
@@ -26,7 +27,11 @@ describe('file paths', () => {
   it('picks the editor language and what previews as an image', () => {
     expect(editorLanguage('compose.YML')).toBe('yaml')
     expect(editorLanguage('package.json')).toBe('json')
-    expect(editorLanguage('nginx.conf')).toBe('plain')
+    expect(editorLanguage('nginx.conf')).toBe('ini')
+    expect(editorLanguage('README.md')).toBe('markdown')
+    expect(editorLanguage('entrypoint.sh')).toBe('shell')
+    expect(editorLanguage('.env')).toBe('shell')
+    expect(editorLanguage('photo.jpeg')).toBe('plain')
     expect(isImage('a.JPEG')).toBe(true)
     expect(isImage('a.txt')).toBe(false)
   })

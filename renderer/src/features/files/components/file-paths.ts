@@ -98,18 +98,6 @@ export function nameProblem(name: string): string | undefined {
   return undefined
 }
 
-const TEXT_LANGUAGES: Record<string, EditorLanguage> = {
-  yml: 'yaml',
-  yaml: 'yaml',
-  json: 'json',
-}
-export type EditorLanguage = 'yaml' | 'json' | 'plain'
-
-export function editorLanguage(name: string): EditorLanguage {
-  const dot = name.lastIndexOf('.')
-  return (dot >= 0 && TEXT_LANGUAGES[name.slice(dot + 1).toLowerCase()]) || 'plain'
-}
-
 const IMAGE = /\.(png|jpe?g|gif|webp|bmp|ico|svg|avif)$/i
 export function isImage(name: string): boolean {
   return IMAGE.test(name)

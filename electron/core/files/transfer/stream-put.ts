@@ -1,0 +1,100 @@
+// A big file's bytes up one exec channel (`cat >> TEMP`) instead of SFTP write requests: a plain channel
+// streams without a request and a status per 255 KiB, as downloads do with `tail`. SFTP has created the
+// temporary file (mode 0600) and still sets its mode and times after; it stays the way for servers that run
+// no commands. The path reaches the shell as a positional argument, never as shell text.
+
+import type { FileHandle } from 'node:fs/promises'
+import type { ClientChannel } from 'ssh2'
+import { HomeportError } from '../../../../shared/errors.js'
+import { commandError } from '../server-command.js'
+import { localError } from './local-errors.js'
+import { openStream, type StreamState } from './stream-get.js'
+import type { TransferEnv } from './transfer-env.js'
+
+/** Local reads of this size, one read ahead of the channel. */
+const BLOCK = 1024 * 1024
+// `>>`: appending is what resuming needs, and the file holds a prefix of what was sent whatever happens.
+const APPEND_SCRIPT = 'exec cat >> "$1"'
+
+function readBlock(local: FileHandle, localName: string, pos: number, size: number): Promise<Buffer> {
+  const len = Math.min(BLOCK, size - pos)
+  const read = local.read(Buffer.allocUnsafe(len), 0, len, pos).then(
+    ({ bytesRead, buffer }) => {
+      if (bytesRead !== len) throw new HomeportError('FILE_CHANGED', `${localName} changed on this computer while it was being sent.`, { hint: 'Send it again once nothing writes to it.' })
+      return buffer
+    },
+    (err: unknown) => {
+      throw localError(err, localName, 'read')
+    },
+  )
+  read.catch(() => {})
+  return read
+}
+
+/** Resolves on the channel's next 'drain', or at once when it has closed. */
+function drained(channel: ClientChannel, isClosed: () => boolean): Promise<void> {
+  if (isClosed()) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = (): void => {
+      channel.off('drain', done)
+      channel.off('close', done)
+      resolve()
+    }
+    channel.on('drain', done)
+    channel.on('close', done)
+  })
+}
+
+/**
+ * Appends the local file's bytes from `state.offset` to `size` to the server's file `absolute`, which must be
+ * exactly `state.offset` bytes long. `state.offset` moves as bytes are handed to the channel, so after a drop
+ * it may run ahead of the file: the caller resumes from the smaller of the two. Resolves false when the
+ * server offers no exec channel (the caller writes over SFTP instead).
+ */
+export async function streamUp(env: TransferEnv, absolute: string, shownAs: string, local: FileHandle, localName: string, size: number, state: StreamState, onBytes: (done: number) => void): Promise<boolean> {
+  const channel = await openStream(env, ['env', 'LC_ALL=C', 'sh', '-c', APPEND_SCRIPT, 'sh', absolute])
+  if (!channel) return false
+  const signal = env.ctx.signal
+  let stderr = ''
+  let exit: { code?: number; signal?: string } | undefined
+  let closed = false
+  const ended = new Promise<void>((resolve) => channel.once('close', () => {
+    closed = true
+    resolve()
+  }))
+  channel.on('error', () => {})
+  channel.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4096)))
+  channel.on('exit', (code: number | null, signalName?: string) => (exit = { ...(code !== null ? { code } : {}), ...(signalName ? { signal: signalName } : {}) }))
+  // Nothing is expected on stdout, but it must flow: an unread channel never reports its close.
+  channel.resume()
+  const onAbort = (): void => void channel.close()
+  if (signal.aborted) onAbort()
+  else signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    let pos = state.offset
+    let next = pos < size ? readBlock(local, localName, pos, size) : undefined
+    while (next && !closed) {
+      const buf = await next
+      pos += buf.length
+      next = pos < size ? readBlock(local, localName, pos, size) : undefined
+      if (closed) break
+      const flowing = channel.write(buf)
+      state.offset = pos
+      state.moved = true
+      onBytes(pos)
+      if (!flowing) await drained(channel, () => closed)
+    }
+    if (!closed) channel.end()
+    await ended
+  } catch (err) {
+    channel.close()
+    throw err
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+  signal.throwIfAborted()
+  if (!exit) throw new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being sent.`)
+  if (exit.code !== 0) throw commandError(stderr || `cat ended with ${exit.signal ?? exit.code}`, { path: shownAs, action: 'write' }, env.target.server)
+  if (state.offset !== size) throw new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being sent.`)
+  return true
+}
