@@ -1,6 +1,7 @@
 // `homeport backups …`: repositories, a policy per app, runs and restores (jobs with progress on stderr,
 // the result as JSON with --json), and the snapshots.
 
+import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { BackupJobResult, DrillJobResult, PolicyDto, RestoreJobResult, SnapshotDto } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
@@ -239,19 +240,21 @@ export function registerBackupsCommands(program: Command, withCore: WithCore, js
     .option('--as <name>', 'install the snapshot as a new app with its own volumes')
     .option('--path <path>', 'only this file or folder, e.g. /backup/volumes/VOLUME/some/file')
     .option('--repo <name>', "the repository (default: the app's policy's)")
+    .option('--to-local <dir>', 'download --path into this folder on this computer instead (the app is not touched)')
     .option('-y, --yes', 'restore into the app without asking (its data is replaced)')
     .option('--json', 'print progress and the result as JSON lines')
-    .action(async (server: string, app: string, snapshot: string, opts: { as?: string; path?: string; repo?: string; yes?: boolean }) => {
-      if (!opts.as && !opts.yes) {
+    .action(async (server: string, app: string, snapshot: string, opts: { as?: string; path?: string; repo?: string; yes?: boolean; toLocal?: string }) => {
+      if (!opts.as && !opts.yes && !opts.toLocal) {
         const what = opts.path ? `${opts.path} in "${app}"` : `the data (volumes and folders) of "${app}"`
         if (!isInteractive()) throw usageError(`Restoring replaces ${what}; it needs confirmation.`, `Add --yes to restore without a question, or --as NAME to restore as a new app.`)
         if ((await askLine(`This replaces ${what} with snapshot ${snapshot}. Type the app name to confirm: `)) !== app) throw new HomeportError('CANCELLED', `Nothing was restored: the name typed was not "${app}".`)
       }
       await withCore(async (core) => {
-        const input = { serverId: server, app, snapshot, ...(opts.as ? { as: opts.as } : { confirm: app }), ...(opts.path ? { path: opts.path } : {}), ...(opts.repo ? { repository: opts.repo } : {}) }
+        const input = { serverId: server, app, snapshot, ...(opts.as ? { as: opts.as } : { confirm: app }), ...(opts.path ? { path: opts.path } : {}), ...(opts.repo ? { repository: opts.repo } : {}), ...(opts.toLocal ? { toLocal: resolve(opts.toLocal) } : {}) }
         const job = throwIfFailed(await runJob(core, progressMode(json()), () => core.call('backups.restore', input)))
         const r = job.result as RestoreJobResult
         if (json()) return void process.stdout.write(`${JSON.stringify(r)}\n`)
+        if (r.local) return void process.stdout.write(`Downloaded ${r.path} (${r.files} file(s), ${mib(r.bytes)}) from snapshot ${r.snapshotId.slice(0, 8)} to ${r.local}.\n`)
         process.stdout.write(`Restored ${r.files} file(s), ${mib(r.bytes)}, from snapshot ${r.snapshotId.slice(0, 8)} into ${r.target}; it is ${r.health}.\n`)
       }, { server })
     })

@@ -112,7 +112,10 @@ export interface RestoreJobResult {
   path?: string
   files: number
   bytes: number
-  health: 'healthy' | 'running'
+  /** `untouched`: `toLocal` brought the path to this computer and left the app alone. */
+  health: 'healthy' | 'running' | 'untouched'
+  /** With `toLocal`: where the file or folder landed on this computer (a free name when the first was taken). */
+  local?: string
 }
 
 /** One path that differs between two snapshots (`restic diff`); a folder's path ends in `/`. */
@@ -212,9 +215,12 @@ export const backupsContract = {
   'backups.run': method(AppRef, out<{ jobId: string }>()),
   /** Snapshots in one repository (default: each app's policy repository, or every repository), newest first. */
   'backups.snapshots': method(z.object({ serverId, app: appName.optional(), repository: RepoName.optional() }), out<SnapshotDto[]>()),
-  /** Starts a `restore` job: into the app itself (its volumes' contents are replaced; `confirm` must repeat the app name), into a clone `as`, or one `path` only. */
+  /**
+   * Starts a `restore` job: into the app itself (its volumes' contents are replaced; `confirm` must repeat the app name), into a clone `as`, or one `path` only;
+   * `path` with `toLocal` (a folder on this computer) downloads that path there and leaves the app alone.
+   */
   'backups.restore': method(
-    AppRef.extend({ snapshot: SnapshotId, repository: RepoName.optional(), as: appName.optional(), path: z.string().regex(/^\/.*/, 'must be an absolute path inside the snapshot').optional(), confirm: z.string().optional() }),
+    AppRef.extend({ snapshot: SnapshotId, repository: RepoName.optional(), as: appName.optional(), path: z.string().regex(/^\/.*/, 'must be an absolute path inside the snapshot').optional(), confirm: z.string().optional(), toLocal: z.string().min(1).optional() }),
     out<{ jobId: string }>(),
   ),
   /** What changed from one of an app's snapshots to another (`from` older or newer, either may be `latest`). */

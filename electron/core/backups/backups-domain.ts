@@ -85,7 +85,13 @@ export class BackupsDomain {
 
   async startRestore(idOrName: string, req: RestoreRequest & { confirm?: string }): Promise<{ jobId: string }> {
     const serverId = this.deps.idOf(idOrName)
-    if (!req.as && req.confirm !== req.app) {
+    if (req.toLocal && (!req.path || req.as)) {
+      throw new HomeportError('INVALID_INPUT', req.as ? 'A download to this computer cannot also be a clone.' : 'A download to this computer needs the path of the file or folder in the snapshot.', {
+        hint: 'Choose one file or folder of the snapshot to download.',
+        cliHint: req.as ? 'Give --to-local or --as, not both.' : 'Add --path /backup/volumes/VOLUME/some/file (see `homeport backups diff` or the snapshot listing for paths).',
+      })
+    }
+    if (!req.as && !req.toLocal && req.confirm !== req.app) {
       throw new HomeportError('INVALID_INPUT', `Restoring into "${req.app}" replaces ${req.path ? req.path : 'the contents of its volumes and folders'} with the snapshot's; it needs the app name repeated to confirm.`, {
         hint: 'Type the app name to confirm, or restore it as a new app.',
         cliHint: `Confirm with --yes (or type the app name when asked), or restore as a new app (\`--as NAME\`).`,
@@ -95,7 +101,7 @@ export class BackupsDomain {
       throw new HomeportError('ALREADY_EXISTS', `There is already an app named "${req.as}" on ${this.deps.serverName(serverId)}.`, { hint: 'Choose another name for the clone.' })
     }
     const title = req.as ? `Restore ${req.app} as ${req.as} on ${this.deps.serverName(serverId)}` : `Restore ${req.app} on ${this.deps.serverName(serverId)}`
-    return this.exclusive(serverId, req.as ?? req.app, 'restore', title, async (ctx): Promise<RestoreJobResult> => {
+    return this.exclusive(serverId, req.as ?? req.app, 'restore', req.toLocal ? `Download ${req.path} from a snapshot of ${req.app} on ${this.deps.serverName(serverId)}` : title, async (ctx): Promise<RestoreJobResult> => {
       const { srv, session } = await this.server(serverId)
       return runRestore(srv, session, this.deps.apps, req, ctx)
     })

@@ -34,8 +34,8 @@ export function backupsHandlers(b: BackupsDomain): HandlersFor<typeof backupsCon
       const { srv, session } = await b.server(serverId)
       return diffSnapshots(srv, session, { app, from, to, ...(repository ? { repository } : {}) })
     },
-    'backups.restore': async ({ serverId, app, snapshot, repository, as, path, confirm }) =>
-      b.startRestore(serverId, { app, snapshot, ...(repository ? { repository } : {}), ...(as ? { as } : {}), ...(path ? { path } : {}), ...(confirm ? { confirm } : {}) }),
+    'backups.restore': async ({ serverId, app, snapshot, repository, as, path, confirm, toLocal }) =>
+      b.startRestore(serverId, { app, snapshot, ...(repository ? { repository } : {}), ...(as ? { as } : {}), ...(path ? { path } : {}), ...(confirm ? { confirm } : {}), ...(toLocal ? { toLocal } : {}) }),
     ...scheduleHandlers(b),
   }
 }

@@ -33,6 +33,11 @@ function containersPort(docker: Docker): AppsPort {
 /** The snapshot taken, or undefined when the app has no backup policy. */
 export async function snapshotBeforeUpdate(srv: BackupServer, session: SshSession, app: string, ctx: JobContext): Promise<{ snapshotId: string; repository: string } | undefined> {
   if (!(await readBackupConfig(session)).policies.some((p) => p.app === app)) return undefined
+  // An app whose containers are gone (a restore recreating them) has nothing running to back up.
+  if (!(await srv.docker.listContainers({ all: true, filters: { label: [`${LABEL.project}=${app}`] } })).length) {
+    ctx.log(`${app} has no containers, so there is nothing to back up before the update.`)
+    return undefined
+  }
   ctx.step(`Backing up ${app} before the update`)
   const result = await runBackup(srv, session, containersPort(srv.docker), app, ctx)
   ctx.log(`Backed up ${app} before the update: snapshot ${result.snapshotId} in repository ${result.repository}.`)

@@ -6,22 +6,11 @@
 import type Dockerode from 'dockerode'
 import { sleep } from '../connection/backoff.js'
 import { isServerOutOfReach } from '../connection/connection-lost.js'
+import { LogDemuxer } from '../docker/log-demux.js'
 import type { ResticRun } from './restic-container.js'
 
 /** How long a cut-off run waits for the connection to come back before it gives up on it. */
 const RECONNECT_DEADLINE_MS = 3 * 60_000
-
-/** The engine's multiplexed log (no TTY): frames of an 8-byte header (stream, 0, 0, 0, length) and the bytes. */
-export function demuxLog(buf: Buffer): { stdout: string; stderr: string } {
-  const parts: { stdout: Buffer[]; stderr: Buffer[] } = { stdout: [], stderr: [] }
-  let at = 0
-  while (at + 8 <= buf.length) {
-    const size = buf.readUInt32BE(at + 4)
-    ;(buf[at] === 2 ? parts.stderr : parts.stdout).push(buf.subarray(at + 8, at + 8 + size))
-    at += 8 + size
-  }
-  return { stdout: Buffer.concat(parts.stdout).toString('utf8'), stderr: Buffer.concat(parts.stderr).toString('utf8') }
-}
 
 /**
  * The exit code of a run whose connection dropped; `stdout` and `stderr` are completed from the container's
@@ -40,13 +29,15 @@ export async function outcomeAfterDrop(container: Dockerode.Container, stdout: s
         await container.wait()
         continue
       }
-      const log = demuxLog((await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer)
-      const lines = log.stdout.split('\n').filter((l, i, all) => l || i < all.length - 1)
-      for (const line of lines.slice(stdout.length)) {
+      const log = { stdout: [] as string[], stderr: [] as string[] }
+      const demux = new LogDemuxer(false, (stream, line) => log[stream].push(line))
+      demux.push((await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer)
+      demux.end()
+      for (const line of log.stdout.slice(stdout.length)) {
         stdout.push(line)
         run.onStdoutLine?.(line)
       }
-      stderr.splice(0, stderr.length, ...log.stderr.split('\n').filter(Boolean))
+      stderr.splice(0, stderr.length, ...log.stderr)
       return state.ExitCode
     } catch (err) {
       if (!isServerOutOfReach(err) || Date.now() > deadline) throw isServerOutOfReach(err) ? lost : err

@@ -15,6 +15,7 @@ import { findRepository, readBackupConfig, type StoredRepository } from './backu
 import { policyFor } from './backup-run.js'
 import { waitUntilRunning } from './app-health.js'
 import { restic, type BackupServer } from './restic-call.js'
+import { downloadRestored } from './restore-local.js'
 import { APP_LABEL } from './restic-container.js'
 import { createStaging, replaceContents, type Replacement } from './staging.js'
 import { findSnapshot, snapshotSize } from './snapshots.js'
@@ -25,6 +26,8 @@ export interface RestoreRequest {
   repository?: string
   as?: string
   path?: string
+  /** A folder on this computer: `path` is downloaded there and the app is not touched. */
+  toLocal?: string
 }
 
 function repositoryFor(config: Awaited<ReturnType<typeof readBackupConfig>>, req: RestoreRequest, server: string): StoredRepository {
@@ -88,6 +91,10 @@ export async function runRestore(srv: BackupServer, session: SshSession, apps: A
       labels: { [APP_LABEL]: target },
     })
     const stats = await snapshotSize(srv, repo, snap.id, req.path ? [req.path] : roots)
+    if (req.toLocal && req.path) {
+      const local = await downloadRestored(srv, staging.scratch.get(roots[0])!, roots[0], req.path, req.toLocal, ctx)
+      return { app: req.app, snapshotId: snap.id, target: req.app, volumes: [], binds: [], path: req.path, files: stats.files, bytes: stats.bytes, health: 'untouched', local }
+    }
     let compose: string | undefined
     let env: string | undefined
     if (req.as) {

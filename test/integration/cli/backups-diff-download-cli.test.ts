@@ -1,13 +1,14 @@
-// `homeport backups diff` against the test home server and real restic: two backups of an app with a file
-// added, one removed and one modified in between (in its volume and its bind-mounted folder), compared as
-// text and as JSON; the same snapshot twice and an unknown one refused with codes and hints.
+// `homeport backups diff` and `restore --to-local` against the test home server and real restic: two
+// backups of an app with a file added, one removed and one modified in between (in its volume and its
+// bind-mounted folder), compared as text and as JSON; a file and a folder of a snapshot downloaded to this
+// computer (sha256 against the server's), a taken name kept; and the refusals, with codes and hints.
 
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BackupJobResult, SnapshotDiffDto } from '../../../shared/contract/index.js'
-import { useHomeServer } from '../../homeserver/helpers.js'
+import type { BackupJobResult, RestoreJobResult, SnapshotDiffDto } from '../../../shared/contract/index.js'
+import { docker, useHomeServer } from '../../homeserver/helpers.js'
 import { compose, inVolume } from '../backups/backups-fixture.js'
 import { resticTestImage } from '../backups/restic-image.js'
 import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
@@ -88,5 +89,47 @@ describe('homeport backups diff', { timeout: 300_000 }, () => {
     const unknown = await cli.run(['backups', 'diff', 'hs', APP, first, 'deadbeef'])
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toMatch(/^error NOT_FOUND: .*no snapshot deadbeef/m)
+  })
+
+  it('downloads one file and one folder of a snapshot to this computer, byte for byte, leaving the app alone', async () => {
+    const v = `/backup/volumes/${VOLUME}`
+    const onServer = (await inVolume(hs, VOLUME, 'sha256sum /data/new/added.bin')).split(' ')[0]
+    const dir = path.join(cli.home, 'download')
+    fs.mkdirSync(dir)
+    const got = await cli.run(['backups', 'restore', 'hs', APP, 'latest', '--path', `${v}/new/added.bin`, '--to-local', dir, '--json'])
+    expect(got.code, got.stderr).toBe(0)
+    const r = lastJson<RestoreJobResult>(got.stdout)
+    expect(r).toMatchObject({ path: `${v}/new/added.bin`, files: 1, bytes: 5000, health: 'untouched', local: path.join(dir, 'added.bin') })
+    expect(createHash('sha256').update(fs.readFileSync(path.join(dir, 'added.bin'))).digest('hex')).toBe(onServer)
+
+    // A name already taken in the folder is kept; the download gets a free one.
+    const again = await cli.run(['backups', 'restore', 'hs', APP, first, '--path', `${v}/changed.txt`, '--to-local', dir])
+    expect(again.code, again.stderr).toBe(0)
+    const folder = await cli.run(['backups', 'restore', 'hs', APP, first, '--path', v, '--to-local', dir, '--json'])
+    expect(folder.code, folder.stderr).toBe(0)
+    const whole = lastJson<RestoreJobResult>(folder.stdout).local!
+    expect(fs.readFileSync(path.join(whole, 'gone.txt'), 'utf8')).toBe('old\n')
+    expect(fs.readFileSync(path.join(whole, 'changed.txt'), 'utf8')).toBe('v1\n')
+    expect(fs.readFileSync(path.join(dir, 'changed.txt'), 'utf8')).toBe('v1\n')
+    const second = await cli.run(['backups', 'restore', 'hs', APP, 'latest', '--path', `${v}/changed.txt`, '--to-local', dir, '--json'])
+    expect(second.code, second.stderr).toBe(0)
+    const renamed = lastJson<RestoreJobResult>(second.stdout).local!
+    expect(renamed).not.toBe(path.join(dir, 'changed.txt'))
+    expect(fs.readFileSync(renamed, 'utf8')).toBe('version two\n')
+    expect(fs.readFileSync(path.join(dir, 'changed.txt'), 'utf8')).toBe('v1\n')
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('.homeport-'))).toEqual([])
+
+    // The app was not stopped or changed, and nothing is left on the server.
+    expect(await inVolume(hs, VOLUME, 'cat /data/changed.txt')).toBe('version two\n')
+    expect((await docker(['ps', '--filter', `label=com.docker.compose.project=${APP}`, '--format', '{{.State}}'])).trim()).toBe('running')
+    expect((await docker(['ps', '-a', '--filter', `label=io.homeport.backup.app=${APP}`, '--format', '{{.Names}}'])).trim()).toBe('')
+    expect((await docker(['volume', 'ls', '--filter', `label=io.homeport.backup.app=${APP}`, '--format', '{{.Name}}'])).trim()).toBe('')
+  })
+
+  it('refuses --to-local without --path, naming the flag', async () => {
+    const bad = await cli.run(['backups', 'restore', 'hs', APP, 'latest', '--to-local', cli.home])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/^error INVALID_INPUT: .*needs the path/m)
+    expect(bad.stderr).toMatch(/^hint: Add --path /m)
   })
 })
