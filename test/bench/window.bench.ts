@@ -18,7 +18,8 @@ import { CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt } from '../e2e/harness.js'
 
 const PREFIX = `hpwinbench${process.pid}`
 const SERVER = 'bench-window'
-const MANY = 1000
+// HOMEPORT_BENCH_CONTAINERS: fewer containers for a quick run of the log part.
+const MANY = Number(process.env.HOMEPORT_BENCH_CONTAINERS ?? 1000)
 const BURST = 200
 const TAIL = 500_000
 const mib = (bytes: number) => Math.round(bytes / 1024 / 1024)
@@ -166,7 +167,7 @@ runBench(async (home: HomeServerInfo) => {
 
     // Logs.
     await page.getByTestId(`sidebar-apps-${SERVER}`).click()
-    await page.getByTestId(`app-link-${PREFIX}-big`).click()
+    await page.getByTestId(`app-link-${PREFIX}-big`).click({ timeout: 120_000 })
     await page.getByRole('tab', { name: 'Logs' }).click()
     await page.getByTestId('log-line').first().waitFor({ timeout: 30_000 })
     for (const follow of [true, false]) {
@@ -197,7 +198,7 @@ runBench(async (home: HomeServerInfo) => {
     const rssLogs = process.memoryUsage().rss
 
     await page.getByTestId(`sidebar-apps-${SERVER}`).click()
-    await page.getByTestId(`app-link-${PREFIX}-fast`).click()
+    await page.getByTestId(`app-link-${PREFIX}-fast`).click({ timeout: 120_000 })
     await page.getByRole('tab', { name: 'Logs' }).click()
     await page.getByTestId('log-line').first().waitFor({ timeout: 30_000 })
     const fast = await measure(page, () => sleep(10_000))

@@ -75,9 +75,10 @@ describe('the window at scale', () => {
     await addServerByKey(page, home, SERVER)
     await setRegistryMirror(page, SERVER, home.registry)
     const table = page.getByTestId('container-table')
-    await table.locator(`[data-testid^="container-row-${PREFIX}-c"]`).first().waitFor({ timeout: 60_000 })
+    await table.locator('[data-testid^="container-row-"]').first().waitFor({ timeout: 60_000 })
     // Only these 300 (the engine has others' containers too), sorted by name: the first on top, the last far below.
     await page.getByTestId('container-filter').fill(`${PREFIX}-c`)
+    await table.locator(`[data-testid^="container-row-${PREFIX}-c"]`).first().waitFor({ timeout: 60_000 })
     await table.getByRole('columnheader', { name: 'Name' }).click()
     await page.getByTestId(`container-row-${names[0]}`).waitFor({ timeout: 20_000 })
     const drawn = await table.locator('[data-testid^="container-row-"]').count()

@@ -1,4 +1,4 @@
-// The agent script itself, run under dash and busybox ash on this machine, checked against this machine's
+// The agent script itself, run under dash, busybox ash and bash on this machine, checked against this machine's
 // own facts: os-release, /proc, statfs of /, the network interfaces. A bind mount with a hostile name
 // proves mount names come out as valid JSON strings.
 
@@ -18,6 +18,7 @@ const script = path.resolve(import.meta.dirname, '../../../resources/agent/homep
 const shells: [string, string[]][] = [
   ['dash', ['/usr/bin/dash']],
   ['busybox ash', ['/usr/bin/busybox', 'ash']],
+  ['bash', ['/bin/bash']],
 ]
 
 function osRelease(): Record<string, string> {

@@ -116,6 +116,24 @@ describe('homeport apps with a two-service compose file', () => {
     expect(grep.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ service: 'db', stream: 'stdout', text: 'db ready' }])
   })
 
+  it('stamps each line with --timestamps and keeps only lines since --since', async () => {
+    const stamped = await cli.run(['apps', 'logs', SERVER, APP, '--service', 'db', '--grep', 'ready', '--timestamps', '--json'])
+    expect(stamped.code, stamped.stderr).toBe(0)
+    const [line] = stamped.stdout.trim().split('\n').map((l) => JSON.parse(l) as { time?: string; text: string })
+    expect(line.text).toBe('db ready')
+    expect(Number.isNaN(Date.parse(line.time ?? ''))).toBe(false)
+    const human = await cli.run(['apps', 'logs', SERVER, APP, '--service', 'db', '--grep', 'ready', '-t'])
+    expect(human.stdout).toMatch(/^db\s+\| \d{4}-\d\d-\d\dT\S+ db ready$/m)
+
+    expect((await cli.run(['apps', 'logs', SERVER, APP, '--service', 'db', '--since', '1d'])).stdout).toMatch(/db ready/)
+    const later = await cli.run(['apps', 'logs', SERVER, APP, '--service', 'db', '--since', String(Math.floor(Date.now() / 1000) + 3600)])
+    expect(later.code, later.stderr).toBe(0)
+    expect(later.stdout).toBe('')
+    const bad = await cli.run(['apps', 'logs', SERVER, APP, '--since', 'yesterday-ish'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/^error INVALID_INPUT: --since "yesterday-ish" is not a time/)
+  })
+
   it('follows logs until interrupted', async () => {
     const follow = startCli(cli, ['apps', 'logs', SERVER, APP, '--follow', '--service', 'db', '--tail', '5'])
     await follow.waitForLine(/db ready/)

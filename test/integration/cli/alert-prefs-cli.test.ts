@@ -61,7 +61,7 @@ describe('homeport mute, unmute and dnd', () => {
   })
 
   it('refuses bad input, naming what to fix, and changes nothing', async () => {
-    for (const args of [['dnd', 'maybe'], ['dnd', 'off', '--minutes', '5'], ['mute', 'home', '--minutes', '0'], ['mute', 'home', '--minutes', '1.5']]) {
+    for (const args of [['dnd', 'maybe'], ['dnd', 'off', '--minutes', '5'], ['mute', 'home', '--minutes', '0'], ['mute', 'home', '--minutes', '1.5'], ['mute', 'home', '--minutes', '525601'], ['dnd', 'on', '--minutes', '525601']]) {
       const r = await cli.run(args)
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr, args.join(' ')).toMatch(/^error INVALID_INPUT: /)

@@ -145,5 +145,10 @@ describe('homeport engine commands and apps update --file', () => {
     expect(missing.stderr).toContain('hint: Check the path given to --file.')
     const bare = await cli.run(['apps', 'update', 'hs', APP, '--dry-run'])
     expect(bare.code).toBe(2)
+
+    const cleared = await cli.json<{ mirror: string | null }>(['apps', 'mirror', 'hs', '--clear'])
+    expect(cleared.mirror).toBeNull()
+    expect((await cli.run(['apps', 'mirror', 'hs'])).stdout).toContain('pulls Docker Hub images directly')
+    expect((await cli.run(['apps', 'mirror', 'hs', hs.registry, '--clear'])).code).toBe(2)
   }, SLOW)
 })

@@ -76,6 +76,12 @@ describe('homeport CLI through a running Homeport', () => {
     expect(Object.keys(JSON.parse(through.stdout)[0] as object).sort()).toEqual(['id', 'image', 'name', 'ports', 'state', 'status'])
   })
 
+  it("metrics shows the running Homeport's own latest sample of a server it is connected to", async () => {
+    const source = async () => (await cli.json<{ source: string; memory: { totalBytes: number } }>(['metrics', SERVER])).source
+    await expect.poll(source, { timeout: 60_000, interval: 1000 }).toBe('monitor')
+    expect((await cli.json<{ source: string }>(['metrics', SERVER], OWN)).source).toBe('agent')
+  })
+
   it('a failing command ends the same either way: error, hint, exit code', async () => {
     const cases = [
       ['ps', 'no-such-server', '--json'],
