@@ -100,7 +100,7 @@ describe('monitoring and alerts in the window', () => {
     await setRegistryMirror(page, SERVER, home.registry)
 
     // The first page, once there is a server, is the overview.
-    await page.evaluate(() => { window.location.hash = '#/' })
+    await page.evaluate("window.location.hash = '#/'")
     await page.getByTestId('home-page').getByTestId(`tile-${SERVER}`).waitFor()
     await page.getByTestId('sidebar-dashboard').click()
     const tile = page.getByTestId(`tile-${SERVER}`)

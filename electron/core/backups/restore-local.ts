@@ -3,8 +3,7 @@
 // download — the same unpacking beside the destination and move into place. A name already taken in the
 // local folder is never overwritten: the download gets a free name, which the result gives.
 
-import { posix } from 'node:path'
-import { join, resolve } from 'node:path'
+import { join, posix, resolve } from 'node:path'
 import { downloadFromVolume } from '../files/volumes/volume-transfer.js'
 import type { JobContext } from '../jobs/job-runner.js'
 import type { BackupServer } from './restic-call.js'

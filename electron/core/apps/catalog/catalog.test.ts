@@ -18,11 +18,11 @@ const temps: string[] = []
 afterAll(async () => Promise.all(temps.map((t) => rm(t, { recursive: true, force: true }))))
 
 describe('bundled catalog', () => {
-  it('has at least 20 complete apps, each with a web port on a declared service and secrets marked', async () => {
+  it('has its 25 complete apps (the count README.md gives), each with a web port on a declared service and secrets marked', async () => {
     const { format, apps, skipped } = await loadCatalogFolder(bundled)
     expect(format).toBe('bundled')
     expect(skipped).toEqual([])
-    expect(apps.length).toBeGreaterThanOrEqual(20)
+    expect(apps).toHaveLength(25)
     for (const app of apps) {
       const compose = parse(app.compose) as { services: Record<string, { image?: string; network_mode?: string }> }
       expect(app.icon, app.id).toMatch(/^data:image\/svg\+xml;base64,/)
