@@ -35,6 +35,19 @@ async function shoot(name: string): Promise<void> {
   await session.screenshot(name)
 }
 
+/**
+ * Pairs of (error text, label or input) in the dialog whose boxes cross: a message must push what follows
+ * down, never be drawn over the next label.
+ */
+const OVERLAPS = `(() => {
+  const dialog = document.querySelector('[data-testid="add-server-dialog"]')
+  const shown = (selector) => [...dialog.querySelectorAll(selector)].filter((e) => e.textContent.trim() || e.matches('input, textarea')).map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0)
+  const errors = shown('.n-form-item-feedback, [data-testid="address-problem"]')
+  const others = shown('.n-form-item-label, input, textarea')
+  const cross = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5
+  return errors.flatMap((e) => others.filter((o) => cross(e, o))).length
+})()`
+
 async function closeDialog(): Promise<void> {
   await page.keyboard.press('Escape')
   await expect.poll(() => page.getByTestId('add-server-dialog').count()).toBe(0)
@@ -59,6 +72,7 @@ describe('the Add-server dialog when something is wrong', () => {
     await expect.poll(focusedTestId).toBe('add-port')
     expect(await page.getByTestId('hostkey-dialog').count()).toBe(0)
     await shoot('dialog-port-out-of-range')
+    expect(await page.evaluate(OVERLAPS)).toBe(0)
     await closeDialog()
   })
 
@@ -71,6 +85,7 @@ describe('the Add-server dialog when something is wrong', () => {
     await expect.poll(focusedTestId).toBe('add-identity')
     expect(await page.getByTestId('hostkey-dialog').count()).toBe(0)
     expect(await page.getByTestId('add-error').count()).toBe(0)
+    expect(await page.evaluate(OVERLAPS)).toBe(0)
     await closeDialog()
   })
 

@@ -76,11 +76,21 @@ describe('homeport CLI through a running Homeport', () => {
     expect(Object.keys(JSON.parse(through.stdout)[0] as object).sort()).toEqual(['id', 'image', 'name', 'ports', 'state', 'status'])
   })
 
-  it("metrics shows the running Homeport's own latest sample of a server it is connected to", async () => {
-    const source = async () => (await cli.json<{ source: string; memory: { totalBytes: number } }>(['metrics', SERVER])).source
-    await expect.poll(source, { timeout: 60_000, interval: 1000 }).toBe('monitor')
-    expect((await cli.json<{ source: string }>(['metrics', SERVER], OWN)).source).toBe('agent')
+  it('server add always runs in the command itself, beside a running Homeport', async () => {
+    const name = `${SERVER}-too`
+    const added = await cli.run(['--verbose', 'server', 'add', name, '--host', hs.host, '--port', String(hs.sshPort), '--user', hs.user, '--identity', hs.keys.ed25519, '--host-key', hs.hostKeyFingerprint])
+    expect(added.code, added.stderr).toBe(0)
+    expect(added.stderr).not.toContain('Using the running Homeport')
+    expect((await cli.json<{ name: string }[]>(['server', 'list'], OWN)).map((s) => s.name)).toContain(name)
+    expect((await cli.run(['server', 'remove', name], OWN)).code).toBe(0)
   })
+
+  it("metrics shows the running Homeport's own latest sample of a server it is connected to", async () => {
+    expect(await host.control.invoke('servers.connect', { id: SERVER })).toMatchObject({ ok: true, value: { state: 'ready' } })
+    const source = async () => (await cli.json<{ source: string }>(['metrics', SERVER])).source
+    await expect.poll(source, { timeout: 90_000, interval: 1000 }).toBe('monitor')
+    expect((await cli.json<{ source: string }>(['metrics', SERVER], OWN)).source).toBe('agent')
+  }, 180_000)
 
   it('a failing command ends the same either way: error, hint, exit code', async () => {
     const cases = [
