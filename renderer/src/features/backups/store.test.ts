@@ -35,12 +35,12 @@ describe('backups store', () => {
   })
 
   it('keeps the error of a failed load on the server entry', async () => {
-    bridge.fail('backups.repoList', { code: 'NOT_CONNECTED', message: 'nas is not connected', hint: 'Connect it' })
+    bridge.fail('backups.repoList', { code: 'CONNECTION_LOST', message: 'nas is not connected', hint: 'Connect it' })
     bridge.answer('backups.policyList', [])
     bridge.answer('jobs.list', [])
     const store = useBackupsStore()
     await store.load('s1')
-    expect(store.of('s1').error?.code).toBe('NOT_CONNECTED')
+    expect(store.of('s1').error?.code).toBe('CONNECTION_LOST')
     expect(store.of('s1').loaded).toBe(false)
   })
 
@@ -57,8 +57,8 @@ describe('backups store', () => {
     answerLists()
     const store = useBackupsStore()
     await store.load('s1')
-    bridge.fail('backups.repoRemove', { code: 'IN_USE', message: 'notes uses usb', hint: 'Change its policy first' })
-    await expect(store.removeRepository('s1', 'usb')).rejects.toMatchObject({ code: 'IN_USE' })
+    bridge.fail('backups.repoRemove', { code: 'INVALID_INPUT', message: 'notes uses usb', hint: 'Change its policy first' })
+    await expect(store.removeRepository('s1', 'usb')).rejects.toMatchObject({ code: 'INVALID_INPUT' })
     expect(store.of('s1').repositories).toEqual([repo])
     bridge.answer('backups.repoRemove', undefined)
     await store.removeRepository('s1', 'usb')
