@@ -283,6 +283,8 @@ describe('true state, keyboard and layout in the window', () => {
   it('shows a cut log stream reconnecting, and the error that ended it', async () => {
     await tab('Logs').click()
     await expect.poll(() => page.getByTestId('log-line').filter({ hasText: 'tick' }).count(), { timeout: 20_000 }).toBeGreaterThan(0)
+    // The tail is read first and ends at the next line after it; the cut must come once the view follows.
+    await expect.poll(() => page.getByTestId('logs-status').textContent(), { timeout: 30_000 }).toContain('· following')
     // The indicator may show only briefly: a watcher in the page remembers that it did.
     await page.evaluate(`(() => {
       const seen = () => document.querySelector('[data-testid="logs-reconnecting"]') !== null

@@ -47,10 +47,24 @@ function sinceOf(time: string): string {
 
 type Stream = NodeJS.ReadableStream & { destroy(): void }
 
-/** Docker's `until` for "everything written so far": seconds and nanoseconds of now. */
-function untilNow(): string {
-  const ms = Date.now()
-  return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1_000_000).padStart(9, '0')}`
+/**
+ * The log as written so far, as a stream that ends there. dockerode buffers a log read without `follow` into
+ * one answer, and `follow` with `until` stays open until a line after `until` comes (never, for a quiet
+ * container); asking docker-modem for the plain read as a stream gives both: streamed, and an end.
+ */
+function readOnce(docker: Docker, id: string, from: { since: string } | { tail: number | 'all' }): Promise<Stream> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial(
+      {
+        path: `/containers/${encodeURIComponent(id)}/logs?`,
+        method: 'GET',
+        isStream: true,
+        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+        options: { stdout: true, stderr: true, follow: false, timestamps: true, ...from },
+      },
+      (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Stream)),
+    )
+  })
 }
 
 /**
@@ -95,14 +109,10 @@ export async function followLogs(docker: Docker, app: string, opts: FollowOption
       const container = docker.getContainer(c.Id)
       // Asked together: the stream holds its first lines until followOne reads them with the right framing.
       // `until` ends a read-once stream at what was written so far; it still comes as a stream, never whole.
-      const opening = container.logs({
-        stdout: true,
-        stderr: true,
-        follow: true,
-        timestamps: true,
-        ...(opts.after ? { since: sinceOf(opts.after.time) as unknown as number } : { tail: opts.tail }),
-        ...(opts.follow === false ? { until: untilNow() as unknown as number } : {}),
-      }) as unknown as Promise<Stream>
+      const from = opts.after ? { since: sinceOf(opts.after.time) } : { tail: opts.tail }
+      const opening = opts.follow === false
+        ? readOnce(docker, c.Id, from)
+        : (container.logs({ stdout: true, stderr: true, follow: true, timestamps: true, ...(from as Record<string, unknown>) }) as unknown as Promise<Stream>)
       const info = await container.inspect().catch((err: unknown) => {
         void opening.then((s) => s.destroy(), () => undefined)
         throw err
