@@ -2,8 +2,7 @@ import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 
 // Three projects: unit (pure logic, fast), integration (core against the real test home server),
-// e2e (built renderer in headless Chromium through the web host), which runs once the integration files are
-// done. The home server is started once per run by the global setup, and only when a project that needs it
+// e2e (built renderer in headless Chromium through the web host), never beside the integration files. The home server is started once per run by the global setup, and only when a project that needs it
 // is selected.
 export default defineConfig({
   test: {
@@ -33,7 +32,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
-          // After the integration files, not beside them: both sides cut every SSH connection of the one
+          // Its own group, never beside the integration files: both sides cut every connection of the run's one
           // test sshd, stop it and swap its host key, which would fail whatever the other side was doing.
           sequence: { groupOrder: 1 },
         },

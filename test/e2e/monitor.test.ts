@@ -34,13 +34,18 @@ async function points(chart: string): Promise<number> {
   return Number(await page.getByTestId(`monitor-chart-${chart}`).getAttribute('data-points'))
 }
 
+/** Finite animations still running: a drawer sliding, a dropdown opening (spinners go on for ever). */
+const MOVING = 'document.getAnimations().filter((a) => a.playState === "running" && a.effect?.getTiming().iterations !== Infinity).length'
+
 /** A screenshot once the drawer and the dropdowns have finished moving. */
 async function screenshot(name: string): Promise<void> {
-  await expect.poll(() => page.evaluate('document.getAnimations().filter((a) => a.playState === "running" && a.effect?.getTiming().iterations !== Infinity).length')).toBe(0)
+  await expect.poll(() => page.evaluate(MOVING)).toBe(0)
   await session.screenshot(name)
 }
 
 async function openCentre(): Promise<void> {
+  // A drawer still sliding shut counts as visible: let it finish before asking.
+  await expect.poll(() => page.evaluate(MOVING)).toBe(0)
   if (!(await page.getByTestId('alerts-centre').isVisible())) await page.getByTestId('alerts-bell').click()
   await page.getByTestId('alerts-centre').waitFor()
 }
@@ -82,11 +87,14 @@ describe('monitoring and alerts in the window', () => {
     await session?.close()
   })
 
-  it('samples every 2 s once set so on the settings page', async () => {
+  it('samples every 2 s (containers every 5 s) once set so on the settings page', async () => {
     await page.getByTestId('sidebar-settings').click()
     await page.getByTestId('monitor-settings').waitFor()
     await page.getByTestId('monitor-interval').locator('input').fill('2')
     await page.getByTestId('monitor-interval').locator('input').blur()
+    // Container CPU is the difference between two readings: at 5 s the app's containers get several.
+    await page.getByTestId('monitor-container-interval').locator('input').fill('5')
+    await page.getByTestId('monitor-container-interval').locator('input').blur()
     await page.getByTestId('monitor-save').click()
     await page.getByTestId('monitor-saved').waitFor()
     await page.getByTestId('start-at-login').click()
@@ -162,6 +170,7 @@ describe('monitoring and alerts in the window', () => {
 
     await item.locator('button.open').click()
     await page.getByTestId('app-page').waitFor()
+    await page.getByTestId('alerts-centre').waitFor({ state: 'hidden' })
     expect(decodeURIComponent(await page.evaluate('location.hash'))).toMatch(new RegExp(`/servers/[^/]+/apps/${APP}$`))
     await expect.poll(unread).toBe(before)
   })
@@ -244,7 +253,8 @@ describe('monitoring and alerts in the window', () => {
     await expect.poll(async () => Number(await cpu.getAttribute('data-gaps')), { timeout: 30_000 }).toBeGreaterThanOrEqual(1)
     // Per-container CPU and memory from the history, one series per container of the app.
     await expect.poll(() => points('container-memory'), { timeout: 30_000 }).toBeGreaterThan(0)
-    expect(await points('container-cpu')).toBeGreaterThan(0)
+    // CPU is a difference between two stats samples, so it comes one sample after memory.
+    await expect.poll(() => points('container-cpu'), { timeout: 30_000 }).toBeGreaterThan(0)
     await screenshot('monitor-07-gap')
   })
 })
