@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 
 // Three projects: unit (pure logic, fast), integration (core against the real test home server),
-// e2e (built renderer in headless Chromium through the web host), never beside the integration files. The home server is started once per run by the global setup, and only when a project that needs it
-// is selected.
+// e2e (built renderer in headless Chromium through the web host), never beside the integration files. The
+// home server is started once per run by the global setup, and only when a project that needs it is selected.
 export default defineConfig({
   test: {
     globalSetup: ['test/homeserver/global-setup.ts'],
