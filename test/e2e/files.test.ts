@@ -270,6 +270,8 @@ describe('files in the window', () => {
     await editor.locator('.cm-content').click()
     await page.keyboard.press('Control+End')
     await page.keyboard.type('tls: on')
+    // Typed keys reach the editor's text a moment after the key events on a busy machine.
+    await expect.poll(() => editor.locator('.cm-content').textContent()).toContain('tls: on')
     await expect.poll(() => page.getByTestId('editor-dirty').count()).toBe(1)
     await page.keyboard.press('Control+s')
     await page.getByTestId('editor-saved').waitFor({ timeout: 30_000 })

@@ -63,7 +63,11 @@ describe('container alerts', () => {
     )
     expect(reading).toMatchObject({ app: APP, service: 'victim', state: 'running' })
     expect(reading.memoryBytes).toBeGreaterThan(0)
-    const latest = await t.call('monitor.latest', { serverId: SERVER })
+    // The host's own sample comes from the agent, on its own clock: it may follow the containers' readings.
+    const latest = await waitFor('a host sample', async () => {
+      const answer = await t.call('monitor.latest', { serverId: SERVER })
+      return answer.host ? answer : undefined
+    })
     expect(latest.host?.values.memTotal).toBeGreaterThan(0)
     expect(latest.containers.map((c) => c.container)).toEqual(expect.arrayContaining([VICTIM, LOOPER]))
     const history = await t.call('monitor.containerHistory', { serverId: SERVER, range: '1h', container: VICTIM })
@@ -94,7 +98,9 @@ describe('container alerts', () => {
     expect(t.of('alert.notify').filter((n) => n.alertId === alert.id)).toMatchObject([{ kind: 'raised', title: alert.title, silent: false }])
     expect(await t.call('alerts.list', { serverId: SERVER, state: 'open' })).toContainEqual(expect.objectContaining({ id: alert.id }))
     const tray = await t.call('alerts.tray', {})
-    expect(tray).toMatchObject({ level: 'critical', tooltip: `Homeport — ${alert.title}` })
+    // Other containers on the same engine may have alerts of their own ("… and 1 more").
+    expect(tray.level).toBe('critical')
+    expect(tray.tooltip.startsWith(`Homeport — ${alert.title}`)).toBe(true)
     expect(tray.servers[0].apps).toContainEqual({ name: APP, running: true })
   })
 
