@@ -181,8 +181,23 @@ export const ERROR_CODES = {
   },
   COMPOSE_UNSUPPORTED: {
     message: 'The compose file uses features Homeport cannot honour.',
-    hint: 'Remove or replace the keys named in the message (for `build:`, build and push the image first and use `image:`).',
-    cliHint: 'Remove or replace the keys named in the message (for `build:`, build and push the image first and use `image:`).',
+    hint: 'Remove or replace the keys named in the message; each says what to use instead.',
+    cliHint: 'Remove or replace the keys named in the message; each says what to use instead.',
+  },
+  BUILD_FAILED: {
+    message: 'The image could not be built on the server.',
+    hint: "Read the failing step and its output in the details, fix the Dockerfile or the files it uses, then try again; what was running was left as it was.",
+    cliHint: "Read the failing step and its output in the details, fix the Dockerfile or the files it uses, then run the command again; what was running was left as it was.",
+  },
+  BUILD_CONTEXT_INVALID: {
+    message: 'The build context could not be read.',
+    hint: 'Check that the build folder named in the message exists on this computer and is readable, and that its Dockerfile is inside it.',
+    cliHint: 'Check that the build folder named in the message exists on this computer and is readable, and that its Dockerfile is inside it.',
+  },
+  HEALTH_CHECK_FAILED: {
+    message: 'The new version did not pass its health check; the version that served keeps serving.',
+    hint: "Read the new version's log in the details, fix the code or the health path in homeport.yml, then deploy again.",
+    cliHint: "Read the new version's log printed below, fix the code or `health.path` in homeport.yml, then run `homeport deploy` again.",
   },
   COMPOSE_VARIABLE_MISSING: {
     message: 'The compose file needs a variable that has no value.',

@@ -70,6 +70,11 @@ export function throwIfFailed(job: JobDto): JobDto {
   throw new HomeportError(job.state === 'cancelled' ? 'CANCELLED' : 'INTERNAL', undefined)
 }
 
+/** Pulls count bytes; a build counts its Dockerfile's steps. */
+function amount(item: JobDto['items'][number], n: number): string {
+  return item.unit === 'steps' ? `${n} step${n === 1 ? '' : 's'}` : formatBytes(n)
+}
+
 interface Renderer {
   update(job: JobDto): void
   end(): void
@@ -104,7 +109,7 @@ function linesRenderer(): Renderer {
       for (const item of job.items) {
         if (item.total > 0 && item.current >= item.total && !reported.has(item.key)) {
           reported.add(item.key)
-          process.stderr.write(`${item.label}: ${formatBytes(item.total)} done\n`)
+          process.stderr.write(`${item.label}: ${amount(item, item.total)} done\n`)
         }
       }
     },
@@ -121,7 +126,7 @@ function barsRenderer(): Renderer {
   const draw = () => {
     if (!latest) return
     const width = Math.max(20, Math.min(40, (process.stderr.columns ?? 80) - 60))
-    const lines = latest.items.map((i) => `${bar(i.total ? i.current / i.total : 0, width)} ${formatBytes(i.current)}/${formatBytes(i.total)}  ${i.label}`)
+    const lines = latest.items.map((i) => `${bar(i.total ? i.current / i.total : 0, width)} ${amount(i, i.current)}/${amount(i, i.total)}  ${i.label}`)
     if (latest.step) lines.push(latest.step)
     process.stderr.write((drawn ? `\x1b[${drawn}F` : '') + lines.map((l) => `\x1b[2K${l}`).join('\n') + '\n')
     drawn = lines.length

@@ -9,9 +9,11 @@ export function formatPlan(plan: PlanDto): string {
   if (plan.upToDate) out.push(`${plan.app} is up to date: nothing to pull, create or recreate.`)
   else out.push(`Plan for ${plan.app}:`)
   const pulls = plan.images.filter((i) => i.pull)
-  const present = plan.images.filter((i) => !i.pull)
-  if (pulls.length || present.length) {
+  const builds = plan.images.filter((i) => i.build)
+  const present = plan.images.filter((i) => !i.pull && !i.build)
+  if (pulls.length || present.length || builds.length) {
     out.push('', 'Images')
+    for (const i of builds) out.push(`  build    ${i.image}  (${i.service})`)
     for (const i of pulls) out.push(`  pull     ${i.image}  (${i.service})`)
     for (const i of present) out.push(`  present  ${i.image}  (${i.service})`)
   }

@@ -1,7 +1,7 @@
 // Turns `APP_ID | --file compose.yml`, `--env K=V`, `--env-file F` and `--catalog SRC` into the contract's
-// app source and values. A compose file's neighbouring `.env` and its folder's name count as they do for
-// Docker Compose. Files are read here and sent as text, and paths made absolute, since a running Homeport
-// may serve the call.
+// app source and values. A compose file's neighbouring `.env`, its folder's name and its folder as the base
+// of `build:` contexts count as they do for Docker Compose. Files are read here and sent as text, and paths
+// made absolute, since a running Homeport may serve the call.
 
 import fs from 'node:fs'
 import path from 'node:path'
@@ -38,10 +38,10 @@ function readText(file: string, what: string): string {
 }
 
 /** `apps update --file/--env-file`: the installed app's compose file and .env replaced by these (--dry-run needs one). */
-export function editedFiles(opts: { file?: string; envFile?: string; dryRun?: boolean }): { compose?: string; env?: string } {
+export function editedFiles(opts: { file?: string; envFile?: string; dryRun?: boolean }): { compose?: string; env?: string; buildDir?: string } {
   if (opts.dryRun && !opts.file && !opts.envFile) throw usageError('--dry-run shows the plan of an edit: give --file or --env-file with it.')
   return {
-    ...(opts.file ? { compose: readText(opts.file, 'compose file') } : {}),
+    ...(opts.file ? { compose: readText(opts.file, 'compose file'), buildDir: path.dirname(path.resolve(opts.file)) } : {}),
     ...(opts.envFile ? { env: readText(opts.envFile, 'env file') } : {}),
   }
 }
@@ -67,7 +67,9 @@ export function planInput(serverId: string, appId: string | undefined, opts: Sou
     const env = envPath ? readText(envPath, 'env file') : undefined
     // As `docker compose` names a project: --name, else the file's own `name:`, else its folder.
     const folder = opts.name || composeFileName(compose) ? undefined : folderAppName(path.basename(path.dirname(path.resolve(opts.file))))
-    return { serverId, source: { compose, ...(env !== undefined ? { env } : {}) }, values, ...name, ...(folder ? { name: folder } : {}) }
+    // `build:` contexts are folders beside the compose file, as for `docker compose build`.
+    const buildDir = path.dirname(path.resolve(opts.file))
+    return { serverId, source: { compose, ...(env !== undefined ? { env } : {}), buildDir }, values, ...name, ...(folder ? { name: folder } : {}) }
   }
   // The core reads the file's values (under the --env ones), with the same errors as any .env.
   const envFile = opts.envFile ? { envFile: { name: opts.envFile, text: readText(opts.envFile, 'env file') } } : {}

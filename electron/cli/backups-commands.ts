@@ -7,6 +7,7 @@ import type { BackupJobResult, DrillJobResult, PolicyDto, RestoreJobResult, Snap
 import { HomeportError } from '../../shared/errors.js'
 import { progressMode, runJob, throwIfFailed } from './apps-job.js'
 import { repoTarget, stdinSecrets, type RepoAddFlags } from './backups-repo-target.js'
+import { registerLsCommand, registerRepoSizeCommand } from './backups-browse-commands.js'
 import { registerDiffCommand } from './backups-diff-command.js'
 import { registerScheduleCommands } from './backups-schedule-commands.js'
 import { table, usageError, writeJson } from './output.js'
@@ -132,8 +133,10 @@ export function registerBackupsCommands(program: Command, withCore: WithCore, js
       }, { server })
     })
 
+  registerRepoSizeCommand(repo, withCore, json)
   registerScheduleCommands(backups, withCore, json)
   registerDiffCommand(backups, withCore, json)
+  registerLsCommand(backups, withCore, json)
 
   const policy = backups.command('policy').description('how an app is backed up')
   const setPolicy = policy
@@ -238,24 +241,27 @@ export function registerBackupsCommands(program: Command, withCore: WithCore, js
     .argument('<app>', 'app name')
     .argument('<snapshot>', 'snapshot id, or latest')
     .option('--as <name>', 'install the snapshot as a new app with its own volumes')
-    .option('--path <path>', 'only this file or folder, e.g. /backup/volumes/VOLUME/some/file')
+    .option('--path <path>', 'only this file or folder, e.g. /backup/volumes/VOLUME/some/file (repeat for several; see `backups ls`)', (p: string, all: string[]) => [...all, p], [] as string[])
     .option('--repo <name>', "the repository (default: the app's policy's)")
     .option('--to-local <dir>', 'download --path into this folder on this computer instead (the app is not touched)')
     .option('-y, --yes', 'restore into the app without asking (its data is replaced)')
     .option('--json', 'print progress and the result as JSON lines')
-    .action(async (server: string, app: string, snapshot: string, opts: { as?: string; path?: string; repo?: string; yes?: boolean; toLocal?: string }) => {
+    .action(async (server: string, app: string, snapshot: string, opts: { as?: string; path: string[]; repo?: string; yes?: boolean; toLocal?: string }) => {
+      if (opts.toLocal && opts.path.length > 1) throw usageError('--to-local downloads one file or folder.', 'Give one --path with --to-local.')
+      const paths = opts.path.length > 1 ? { paths: opts.path } : opts.path.length ? { path: opts.path[0] } : {}
       if (!opts.as && !opts.yes && !opts.toLocal) {
-        const what = opts.path ? `${opts.path} in "${app}"` : `the data (volumes and folders) of "${app}"`
+        const what = opts.path.length ? `${opts.path.join(', ')} in "${app}"` : `the data (volumes and folders) of "${app}"`
         if (!isInteractive()) throw usageError(`Restoring replaces ${what}; it needs confirmation.`, `Add --yes to restore without a question, or --as NAME to restore as a new app.`)
         if ((await askLine(`This replaces ${what} with snapshot ${snapshot}. Type the app name to confirm: `)) !== app) throw new HomeportError('CANCELLED', `Nothing was restored: the name typed was not "${app}".`)
       }
       await withCore(async (core) => {
-        const input = { serverId: server, app, snapshot, ...(opts.as ? { as: opts.as } : { confirm: app }), ...(opts.path ? { path: opts.path } : {}), ...(opts.repo ? { repository: opts.repo } : {}), ...(opts.toLocal ? { toLocal: resolve(opts.toLocal) } : {}) }
+        const input = { serverId: server, app, snapshot, ...(opts.as ? { as: opts.as } : { confirm: app }), ...paths, ...(opts.repo ? { repository: opts.repo } : {}), ...(opts.toLocal ? { toLocal: resolve(opts.toLocal) } : {}) }
         const job = throwIfFailed(await runJob(core, progressMode(json()), () => core.call('backups.restore', input)))
         const r = job.result as RestoreJobResult
         if (json()) return void process.stdout.write(`${JSON.stringify(r)}\n`)
         if (r.local) return void process.stdout.write(`Downloaded ${r.path} (${r.files} file(s), ${mib(r.bytes)}) from snapshot ${r.snapshotId.slice(0, 8)} to ${r.local}.\n`)
         process.stdout.write(`Restored ${r.files} file(s), ${mib(r.bytes)}, from snapshot ${r.snapshotId.slice(0, 8)} into ${r.target}; it is ${r.health}.\n`)
+        for (const p of r.ports ?? []) process.stdout.write(`Port ${p.from} of ${p.service} was taken, so ${r.target} publishes it on ${p.to}.\n`)
       }, { server })
     })
 }

@@ -13,6 +13,8 @@ import { registerMonitorCommands } from './monitor-commands.js'
 import { registerAlertPrefsCommands } from './alert-prefs-commands.js'
 import { registerFilesCommands } from './files-commands.js'
 import { registerBackupsCommands } from './backups-commands.js'
+import { registerDeployCommands } from './deploy-commands.js'
+import { registerTasksCommands } from './tasks-commands.js'
 import { registerEngineCommands } from './engine-commands.js'
 import { registerContainerCommands } from './container-commands.js'
 import { registerServerCommands, type WithCore } from './server-commands.js'
@@ -58,6 +60,8 @@ export async function runCli(argv: string[]): Promise<number> {
   registerAlertPrefsCommands(program, withCore, () => jsonMode)
   registerFilesCommands(program, withCore, () => jsonMode)
   registerBackupsCommands(program, withCore, () => jsonMode)
+  registerDeployCommands(program, withCore, () => jsonMode)
+  registerTasksCommands(program, withCore, () => jsonMode)
   registerEngineCommands(program, withCore, () => jsonMode)
   registerContainerCommands(program, withCore, () => jsonMode)
   // Every command may have to connect a server whose password no keychain keeps. A command with a

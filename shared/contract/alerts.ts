@@ -19,6 +19,7 @@ export const ALERT_RULES = [
   'job.succeeded',
   'backup.failed',
   'backup.missed',
+  'task.failed',
 ] as const
 export type AlertRule = (typeof ALERT_RULES)[number]
 export type AlertSeverity = 'info' | 'warning' | 'critical'

@@ -60,7 +60,8 @@ export interface CatalogDto {
 
 export interface PlanDto {
   app: string
-  images: { service: string; image: string; pull: boolean }[]
+  /** `build`: the image is built on the server from a folder on this computer before the containers start. */
+  images: { service: string; image: string; pull: boolean; build?: boolean }[]
   networks: { name: string; action: 'create' | 'keep' | 'external' }[]
   volumes: { name: string; action: 'create' | 'keep' | 'external' }[]
   containers: { service: string; name: string; action: 'create' | 'recreate' | 'start' | 'keep' | 'remove'; reason: string }[]
@@ -185,11 +186,13 @@ export const appName = z
 const values = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not a variable name'), z.string()).default({})
 
 /** Where an app comes from: a catalog entry, a compose file given as text, or what is installed already. */
+/** The compose file's folder on this computer (absolute): `build:` contexts are found relative to it. */
+const buildDir = z.string().min(1).refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path')
 export const AppSource = z.union([
   z.object({ catalogId: z.string().min(1), catalog: z.string().min(1).optional() }),
-  z.object({ compose: z.string().min(1, 'the compose file is empty'), env: z.string().optional() }),
+  z.object({ compose: z.string().min(1, 'the compose file is empty'), env: z.string().optional(), buildDir: buildDir.optional() }),
   /** With `compose` or `env`: the installed app with its compose file or `.env` replaced by these edits. */
-  z.object({ installed: z.literal(true), compose: z.string().min(1, 'the compose file is empty').optional(), env: z.string().optional() }),
+  z.object({ installed: z.literal(true), compose: z.string().min(1, 'the compose file is empty').optional(), env: z.string().optional(), buildDir: buildDir.optional() }),
 ])
 export type AppSourceInput = z.output<typeof AppSource>
 
@@ -212,9 +215,10 @@ export const appsContract = {
   /**
    * Starts an `update` job: pull newer images and recreate what changed; a container that fails its healthcheck
    * rolls everything back. `compose`/`env`: an edited compose file or .env replaces the installed one.
+   * Images of `build:` services are rebuilt first, from `buildDir` or the folder remembered at install.
    */
   'apps.update': method(
-    AppRef.extend({ values: values.optional(), compose: z.string().min(1, 'the compose file is empty').optional(), env: z.string().optional(), verifyTimeoutMs: z.number().int().min(1000).max(600_000).optional(), acceptHostAccess: z.boolean().optional() }),
+    AppRef.extend({ values: values.optional(), compose: z.string().min(1, 'the compose file is empty').optional(), env: z.string().optional(), buildDir: buildDir.optional(), verifyTimeoutMs: z.number().int().min(1000).max(600_000).optional(), acceptHostAccess: z.boolean().optional() }),
     out<{ jobId: string; app: string }>(),
   ),
   /** `volumes: true` deletes the app's data; `confirm` must then repeat the app name. */

@@ -110,6 +110,10 @@ export interface RestoreJobResult {
   volumes: string[]
   binds: string[]
   path?: string
+  /** The paths restored when several were picked. */
+  paths?: string[]
+  /** A clone's host ports that the original (or another app) already uses, moved to free ones. */
+  ports?: { service: string; from: number; to: number }[]
   files: number
   bytes: number
   /** `untouched`: `toLocal` brought the path to this computer and left the app alone. */
@@ -117,6 +121,38 @@ export interface RestoreJobResult {
   /** With `toLocal`: where the file or folder landed on this computer (a free name when the first was taken). */
   local?: string
 }
+
+/** How much a repository holds (`restic stats`): what it takes on its target, and what its snapshots hold. */
+export interface RepositorySizeDto {
+  repository: string
+  /** Bytes the repository takes on its target, after deduplication and compression. */
+  storedBytes: number
+  /** Bytes every snapshot would take restored, added up. */
+  snapshotsBytes: number
+  snapshots: number
+  /** snapshotsBytes / storedBytes: how much deduplication and compression save (1 for an empty repository). */
+  dedupRatio: number
+}
+
+/** One entry of a folder in a snapshot (`restic ls`). */
+export interface SnapshotEntryDto {
+  /** Its absolute path in the snapshot, e.g. `/backup/volumes/notes_data/docs`. */
+  path: string
+  name: string
+  type: 'file' | 'dir' | 'symlink' | 'other'
+  size?: number
+  mtime?: string
+}
+
+export interface SnapshotListingDto {
+  snapshotId: string
+  /** The folder listed; `/` lists what the snapshot holds (its volumes, folders and compose files). */
+  path: string
+  entries: SnapshotEntryDto[]
+  /** More entries than the listing returns (`SNAPSHOT_LISTING_LIMIT`). */
+  truncated: boolean
+}
+export const SNAPSHOT_LISTING_LIMIT = 5000
 
 /** One path that differs between two snapshots (`restic diff`); a folder's path ends in `/`. */
 export interface SnapshotChangeDto {
@@ -161,6 +197,8 @@ export interface ScheduleDto {
   /** systemd only: false when the timers stop at logout because lingering could not be enabled. */
   lingering?: boolean
   createdAt: string
+  /** When each kind of run is next due (ISO times, read as the server's local time). */
+  next?: { backup?: string; check?: string; drill?: string }
 }
 
 /** One line of the run log a scheduled run appends on the server. */
@@ -190,6 +228,7 @@ const scheduleContract = {
 
 const RepoRef = z.object({ serverId, repository: RepoName })
 const AppRef = z.object({ serverId, app: appName })
+const SnapshotPath = z.string().regex(/^\/[^\0]*$/, 'must be an absolute path inside the snapshot')
 const SnapshotId = z.string().regex(/^([0-9a-f]{8,64}|latest)$/, 'is not a snapshot id (8 to 64 hex digits, or latest)')
 
 export const backupsContract = {
@@ -206,6 +245,8 @@ export const backupsContract = {
   'backups.repoRemove': method(RepoRef, out<void>()),
   /** Runs restic's `check` on a repository. */
   'backups.repoCheck': method(RepoRef, out<{ ok: true }>()),
+  /** What a repository takes on its target and what its snapshots hold (`restic stats`). */
+  'backups.repoSize': method(RepoRef, out<RepositorySizeDto>()),
   'backups.policySet': method(AppRef.extend({ repository: RepoName, consistency: z.enum(['stop', 'hooks']).default('stop'), retention: Retention.default(UMBREL_RETENTION) }), out<PolicyDto>()),
   'backups.policyGet': method(AppRef, out<PolicyDto | null>()),
   'backups.policyList': method(z.object({ serverId }), out<PolicyDto[]>()),
@@ -217,12 +258,15 @@ export const backupsContract = {
   'backups.snapshots': method(z.object({ serverId, app: appName.optional(), repository: RepoName.optional() }), out<SnapshotDto[]>()),
   /**
    * Starts a `restore` job: into the app itself (its volumes' contents are replaced; `confirm` must repeat the app name), into a clone `as`, or one `path` only;
-   * `path` with `toLocal` (a folder on this computer) downloads that path there and leaves the app alone.
+   * `path` with `toLocal` (a folder on this computer) downloads that path there and leaves the app alone. `paths`: several
+   * files or folders picked from the snapshot (`backups.ls`), put back together. A clone's host ports that are taken move to free ones.
    */
   'backups.restore': method(
-    AppRef.extend({ snapshot: SnapshotId, repository: RepoName.optional(), as: appName.optional(), path: z.string().regex(/^\/.*/, 'must be an absolute path inside the snapshot').optional(), confirm: z.string().optional(), toLocal: z.string().min(1).optional() }),
+    AppRef.extend({ snapshot: SnapshotId, repository: RepoName.optional(), as: appName.optional(), path: SnapshotPath.optional(), paths: z.array(SnapshotPath).min(1).max(200).optional(), confirm: z.string().optional(), toLocal: z.string().min(1).optional() }),
     out<{ jobId: string }>(),
   ),
+  /** One folder of one of an app's snapshots (`/`: what it holds), to pick paths to restore. */
+  'backups.ls': method(AppRef.extend({ snapshot: SnapshotId, path: SnapshotPath.default('/'), repository: RepoName.optional() }), out<SnapshotListingDto>()),
   /** What changed from one of an app's snapshots to another (`from` older or newer, either may be `latest`). */
   'backups.diff': method(AppRef.extend({ from: SnapshotId, to: SnapshotId, repository: RepoName.optional() }), out<SnapshotDiffDto>()),
   /** Starts a `drill` job: the latest snapshot restored into scratch volumes and every file checked against the snapshot; the app is not touched. */

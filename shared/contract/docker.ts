@@ -35,9 +35,19 @@ export interface ContainerDto {
   labels: Record<string, string>
 }
 
+/** The whole list: when a watch starts, and again after the connection came back (events were missed). */
 export interface ContainersEvent {
   serverId: string
   containers: ContainerDto[]
+}
+
+/** What Docker's events changed since the last patch: only the containers they name, never the whole list. */
+export interface ContainersPatchEvent {
+  serverId: string
+  /** Containers added or changed, as `docker.containers` lists them. */
+  changed: ContainerDto[]
+  /** Ids of containers that are gone. */
+  removed: string[]
 }
 
 /** A container by id (full or short) or name, any container on the server, an app's or not. */
@@ -50,7 +60,7 @@ export type ContainerAction = (typeof CONTAINER_ACTIONS)[number]
 export const dockerContract = {
   'docker.info': method(ServerIdInput, out<DockerInfoDto>()),
   'docker.containers': method(ServerIdInput.extend({ all: z.boolean().default(true) }), out<ContainerDto[]>()),
-  /** Start pushing `docker.containers` events for this server (kept live from Docker's event stream). */
+  /** Start pushing `docker.containersPatch` events for this server (and `docker.containers` after a reconnect). */
   'docker.watch': method(ServerIdInput, out<ContainerDto[]>()),
   'docker.unwatch': method(ServerIdInput, out<void>()),
   /** Start, stop or restart one container; answers with the container as it is afterwards. */
@@ -61,4 +71,5 @@ export const dockerContract = {
 
 export const dockerEvents = {
   'docker.containers': event<ContainersEvent>(),
+  'docker.containersPatch': event<ContainersPatchEvent>(),
 } as const

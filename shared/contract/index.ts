@@ -7,6 +7,7 @@ import { agentContract } from './agent.js'
 import { alertsContract, alertsEvents } from './alerts.js'
 import { appsContract, appsEvents } from './apps.js'
 import { backupsContract } from './backups.js'
+import { deployContract } from './deploy.js'
 import type { Out, OutOf } from './define.js'
 import { dockerContract, dockerEvents } from './docker.js'
 import { engineContract } from './engine.js'
@@ -17,12 +18,14 @@ import { promptsContract, promptsEvents } from './prompts.js'
 import { provisionContract } from './provision.js'
 import { serversContract, serversEvents } from './servers.js'
 import { settingsContract, settingsEvents } from './settings.js'
+import { tasksContract } from './tasks.js'
 import { terminalContract, terminalEvents } from './terminal.js'
 
 export type * from './agent.js'
 export type * from './alerts.js'
 export type * from './apps.js'
 export type * from './backups.js'
+export type * from './deploy.js'
 export type * from './docker.js'
 export type * from './engine.js'
 export type * from './files.js'
@@ -32,6 +35,7 @@ export type * from './prompts.js'
 export type * from './provision.js'
 export type * from './servers.js'
 export type * from './settings.js'
+export type * from './tasks.js'
 export type { Out } from './define.js'
 export { ServerAddInput, ServerRef, ServerIdInput } from './servers.js'
 export { AppSource, AppRef, appName, APP_NAME_PATTERN } from './apps.js'
@@ -40,6 +44,7 @@ export { CONTAINER_ACTIONS, ContainerRef } from './docker.js'
 export { ENGINE_KINDS } from './engine.js'
 export { CLASH_ANSWERS, LocalPath, RemotePath, VolumeName } from './files.js'
 export { REPOSITORY_KINDS } from './backups.js'
+export { DeployConfig, DEPLOY_VERSION_PATTERN, STACKS } from './deploy.js'
 export { PROVISION_STEPS } from './provision.js'
 export { HOST_SERIES, HISTORY_RANGES } from './monitor.js'
 export { ALERT_RULES } from './alerts.js'
@@ -57,8 +62,10 @@ export const contract = {
   ...provisionContract,
   ...filesContract,
   ...backupsContract,
+  ...deployContract,
   ...monitorContract,
   ...alertsContract,
+  ...tasksContract,
 } as const
 
 const events = { ...serversEvents, ...dockerEvents, ...promptsEvents, ...appsEvents, ...terminalEvents, ...jobsEvents, ...monitorEvents, ...alertsEvents, ...settingsEvents } as const

@@ -5,9 +5,11 @@ import { z } from 'zod'
 import type { ErrorInfo } from '../errors.js'
 import type { InstallJobResult, UpdateJobResult } from './apps.js'
 import type { BackupJobResult, DrillJobResult, RestoreJobResult } from './backups.js'
+import type { DeployJobResult } from './deploy.js'
 import { event, method, out } from './define.js'
 import type { CopyJobResult, TransferJobResult } from './files.js'
 import type { ProvisionJobResult } from './provision.js'
+import type { TaskRunDto } from './tasks.js'
 
 /** Each kind of job and the result it ends with. A new kind of long work adds its line here. */
 export interface JobResults {
@@ -20,9 +22,11 @@ export interface JobResults {
   backup: BackupJobResult
   restore: RestoreJobResult
   drill: DrillJobResult
+  deploy: DeployJobResult
+  task: TaskRunDto
 }
 export type JobKind = keyof JobResults
-export const JOB_KINDS = ['install', 'update', 'provision', 'upload', 'download', 'copy', 'backup', 'restore', 'drill'] as const satisfies readonly JobKind[]
+export const JOB_KINDS = ['install', 'update', 'provision', 'upload', 'download', 'copy', 'backup', 'restore', 'drill', 'deploy', 'task'] as const satisfies readonly JobKind[]
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled'
 export interface JobProgressItem {
@@ -30,8 +34,8 @@ export interface JobProgressItem {
   label: string
   current: number
   total: number
-  /** `bytes` when current/total count bytes (transfers), so a front end can show sizes. */
-  unit?: 'bytes'
+  /** `bytes` when current/total count bytes (transfers), so a front end can show sizes; `steps` for a build's Dockerfile steps. */
+  unit?: 'bytes' | 'steps'
   /** Bytes per second, smoothed over the last seconds. */
   rate?: number
   /** Seconds left at the current rate. */
@@ -42,6 +46,8 @@ interface JobBase {
   id: string
   title: string
   serverId?: string
+  /** The app the job works on (a backup's, a restore's target), so a list can say "Backing up nextcloud". */
+  app?: string
   state: JobState
   progress?: number
   items: JobProgressItem[]

@@ -2,21 +2,11 @@
 // quadratic time (duplicate-key and unique-entry checks, port clashes). Four times the entries should cost
 // about 4× (linear), not 16× (quadratic). Printed as ratios measured in the same run. Run: `npm run bench:compose`.
 
+import { envFile, portsFile } from '../../electron/core/compose/long-files.fixture.js'
 import { loadCompose } from '../../electron/core/compose/load.js'
 
 const load = (yamlText: string) => loadCompose({ yamlText, projectName: 'big', projectDir: '/srv/big' })
 
-function portsFile(n: number): string {
-  let y = 'services:\n  a:\n    image: busybox:1\n    ports:\n'
-  for (let i = 0; i < n; i++) y += `      - "${1 + (i % 60000)}:${1 + (i % 60000)}/${i % 2 ? 'udp' : 'tcp'}"\n`
-  return y
-}
-
-function envFile(n: number): string {
-  let y = 'services:\n  a:\n    image: busybox:1\n    environment:\n'
-  for (let i = 0; i < n; i++) y += `      K${i}: "v${i}"\n`
-  return y
-}
 
 /** The fastest of five runs, in ms: the machine's noise only ever adds time. */
 function timed(text: string): number {

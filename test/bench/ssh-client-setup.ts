@@ -21,6 +21,8 @@ export interface SshClient {
   ssh(command: string[]): Promise<void>
   /** `scp FILES… HOST:DIR` over a fresh connection. */
   scp(files: string[], remoteDir: string): Promise<void>
+  /** The environment the OpenSSH client and `docker -H ssh://…` run with (the private config's `ssh` first in PATH). */
+  env: NodeJS.ProcessEnv
   dispose(): Promise<void>
 }
 
@@ -71,6 +73,7 @@ export async function prepareSshClient(info: HomeServerInfo): Promise<SshClient>
 
   const dockerHost = `ssh://${info.user}@${info.host}:${info.sshPort}`
   return {
+    env,
     async sshTrue() {
       await run('ssh', [info.host, 'true'], { env })
     },

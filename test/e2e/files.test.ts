@@ -10,11 +10,10 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
 import { docker, useHomeServer } from '../homeserver/helpers.js'
 import { asUser, homeOf } from '../integration/files/files-fixture.js'
 import { continueToHostKey, fillServer, openAddDialog } from './add-server-steps.js'
-import { startE2e, type E2eSession } from './harness.js'
+import { coreCall, startE2e, type E2eSession } from './harness.js'
 
 const home = useHomeServer()
 const SERVER = `e2e-files-${process.pid}`
@@ -44,20 +43,6 @@ async function dropFile(name: string, content: string): Promise<void> {
     const target = document.querySelector('[data-testid="files-surface"]')
     for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }))
   })()`)
-}
-
-/** A contract call straight to the web host (a setting the window has no field for). */
-async function coreCall(method: string, input: unknown): Promise<void> {
-  const ws = new WebSocket(`ws://127.0.0.1:${session.webHost.port}/ws?token=${encodeURIComponent(session.webHost.token)}`, 'homeport')
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
-  const answer = new Promise<{ result: { ok: boolean } }>((resolve) => ws.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { type: string; result: { ok: boolean } }
-    if (message.type === 'result') resolve(message)
-  }))
-  ws.send(JSON.stringify({ type: 'call', id: 1, method, input }))
-  const { result } = await answer
-  ws.close()
-  if (!result.ok) throw new Error(`${method} failed: ${JSON.stringify(result)}`)
 }
 
 async function lastTransferDone(): Promise<void> {
@@ -259,7 +244,7 @@ describe('files in the window', () => {
   })
 
   it('browses and edits a file inside a named Docker volume with the same browser', async () => {
-    await coreCall('settings.set', { key: 'files.volumeHelperImage', value: home.images[0] })
+    await coreCall(session, 'settings.set', { key: 'files.volumeHelperImage', value: home.images[0] })
     await page.getByTestId('files-volume').click()
     await page.getByText(`Volume ${VOLUME}`, { exact: true }).click()
     await expect.poll(() => page.getByTestId('files-page').getAttribute('data-volume')).toBe(VOLUME)

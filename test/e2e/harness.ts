@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import WebSocket from 'ws'
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js'
 import { createCore } from '../../electron/core/runtime/create-core.js'
 import { MemorySecretStore } from '../../electron/core/secrets/memory-store.js'
 import { startWebHost, type WebHost } from '../../electron/web/web-host.js'
@@ -104,4 +106,21 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2eSession> {
     rmSync(dataDir, { recursive: true, force: true })
     throw err
   }
+}
+
+/** A contract call straight to the web host, as the window would make it (set-up the window has no field for). */
+export async function coreCall<M extends MethodName>(session: Pick<E2eSession, 'webHost'>, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const ws = new WebSocket(`ws://127.0.0.1:${session.webHost.port}/ws?token=${encodeURIComponent(session.webHost.token)}`, 'homeport')
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+  const answer = new Promise<{ result: { ok: boolean; value?: unknown } }>((resolve) =>
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; result: { ok: boolean; value?: unknown } }
+      if (message.type === 'result') resolve(message)
+    }),
+  )
+  ws.send(JSON.stringify({ type: 'call', id: 1, method, input }))
+  const { result } = await answer
+  ws.close()
+  if (!result.ok) throw new Error(`${method} failed: ${JSON.stringify(result)}`)
+  return result.value as MethodOutput<M>
 }

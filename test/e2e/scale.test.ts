@@ -1,5 +1,6 @@
 // The window at scale, as functional checks (figures are test/bench/window.bench.ts's): the server's container
-// table with 300 containers draws only the rows in view and still reaches the last one; the log viewer pauses
+// table with 300 containers draws only the rows in view and still reaches the last one, sorts them, and shows
+// Docker's changes (a start, a removal, a new container) in place, in the sorted order; the log viewer pauses
 // following while scrolled up, offers to jump to the end and resumes there; Follow off keeps every line read.
 
 import fs from 'node:fs'
@@ -101,6 +102,29 @@ describe('the window at scale', () => {
     await expect.poll(() => table.locator('[data-testid^="container-row-"]').count(), { timeout: 10_000 }).toBe(1)
     await page.getByTestId('container-filter').fill('')
     await table.locator('[data-testid^="container-row-"]').first().waitFor()
+  })
+
+  it('sorts 300 rows by name and shows a start, a removal and a new container where the order puts them', async () => {
+    const table = page.getByTestId('container-table')
+    const rowNames = async () => (await table.locator(`[data-testid^="container-row-${PREFIX}-c"]`).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')))).map((id) => id!.replace('container-row-', ''))
+    await page.getByTestId('container-filter').fill(`${PREFIX}-c`)
+    const nameHeader = table.locator('th', { hasText: 'Name' })
+    await nameHeader.click()
+    await expect.poll(async () => (await rowNames()).slice(0, 3), { timeout: 20_000 }).toEqual(names.slice(0, 3))
+    await nameHeader.click()
+    await expect.poll(async () => (await rowNames()).slice(0, 3), { timeout: 20_000 }).toEqual([names[299], names[298], names[297]])
+    expect((await rowNames()).length).toBeLessThan(COUNT / 3)
+    // Docker's own commands on the server, not the window's buttons: the rows follow its events.
+    await docker(['start', names[299]])
+    await expect.poll(() => table.getByTestId(`container-row-${names[299]}`).getAttribute('data-state'), { timeout: 20_000 }).toBe('running')
+    await docker(['rm', '-f', names[298]])
+    await expect.poll(async () => (await rowNames()).slice(0, 2), { timeout: 20_000 }).toEqual([names[299], names[297]])
+    const newcomer = `${PREFIX}-c999`
+    await docker(['create', '--name', newcomer, '--network', 'none', home.images[0], 'sleep', '3600'])
+    await expect.poll(async () => (await rowNames()).slice(0, 3), { timeout: 20_000 }).toEqual([newcomer, names[299], names[297]])
+    expect(await table.getAttribute('data-count')).toBe(String(COUNT))
+    await nameHeader.click()
+    await page.getByTestId('container-filter').fill('')
   })
 
   it('pauses following while scrolled up, offers the new lines and jumps back to the end', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AlertDto, ScheduledRunDto } from '../../../shared/contract/index.js'
-import { parseCron, previousDue } from '../backups/schedule-cron.js'
+import { parseCron, previousDue } from '../schedules/schedule-cron.js'
 import { alertKey, type AlertRef } from './alert-spec.js'
 import { backupRunActions, type BackupRuleInput } from './backup-rules.js'
 

@@ -8,9 +8,12 @@ import os from 'node:os'
 import { posix } from 'node:path'
 import type { ClientChannel } from 'ssh2'
 import { HomeportError } from '../../../shared/errors.js'
+import { recordRequest } from '../connection/round-trips.js'
 import type { SshSession } from '../connection/types.js'
 
 export const LOCK_FILE = '.homeport-lock'
+/** The run's journal in the app's folder (run-journal.ts reads it), written through the lock's channel. */
+export const JOURNAL_FILE = '.homeport-run.json'
 
 export interface LockHolder {
   /** `user@host (pid N)` of the Homeport holding it. */
@@ -33,8 +36,11 @@ export function localHolder(what: string, runId: string): LockHolder {
 }
 
 // Creates the folder if needed (saying whether it did), takes the lock without waiting, writes the holder and
-// this shell's pid into the file, then blocks on stdin (with the lock's descriptor closed for that child, so
-// only this shell holds it): the lock lives exactly as long as this channel. Exit 75 means busy. With a run
+// this shell's pid into the file, then reads stdin until the channel closes: the lock lives exactly as long
+// as this channel. Each line it reads is the run's journal ($4 in the folder), written to a temporary name
+// and moved into place, answered "saved N": a journal write costs one round trip on the open channel
+// instead of an SFTP open, write and rename (children get the lock's descriptor closed, so only this shell
+// holds it). Exit 75 means busy. With a run
 // id as $3, a lock still held for that same run — by this Homeport's previous connection, which the server
 // has not noticed is gone — is taken back by ending its holder.
 const SCRIPT = `dir=$1; existed=1; [ -d "$dir" ] || existed=0
@@ -52,7 +58,12 @@ while ! flock -n 9; do
 done
 printf '%s\\n%s\\n' "$2" "$$" > "$dir/${LOCK_FILE}"
 echo "locked $existed"
-cat >/dev/null 9>&-
+umask 077
+n=0
+while IFS= read -r line; do
+  n=$((n + 1))
+  if printf '%s\\n' "$line" > "$dir/$4.tmp" && mv -f -- "$dir/$4.tmp" "$dir/$4" 9>&-; then echo "saved $n"; else echo "failed $n"; fi
+done
 : > "$dir/${LOCK_FILE}" 2>/dev/null
 exit 0`
 
@@ -67,8 +78,21 @@ function busyError(app: string, text: string): HomeportError {
   return new HomeportError('APP_BUSY', `"${app}" is being changed on this server by ${who}.`, { details: text.trim() || undefined })
 }
 
+/** Journal writes sent on one lock channel and not yet answered, by their number on that channel. */
+interface Writes {
+  sent: number
+  waiting: Map<number, { resolve(): void; reject(err: Error): void }>
+}
+
+function lockLost(app: string): HomeportError {
+  return new HomeportError('CONNECTION_LOST', `The connection to the server closed while the run's journal of "${app}" was being written.`, {
+    hint: 'Homeport takes the lock again when the server is back and finishes or undoes the run.',
+  })
+}
+
 export class AppLock {
   private channel?: ClientChannel
+  private writes?: Writes
   private lost = false
   /** Whether the app's folder existed before the first acquire (it is created to hold the lock). */
   dirExisted = true
@@ -111,6 +135,23 @@ export class AppLock {
     await this.session.exec(['sh', '-c', 'rm -f -- "$1/$2"; rmdir -- "$1" 2>/dev/null; true', 'sh', this.dir, LOCK_FILE])
   }
 
+  /**
+   * Writes the run's journal (one line of JSON) into the app's folder through the lock's channel: whole or
+   * not at all, mode 600, answered once it is in place. Only while the lock is held.
+   */
+  writeJournal(json: string): Promise<void> {
+    const channel = this.channel
+    const writes = this.writes
+    if (!channel || !writes || this.lost) return Promise.reject(lockLost(this.app))
+    if (json.includes('\n')) return Promise.reject(new Error('a journal is written as one line'))
+    const n = ++writes.sent
+    const answered = recordRequest('exec', 'app lock: journal write')
+    return new Promise<void>((resolve, reject) => {
+      writes.waiting.set(n, { resolve, reject })
+      channel.write(`${json}\n`)
+    }).finally(answered)
+  }
+
   async release(): Promise<void> {
     const channel = this.channel
     this.channel = undefined
@@ -130,7 +171,8 @@ export class AppLock {
 
   /** `reclaim`: a lock still held for this run (by a connection the server has not yet seen die) is taken back. */
   private async take(reclaim = false): Promise<boolean> {
-    const channel = await this.session.execStream(['sh', '-c', SCRIPT, 'sh', this.dir, JSON.stringify(this.holder), reclaim ? this.holder.runId : ''])
+    const channel = await this.session.execStream(['sh', '-c', SCRIPT, 'sh', this.dir, JSON.stringify(this.holder), reclaim ? this.holder.runId : '', JOURNAL_FILE])
+    const writes: Writes = { sent: 0, waiting: new Map() }
     return new Promise<boolean>((resolve, reject) => {
       let out = ''
       let err = ''
@@ -138,15 +180,33 @@ export class AppLock {
       channel.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')))
       channel.on('data', (d: Buffer) => {
         out += d.toString('utf8')
+        if (settled) {
+          // After "locked": one answer per journal write, a line each.
+          const lines = out.split('\n')
+          out = lines.pop() ?? ''
+          for (const line of lines) {
+            const m = /^(saved|failed) (\d+)$/.exec(line)
+            const waiter = m && writes.waiting.get(Number(m[2]))
+            if (!m || !waiter) continue
+            writes.waiting.delete(Number(m[2]))
+            if (m[1] === 'saved') waiter.resolve()
+            else waiter.reject(new HomeportError('INTERNAL', `Could not write the run's journal in the folder of "${this.app}" on the server.`, { hint: 'Check that the disk of the server is not full.' }))
+          }
+          return
+        }
         const m = /^locked ([01])$/m.exec(out)
-        if (m && !settled) {
+        if (m) {
           settled = true
+          out = out.slice(m.index + m[0].length + 1)
           this.channel = channel
+          this.writes = writes
           this.lost = false
           resolve(m[1] === '1')
         }
       })
       channel.once('close', (code: number | null) => {
+        for (const waiter of writes.waiting.values()) waiter.reject(lockLost(this.app))
+        writes.waiting.clear()
         if (this.channel === channel) this.lost = true
         if (settled) return
         settled = true

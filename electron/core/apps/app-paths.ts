@@ -7,15 +7,24 @@ import { HomeportError } from '../../../shared/errors.js'
 import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
 import { writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
+import { JOURNAL_FILE } from './app-lock.js'
 
 /** The app's values, read by `docker compose` too: it holds generated passwords. */
 export const ENV_FILE = '.env'
+
+/** The apps' folders, under the SSH user's home. */
+const APPS_ROOT = '.local/share/homeport/apps'
 
 export interface ServerFacts {
   home: string
   uid: number
   gid: number
   timezone: string
+  /**
+   * App folders that held a run's journal when the facts were read (the first apps call on a connection):
+   * the runs to finish, found by the same command.
+   */
+  journalDirs?: string[]
 }
 
 const factsCache = new WeakMap<SshSession, Promise<ServerFacts>>()
@@ -24,11 +33,13 @@ export function serverFacts(session: SshSession): Promise<ServerFacts> {
   let facts = factsCache.get(session)
   if (!facts) {
     facts = (async () => {
-      const script = 'printf "%s\\n" "$HOME"; id -u; id -g; cat /etc/timezone 2>/dev/null || readlink /etc/localtime 2>/dev/null || echo UTC'
-      const res = await session.exec(['sh', '-c', script])
-      const [home, uid, gid, tz] = res.stdout.split('\n')
+      // One command for the facts and the unfinished runs (resumed before the first apps call): one round trip less.
+      const script = `printf "%s\\n" "$HOME"; id -u; id -g; { cat /etc/timezone 2>/dev/null || readlink /etc/localtime 2>/dev/null || echo UTC; } | head -n 1
+for f in "$HOME/${APPS_ROOT}"/*/"$1"; do [ -f "$f" ] && printf "%s\\n" "\${f%/*}"; done; true`
+      const res = await session.exec(['sh', '-c', script, 'sh', JOURNAL_FILE])
+      const [home, uid, gid, tz, ...journalDirs] = res.stdout.split('\n')
       if (!home?.startsWith('/')) throw new HomeportError('INTERNAL', 'Could not read the home folder of the SSH user on the server.', { details: res.stderr })
-      return { home, uid: Number(uid), gid: Number(gid), timezone: (tz ?? 'UTC').replace(/^.*zoneinfo\//, '').trim() || 'UTC' }
+      return { home, uid: Number(uid), gid: Number(gid), timezone: (tz ?? 'UTC').replace(/^.*zoneinfo\//, '').trim() || 'UTC', journalDirs: journalDirs.filter(Boolean) }
     })()
     facts.catch(() => factsCache.delete(session))
     factsCache.set(session, facts)
@@ -45,7 +56,7 @@ export function assertAppName(name: string): void {
 }
 
 export function appsRoot(facts: ServerFacts): string {
-  return posix.join(facts.home, '.local/share/homeport/apps')
+  return posix.join(facts.home, APPS_ROOT)
 }
 
 export function appDir(facts: ServerFacts, name: string): string {
@@ -53,15 +64,21 @@ export function appDir(facts: ServerFacts, name: string): string {
   return posix.join(appsRoot(facts), name)
 }
 
-export async function writeAppFiles(session: SshSession, dir: string, files: Record<string, string>): Promise<void> {
-  await session.exec(['mkdir', '-p', '-m', '700', '--', dir]).then((r) => {
-    if (r.code !== 0) throw new HomeportError('INTERNAL', `Could not create ${dir} on the server.`, { details: r.stderr })
-  })
+/**
+ * `folderExists`: the app's lock already made the folder, so no command is needed first. `renameAfter`: see
+ * writeServerFiles (the run's journal is written while the files upload).
+ */
+export async function writeAppFiles(session: SshSession, dir: string, files: Record<string, string>, opts: { folderExists?: boolean; renameAfter?: Promise<unknown> } = {}): Promise<void> {
+  if (!opts.folderExists) {
+    await session.exec(['mkdir', '-p', '-m', '700', '--', dir]).then((r) => {
+      if (r.code !== 0) throw new HomeportError('INTERNAL', `Could not create ${dir} on the server.`, { details: r.stderr })
+    })
+  }
   for (const name of Object.keys(files)) {
     if (name.includes('/') || name === '..' || name === '.') throw new HomeportError('INVALID_INPUT', `Refusing app file name "${name}".`)
   }
   // The env file holds generated passwords: readable by the SSH user only.
-  await writeServerFiles(session, Object.entries(files).map(([name, content]) => ({ path: posix.join(dir, name), content, mode: name === ENV_FILE ? 0o600 : 0o644 })))
+  await writeServerFiles(session, Object.entries(files).map(([name, content]) => ({ path: posix.join(dir, name), content, mode: name === ENV_FILE ? 0o600 : 0o644 })), { renameAfter: opts.renameAfter })
 }
 
 /** App folders that hold a compose file (a removed app whose data was kept has none). One exec, not one SFTP call per folder. */

@@ -82,10 +82,12 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
     state: 'applying',
     dir: prepared.dir,
     dirExisted: lock.dirExisted,
-    files: await snapshotFiles(session, prepared.dir, Object.keys(files)),
-    createdDirs: await missingDirs(session, dirs),
+    files: [],
+    createdDirs: [],
     engine: newJournal(lock.holder.runId, prepared.plan),
   }
+  // What is there before the run changes anything, both asked at once.
+  ;[record.files, record.createdDirs] = await Promise.all([snapshotFiles(session, prepared.dir, Object.keys(files)), missingDirs(session, dirs)])
   let saved = false
   const persist = async () => {
     await lock.ensure(() => assertStillOurs(server, record, saved))
@@ -94,9 +96,12 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
   }
   let result: ApplyResult
   try {
-    await persist()
-    await writeAppFiles(session, prepared.dir, files)
-    await ensureDirs(session, dirs)
+    // The files upload while the journal that names them is written; they are put in place only after it.
+    const journaled = persist()
+    const uploaded = writeAppFiles(session, prepared.dir, files, { folderExists: lock.held, renameAfter: journaled })
+    await Promise.allSettled([journaled, uploaded])
+    await journaled
+    await Promise.all([uploaded, ensureDirs(session, dirs)])
     result = await applyPlan(await server.docker(), prepared.project, prepared.plan, {
       images: prepared.images,
       hashes: prepared.hashes,

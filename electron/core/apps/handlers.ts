@@ -41,8 +41,8 @@ export function appsHandlers(deps: {
       const given = withEnvFile(values, envFile)
       return install.install(idOf(serverId), source, name, given, acceptHostAccess)
     },
-    'apps.update': ({ serverId, app, values, compose, env, verifyTimeoutMs, acceptHostAccess }) =>
-      install.update(idOf(serverId), app, values, verifyTimeoutMs, acceptHostAccess, { compose, env }),
+    'apps.update': ({ serverId, app, values, compose, env, buildDir, verifyTimeoutMs, acceptHostAccess }) =>
+      install.update(idOf(serverId), app, values, verifyTimeoutMs, acceptHostAccess, { compose, env, buildDir }),
     'apps.list': ({ serverId }) => lifecycle.list(idOf(serverId)),
     'apps.start': ({ serverId, app }) => lifecycle.run(idOf(serverId), app, 'start'),
     'apps.stop': ({ serverId, app }) => lifecycle.run(idOf(serverId), app, 'stop'),

@@ -20,6 +20,7 @@ import type { JobContext, JobRunner } from '../jobs/job-runner.js'
 import type { EventSink, Logger, SecretStore } from '../runtime/types.js'
 import { appSecretAccount } from '../secrets/accounts.js'
 import type { AppRunsRepo } from '../store/app-runs-repo.js'
+import { buildAppImages, buildsImages, rememberBuildDir } from './app-builds.js'
 import { definitionFromCatalog, definitionFromCompose, definitionFromInstalled, type AppDefinition, type DefinitionResult, type InstalledEdits } from './app-definitions.js'
 import { planToDto, prepareApp, type PreparedApp } from './app-installer.js'
 import { AppLock, localHolder } from './app-lock.js'
@@ -81,14 +82,22 @@ export class InstallService {
     if ('installed' in source) throw new HomeportError('INVALID_INPUT', 'An installed app is updated, not installed.', { hint: 'Use apps.update.' })
     const server = await appServer(this.deps.servers, serverId)
     const app = await this.appName(source, name)
+    // The SFTP channel opens while the lock is taken: the run's first reads need it.
+    server.session.sftp().catch(() => undefined)
     const lock = await AppLock.acquire(server.session, appDir(server.facts, app), localHolder('install', randomUUID()))
     return this.underLock(server, lock, async () => {
-      const def = await this.definition(server, source, app, values)
+      // Both reads go out together; a definition that does not load is told before a name that is taken.
+      const [read, fresh] = await Promise.allSettled([this.definition(server, source, app, values), this.assertNew(server, app)])
+      if (read.status === 'rejected') throw read.reason
+      const def = read.value
       requireConsent(app, risksOf(def.definition, server), acceptHostAccess)
-      await this.assertNew(server, app)
+      if (fresh.status === 'rejected') throw fresh.reason
+      const buildDir = 'buildDir' in source ? source.buildDir : undefined
+      const definition = buildDir && buildsImages(server, def.definition) ? rememberBuildDir(def.definition, def.meta, buildDir) : def.definition
       return this.startJob(server, lock, 'install', async (ctx) => {
+        await buildAppImages(server, definition, { buildDir, serverName: this.deps.serverName(serverId), ctx })
         ctx.step('Planning')
-        const prepared = await prepareApp(server, def.definition, { mirror: this.deps.mirror(serverId) }).catch((err) => {
+        const prepared = await prepareApp(server, definition, { mirror: this.deps.mirror(serverId) }).catch((err) => {
           throw planningFailure(err, app)
         })
         ctx.log(describePlan(prepared))
@@ -103,17 +112,22 @@ export class InstallService {
   /**
    * No `values` and no `edits`: pull newer images and recreate what changed. With values: apply changed settings.
    * With edits: the edited compose file and .env replace the stored ones (rolled back with the rest on failure).
+   * Images of `build:` services are rebuilt first (from `edits.buildDir`, else the folder remembered at install).
    */
   async update(serverId: string, app: string, values: Values | undefined, verifyTimeoutMs?: number, acceptHostAccess?: boolean, edits: InstalledEdits = {}): Promise<{ jobId: string; app: string }> {
     const edited = edits.compose !== undefined || edits.env !== undefined
     const server = await appServer(this.deps.servers, serverId)
+    server.session.sftp().catch(() => undefined)
     const lock = await AppLock.acquire(server.session, appDir(server.facts, app), localHolder('update', randomUUID()))
     return this.underLock(server, lock, async () => {
       const def = await definitionFromInstalled(server.session, server.facts, app, values ?? {}, edits)
       requireConsent(app, newRisks(risksOf(def.definition, server), risksOf(def.previous, server)), acceptHostAccess)
+      const buildDir = edits.buildDir ?? def.meta.buildDir
+      const definition = edits.buildDir && buildsImages(server, def.definition) ? rememberBuildDir(def.definition, def.meta, edits.buildDir) : def.definition
       return this.startJob(server, lock, 'update', async (ctx) => {
+        await buildAppImages(server, definition, { buildDir, serverName: this.deps.serverName(serverId), ctx })
         ctx.step('Checking for newer images')
-        const prepared = await prepareApp(server, def.definition, { mirror: this.deps.mirror(serverId), pullAlways: !values && !edited }).catch((err) => {
+        const prepared = await prepareApp(server, definition, { mirror: this.deps.mirror(serverId), pullAlways: !values && !edited }).catch((err) => {
           throw planningFailure(err, app)
         })
         ctx.log(describePlan(prepared))
@@ -198,7 +212,7 @@ export class InstallService {
 
   private async run(server: AppServer, prepared: PreparedApp, lock: AppLock, ctx: JobContext, what: 'install' | 'update', verify?: WaitOptions) {
     const app = prepared.definition.name
-    const store = new RunJournalStore(server.session, this.deps.runs)
+    const store = new RunJournalStore(server.session, this.deps.runs, lock)
     try {
       return await runApp(server, prepared, lock, store, { kind: what, signal: ctx.signal, onEvent: progressReporter(ctx), log: (line) => ctx.log(line), verify })
     } catch (err) {

@@ -7,7 +7,7 @@
 import type { LogLineDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { LABEL } from '../compose/engine/container-spec.js'
-import type { Docker } from '../docker/docker-access.js'
+import { dockerFailure, type Docker } from '../docker/docker-access.js'
 import { containersFor, LogDemuxer, toLine, type LogOptions } from './app-logs.js'
 
 export interface FollowRequest extends LogOptions {
@@ -62,7 +62,7 @@ function readOnce(docker: Docker, id: string, from: { since: string } | { tail: 
         statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
         options: { stdout: true, stderr: true, follow: false, timestamps: true, ...from },
       },
-      (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Stream)),
+      (err: unknown, stream: unknown) => (err ? reject(dockerFailure(docker, err, `read the logs of container ${id.slice(0, 12)}`)) : resolve(stream as Stream)),
     )
   })
 }
@@ -113,6 +113,8 @@ export async function followLogs(docker: Docker, app: string, opts: FollowOption
       const opening = opts.follow === false
         ? readOnce(docker, c.Id, from)
         : (container.logs({ stdout: true, stderr: true, follow: true, timestamps: true, ...(from as Record<string, unknown>) }) as unknown as Promise<Stream>)
+      // Handled here too: it may fail before the inspect answers, and an unawaited rejection would end the process.
+      opening.catch(() => undefined)
       const info = await container.inspect().catch((err: unknown) => {
         void opening.then((s) => s.destroy(), () => undefined)
         throw err

@@ -9,8 +9,9 @@ import type { EngineJournal } from '../compose/engine/journal.js'
 import { readServerFileBytes, removeServerFile, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 import type { AppRunsRepo } from '../store/app-runs-repo.js'
+import { JOURNAL_FILE, type AppLock } from './app-lock.js'
 
-export const JOURNAL_FILE = '.homeport-run.json'
+export { JOURNAL_FILE }
 
 export interface FileBefore {
   name: string
@@ -46,12 +47,12 @@ export function journalPath(record: Pick<RunRecord, 'dir'>): string {
 
 /** The app's files as they are before the run writes `names`. */
 export async function snapshotFiles(session: SshSession, dir: string, names: string[]): Promise<FileBefore[]> {
-  const out: FileBefore[] = []
-  for (const name of names) {
-    const file = await readServerFileBytes(session, posix.join(dir, name))
-    out.push(file ? { name, existed: true, mode: file.mode, sha256: sha256(file.data), content: file.data.toString('base64') } : { name, existed: false })
-  }
-  return out
+  return Promise.all(
+    names.map(async (name): Promise<FileBefore> => {
+      const file = await readServerFileBytes(session, posix.join(dir, name))
+      return file ? { name, existed: true, mode: file.mode, sha256: sha256(file.data), content: file.data.toString('base64') } : { name, existed: false }
+    }),
+  )
 }
 
 /** Of `dirs`, the ones missing now, with their missing parents, parents first. */
@@ -62,15 +63,21 @@ export async function missingDirs(session: SshSession, dirs: string[]): Promise<
   return [...new Set(res.stdout.split('\n').filter(Boolean))].sort((a, b) => a.length - b.length)
 }
 
-/** Both copies of the journal, server first: a step is only taken once both are written. */
+/**
+ * Both copies of the journal, server first: a step is only taken once both are written. With the app's lock
+ * held, the server's copy goes through the lock's channel (one round trip); otherwise over SFTP.
+ */
 export class RunJournalStore {
   constructor(
     private readonly session: SshSession,
     private readonly runs: AppRunsRepo,
+    private readonly lock?: AppLock,
   ) {}
 
   async save(record: RunRecord): Promise<void> {
-    await writeServerFiles(this.session, [{ path: journalPath(record), content: JSON.stringify(record), mode: 0o600 }])
+    const json = JSON.stringify(record)
+    if (this.lock?.held && this.lock.dir === record.dir) await this.lock.writeJournal(json)
+    else await writeServerFiles(this.session, [{ path: journalPath(record), content: json, mode: 0o600 }])
     this.saveLocal(record)
   }
 

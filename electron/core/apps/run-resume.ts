@@ -46,7 +46,7 @@ export async function finishRun(server: AppServer, dir: string, deps: ResumeDeps
     // Read again under the lock: the run may have ended while the lock was being taken.
     const record = await readServerJournal(server.session, dir)
     if (!record) return { kind: 'verified' }
-    const store = new RunJournalStore(server.session, deps.runs)
+    const store = new RunJournalStore(server.session, deps.runs, lock)
     if (record.state === 'committed') {
       await commitRun(await server.docker(), record.engine)
       await store.finish(record)
@@ -68,7 +68,7 @@ export async function finishRun(server: AppServer, dir: string, deps: ResumeDeps
 
 export async function resumeRuns(server: AppServer, deps: ResumeDeps): Promise<void> {
   const seen = new Set<string>()
-  for (const dir of await journalDirs(server.session, appsRoot(server.facts))) {
+  for (const dir of server.facts.journalDirs ?? (await journalDirs(server.session, appsRoot(server.facts)))) {
     const record = await readServerJournal(server.session, dir)
     if (record) seen.add(record.runId)
     await finishRun(server, dir, deps)

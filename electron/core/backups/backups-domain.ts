@@ -15,8 +15,9 @@ import { runBackup } from './backup-run.js'
 import { runDrill } from './drill-run.js'
 import type { BackupServer } from './restic-call.js'
 import { DEFAULT_RESTIC_IMAGE, RESTIC_IMAGE_SETTING } from './restic-container.js'
-import { runRestore, type RestoreRequest } from './restore-run.js'
+import { pickedPaths, runRestore, type RestoreRequest } from './restore-run.js'
 import { hasPassword } from './repository-access.js'
+import { recordScheduledDrills } from './schedule-watch.js'
 import { listSnapshots } from './snapshots.js'
 
 export interface BackupsDeps {
@@ -61,7 +62,7 @@ export class BackupsDomain {
 
   async policies(idOrName: string): Promise<PolicyDto[]> {
     const { session } = await this.server(idOrName)
-    return (await readBackupConfig(session)).policies
+    return recordScheduledDrills(session)
   }
 
   async snapshots(idOrName: string, app?: string, repository?: string): Promise<SnapshotDto[]> {
@@ -85,14 +86,18 @@ export class BackupsDomain {
 
   async startRestore(idOrName: string, req: RestoreRequest & { confirm?: string }): Promise<{ jobId: string }> {
     const serverId = this.deps.idOf(idOrName)
+    if (req.toLocal && req.paths?.length) {
+      throw new HomeportError('INVALID_INPUT', 'A download to this computer takes one file or folder of the snapshot.', { hint: 'Pick one file or folder to download.', cliHint: 'Give one --path with --to-local.' })
+    }
     if (req.toLocal && (!req.path || req.as)) {
       throw new HomeportError('INVALID_INPUT', req.as ? 'A download to this computer cannot also be a clone.' : 'A download to this computer needs the path of the file or folder in the snapshot.', {
         hint: 'Choose one file or folder of the snapshot to download.',
         cliHint: req.as ? 'Give --to-local or --as, not both.' : 'Add --path /backup/volumes/VOLUME/some/file (see `homeport backups diff` or the snapshot listing for paths).',
       })
     }
+    const picked = pickedPaths(req)
     if (!req.as && !req.toLocal && req.confirm !== req.app) {
-      throw new HomeportError('INVALID_INPUT', `Restoring into "${req.app}" replaces ${req.path ? req.path : 'the contents of its volumes and folders'} with the snapshot's; it needs the app name repeated to confirm.`, {
+      throw new HomeportError('INVALID_INPUT', `Restoring into "${req.app}" replaces ${picked ? picked.join(', ') : 'the contents of its volumes and folders'} with the snapshot's; it needs the app name repeated to confirm.`, {
         hint: 'Type the app name to confirm, or restore it as a new app.',
         cliHint: `Confirm with --yes (or type the app name when asked), or restore as a new app (\`--as NAME\`).`,
       })
@@ -119,7 +124,7 @@ export class BackupsDomain {
     const key = `${serverId}/${app}`
     if (this.busy.has(key)) throw new HomeportError('APP_BUSY', `A backup or restore of "${app}" is already running.`, { hint: 'Wait for it to finish (see the jobs list), then try again.' })
     this.busy.add(key)
-    const job = this.deps.jobs.start({ kind, title, serverId }, work)
+    const job = this.deps.jobs.start({ kind, title, serverId, app }, work)
     void job.done.finally(() => this.busy.delete(key)).catch(() => {})
     return { jobId: job.id }
   }

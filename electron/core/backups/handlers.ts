@@ -5,6 +5,8 @@ import type { HandlersFor } from '../../../shared/contract/index.js'
 import type { BackupsDomain } from './backups-domain.js'
 import { scheduleHandlers } from './schedule-handlers.js'
 import { diffSnapshots } from './snapshot-diff.js'
+import { listSnapshotFolder } from './snapshot-listing.js'
+import { repositorySize } from './repository-size.js'
 import { addRepository, checkRepository, ensureSshKey, listRepositories, removeRepository } from './repositories.js'
 
 export function backupsHandlers(b: BackupsDomain): HandlersFor<typeof backupsContract> {
@@ -34,8 +36,16 @@ export function backupsHandlers(b: BackupsDomain): HandlersFor<typeof backupsCon
       const { srv, session } = await b.server(serverId)
       return diffSnapshots(srv, session, { app, from, to, ...(repository ? { repository } : {}) })
     },
-    'backups.restore': async ({ serverId, app, snapshot, repository, as, path, confirm, toLocal }) =>
-      b.startRestore(serverId, { app, snapshot, ...(repository ? { repository } : {}), ...(as ? { as } : {}), ...(path ? { path } : {}), ...(confirm ? { confirm } : {}), ...(toLocal ? { toLocal } : {}) }),
+    'backups.restore': async ({ serverId, app, snapshot, repository, as, path, paths, confirm, toLocal }) =>
+      b.startRestore(serverId, { app, snapshot, ...(repository ? { repository } : {}), ...(as ? { as } : {}), ...(path ? { path } : {}), ...(paths ? { paths } : {}), ...(confirm ? { confirm } : {}), ...(toLocal ? { toLocal } : {}) }),
+    'backups.repoSize': async ({ serverId, repository }) => {
+      const { srv, session } = await b.server(serverId)
+      return repositorySize(srv, session, repository)
+    },
+    'backups.ls': async ({ serverId, app, snapshot, path, repository }) => {
+      const { srv, session } = await b.server(serverId)
+      return listSnapshotFolder(srv, session, { app, snapshot, path, ...(repository ? { repository } : {}) })
+    },
     ...scheduleHandlers(b),
   }
 }

@@ -55,7 +55,8 @@ async function probeHostKey(srv: BackupServer, name: string, target: Extract<Rep
     throw new HomeportError('HOST_KEY_MISMATCH', `${target.host}:${target.port} presented host key ${seen}, not ${target.hostKey}; nothing was saved.`, { hint: 'Check the fingerprint on that host (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`).' })
   }
   if (!target.hostKey && !target.trustOnFirstUse) {
-    throw new HomeportError('HOST_KEY_UNKNOWN', `${target.host}:${target.port} presented host key ${seen}; it is not trusted yet, so nothing was saved.`, { hint: 'Compare it with the fingerprint on that host (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`), then add the repository again and accept it.', cliHint: 'Compare it with the fingerprint on that host, then add the repository again with that host key (--host-key SHA256:…).' })
+    // details: the fingerprint alone, so a front end can show it for comparison and send it back as `hostKey`.
+    throw new HomeportError('HOST_KEY_UNKNOWN', `${target.host}:${target.port} presented host key ${seen}; it is not trusted yet, so nothing was saved.`, { hint: 'Compare it with the fingerprint on that host (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`), then add the repository again and accept it.', cliHint: `Compare it with the fingerprint on that host (\`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\`), then add the repository again with --host-key ${seen}.`, details: seen })
   }
   // restic reports a refused key only as a broken SFTP session (its copy of ssh's message is often lost).
   const sshError = known?.[2] ?? ''

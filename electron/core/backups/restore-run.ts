@@ -17,6 +17,7 @@ import { waitUntilRunning } from './app-health.js'
 import { restic, type BackupServer } from './restic-call.js'
 import { downloadRestored } from './restore-local.js'
 import { APP_LABEL } from './restic-container.js'
+import { remapClonePorts, type MovedPort } from './clone-ports.js'
 import { createStaging, replaceContents, type Replacement } from './staging.js'
 import { findSnapshot, snapshotSize } from './snapshots.js'
 
@@ -26,21 +27,34 @@ export interface RestoreRequest {
   repository?: string
   as?: string
   path?: string
+  /** Several files or folders picked from the snapshot. */
+  paths?: string[]
   /** A folder on this computer: `path` is downloaded there and the app is not touched. */
   toLocal?: string
 }
 
-function repositoryFor(config: Awaited<ReturnType<typeof readBackupConfig>>, req: RestoreRequest, server: string): StoredRepository {
+export function repositoryFor(config: Awaited<ReturnType<typeof readBackupConfig>>, req: { app: string; repository?: string }, server: string): StoredRepository {
   return findRepository(config, req.repository ?? policyFor(config.policies, req.app, server).repository, server)
 }
 
-/** The snapshot paths a restore touches: the one holding `path`, or all of them. */
-function pathsToRestore(snap: SnapshotDto, path: string | undefined): string[] {
+/** The files or folders a restore puts back (`path` or `paths`), without those inside another picked one; none: everything. */
+export function pickedPaths(req: Pick<RestoreRequest, 'path' | 'paths'>): string[] | undefined {
+  const given = [...new Set([...(req.paths ?? []), ...(req.path ? [req.path] : [])].map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p)))]
+  if (!given.length) return undefined
+  return given.filter((p) => !given.some((q) => q !== p && p.startsWith(`${q}/`))).sort()
+}
+
+/** The snapshot paths (volumes, folders) a restore touches: those holding the picked paths, or all of them. */
+function pathsToRestore(snap: SnapshotDto, picked: string[] | undefined): string[] {
   const all = [...snap.volumes.map(volumePath), ...snap.binds.map(bindPath)]
-  if (!path) return all
-  const root = all.find((p) => path === p || path.startsWith(`${p}/`))
-  if (!root) throw new HomeportError('NOT_FOUND', `Snapshot ${snap.shortId} holds no ${path}.`, { hint: `Paths start with one of: ${all.join(', ')}.` })
-  return [root]
+  if (!picked) return all
+  return [...new Set(picked.map((path) => rootOf(snap, all, path)))]
+}
+
+function rootOf(snap: SnapshotDto, roots: string[], path: string): string {
+  const root = roots.find((p) => path === p || path.startsWith(`${p}/`))
+  if (!root) throw new HomeportError('NOT_FOUND', `Snapshot ${snap.shortId} holds no ${path}.`, { hint: `Paths start with one of: ${roots.join(', ')}.` })
+  return root
 }
 
 /** Where a snapshot path goes in the target app: the same volume or folder, or the clone's. */
@@ -74,7 +88,8 @@ export async function runRestore(srv: BackupServer, session: SshSession, apps: A
   const snap = await findSnapshot(srv, repo, req.app, req.snapshot)
   ctx.log(`Snapshot ${snap.shortId} of ${snap.time} in ${repo.name}.`)
   if (req.as && (await apps.get(srv.serverId, req.as))) throw new HomeportError('ALREADY_EXISTS', `There is already an app named "${req.as}" on ${srv.server}.`, { hint: 'Choose another name for the clone.' })
-  const roots = pathsToRestore(snap, req.path)
+  const picked = pickedPaths(req)
+  const roots = pathsToRestore(snap, picked)
   const home = await homeOf(session)
   const appsDirOf = (name: string) => posix.join(home, '.local/share/homeport/apps', name)
   const destinations = roots.map((root) => ({ root, to: destinationOf(root, req.app, target, appsDirOf) }))
@@ -83,24 +98,27 @@ export async function runRestore(srv: BackupServer, session: SshSession, apps: A
   const staging = await createStaging(srv.docker, roots, target)
   try {
     const mounts = roots.map((root) => ({ type: 'volume' as const, source: staging.scratch.get(root)!, target: root, readOnly: false }))
-    await restic(srv, repo, ['restore', snap.id, '--target', '/', ...(req.path ? ['--include', req.path] : [])], {
+    await restic(srv, repo, ['restore', snap.id, '--target', '/', ...(picked ?? []).flatMap((p) => ['--include', p])], {
       what: `restore snapshot ${snap.shortId}`,
       role: 'restore',
       mounts,
       signal: ctx.signal,
       labels: { [APP_LABEL]: target },
     })
-    const stats = await snapshotSize(srv, repo, snap.id, req.path ? [req.path] : roots)
+    const stats = await snapshotSize(srv, repo, snap.id, picked ?? roots)
     if (req.toLocal && req.path) {
       const local = await downloadRestored(srv, staging.scratch.get(roots[0])!, roots[0], req.path, req.toLocal, ctx)
       return { app: req.app, snapshotId: snap.id, target: req.app, volumes: [], binds: [], path: req.path, files: stats.files, bytes: stats.bytes, health: 'untouched', local }
     }
     let compose: string | undefined
     let env: string | undefined
+    let moved: MovedPort[] = []
     if (req.as) {
       compose = await dump(srv, repo, snap.id, posix.join(COMPOSE_ROOT, 'compose.yml'))
       env = await dump(srv, repo, snap.id, posix.join(COMPOSE_ROOT, '.env'))
       if (!compose) throw new HomeportError('NOT_FOUND', `Snapshot ${snap.shortId} holds no compose.yml, so it cannot be installed as a new app.`, { hint: 'Restore into the app itself instead.' })
+      ;({ compose, moved } = await remapClonePorts(srv, session, { original: req.app, clone: req.as, compose, env, cloneDir: appsDirOf(req.as), home }))
+      for (const m of moved) ctx.log(`Port ${m.from} of ${m.service} is taken on ${srv.server}; ${target} publishes it on ${m.to} instead.`)
     }
     ctx.signal.throwIfAborted()
 
@@ -110,9 +128,14 @@ export async function runRestore(srv: BackupServer, session: SshSession, apps: A
       ctx.step(`Stopping ${target}`)
       await apps.stop(srv.serverId, target)
     }
-    ctx.step(req.path ? `Putting ${req.path} back into ${target}` : `Replacing the contents of ${target}'s volumes and folders`)
+    ctx.step(picked ? `Putting ${picked.join(', ')} back into ${target}` : `Replacing the contents of ${target}'s volumes and folders`)
     for (const d of destinations) if (d.to.type === 'volume') await ensureVolume(srv, target, d.to.source)
-    const replacements: Replacement[] = destinations.map((d) => ({ from: req.path ?? d.root, to: d.to, ...(req.path ? { subPath: req.path.slice(d.root.length) } : {}) }))
+    const replacements: Replacement[] = picked
+      ? picked.map((p) => {
+          const root = rootOf(snap, roots, p)
+          return { from: p, to: destinations.find((d) => d.root === root)!.to, subPath: p.slice(root.length) }
+        })
+      : destinations.map((d) => ({ from: d.root, to: d.to }))
     await replaceForBinds(srv, session, replacements)
     await replaceContents(srv.docker, srv.image, staging, replacements, target)
 
@@ -130,7 +153,7 @@ export async function runRestore(srv: BackupServer, session: SshSession, apps: A
     }
     ctx.step(`Waiting for ${target} to run`)
     const health = await waitUntilRunning(apps, srv.serverId, target, ctx.signal)
-    return { app: req.app, snapshotId: snap.id, target, volumes: destinations.filter((d) => d.to.type === 'volume').map((d) => d.to.source), binds: destinations.filter((d) => d.to.type === 'bind').map((d) => d.to.source), ...(req.path ? { path: req.path } : {}), files: stats.files, bytes: stats.bytes, health }
+    return { app: req.app, snapshotId: snap.id, target, volumes: destinations.filter((d) => d.to.type === 'volume').map((d) => d.to.source), binds: destinations.filter((d) => d.to.type === 'bind').map((d) => d.to.source), ...(picked?.length === 1 ? { path: picked[0] } : picked ? { paths: picked } : {}), ...(req.as ? { ports: moved } : {}), files: stats.files, bytes: stats.bytes, health }
   } finally {
     await staging.remove()
   }

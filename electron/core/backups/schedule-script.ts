@@ -7,6 +7,7 @@
 
 import { LABEL } from '../compose/engine/container-spec.js'
 import { quoteArg, quoteArgv } from '../connection/quote.js'
+import { scriptPreamble } from '../schedules/server-schedule.js'
 import type { Hook } from './app-hooks.js'
 import { containerOptions, SECRETS_DIR, type ResticRun } from './restic-container.js'
 
@@ -67,11 +68,7 @@ export function scheduleScript(p: SchedulePlan): string {
     '#!/bin/sh',
     `# Homeport: the scheduled backups of ${p.app} on this server (sh THIS backup|check|drill).`,
     '# Written by Homeport from the plan of a run started in Homeport; setting the schedule again rewrites it.',
-    'set -u',
-    'umask 077',
-    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    `DOCKER_HOST=${quoteArg(`unix://${p.dockerSocket}`)}`,
-    'export PATH DOCKER_HOST',
+    ...scriptPreamble(p.dockerSocket),
     `log=${quoteArg(p.logPath)}`,
     `app=${quoteArg(p.app)}`,
     'kind=${1:-backup}',

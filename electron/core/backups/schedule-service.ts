@@ -6,10 +6,8 @@
 import { posix } from 'node:path'
 import type { ScheduleDto, ScheduledRunDto } from '../../../shared/contract/backups.js'
 import { HomeportError } from '../../../shared/errors.js'
-import { agentFor } from '../agent/agent-client.js'
 import { readServerFile, removeServerFile, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
-import { discoverDockerEndpoint } from '../docker/socket-discovery.js'
 import { readHooks } from './app-hooks.js'
 import { appSources, backupMounts, bindPath, volumePath } from './app-sources.js'
 import { findRepository, readBackupConfig } from './backup-config.js'
@@ -18,7 +16,8 @@ import { repositoryAccess } from './repository-access.js'
 import { resticRunFor, type BackupServer } from './restic-call.js'
 import { APP_LABEL } from './restic-container.js'
 import { forgetArgs } from './retention.js'
-import { onCalendar, parseCron } from './schedule-cron.js'
+import { parseCron } from '../schedules/schedule-cron.js'
+import { homeFolder, installSchedule, removeScheduleEntry, scheduleDockerSocket, type ScheduleInstalled } from '../schedules/server-schedule.js'
 import { scheduleScript } from './schedule-script.js'
 import { APP_TAG, SNAPSHOT_HOST } from './snapshots.js'
 
@@ -42,9 +41,7 @@ interface Paths {
 }
 
 async function paths(session: SshSession): Promise<Paths> {
-  const res = await session.exec(['sh', '-c', 'printf "%s" "$HOME"'])
-  if (!res.stdout.startsWith('/')) throw new HomeportError('INTERNAL', 'Could not read the home folder of the SSH user on the server.', { details: res.stderr })
-  const root = posix.join(res.stdout, '.local/share/homeport/backups')
+  const root = posix.join(await homeFolder(session), '.local/share/homeport/backups')
   return {
     root,
     schedules: posix.join(root, 'schedules.json'),
@@ -93,8 +90,7 @@ export async function setSchedule(srv: BackupServer, session: SshSession, app: s
   const repo = findRepository(config, policy.repository, srv.server)
   const sources = await appSources(srv.docker, session, srv.server, app)
   const hooks = policy.consistency === 'hooks' ? await readHooks(session, sources.composeFiles[0]) : {}
-  const endpoint = await discoverDockerEndpoint(session, srv.server)
-  if (!endpoint.socket) throw new HomeportError('DOCKER_ERROR', `Homeport found no Docker socket on ${srv.server} that a scheduled run could use.`, { hint: 'Schedules need the Docker engine socket (e.g. /var/run/docker.sock) readable by your user.' })
+  const dockerSocket = await scheduleDockerSocket(session, srv.server)
   const p = await paths(session)
   const labels = { [APP_LABEL]: app, 'io.homeport.backup.scheduled': 'true' }
   const roots = [...sources.volumes.map(volumePath), ...sources.binds.map(bindPath)]
@@ -106,7 +102,7 @@ export async function setSchedule(srv: BackupServer, session: SshSession, app: s
   const forget = forgetArgs(app, policy.retention)
   const script = scheduleScript({
     app,
-    dockerSocket: endpoint.socket,
+    dockerSocket,
     logPath: p.log,
     secretsDir: p.secrets(repo.name),
     backup: { consistency: policy.consistency, ...hooks, snapshot: await planned(backupArgs(sources), 'backup'), ...(forget.length ? { forget: await planned(forget, 'forget', []) } : {}) },
@@ -127,12 +123,11 @@ export async function setSchedule(srv: BackupServer, session: SshSession, app: s
     ...Object.entries(secrets).map(([name, content]) => ({ path: posix.join(p.secrets(repo.name), name), content, mode: 0o600 })),
     { path: p.script(app), content: script, mode: 0o700 },
   ])
-  const agent = agentFor(session)
-  let installed: { via: 'systemd' | 'cron'; lingering?: boolean } = { via: 'cron' }
+  let installed: ScheduleInstalled = { via: 'cron' }
   for (const kind of RUN_KINDS) {
     const cron = when[kind as keyof typeof when]
-    if (cron) installed = await agent.scheduleSet(timerName(app, kind), cron.expression, onCalendar(cron), p.script(app), kind)
-    else await agent.scheduleRemove(timerName(app, kind))
+    if (cron) installed = await installSchedule(session, timerName(app, kind), cron, p.script(app), kind)
+    else await removeScheduleEntry(session, timerName(app, kind))
   }
   const schedule: ScheduleDto = {
     app,
@@ -149,8 +144,7 @@ export async function setSchedule(srv: BackupServer, session: SshSession, app: s
 
 export async function removeSchedule(session: SshSession, app: string): Promise<void> {
   const p = await paths(session)
-  const agent = agentFor(session)
-  for (const kind of RUN_KINDS) await agent.scheduleRemove(timerName(app, kind))
+  for (const kind of RUN_KINDS) await removeScheduleEntry(session, timerName(app, kind))
   await removeServerFile(session, p.script(app)).catch(() => {})
   const rest = (await readSchedules(session, p)).filter((s) => s.app !== app)
   await writeSchedules(session, p, rest)

@@ -24,6 +24,8 @@ export function canonicalJson(value: unknown): string {
  * as before.
  */
 export function configHash(service: ComposeService, envFromFiles: Record<string, string> = {}): string {
-  const effective = { ...service, environment: { ...envFromFiles, ...service.environment } }
+  // How an image is built shows in the image it gives (a changed image recreates the container), not here.
+  const { build: _build, ...rest } = service
+  const effective = { ...rest, environment: { ...envFromFiles, ...service.environment } }
   return createHash('sha256').update(canonicalJson(effective)).digest('hex')
 }

@@ -4,7 +4,6 @@
 // README.md carries the same table for people.
 
 export const UNSUPPORTED_SERVICE_KEYS: Record<string, string> = {
-  build: 'building images is not supported; build and push the image, then use image:',
   secrets: 'secrets are not supported; pass the value through environment: or a bind-mounted file',
   configs: 'configs are not supported; bind-mount the file instead',
   extends: 'extends is not supported; write the service out in full',

@@ -2,22 +2,12 @@
 // that used to take quadratic time (duplicate-key and unique-entry checks, port clashes).
 
 import { describe, expect, it } from 'vitest'
+import { envFile, portsFile } from './long-files.fixture.js'
 import { loadCompose, MAX_COMPOSE_BYTES } from './load.js'
 import { MAX_NESTING } from './parse.js'
 
 const load = (yamlText: string, envFileText?: string) => loadCompose({ yamlText, envFileText, projectName: 'big', projectDir: '/srv/big' })
 
-function portsFile(n: number): string {
-  let y = 'services:\n  a:\n    image: busybox:1\n    ports:\n'
-  for (let i = 0; i < n; i++) y += `      - "${1 + (i % 60000)}:${1 + (i % 60000)}/${i % 2 ? 'udp' : 'tcp'}"\n`
-  return y
-}
-
-function envFile(n: number): string {
-  let y = 'services:\n  a:\n    image: busybox:1\n    environment:\n'
-  for (let i = 0; i < n; i++) y += `      K${i}: "v${i}"\n`
-  return y
-}
 
 describe('compose files that cost too much to read', () => {
   it(`refuses a file over ${MAX_COMPOSE_BYTES / 1024 / 1024} MiB before reading it, and a .env as large`, () => {

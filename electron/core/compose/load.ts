@@ -161,7 +161,7 @@ export function loadCompose(input: LoadComposeInput): LoadComposeResult {
   const rawServices = asRecord(doc.services)
   if (Object.keys(rawServices).length === 0) problems.invalid('services', 'no services are defined')
 
-  const ctx = { projectDir: input.projectDir, serverHome: input.serverHome ?? SERVER_HOME_PLACEHOLDER, problems, lookup }
+  const ctx = { projectDir: input.projectDir, serverHome: input.serverHome ?? SERVER_HOME_PLACEHOLDER, problems, lookup, projectName: input.projectName }
   const services: Record<string, ComposeService> = {}
   for (const [name, raw] of Object.entries(rawServices)) {
     const spec = asRecord(raw)

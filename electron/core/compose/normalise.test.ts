@@ -234,7 +234,7 @@ entrypoint: ["/bin/sh", "-c"]`)
           '    image: other',
           '    ports: ["8080:81"]',
           '  c:',
-          '    build: .',
+          '    build: {context: ., secrets: [token]}',
         ].join('\n'),
         projectName: 'p',
         projectDir: '/srv/p',
@@ -244,7 +244,7 @@ entrypoint: ["/bin/sh", "-c"]`)
     }
     expect(details.split('\n')).toEqual([
       'COMPOSE_VARIABLE_MISSING services.a.image: required variable TAG is missing a value: choose a tag',
-      'COMPOSE_UNSUPPORTED services.c.build: building images is not supported; build and push the image, then use image:',
+      'COMPOSE_UNSUPPORTED services.c.build.secrets: build secrets are not supported (they need BuildKit); pass the value as a build argument',
       'COMPOSE_INVALID services.a.depends_on.ghost: depends on service "ghost", which is not defined',
       'COMPOSE_INVALID services.b.ports: port clash: host port 8080/tcp is published by both "a" and "b"',
     ])

@@ -154,17 +154,19 @@ describe('CasaOS samples', () => {
 })
 
 describe('awesome-compose samples', () => {
-  it('nginx-golang-mysql is refused for build: and secrets:, listing every occurrence', () => {
+  it('nginx-golang-mysql takes build: and is refused only for secrets:, listing every occurrence', () => {
     const err = loadError('awesome-compose', 'nginx-golang-mysql')
     expect(err.code).toBe('COMPOSE_UNSUPPORTED')
     const paths = err.problems.map((p) => p.path)
-    expect(paths).toEqual(expect.arrayContaining(['services.backend.build', 'services.backend.secrets', 'services.db.secrets']))
+    expect(paths).toEqual(['services.backend.secrets', 'services.db.secrets'])
+    expect(err.problems[0].message).toMatch(/^secrets are not supported/)
   })
 
-  it('traefik-golang is refused for build:', () => {
-    const err = loadError('awesome-compose', 'traefik-golang')
-    expect(err.code).toBe('COMPOSE_UNSUPPORTED')
-    expect(err.message).toContain('services.backend.build')
+  it('traefik-golang builds its backend from a folder and runs it as homeport/<app>-<service>', () => {
+    const { project } = load('awesome-compose', 'traefik-golang')
+    expect(project.services.backend.build).toEqual({ context: 'backend', args: {}, labels: {} })
+    expect(project.services.backend.image).toBe('homeport/traefik-golang-backend:latest')
+    expect(project.services.frontend.build).toBeUndefined()
   })
 
   it('pihole-cloudflared-DoH takes its variables from .env and keeps the static address', () => {

@@ -1,3 +1,4 @@
+import { builtImageRef, normaliseBuild } from './build-spec.js'
 import type { VariableLookup } from './interpolate.js'
 import { IGNORED_DEPLOY_KEYS, IGNORED_SERVICE_KEYS, UNSUPPORTED_SERVICE_KEYS } from './key-policy.js'
 import { normaliseMounts, type MountContext } from './mounts.js'
@@ -25,6 +26,7 @@ import { parseBool, parseBytes, parseInteger, parseNumber, splitShellWords } fro
 
 export interface ServiceContext extends MountContext {
   lookup: VariableLookup
+  projectName: string
 }
 
 type Raw = Record<string, unknown>
@@ -126,8 +128,10 @@ function optionalString(value: unknown): string | undefined {
 export function normaliseService(name: string, raw: Raw, ctx: ServiceContext): ComposeService | undefined {
   const path = joinPath('services', name)
   checkKeyPolicy(raw, path, ctx)
-  const image = typeof raw.image === 'string' ? raw.image.trim() : ''
-  if (image === '' && raw.build === undefined) ctx.problems.invalid(path, `service "${name}" has neither image nor build; add image:`)
+  const written = typeof raw.image === 'string' ? raw.image.trim() : ''
+  if (written === '' && raw.build === undefined) ctx.problems.invalid(path, `service "${name}" has neither image nor build; add image: or build:`)
+  const build = normaliseBuild(raw.build, joinPath(path, 'build'), written, ctx)
+  const image = build ? builtImageRef(ctx.projectName, name, written) : written
 
   const networkMode = normaliseNetworkMode(raw.network_mode, joinPath(path, 'network_mode'), ctx.problems)
   let networks = normaliseServiceNetworks(raw.networks)
@@ -148,6 +152,7 @@ export function normaliseService(name: string, raw: Raw, ctx: ServiceContext): C
   const service: ComposeService = {
     name,
     image,
+    ...(build ? { build } : {}),
     ...(typeof raw.container_name === 'string' ? { containerName: raw.container_name } : {}),
     ...(cmd !== undefined ? { command: cmd } : {}),
     ...(entrypoint !== undefined ? { entrypoint } : {}),

@@ -93,9 +93,24 @@ export interface ComposeRestartPolicy {
   maximumRetryCount: number
 }
 
+/** `build:` of a service: the image is built from a folder on the computer that installs the app. */
+export interface ComposeBuild {
+  /** As written: relative paths resolve against the compose file's folder on that computer. */
+  context: string
+  /** Relative to the context (default `Dockerfile`). */
+  dockerfile?: string
+  args: Record<string, string>
+  target?: string
+  labels: Record<string, string>
+  /** `image:` when the file names one: the built image gets that reference too, as with Compose. */
+  alsoTag?: string
+}
+
 export interface ComposeService {
   name: string
+  /** For a service with `build:`, the reference the build is tagged with (`homeport/<project>-<service>:<tag>`). */
   image: string
+  build?: ComposeBuild
   containerName?: string
   command?: string[]
   entrypoint?: string[]

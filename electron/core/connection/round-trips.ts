@@ -24,6 +24,9 @@ export class RoundTripTally {
   readonly byKind: Record<RoundTripKind, number> = { handshake: 0, channel: 0, exec: 0, sftp: 0, docker: 0 }
   /** `kind where` → count, in the order first seen. */
   readonly where = new Map<string, number>()
+  /** `kind where` → most requests of that kind that were awaiting their answers at once: overlap, without timing. */
+  readonly peakInFlight = new Map<string, number>()
+  private readonly inFlight = new Map<string, number>()
 
   constructor(private readonly parent?: RoundTripTally) {}
 
@@ -38,6 +41,22 @@ export class RoundTripTally {
     const key = `${kind} ${foldIds(where)}`
     this.where.set(key, (this.where.get(key) ?? 0) + count)
     this.parent?.record(kind, where, count)
+  }
+
+  /** A request went out and is awaiting its answer until `answered` is called (once). */
+  sent(kind: RoundTripKind, where: string): () => void {
+    const key = `${kind} ${foldIds(where)}`
+    const now = (this.inFlight.get(key) ?? 0) + 1
+    this.inFlight.set(key, now)
+    if (now > (this.peakInFlight.get(key) ?? 0)) this.peakInFlight.set(key, now)
+    const parentAnswered = this.parent?.sent(kind, where)
+    let open = true
+    return () => {
+      if (!open) return
+      open = false
+      this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1)
+      parentAnswered?.()
+    }
   }
 
   /** `8 (handshake 6, channel 1, docker 1)` */
@@ -75,6 +94,17 @@ export function outsideActions<T>(fn: () => T): T {
 /** Records an exchange for the action under way; outside any action it is not counted. */
 export function recordRoundTrip(kind: RoundTripKind, where: string, count = 1): void {
   current.getStore()?.record(kind, where, count)
+}
+
+/**
+ * Records an exchange for the action under way and tracks it as awaiting its answer until the returned
+ * function is called, so a test can see which requests overlapped (`peakInFlight`).
+ */
+export function recordRequest(kind: RoundTripKind, where: string): () => void {
+  const tally = current.getStore()
+  if (!tally) return () => {}
+  tally.record(kind, where)
+  return tally.sent(kind, where)
 }
 
 /** `sh -c SCRIPT NAME …` by its name, or the script's start; anything else by its program. */

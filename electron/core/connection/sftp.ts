@@ -51,7 +51,7 @@ function sftpCall<T>(sftp: SFTPWrapper, fn: (cb: (err: Error | null | undefined,
  * Open, then write and close together, then rename: three round trips for a small file. The rename waits for the write's answer: sent with it, a failed write (a full disk) would still put
  * the short file in place of the whole one.
  */
-async function writeAtomic(sftp: SFTPWrapper, path: string, content: string | Buffer, mode: number): Promise<void> {
+async function writeAtomic(sftp: SFTPWrapper, path: string, content: string | Buffer, mode: number, renameAfter?: Promise<unknown>): Promise<void> {
   const temp = `${path}.homeport-${process.pid}-${Date.now()}.tmp`
   const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
   const handle = await sftpRequest<Buffer>(sftp, (cb) => sftp.open(temp, 'w', { mode }, (err, h) => cb(err, h)))
@@ -65,6 +65,7 @@ async function writeAtomic(sftp: SFTPWrapper, path: string, content: string | Bu
   const closing = sftpRequest<void>(sftp, (cb) => sftp.close(handle, (err) => cb(err)))
   try {
     await Promise.all([writing, closing])
+    await renameAfter
     // posix-rename@openssh.com replaces the target atomically; plain SFTP rename refuses an existing target.
     await sftpRequest<void>(sftp, (cb) => sftp.ext_openssh_rename(temp, path, (err) => cb(err)))
   } catch (err) {
@@ -76,25 +77,20 @@ async function writeAtomic(sftp: SFTPWrapper, path: string, content: string | Bu
 
 /**
  * Writes the files (path → content), each one whole or not at all; the folders must exist. They go out
- * together on the one SFTP channel, so two files cost the round trips of one.
+ * together on the one SFTP channel, so two files cost the round trips of one. `renameAfter`: the files are
+ * written under their temporary names meanwhile, but put in place only once it resolves (and not at all if
+ * it fails) — work that must come first (a journal) overlaps the upload instead of preceding it.
  */
-export async function writeServerFiles(session: SshSession, files: { path: string; content: string | Buffer; mode: number }[]): Promise<void> {
+export async function writeServerFiles(session: SshSession, files: { path: string; content: string | Buffer; mode: number }[], opts: { renameAfter?: Promise<unknown> } = {}): Promise<void> {
   const sftp = await session.sftp()
-  const results = await Promise.allSettled(files.map((f) => writeAtomic(sftp, f.path, f.content, f.mode)))
+  const results = await Promise.allSettled(files.map((f) => writeAtomic(sftp, f.path, f.content, f.mode, opts.renameAfter)))
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
   if (failed) throw failed.reason
 }
 
 /** The file as UTF-8 text, or undefined when there is no such file. */
 export async function readServerFile(session: SshSession, path: string): Promise<string | undefined> {
-  const sftp = await session.sftp()
-  try {
-    const data = await sftpRequest<Buffer>(sftp, (cb) => sftp.readFile(path, (err: Error | null | undefined, d?: Buffer) => cb(err, d)))
-    return data.toString('utf8')
-  } catch (err) {
-    if ((err as { code?: number }).code === NO_SUCH_FILE) return undefined
-    throw err
-  }
+  return (await readServerFileBytes(session, path))?.data.toString('utf8')
 }
 
 export { sftpCall }
@@ -122,16 +118,44 @@ export function renameIntoPlace(sftp: SFTPWrapper, from: string, to: string, rep
   return sftpRequest<void>(sftp, (cb) => (replace ? sftp.ext_openssh_rename(from, to, (err) => cb(err)) : sftp.rename(from, to, (err) => cb(err))))
 }
 
-/** The file's exact bytes and permission bits, or undefined when there is no such file. */
+/** One read request at `offset`; an empty buffer at the end of the file. */
+function readChunk(sftp: SFTPWrapper, handle: Buffer, offset: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length)
+  return sftpRequest<number>(sftp, (cb) => sftp.read(handle, buffer, 0, length, offset, (err, bytesRead) => cb(err, bytesRead)))
+    .then((n) => buffer.subarray(0, n))
+    .catch((err: unknown) => {
+      if ((err as { code?: number }).code === SFTP_STATUS.EOF) return Buffer.alloc(0)
+      throw err
+    })
+}
+
+/**
+ * The file's exact bytes and permission bits, or undefined when there is no such file. Two round trips for a
+ * small file: the open, then its attributes and first packet together (the close goes out unanswered-for).
+ */
 export async function readServerFileBytes(session: SshSession, path: string): Promise<{ data: Buffer; mode: number } | undefined> {
   const sftp = await session.sftp()
+  let handle: Buffer
   try {
-    const stats = await sftpRequest<{ mode: number }>(sftp, (cb) => sftp.stat(path, (err, s) => cb(err, s)))
-    const data = await sftpRequest<Buffer>(sftp, (cb) => sftp.readFile(path, (err: Error | null | undefined, d?: Buffer) => cb(err, d)))
-    return { data, mode: stats.mode & 0o7777 }
+    handle = await sftpRequest<Buffer>(sftp, (cb) => sftp.open(path, 'r', (err, h) => cb(err, h)))
   } catch (err) {
     if ((err as { code?: number }).code === NO_SUCH_FILE) return undefined
     throw err
+  }
+  try {
+    const [stats, first] = await Promise.all([sftpRequest<{ mode: number; size: number }>(sftp, (cb) => sftp.fstat(handle, (err, st) => cb(err, st))), readChunk(sftp, handle, 0, ONE_PACKET)])
+    const chunks = [first]
+    let done = first.length
+    // A file longer than a packet is read on, up to the size it had when opened.
+    while (done < stats.size) {
+      const next = await readChunk(sftp, handle, done, ONE_PACKET)
+      if (!next.length) break
+      chunks.push(next)
+      done += next.length
+    }
+    return { data: Buffer.concat(chunks), mode: stats.mode & 0o7777 }
+  } finally {
+    sftpRequest<void>(sftp, (cb) => sftp.close(handle, (err) => cb(err))).catch(() => undefined)
   }
 }
 

@@ -1,42 +1,52 @@
-// Keeps container lists live from Docker's `/events` stream (type=container) through the tunnel. Events come
-// in bursts (create, attach, start…), so a refresh waits ~100 ms and serves the whole burst with one list.
-// The stream is one long-lived channel; when the SSH connection comes back it is opened again and a fresh
-// list is pushed, since events during the outage were missed.
+// Keeps container lists live from Docker's `/events` stream (type=container) through the tunnel. Each event
+// names one container: a `destroy` removes it, anything else that can change its row reads just that container
+// again (one filtered list call for all the containers named while the previous call ran), and the result goes
+// out as a patch. The whole list is read only when the watch starts and after the SSH connection comes back,
+// since events during the outage were missed: at 1,000 containers a full list costs Docker a second or more.
 
 import type Docker from 'dockerode'
 import type { ContainerDto } from '../../../shared/contract/index.js'
 import type { HomeportError } from '../../../shared/errors.js'
 import type { SshSession } from '../connection/types.js'
+import { containerEventReader, type ContainerEventEffect } from './container-list-events.js'
 
-export type ContainersListener = (containers: ContainerDto[]) => void
-export type WatchErrorListener = (err: HomeportError) => void
+export interface ContainersPatch {
+  changed: ContainerDto[]
+  removed: string[]
+}
 
-interface Subscriber {
-  onChange: ContainersListener
-  onError?: WatchErrorListener
+export interface ContainersListener {
+  /** The whole list, after a reconnect. */
+  list(containers: ContainerDto[]): void
+  /** The containers Docker's events named since the last patch. */
+  patch(patch: ContainersPatch): void
+  error?(err: HomeportError): void
 }
 
 export interface ContainerWatchDeps {
   session: SshSession
   docker: () => Promise<Docker>
   list: () => Promise<ContainerDto[]>
+  /** The listed containers among `ids` (those gone are left out). */
+  listByIds: (ids: string[]) => Promise<ContainerDto[]>
   toError: (err: unknown) => HomeportError
-  debounceMs?: number
 }
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 5000, 10_000]
+// Docker takes a filter of many ids in one call; beyond this the query string grows past what proxies like.
+const IDS_PER_CALL = 100
 
 export class ContainerWatch {
   private readonly deps: ContainerWatchDeps
-  private readonly subscribers = new Set<Subscriber>()
+  private readonly subscribers = new Set<ContainersListener>()
   private stream: NodeJS.ReadableStream | undefined
   private generation = 0
   private active = false
-  private refreshTimer: NodeJS.Timeout | undefined
   private retryTimer: NodeJS.Timeout | undefined
   private retries = 0
-  private refreshing = false
-  private refreshAgain = false
+  /** Containers named by events and not yet read again (or gone), in the order they were named. */
+  private readonly dirty = new Map<string, ContainerEventEffect['effect']>()
+  private patching = false
   private readonly onReconnected = (): void => {
     if (!this.active) return
     this.resubscribe()
@@ -52,8 +62,7 @@ export class ContainerWatch {
   }
 
   /** Resolves once the events stream is open, so anything that happens afterwards is reported. */
-  async add(onChange: ContainersListener, onError?: WatchErrorListener): Promise<() => void> {
-    const subscriber: Subscriber = { onChange, ...(onError ? { onError } : {}) }
+  async add(subscriber: ContainersListener): Promise<() => void> {
     this.subscribers.add(subscriber)
     if (!this.active) {
       this.active = true
@@ -77,9 +86,8 @@ export class ContainerWatch {
     this.active = false
     this.generation++
     this.subscribers.clear()
-    clearTimeout(this.refreshTimer)
+    this.dirty.clear()
     clearTimeout(this.retryTimer)
-    this.refreshTimer = undefined
     this.retryTimer = undefined
     this.dropStream()
     this.deps.session.off('reconnected', this.onReconnected)
@@ -105,7 +113,7 @@ export class ContainerWatch {
     }
     this.stream = stream
     this.retries = 0
-    stream.on('data', () => this.scheduleRefresh())
+    stream.on('data', containerEventReader((effect) => this.note(effect)))
     const onGone = (): void => {
       if (generation === this.generation && this.active) this.retryLater()
     }
@@ -118,7 +126,7 @@ export class ContainerWatch {
     clearTimeout(this.retryTimer)
     this.retryTimer = undefined
     this.subscribe().then(
-      () => this.scheduleRefresh(),
+      () => this.sendList(),
       (err: unknown) => {
         this.report(err)
         this.retryLater()
@@ -138,36 +146,54 @@ export class ContainerWatch {
     }, delay)
   }
 
-  private scheduleRefresh(): void {
-    if (this.refreshTimer || !this.active) return
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined
-      void this.refresh()
-    }, this.deps.debounceMs ?? 100)
+  private note({ id, effect }: ContainerEventEffect): void {
+    if (!this.active) return
+    // A container read again and then destroyed in the same batch is simply gone.
+    if (this.dirty.get(id) !== 'removed') this.dirty.set(id, effect)
+    if (!this.patching) setImmediate(() => void this.sendPatches())
   }
 
-  private async refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true
-      return
-    }
-    this.refreshing = true
+  /** Reads the containers named since the last call and sends them as one patch; again while more were named. */
+  private async sendPatches(): Promise<void> {
+    if (this.patching) return
+    this.patching = true
+    const generation = this.generation
     try {
-      const containers = await this.deps.list()
-      if (this.active) for (const s of [...this.subscribers]) s.onChange(containers)
+      while (this.dirty.size > 0 && this.active && generation === this.generation) {
+        const named = [...this.dirty]
+        this.dirty.clear()
+        const removed = named.filter(([, effect]) => effect === 'removed').map(([id]) => id)
+        const toRead = named.filter(([, effect]) => effect === 'changed').map(([id]) => id)
+        const changed: ContainerDto[] = []
+        for (let i = 0; i < toRead.length; i += IDS_PER_CALL) changed.push(...(await this.deps.listByIds(toRead.slice(i, i + IDS_PER_CALL))))
+        // Named by an event but no longer listed: removed before it could be read.
+        const found = new Set(changed.map((c) => c.id))
+        for (const id of toRead) if (!found.has(id)) removed.push(id)
+        if (this.active && generation === this.generation) for (const s of [...this.subscribers]) s.patch({ changed, removed })
+      }
     } catch (err) {
       this.report(err)
+      // What could not be read is read with the whole list instead.
+      this.dirty.clear()
+      if (this.active && generation === this.generation) void this.sendList()
     } finally {
-      this.refreshing = false
-      if (this.refreshAgain) {
-        this.refreshAgain = false
-        this.scheduleRefresh()
-      }
+      this.patching = false
+      // Named while a reconnect cut the loop short.
+      if (this.dirty.size > 0 && this.active) setImmediate(() => void this.sendPatches())
+    }
+  }
+
+  private async sendList(): Promise<void> {
+    try {
+      const containers = await this.deps.list()
+      if (this.active) for (const s of [...this.subscribers]) s.list(containers)
+    } catch (err) {
+      this.report(err)
     }
   }
 
   private report(err: unknown): void {
     const error = this.deps.toError(err)
-    for (const s of [...this.subscribers]) s.onError?.(error)
+    for (const s of [...this.subscribers]) s.error?.(error)
   }
 }

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import Dockerode from 'dockerode'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { dockerAccess } from './docker-access.js'
+import { dockerAccess, dockerFailure } from './docker-access.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { DockerError, toDockerError } from './docker-errors.js'
 
@@ -110,5 +110,13 @@ describe('dockerAccess', () => {
   it('lets a caller that knows the action better word the failure again', async () => {
     const err = await docker.getContainer('abc').inspect().catch((e: unknown) => e)
     expect(toDockerError(err, 'nas', 'open the terminal of web')).toMatchObject({ code: 'DOCKER_ERROR', message: 'Docker on nas could not open the terminal of web (HTTP 404).' })
+  })
+
+  it('maps a raw modem call the same way, naming the server it was made for', async () => {
+    const err = await new Promise<unknown>((resolve) => {
+      docker.modem.dial({ path: '/containers/abc/json?', method: 'GET', statusCodes: { 200: true, 404: 'no such container' }, options: {} }, (e: unknown) => resolve(e))
+    })
+    expect(dockerFailure(docker, err, 'read the logs of container abc')).toMatchObject({ code: 'DOCKER_ERROR', message: 'Docker on nas could not read the logs of container abc (HTTP 404).' })
+    expect(dockerFailure(raw, err, 'read the logs of container abc').message).toContain('Docker on the server could not')
   })
 })

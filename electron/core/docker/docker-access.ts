@@ -10,6 +10,7 @@ import type Docker from 'dockerode'
 import { isConnectionLost } from '../connection/connection-lost.js'
 import { CONTAINER_STOPPING_CALLS } from './container-intents.js'
 import { toDockerError } from './docker-errors.js'
+import type { HomeportError } from '../../../shared/errors.js'
 
 export type { Docker }
 
@@ -105,5 +106,17 @@ function wrap<T extends object>(target: T, serverName: string, entity?: { kind: 
 
 /** `docker` as the core uses it; `serverName` is the server's name as the person knows it. */
 export function dockerAccess(docker: Docker, serverName: string, hooks: DockerAccessHooks = {}): Docker {
-  return wrap(docker, serverName, undefined, hooks)
+  const wrapped = wrap(docker, serverName, undefined, hooks)
+  serverNames.set(wrapped, serverName)
+  return wrapped
+}
+
+const serverNames = new WeakMap<object, string>()
+
+/**
+ * A failure of a raw docker-modem call (one the proxy cannot see, such as a streamed read dockerode would
+ * buffer), mapped as every other call on `docker` is.
+ */
+export function dockerFailure(docker: Docker, err: unknown, action: string): HomeportError {
+  return toDockerError(err, serverNames.get(docker) ?? 'the server', action)
 }

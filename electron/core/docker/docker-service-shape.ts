@@ -4,13 +4,14 @@
 
 import type { ContainerDto, DockerInfoDto } from '../../../shared/contract/index.js'
 import type { SshSession } from '../connection/types.js'
+import type { ContainersListener } from './container-watch.js'
 import type { Docker } from './docker-access.js'
 
 export interface DockerServiceLike {
   info(): Promise<DockerInfoDto>
   listContainers(opts: { all: boolean }): Promise<ContainerDto[]>
-  /** Calls onChange with the full list whenever Docker's event stream says containers changed; returns the stop function. */
-  watchContainers(onChange: (containers: ContainerDto[]) => void): (() => void) | Promise<() => void>
+  /** Patches from Docker's event stream (the whole list after a reconnect); returns the stop function. */
+  watchContainers(listener: ContainersListener): (() => void) | Promise<() => void>
   /** The Docker API over the tunnel (errors mapped, reads retried after a drop), for apps, terminals and files. */
   docker(): Promise<Docker>
   close?(): void | Promise<void>

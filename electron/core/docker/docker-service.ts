@@ -6,7 +6,7 @@
 import type { ContainerDto, DockerInfoDto } from '../../../shared/contract/index.js'
 import type { SshSession } from '../connection/types.js'
 import { waitForServer } from '../connection/wait-for-server.js'
-import { ContainerWatch, type ContainersListener, type WatchErrorListener } from './container-watch.js'
+import { ContainerWatch, type ContainersListener } from './container-watch.js'
 import { intentsFor } from './container-intents.js'
 import { dockerAccess, type Docker } from './docker-access.js'
 import { createDockerClient, type DockerClient } from './docker-client.js'
@@ -22,8 +22,6 @@ export interface DockerServiceOptions {
   /** Name used in messages (defaults to the session's server id). */
   serverName?: string
   connectionTimeoutMs?: number
-  /** Debounce of container-list refreshes after Docker events. */
-  watchDebounceMs?: number
   /** How long a read cut by a dropped connection waits for the session before it fails (20 s). */
   readRetryWaitMs?: number
   /** Where the socket was found last time; without it every connection looks for it afresh. */
@@ -44,8 +42,14 @@ export class DockerService {
       session,
       docker: () => this.docker(),
       list: () => this.listContainers({ all: true }),
+      listByIds: async (ids) => {
+        const client = await this.getClient()
+        const list = await this.named('read containers', client.access.listContainers({ all: true, filters: { id: ids } }))
+        // Docker matches an id filter as a prefix: keep only the containers asked for.
+        const asked = new Set(ids)
+        return list.filter((c) => asked.has(c.Id)).map(toContainerDto)
+      },
       toError: (err) => toDockerError(err, this.serverName, 'watch containers'),
-      ...(options.watchDebounceMs !== undefined ? { debounceMs: options.watchDebounceMs } : {}),
     })
   }
 
@@ -80,11 +84,11 @@ export class DockerService {
   }
 
   /**
-   * Calls onChange with a fresh list after every container event. Resolves once Docker's event stream is open;
-   * the returned function unsubscribes. Survives reconnects of the SSH session.
+   * Sends a patch with the containers each burst of Docker's events named, and the whole list after a
+   * reconnect. Resolves once Docker's event stream is open; the returned function unsubscribes.
    */
-  watchContainers(onChange: ContainersListener, onError?: WatchErrorListener): Promise<() => void> {
-    return this.watch.add(onChange, onError)
+  watchContainers(listener: ContainersListener): Promise<() => void> {
+    return this.watch.add(listener)
   }
 
   close(): void {

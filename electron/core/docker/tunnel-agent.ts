@@ -6,7 +6,7 @@ import http from 'node:http'
 import { inspect } from 'node:util'
 import type { Duplex } from 'node:stream'
 import { HomeportError } from '../../../shared/errors.js'
-import { recordRoundTrip } from '../connection/round-trips.js'
+import { recordRequest } from '../connection/round-trips.js'
 
 export type ChannelOpener = () => Promise<Duplex>
 
@@ -72,7 +72,9 @@ export class TunnelAgent extends http.Agent {
 
   // Every Docker API call passes here, whoever makes it (dockerode through docker-access, the event watch).
   addRequest(request: http.ClientRequest, options: http.RequestOptions): void {
-    recordRoundTrip('docker', `${request.method} ${request.path.split('?')[0]}`)
+    const answered = recordRequest('docker', `${request.method} ${request.path.split('?')[0]}`)
+    request.once('response', answered)
+    request.once('close', answered)
     ;(http.Agent.prototype as unknown as { addRequest(r: http.ClientRequest, o: http.RequestOptions): void }).addRequest.call(this, request, options)
   }
 

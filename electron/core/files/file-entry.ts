@@ -34,6 +34,22 @@ export class OwnerNames {
     this.groups.set(attrs.gid, words[3])
   }
 
+  rememberUser(uid: number, name: string): void {
+    this.users.set(uid, name)
+  }
+
+  rememberGroup(gid: number, name: string): void {
+    this.groups.set(gid, name)
+  }
+
+  knowsUser(uid: number): boolean {
+    return this.users.has(uid)
+  }
+
+  knowsGroup(gid: number): boolean {
+    return this.groups.has(gid)
+  }
+
   user(uid: number): string {
     return this.users.get(uid) ?? String(uid)
   }

@@ -1,12 +1,18 @@
-// A folder's entries in one SFTP listing: OpenSSH's server sends them about a hundred per answer with their
-// attributes (lstat, so symlinks are never followed) and an `ls -l` line; only symlinks cost one more
-// request each, all sent at once.
+// A folder's entries: from one command on the server where it can (list-by-find.ts), otherwise in one SFTP
+// listing: OpenSSH's server sends them about a hundred per answer with their attributes (lstat, so symlinks
+// are never followed) and an `ls -l` line; only symlinks cost one more request each, all sent at once.
 
 import type { FileEntryDto, FileListDto } from '../../../shared/contract/index.js'
 import { fileType, joinPath, toEntry } from './file-entry.js'
 import type { HostTarget } from './host-target.js'
+import { listByFind } from './list-by-find.js'
 
 export async function listFolder(target: HostTarget, path: string): Promise<FileListDto> {
+  const found = await listByFind(target, path)
+  return { path, entries: found ?? (await listOverSftp(target, path)) }
+}
+
+async function listOverSftp(target: HostTarget, path: string): Promise<FileEntryDto[]> {
   const fs = await target.fs()
   const found = await fs.readdir(path)
   for (const f of found) target.names.learn(f.attrs, f.longname)
@@ -18,7 +24,7 @@ export async function listFolder(target: HostTarget, path: string): Promise<File
       return toEntry(full, f.attrs, target.names, link)
     }),
   )
-  return { path, entries }
+  return entries
 }
 
 export async function statEntry(target: HostTarget, path: string): Promise<FileEntryDto> {

@@ -5,6 +5,7 @@ import type { FileEntryWithStats, InputAttributes, SFTPWrapper, Stats } from 'ss
 import { renameIntoPlace, SFTP_STATUS, sftpIsOpen, sftpRequest, sftpStatus } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 import { fileError } from './file-errors.js'
+import { readFolder } from './read-folder.js'
 
 export class RemoteFs {
   constructor(
@@ -42,7 +43,9 @@ export class RemoteFs {
   }
 
   readdir(path: string): Promise<FileEntryWithStats[]> {
-    return this.call(path, 'list', (cb) => this.sftp.readdir(path, cb))
+    return readFolder(this.sftp, path).catch((err: unknown) => {
+      throw fileError(err, path, this.server, 'list')
+    })
   }
 
   readlink(path: string): Promise<string> {

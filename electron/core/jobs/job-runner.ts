@@ -57,7 +57,7 @@ export class JobRunner extends EventEmitter<{ update: [JobDto] }> {
     super()
   }
 
-  start<K extends JobKind>(meta: { kind: K; title: string; serverId?: string }, work: (ctx: JobContext) => Promise<JobResults[K]>): { id: string; done: Promise<JobResults[K]> } {
+  start<K extends JobKind>(meta: { kind: K; title: string; serverId?: string; app?: string }, work: (ctx: JobContext) => Promise<JobResults[K]>): { id: string; done: Promise<JobResults[K]> } {
     const id = randomUUID()
     const controller = new AbortController()
     const snapshot = { id, ...meta, state: 'running', items: [], log: [], startedAt: new Date().toISOString() } as JobDto<K> as JobDto

@@ -7,7 +7,9 @@ import type { CoreHandlers } from '../../../shared/contract/index.js'
 import { appsContract } from '../../../shared/contract/apps.js'
 import { filesContract } from '../../../shared/contract/files.js'
 import { backupsContract } from '../../../shared/contract/backups.js'
+import { deployContract } from '../../../shared/contract/deploy.js'
 import { provisionContract } from '../../../shared/contract/provision.js'
+import { tasksContract } from '../../../shared/contract/tasks.js'
 import { SshConfigFile } from '../connection/ssh-config.js'
 import type { ConnectionManager, SshSession, SshTarget } from '../connection/types.js'
 import type { DockerServiceFactory } from '../docker/docker-service-shape.js'
@@ -108,13 +110,20 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
     return targetForServer(server, pinned?.fingerprint, { secrets, prompts, sshConfig }, confirmHostKey)
   }
 
+  const sampling = parts.sampling ?? true
   const lifecycle = {
     held: (id: string, s: SshSession) => {
       monitoring.lifecycle.held(id, s)
       // What the server's backup schedules did while Homeport was away: failed or missed runs become alerts.
+      // Only where Homeport stays up (window, web host): a one-shot CLI command does not pay for the reads.
+      if (!sampling) return
       void import('../backups/schedule-watch.js')
         .then((m) => m.readScheduledRuns(s, id, repo.byId(id)?.name ?? id, monitoring.alerts))
         .catch((err: unknown) => log.warn(`Could not read the scheduled backup runs of ${id}: ${String(err)}`))
+      // And what its scheduled tasks did: a failed run becomes an alert.
+      void import('../tasks/task-watch.js')
+        .then((m) => m.readTaskRuns(s, id, repo.byId(id)?.name ?? id, monitoring.alerts))
+        .catch((err: unknown) => log.warn(`Could not read the task runs of ${id}: ${String(err)}`))
     },
     dropped: (id: string) => monitoring.lifecycle.dropped(id),
   }
@@ -160,7 +169,7 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
     servers: () => repo.list().map((s) => ({ id: s.id, name: s.name })),
     serverName: (id) => repo.byId(id)?.name ?? id,
     idOf,
-    sampling: parts.sampling ?? true,
+    sampling,
   })
   const terminals = new Terminals(
     (terminalId, data) => events.emit('terminal.output', { terminalId, data }),
@@ -211,6 +220,22 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
       return filesHandlers(new FilesDomain({ session: (id) => sessions.session(id), docker, serverName, idOf, jobs, prompts, setting: (key) => settings.get(key) }))
     }),
     ...lazyHandlers(Object.keys(backupsContract) as (keyof typeof backupsContract)[], async () => (await import('../backups/handlers.js')).backupsHandlers(await backups.get())),
+    // Deploys (builds, the proxy, version swaps) load with their first call.
+    ...lazyHandlers(Object.keys(deployContract) as (keyof typeof deployContract)[], async () => {
+      const [{ DeployDomain }, { deployHandlers }] = await Promise.all([import('../deploy/deploy-domain.js'), import('../deploy/handlers.js')])
+      const docker = async (id: string) => (await sessions.docker(id)).docker()
+      return deployHandlers(new DeployDomain({ session: (id) => sessions.session(id), docker, serverName: (id) => repo.byId(id)?.name ?? id, idOf, jobs, setting: (key) => settings.get(key) }))
+    }),
+    // Scheduled tasks load with their first call.
+    ...lazyHandlers(Object.keys(tasksContract) as (keyof typeof tasksContract)[], async () =>
+      (await import('../tasks/handlers.js')).tasksHandlers({
+        session: (id) => sessions.session(id),
+        idOf,
+        serverName: (id) => repo.byId(id)?.name ?? id,
+        apps: async (id) => (await apps.get()).handlers['apps.list']({ serverId: id }, { clientId: 'tasks' }),
+        jobs,
+      }),
+    ),
     ...monitoring.handlers,
   }
 

@@ -107,7 +107,10 @@ export class Sessions {
     const held = this.held.get(serverId)!
     held.watchers.add(clientId)
     held.stopWatch ??= Promise.resolve(
-      docker.watchContainers((containers) => this.deps.events.emit('docker.containers', { serverId, containers })),
+      docker.watchContainers({
+        list: (containers) => this.deps.events.emit('docker.containers', { serverId, containers }),
+        patch: ({ changed, removed }) => this.deps.events.emit('docker.containersPatch', { serverId, changed, removed }),
+      }),
     ).catch((err: unknown) => {
       held.stopWatch = undefined
       throw err

@@ -75,9 +75,10 @@ async function putDatabase(hs: HomeServerInfo, volume: string): Promise<void> {
   }
 }
 
-export async function openBackupApp(hs: HomeServerInfo, prefix: string): Promise<BackupApp> {
+/** `sampling`: the core watches connected servers as the window does (alerts from scheduled runs on connect). */
+export async function openBackupApp(hs: HomeServerInfo, prefix: string, opts: { sampling?: boolean } = {}): Promise<BackupApp> {
   const app = `${prefix}-${randomBytes(3).toString('hex')}`
-  const t = await openTestCore({ keychain: true })
+  const t = await openTestCore({ keychain: true, sampling: opts.sampling ?? false })
   await t.call('servers.add', homeServerInput(hs, SERVER))
   await t.call('settings.set', { key: 'backups.resticImage', value: await resticTestImage(hs) })
   const job = await finished(t, t.call('apps.install', { serverId: SERVER, source: { compose: compose(hs.images[0]) }, name: app }))

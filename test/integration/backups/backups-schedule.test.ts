@@ -48,7 +48,7 @@ async function snapshotsOnServer(): Promise<{ id: string; tags: string[] }[]> {
 beforeAll(async () => {
   if (!succeeds(['sh', '-c', 'command -v cron'])) execFileSync('apt-get', ['install', '-y', '-q', 'cron'], { stdio: 'ignore' })
   if (!succeeds(['pgrep', '-x', 'cron'])) cron = spawn('cron', ['-f'], { stdio: 'ignore' })
-  b = await openBackupApp(hs, 'hpbk-sched')
+  b = await openBackupApp(hs, 'hpbk-sched', { sampling: true })
   REPO = `${b.app}-repo`
   repoPath = path.join(b.scratch, 'repo')
   await b.t.call('backups.repoAdd', { serverId: SERVER, name: REPO, target: { kind: 'local', path: repoPath } })

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { ContainersEvent, PromptRequest, ServerStateEvent } from '../../../shared/contract/index.js'
+import type { ContainersPatchEvent, PromptRequest, ServerStateEvent } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { docker, useHomeServer } from '../../homeserver/helpers.js'
 import { openTestCore, type TestCore } from './test-core.js'
@@ -67,7 +67,7 @@ describe('core: servers, prompts, state and container events', () => {
     await expect(t.call('servers.add', { ...base(), name: 'known', trustOnFirstUse: true })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' })
   })
 
-  it('connects, reports state events, and pushes container lists to a watching client', async () => {
+  it('connects, reports state events, and pushes container patches to a watching client', async () => {
     const state = await t.call('servers.connect', { id: 'known' })
     expect(state.state).toBe('ready')
     const known = await t.call('servers.get', { id: 'known' })
@@ -81,8 +81,8 @@ describe('core: servers, prompts, state and container events', () => {
     try {
       await vi.waitFor(
         () => {
-          const lists = t.of('docker.containers').filter((e: ContainersEvent) => e.serverId === known.id)
-          expect(lists.at(-1)?.containers.find((c) => c.name === name)?.state).toBe('running')
+          const patches = t.of('docker.containersPatch').filter((e: ContainersPatchEvent) => e.serverId === known.id)
+          expect(patches.flatMap((p) => p.changed).findLast((c) => c.name === name)?.state).toBe('running')
         },
         { timeout: 5000, interval: 50 },
       )

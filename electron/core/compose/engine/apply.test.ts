@@ -96,14 +96,13 @@ services:
     engine.registry.set('reg/a:1', { id: 'sha256:a' })
     const seen: string[] = []
     const record = async (journal: EngineJournal) => {
-      const last = journal.steps.at(-1)!
-      const name = 'name' in last ? last.name : ''
-      seen.push(`${last.op} ${name} (engine has it: ${engine.calls.some((c) => c.endsWith(name))})`)
+      seen.push(journal.steps.map((s) => `${s.op} ${s.name} (engine has it: ${engine.calls.some((c) => c.endsWith(s.name))})`).join(', '))
     }
     const { error } = await apply(engine, shopProject('services:\n  a: { image: reg/a:1 }\n'), { record })
 
     expect(error).toBeUndefined()
-    expect(seen).toEqual(['create-network shop_default (engine has it: false)', 'create-container shop-a-1 (engine has it: false)'])
+    // The network and the container it needs are written down together, in one write, before either is sent.
+    expect(seen).toEqual(['create-network shop_default (engine has it: false), create-container shop-a-1 (engine has it: false)'])
   })
 
   it('a healthcheck that failed without output is told by its exit code, not as "unhealthy: "', async () => {

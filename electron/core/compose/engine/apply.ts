@@ -1,6 +1,7 @@
 // Executes an AppPlan against the engine. Every step that changes the server is first written to the run's
 // journal (and the caller persists it) and only then sent, and everything the run creates carries the run's
-// label. A container to recreate or to remove is stopped and moved aside rather than deleted, so until the
+// label. Services that do not depend on each other go out together, their steps in one journal write
+// (apply-schedule.ts); the result lists them in the plan's order whatever finished first. A container to recreate or to remove is stopped and moved aside rather than deleted, so until the
 // run commits nothing that was there before is gone. A failure throws as it is: the caller undoes the run
 // from the journal (rollback.ts), in this process or, if this one is cut off, at the next connect.
 
@@ -9,7 +10,8 @@ import type { ComposeProject } from '../types.js'
 import { COMPOSE_VERSION_LABEL, LABEL, containerSpec } from './container-spec.js'
 import type { EnvFromFiles } from './env-files.js'
 import { asideName, RUN_LABEL, type EngineJournal, type EngineStep } from './journal.js'
-import type { AppPlan } from './plan.js'
+import { coalescedRecord, runInDependencyOrder, runSignal } from './apply-schedule.js'
+import { dependencies, type AppPlan, type PlannedContainer } from './plan.js'
 import { pullImage, type PullProgress } from './pull.js'
 import { waitForCondition, type WaitOptions } from './wait.js'
 
@@ -59,30 +61,39 @@ export function ignoreNotModified(err: { statusCode?: number }): void {
 
 const graceSeconds = (ns: number | undefined) => (ns === undefined ? 10 : Math.round(ns / 1e9))
 
-export async function applyPlan(docker: Docker, project: ComposeProject, plan: AppPlan, opts: ApplyOptions): Promise<ApplyResult> {
+export async function applyPlan(docker: Docker, project: ComposeProject, plan: AppPlan, given: ApplyOptions): Promise<ApplyResult> {
+  const run = runSignal(given.signal)
+  try {
+    return await applyWith(docker, project, plan, { ...given, signal: run.signal })
+  } finally {
+    run.done()
+  }
+}
+
+async function applyWith(docker: Docker, project: ComposeProject, plan: AppPlan, opts: ApplyOptions): Promise<ApplyResult> {
   const emit = opts.onEvent ?? (() => {})
   const { journal } = opts
   const runLabel = { [RUN_LABEL]: journal.runId }
-  const step = async (s: EngineStep) => {
-    journal.steps.push(s)
-    await opts.record?.(journal)
+  const persist = coalescedRecord(opts.record ? () => opts.record!(journal) : undefined)
+  /** Written down (with whatever else is written down in this turn) before the caller goes on to send it. */
+  const step = async (...steps: EngineStep[]) => {
+    journal.steps.push(...steps)
+    await persist()
   }
-  const result: ApplyResult = { created: [], recreated: [], started: [], removed: [] }
 
-  for (const img of plan.images.filter((i) => i.pull)) {
-    checkCancelled(opts.signal)
-    const requested = project.services[img.service]?.image
-    await pullImage(docker, img.image, { signal: opts.signal, requested, onProgress: (p) => emit({ phase: 'pull', ...p }) })
-  }
-  // Networks and volumes depend on nothing: written down in one journal write, then created together.
+  // Each image once, all at once: pulls depend on nothing but the registry.
+  const pulls = [...new Map(plan.images.filter((i) => i.pull).map((i) => [i.image, i])).values()]
+  checkCancelled(opts.signal)
+  const pulled = await Promise.allSettled(
+    pulls.map((img) => pullImage(docker, img.image, { signal: opts.signal, requested: project.services[img.service]?.image, onProgress: (p) => emit({ phase: 'pull', ...p }) })),
+  )
+  const pullFailed = pulled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (pullFailed) throw pullFailed.reason
+  checkCancelled(opts.signal)
+
+  // Networks and volumes depend on nothing: written down in the same write as the first containers, then created together.
   const networks = plan.networks.filter((x) => x.action === 'create')
   const volumes = plan.volumes.filter((x) => x.action === 'create')
-  if (networks.length + volumes.length > 0) {
-    checkCancelled(opts.signal)
-    for (const n of networks) journal.steps.push({ op: 'create-network', name: n.name })
-    for (const v of volumes) journal.steps.push({ op: 'create-volume', name: v.name })
-    await opts.record?.(journal)
-  }
   const createNetwork = async (n: (typeof networks)[number]) => {
     const spec = project.networks[n.key]
     await docker.createNetwork({
@@ -102,67 +113,99 @@ export async function applyPlan(docker: Docker, project: ComposeProject, plan: A
     await docker.createVolume({ Name: v.name, Driver: spec.driver ?? 'local', DriverOpts: spec.driverOpts, Labels: { ...spec.labels, [LABEL.project]: project.name, [LABEL.volume]: v.key, [LABEL.version]: COMPOSE_VERSION_LABEL, ...runLabel } })
     emit({ phase: 'volume', name: v.name, action: 'create' })
   }
-  // Every creation settles before a failure is passed on, so the rollback never races one still under way.
-  const created = await Promise.allSettled([...networks.map(createNetwork), ...volumes.map(createVolume)])
-  const failed = created.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (failed) throw failed.reason
+  const networksReady = (async () => {
+    if (networks.length + volumes.length === 0) return
+    await step(...networks.map((n): EngineStep => ({ op: 'create-network', name: n.name })), ...volumes.map((v): EngineStep => ({ op: 'create-volume', name: v.name })))
+    // Every creation settles before a failure is passed on, so the rollback never races one still under way.
+    const created = await Promise.allSettled([...networks.map(createNetwork), ...volumes.map(createVolume)])
+    const failed = created.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
+  })()
+  // Not left unhandled while no container waits for it; the containers' run passes its failure on.
+  networksReady.catch(() => undefined)
 
-  /** Stops a container that was there before and moves it out of its name's way, both written down first. */
+  /** Stops a container that was there before and moves it out of its name's way (a stopped one answers 304). */
   const moveAside = async (id: string, name: string, grace: number) => {
-    const info = await docker.getContainer(id).inspect()
-    if (info.State.Running || info.State.Restarting) {
-      await step({ op: 'stop', id, name, graceSeconds: grace, at: Date.now() })
-      await docker.getContainer(id).stop({ t: grace }).catch(ignoreNotModified)
-    }
-    await step({ op: 'move-aside', id, name })
+    await docker.getContainer(id).stop({ t: grace }).catch(ignoreNotModified)
     await docker.getContainer(id).rename({ name: asideName(name) })
   }
+  const asideSteps = (id: string, name: string, grace: number): EngineStep[] => [
+    { op: 'stop', id, name, graceSeconds: grace, at: Date.now() },
+    { op: 'move-aside', id, name },
+  ]
 
   const ids: Record<string, string> = {}
   for (const c of plan.containers) if (c.id && c.action !== 'remove') ids[c.service] = c.id
-  for (const planned of plan.containers) {
-    checkCancelled(opts.signal)
-    if (planned.action === 'remove') continue
-    const service = project.services[planned.service]
-    for (const [dep, d] of Object.entries(service.dependsOn)) {
-      if (!ids[dep]) continue
-      emit({ phase: 'wait', service: planned.service, condition: `${dep} ${d.condition}` })
-      await waitForCondition(docker, ids[dep], d.condition, { timeoutMs: opts.waitTimeoutMs, signal: opts.signal, label: dep })
-    }
-    if (planned.action === 'keep') continue
-    if (planned.action === 'start') {
-      emit({ phase: 'container', service: planned.service, name: planned.name, action: 'start', status: 'begin' })
-      await step({ op: 'start', id: planned.id!, name: planned.name })
-      await docker.getContainer(planned.id!).start().catch(ignoreNotModified)
-      result.started.push(planned.name)
-      emit({ phase: 'container', service: planned.service, name: planned.name, action: 'start', status: 'done' })
-      continue
-    }
-    emit({ phase: 'container', service: planned.service, name: planned.name, action: planned.action, status: 'begin' })
-    if (planned.action === 'recreate') await moveAside(planned.id!, planned.name, graceSeconds(service.stopGracePeriodNs))
-    const envFromFiles = opts.envFromFiles[planned.service] ?? {}
-    const spec = containerSpec({ project, service, image: opts.images[planned.service], configHash: opts.hashes[planned.service], envFromFiles, containerIds: ids, runId: journal.runId })
-    await step({ op: 'create-container', service: planned.service, name: spec.name })
-    const container = await docker.createContainer({ name: spec.name, ...spec.body })
-    for (const n of spec.extraNetworks) {
-      await docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases, ...(n.ipv4Address ? { IPAMConfig: { IPv4Address: n.ipv4Address } } : {}) } })
-    }
-    await container.start().catch(ignoreNotModified)
-    ids[planned.service] = container.id
-    if (opts.verify) {
-      emit({ phase: 'wait', service: planned.service, condition: 'healthy after start' })
-      await waitForCondition(docker, container.id, service.healthcheck && !service.healthcheck.disabled ? 'service_healthy' : 'service_running', { ...opts.verify, signal: opts.signal, label: planned.service })
-    }
-    ;(planned.action === 'create' ? result.created : result.recreated).push(planned.name)
-    emit({ phase: 'container', service: planned.service, name: planned.name, action: planned.action, status: 'done' })
-  }
-  // Containers no longer in the compose file go aside too; the commit deletes them with the replaced ones.
-  for (const planned of plan.containers.filter((c) => c.action === 'remove')) {
-    checkCancelled(opts.signal)
-    emit({ phase: 'container', service: planned.service, name: planned.name, action: 'remove', status: 'begin' })
-    await moveAside(planned.id!, planned.name, 10)
-    result.removed.push(planned.name)
-    emit({ phase: 'container', service: planned.service, name: planned.name, action: 'remove', status: 'done' })
-  }
-  return result
+  /** Services this run started: a start that succeeded already meets service_started. */
+  const startedHere = new Set<string>()
+  const done = new Set<string>()
+  await runInDependencyOrder(
+    plan.containers.filter((c) => c.action !== 'remove'),
+    (c) => c.service,
+    (c) => dependencies(project, c.service),
+    async (planned, stopIfFailed) => {
+      const guard = () => {
+        checkCancelled(opts.signal)
+        stopIfFailed()
+      }
+      const service = project.services[planned.service]
+      for (const [dep, d] of Object.entries(service.dependsOn)) {
+        if (!ids[dep] || (d.condition === 'service_started' && startedHere.has(dep))) continue
+        emit({ phase: 'wait', service: planned.service, condition: `${dep} ${d.condition}` })
+        await waitForCondition(docker, ids[dep], d.condition, { timeoutMs: opts.waitTimeoutMs, signal: opts.signal, label: dep })
+        guard()
+      }
+      if (planned.action === 'keep') return
+      if (planned.action === 'start') {
+        emit({ phase: 'container', service: planned.service, name: planned.name, action: 'start', status: 'begin' })
+        await step({ op: 'start', id: planned.id!, name: planned.name })
+        await docker.getContainer(planned.id!).start().catch(ignoreNotModified)
+        startedHere.add(planned.service)
+        done.add(planned.service)
+        emit({ phase: 'container', service: planned.service, name: planned.name, action: 'start', status: 'done' })
+        return
+      }
+      emit({ phase: 'container', service: planned.service, name: planned.name, action: planned.action, status: 'begin' })
+      const envFromFiles = opts.envFromFiles[planned.service] ?? {}
+      const spec = containerSpec({ project, service, image: opts.images[planned.service], configHash: opts.hashes[planned.service], envFromFiles, containerIds: ids, runId: journal.runId })
+      const grace = graceSeconds(service.stopGracePeriodNs)
+      const recreate = planned.action === 'recreate'
+      await step(...(recreate ? asideSteps(planned.id!, planned.name, grace) : []), { op: 'create-container', service: planned.service, name: spec.name })
+      guard()
+      if (recreate) await moveAside(planned.id!, planned.name, grace)
+      await networksReady
+      const container = await docker.createContainer({ name: spec.name, ...spec.body })
+      for (const n of spec.extraNetworks) {
+        await docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases, ...(n.ipv4Address ? { IPAMConfig: { IPv4Address: n.ipv4Address } } : {}) } })
+      }
+      await container.start().catch(ignoreNotModified)
+      ids[planned.service] = container.id
+      startedHere.add(planned.service)
+      if (opts.verify) {
+        emit({ phase: 'wait', service: planned.service, condition: 'healthy after start' })
+        await waitForCondition(docker, container.id, service.healthcheck && !service.healthcheck.disabled ? 'service_healthy' : 'service_running', { ...opts.verify, signal: opts.signal, label: planned.service })
+      }
+      done.add(planned.service)
+      emit({ phase: 'container', service: planned.service, name: planned.name, action: planned.action, status: 'done' })
+    },
+  )
+  await networksReady
+
+  // Containers no longer in the compose file go aside too, together; the commit deletes them with the replaced ones.
+  const removals = plan.containers.filter((c) => c.action === 'remove')
+  const removed = await Promise.allSettled(
+    removals.map(async (planned) => {
+      checkCancelled(opts.signal)
+      emit({ phase: 'container', service: planned.service, name: planned.name, action: 'remove', status: 'begin' })
+      await step(...asideSteps(planned.id!, planned.name, 10))
+      await moveAside(planned.id!, planned.name, 10)
+      emit({ phase: 'container', service: planned.service, name: planned.name, action: 'remove', status: 'done' })
+    }),
+  )
+  const removeFailed = removed.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (removeFailed) throw removeFailed.reason
+
+  // In the plan's order, whichever finished first.
+  const names = (action: PlannedContainer['action']) => plan.containers.filter((c) => c.action === action && (action === 'remove' || done.has(c.service))).map((c) => c.name)
+  return { created: names('create'), recreated: names('recreate'), started: names('start'), removed: names('remove') }
 }

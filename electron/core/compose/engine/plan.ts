@@ -22,7 +22,7 @@ export interface PlannedContainer {
 
 export interface AppPlan {
   project: string
-  images: { service: string; image: string; pull: boolean }[]
+  images: { service: string; image: string; pull: boolean; build?: boolean }[]
   networks: { key: string; name: string; action: 'create' | 'keep' | 'external' }[]
   volumes: { key: string; name: string; action: 'create' | 'keep' | 'external' }[]
   containers: PlannedContainer[]
@@ -42,21 +42,21 @@ export interface ServerState {
 
 export async function readServerState(docker: Docker, project: ComposeProject, imageRefs: string[]): Promise<ServerState> {
   const label = `${LABEL.project}=${project.name}`
+  const images = new Map<string, string>()
+  const inspectImage = async (ref: string) => {
+    const info = await docker
+      .getImage(ref)
+      .inspect()
+      .catch(() => undefined)
+    if (info) images.set(ref, info.Id)
+  }
+  // The lists and the image checks all at once: none needs another's answer.
   const [containers, networks, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters: { label: [label] } }),
     docker.listNetworks(),
     docker.listVolumes(),
+    Promise.all([...new Set(imageRefs)].map(inspectImage)),
   ])
-  const images = new Map<string, string>()
-  await Promise.all(
-    [...new Set(imageRefs)].map(async (ref) => {
-      const info = await docker
-        .getImage(ref)
-        .inspect()
-        .catch(() => undefined)
-      if (info) images.set(ref, info.Id)
-    }),
-  )
   return {
     containers,
     networks: new Set(networks.map((n) => n.Name)),
@@ -65,7 +65,8 @@ export async function readServerState(docker: Docker, project: ComposeProject, i
   }
 }
 
-function dependencies(project: ComposeProject, name: string): string[] {
+/** The services `name` must wait for: depends_on and network_mode service:x, those in the project. */
+export function dependencies(project: ComposeProject, name: string): string[] {
   const svc = project.services[name]
   const deps = Object.keys(svc.dependsOn)
   if (svc.networkMode.kind === 'service') deps.push(svc.networkMode.service)
@@ -123,6 +124,8 @@ export function computePlan(project: ComposeProject, state: ServerState, opts: P
   const order = startOrder(project)
   const images = order.map((service) => {
     const image = opts.images[service]
+    // A built image is never pulled: the build that comes before the run makes it.
+    if (project.services[service].build) return { service, image, pull: false, build: true }
     return { service, image, pull: opts.pullAlways === true || !state.images.has(image) }
   })
   const containers: PlannedContainer[] = order.map((service) => {
@@ -187,7 +190,7 @@ export async function planProject(
   const images: Record<string, string> = {}
   const hashes: Record<string, string> = {}
   for (const [name, service] of Object.entries(project.services)) {
-    images[name] = applyMirror(service.image, opts.mirror)
+    images[name] = service.build ? service.image : applyMirror(service.image, opts.mirror)
     hashes[name] = configHash(service, envFromFiles[name])
   }
   const state = await readServerState(docker, project, Object.values(images))

@@ -8,6 +8,7 @@ import type { ClientChannel } from 'ssh2'
 import { HomeportError } from '../../../../shared/errors.js'
 import { commandError } from '../server-command.js'
 import type { TransferEnv } from './transfer-env.js'
+import { widenWindow } from './channel-window.js'
 import { localError } from './local-errors.js'
 
 /** Files from this size on stream down an exec channel. */
@@ -51,31 +52,33 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
     let closed = false
     let failure: unknown
     // Chunks arrive at the channel's packet size (32 KiB): they are gathered while one write runs and written
-    // in order as one, so the file holds exactly the bytes up to `state.offset` (where a resumed read starts).
+    // in order together, so the file holds exactly the bytes up to `state.offset` (where a resumed read starts).
     let pending: Buffer[] = []
     let pendingBytes = 0
     let writing: Promise<void> | undefined
     let paused = false
     const pump = (): void => {
       if (writing || !pendingBytes || failure !== undefined) return
-      const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes)
+      // Written as gathered (writev): no copy into one buffer on this thread.
+      const data = pending
+      const length = pendingBytes
       pending = []
       pendingBytes = 0
       if (paused) {
         paused = false
         channel.resume()
       }
-      writing = local.write(data, 0, data.length, state.offset).then(
-        () => {
-          state.offset += data.length
+      writing = local.writev(data, state.offset).then(
+        ({ bytesWritten }) => {
+          if (bytesWritten !== length) throw new Error(`short write: ${bytesWritten} of ${length} bytes`)
+          state.offset += length
           state.moved = true
           onBytes(state.offset)
         },
-        (err: unknown) => {
-          failure ??= localError(err, localName, 'write')
-          channel.close()
-        },
-      )
+      ).catch((err: unknown) => {
+        failure ??= localError(err, localName, 'write')
+        channel.close()
+      })
       void writing.then(() => {
         writing = undefined
         pump()
@@ -98,7 +101,9 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
     else signal.addEventListener('abort', onAbort, { once: true })
     channel.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4096)))
     channel.on('exit', (code: number | null, signalName?: string) => (exit = { ...(code !== null ? { code } : {}), ...(signalName ? { signal: signalName } : {}) }))
+    const topUp = widenWindow(channel)
     channel.on('data', (chunk: Buffer) => {
+      topUp()
       pending.push(chunk)
       pendingBytes += chunk.length
       if (pendingBytes >= MAX_PENDING && !paused) {

@@ -10,7 +10,7 @@ const repo: RepositoryDto = { name: 'usb', kind: 'local', location: '/mnt/usb/b'
 const policy: PolicyDto = { app: 'notes', repository: 'usb', consistency: 'stop', retention: UMBREL_RETENTION }
 const snapshot = (id: string, time: string): SnapshotDto => ({ id: id.repeat(8), shortId: id.repeat(8).slice(0, 8), time, app: 'notes', repository: 'usb', volumes: ['notes_data'], binds: [] })
 const backupJob = (patch: Partial<JobDto<'backup'>> = {}): JobDto<'backup'> => ({
-  id: 'j1', kind: 'backup', title: 'Back up notes on nas', serverId: 's1', state: 'running', items: [], log: [], startedAt: '2026-11-30T01:00:00Z', ...patch,
+  id: 'j1', kind: 'backup', title: 'Back up notes on nas', serverId: 's1', app: 'notes', state: 'running', items: [], log: [], startedAt: '2026-11-30T01:00:00Z', ...patch,
 })
 const result = { app: 'notes', repository: 'usb', snapshotId: 'abcd1234', filesNew: 3, filesChanged: 0, bytesProcessed: 4096 * 1024, bytesAdded: 1024 * 1024, downtimeMs: 4200, consistency: 'stop' as const, forgotten: 0 }
 
@@ -101,7 +101,7 @@ describe('backups store', () => {
     expect(bridge.calls.slice(before).map((c) => c.method)).toEqual(expect.arrayContaining(['backups.policyList', 'backups.snapshots']))
   })
 
-  it('shows a backup started elsewhere (the CLI) on its app, named by the job\'s title', async () => {
+  it('shows a backup started elsewhere (the CLI) on the app the job names', async () => {
     answerLists([backupJob({ id: 'cli' })])
     const store = useBackupsStore()
     await store.load('s1')

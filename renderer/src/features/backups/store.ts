@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { JobDto, MethodInput, PolicyDto, RepositoryDto, RepositoryTargetInput, RetentionDto, SnapshotDto } from '../../../../shared/contract/index.js'
+import type { JobDto, MethodInput, PolicyDto, RepositoryDto, RepositorySizeDto, RepositoryTargetInput, RetentionDto, ScheduleDto, SnapshotDto, SnapshotListingDto } from '../../../../shared/contract/index.js'
 import { useApi } from '../../api/client.js'
 import { runAsync, type AsyncState } from '../../ui/use-async.js'
 import { useJobsStore } from '../jobs/store.js'
@@ -17,9 +17,14 @@ export interface ServerBackupsState extends AsyncState {
   snapshots: SnapshotDto[]
   snapshotsFor: { app?: string; repository?: string }
   snapshotsState: AsyncState
+  /** Sizes measured on request (each one runs restic on the server). */
+  sizes: Record<string, RepositorySizeDto>
+  /** Each app's schedule on the server, once read (null: none). */
+  schedules: Record<string, ScheduleDto | null>
 }
 
 export type RestoreInput = Omit<MethodInput<'backups.restore'>, 'serverId'>
+export type ScheduleInput = Omit<MethodInput<'backups.scheduleSet'>, 'serverId' | 'app'>
 
 function isBackupJob(job: JobDto): job is BackupJob {
   return KINDS.includes(job.kind)
@@ -34,7 +39,7 @@ export const useBackupsStore = defineStore('backups', () => {
   function of(serverId: string): ServerBackupsState {
     let entry = byServer.value[serverId]
     if (!entry) {
-      byServer.value[serverId] = { repositories: [], policies: [], snapshots: [], snapshotsFor: {}, snapshotsState: { loading: false }, loading: false, loaded: false }
+      byServer.value[serverId] = { repositories: [], policies: [], snapshots: [], snapshotsFor: {}, snapshotsState: { loading: false }, sizes: {}, schedules: {}, loading: false, loaded: false }
       entry = byServer.value[serverId]
     }
     return entry
@@ -47,10 +52,9 @@ export const useBackupsStore = defineStore('backups', () => {
     return allJobs.value.filter((j) => j.serverId === serverId && (!kind || j.kind === kind) && (!app || appOf(j) === app))
   }
 
-  /** The app a job is about: its result names it; before that, the core's title does ("Back up notes on nas"). */
+  /** The app a job is about: the core names it on the job (a clone's restore: the clone), else its result does. */
   function appOf(job: BackupJob): string | undefined {
-    if (job.result) return job.result.app
-    return /^(?:Back up|Restore drill of|Restore) (\S+)(?: as \S+)? on /.exec(job.title)?.[1]
+    return job.app ?? job.result?.app
   }
 
   // The last job this window started per app: its bar stays up after it ended, showing how it went.
@@ -86,6 +90,38 @@ export const useBackupsStore = defineStore('backups', () => {
   /** The server's backup SSH public key (made on first use), for authorized_keys on an SFTP host. */
   async function sshKey(serverId: string): Promise<string> {
     return (await api.call('backups.sshKey', { serverId })).publicKey
+  }
+
+  async function measureRepository(serverId: string, repository: string): Promise<RepositorySizeDto> {
+    const size = await api.call('backups.repoSize', { serverId, repository })
+    const entry = of(serverId)
+    entry.sizes = { ...entry.sizes, [repository]: size }
+    return size
+  }
+
+  async function loadSchedule(serverId: string, app: string): Promise<ScheduleDto | null> {
+    const schedule = await api.call('backups.scheduleGet', { serverId, app })
+    const entry = of(serverId)
+    entry.schedules = { ...entry.schedules, [app]: schedule }
+    return schedule
+  }
+
+  async function setSchedule(serverId: string, app: string, input: ScheduleInput): Promise<ScheduleDto> {
+    const schedule = await api.call('backups.scheduleSet', { serverId, app, ...input })
+    const entry = of(serverId)
+    entry.schedules = { ...entry.schedules, [app]: schedule }
+    return schedule
+  }
+
+  async function removeSchedule(serverId: string, app: string): Promise<void> {
+    await api.call('backups.scheduleRemove', { serverId, app })
+    const entry = of(serverId)
+    entry.schedules = { ...entry.schedules, [app]: null }
+  }
+
+  /** One folder of a snapshot, to pick what to restore. */
+  function listFolder(serverId: string, app: string, snapshot: string, path: string): Promise<SnapshotListingDto> {
+    return api.call('backups.ls', { serverId, app, snapshot, path })
   }
 
   async function checkRepository(serverId: string, repository: string): Promise<void> {
@@ -145,5 +181,5 @@ export const useBackupsStore = defineStore('backups', () => {
     return follow(serverId, input.app, jobId)
   }
 
-  return { byServer, of, load, jobsOf, activeJob, policyOf, sshKey, addRepository, checkRepository, removeRepository, setPolicy, removePolicy, loadSnapshots, run, drill, restore }
+  return { byServer, of, load, jobsOf, activeJob, policyOf, sshKey, addRepository, checkRepository, measureRepository, removeRepository, setPolicy, removePolicy, loadSchedule, setSchedule, removeSchedule, loadSnapshots, listFolder, run, drill, restore }
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ContainerDto } from '../../../../shared/contract/index.js'
-import { patchContainers, queryContainers } from './container-patches.js'
+import { applyContainersPatch, patchContainers, queryContainers } from './container-patches.js'
 
 function container(i: number, state = 'running'): ContainerDto {
   return { id: `id${i}`, name: `ctr-${i}`, image: i % 3 === 0 ? 'nginx:1' : 'busybox:2', state, status: state === 'running' ? 'Up 1 minute' : 'Exited (0)', ports: i % 10 === 0 ? [{ privatePort: 80, publicPort: 8000 + i, type: 'tcp' }] : [], created: 1_700_000_000 + i, labels: {} }
@@ -24,6 +24,21 @@ describe('container patches', () => {
     expect(rows.map((r) => r.name)).toEqual(['ctr-1', 'ctr-3', 'ctr-4'])
     expect(patchContainers(rows, [])).toBe(3)
     expect(rows).toEqual([])
+  })
+
+  it('applies a patch to the rows it names only, new rows first and newest first, gone rows dropped', () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => container(i))
+    const before = [...rows]
+    expect(applyContainersPatch(rows, { changed: [container(500, 'exited')], removed: [] })).toBe(1)
+    expect(rows[500]).toBe(before[500])
+    expect(rows[500].state).toBe('exited')
+    expect(rows.every((row, i) => row === before[i])).toBe(true)
+    expect(applyContainersPatch(rows, { changed: [container(500, 'exited')], removed: [] })).toBe(0)
+    expect(applyContainersPatch(rows, { changed: [container(1001), container(1002), container(1003)], removed: ['id0', 'id1', 'id1003'] })).toBe(4)
+    expect(rows.slice(0, 3).map((r) => r.name)).toEqual(['ctr-1002', 'ctr-1001', 'ctr-2'])
+    expect(rows).toHaveLength(1000)
+    // Removing what is not there changes nothing.
+    expect(applyContainersPatch(rows, { changed: [], removed: ['id0'] })).toBe(0)
   })
 
   it('filters by every word and sorts 1,000 rows, numbers in names in their order', () => {

@@ -1,8 +1,9 @@
-// A server's container list kept up to date by patches: a fresh list from Docker's events changes only the rows
-// that differ, adds the new ones and drops the gone ones, so one `docker stop` among 1,000 containers redraws
-// one row, not the table. Sorting and filtering for the table live here too, to stay fast at 1,000 rows.
+// A server's container list kept up to date by patches: the core's patch for the containers Docker's events
+// named (or, after a reconnect, a whole list) changes only the rows that differ, adds the new ones and drops
+// the gone ones, so one `docker stop` among 1,000 containers redraws one row, not the table. Sorting and
+// filtering for the table live here too, to stay fast at 1,000 rows.
 
-import type { ContainerDto } from '../../../../shared/contract/index.js'
+import type { ContainerDto, ContainersPatchEvent } from '../../../../shared/contract/index.js'
 
 function sameContainer(a: ContainerDto, b: ContainerDto): boolean {
   if (a.name !== b.name || a.state !== b.state || a.status !== b.status || a.image !== b.image || a.created !== b.created) return false
@@ -34,6 +35,37 @@ export function patchContainers(rows: ContainerDto[], next: readonly ContainerDt
     changes++
   }
   return changes
+}
+
+/**
+ * Applies one patch in place: changed rows updated where they are, new ones first (newest first, as Docker
+ * lists them), gone ones dropped. Returns how many rows changed.
+ */
+export function applyContainersPatch(rows: ContainerDto[], patch: Pick<ContainersPatchEvent, 'changed' | 'removed'>): number {
+  const removed = new Set(patch.removed)
+  const incoming = new Map(patch.changed.map((c) => [c.id, c]))
+  let changes = 0
+  let kept = 0
+  for (const row of rows) {
+    if (removed.has(row.id)) {
+      changes++
+      continue
+    }
+    const fresh = incoming.get(row.id)
+    if (fresh) {
+      incoming.delete(row.id)
+      if (!sameContainer(row, fresh)) {
+        Object.assign(row, fresh)
+        changes++
+      }
+    }
+    if (rows[kept] !== row) rows[kept] = row
+    kept++
+  }
+  if (kept !== rows.length) rows.length = kept
+  const added = [...incoming.values()].filter((c) => !removed.has(c.id)).sort((a, b) => b.created - a.created)
+  if (added.length) rows.unshift(...added)
+  return changes + added.length
 }
 
 export interface ContainerQuery {

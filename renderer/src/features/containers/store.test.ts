@@ -37,6 +37,33 @@ describe('containers store', () => {
     expect(store.of('s1').containers[0]).toBe(web)
   })
 
+  it('applies patches in place: only the named rows change, new ones come first, gone ones go', async () => {
+    const store = useContainersStore()
+    bridge.answer('docker.watch', [container('web', 'running'), container('db', 'running')])
+    await store.watch('s1')
+    const [web, db] = store.of('s1').containers
+    bridge.emit('docker.containersPatch', { serverId: 's1', changed: [container('web', 'exited')], removed: [] })
+    bridge.emit('docker.containersPatch', { serverId: 's1', changed: [container('new', 'created')], removed: ['id-db'] })
+    bridge.emit('docker.containersPatch', { serverId: 's2', changed: [container('other', 'running')], removed: [] })
+    await vi.waitFor(() => expect(store.of('s1').containers.map((c) => `${c.name}:${c.state}`)).toEqual(['new:created', 'web:exited']))
+    expect(store.of('s1').containers[1]).toBe(web)
+    expect(store.of('s1').containers).not.toContain(db)
+    expect(store.byServer.s2).toBeUndefined()
+  })
+
+  it('holds patches that come while the list is read, and applies them after it', async () => {
+    const store = useContainersStore()
+    let answer!: (list: ContainerDto[]) => void
+    bridge.answer('docker.watch', () => new Promise<ContainerDto[]>((resolve) => (answer = resolve)))
+    const watching = store.watch('s1')
+    await vi.waitFor(() => expect(answer).toBeDefined())
+    bridge.emit('docker.containersPatch', { serverId: 's1', changed: [container('web', 'exited')], removed: [] })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    answer([container('web', 'running')])
+    await watching
+    await vi.waitFor(() => expect(store.of('s1').containers.map((c) => `${c.name}:${c.state}`)).toEqual(['web:exited']))
+  })
+
   it('stops following after unwatch and tells the core', async () => {
     const store = useContainersStore()
     await store.watch('s1')

@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { ContainerDto, DockerInfoDto } from '../../../../shared/contract/index.js'
+import type { ContainerDto, ContainersPatchEvent, DockerInfoDto } from '../../../../shared/contract/index.js'
 import { useApi } from '../../api/client.js'
 import { runAsync, type AsyncState } from '../../ui/use-async.js'
-import { patchContainers } from './container-patches.js'
+import { applyContainersPatch, patchContainers } from './container-patches.js'
 
 /** Before the next paint; a window in the background (no frames) still gets there within a quarter second. */
 function nextFrame(run: () => void): number {
@@ -28,23 +28,52 @@ export const useContainersStore = defineStore('containers', () => {
   const api = useApi()
   const byServer = ref<Record<string, ServerDockerState>>({})
 
-  // A burst of Docker events (200 containers created) sends many lists: only the newest per server is applied,
-  // once per animation frame, as patches to the rows that changed.
-  const pending = new Map<string, ContainerDto[]>()
+  // The core sends a patch per burst of Docker's events (and a whole list after a reconnect). They are kept in
+  // the order they came and applied at most once per animation frame: a change after a quiet spell shows in the
+  // next frame, and while events pour in (200 containers created in a few seconds) the table is redrawn at most
+  // every BURST_GAP_MS, so the window keeps its frame rate. While `docker.watch` is still answering, they wait
+  // for its list and go after it.
+  type Update = { list: ContainerDto[] } | Pick<ContainersPatchEvent, 'changed' | 'removed'>
+  const BURST_GAP_MS = 100
+  const pending = new Map<string, Update[]>()
+  const awaitingList = new Set<string>()
   let frame: number | undefined
+  let gapTimer: ReturnType<typeof setTimeout> | undefined
+  let appliedAt = -Infinity
+  function scheduleApply(): void {
+    if (frame !== undefined || gapTimer !== undefined) return
+    const wait = appliedAt + BURST_GAP_MS - performance.now()
+    if (wait <= 0) frame = nextFrame(applyPending)
+    else
+      gapTimer = setTimeout(() => {
+        gapTimer = undefined
+        frame ??= nextFrame(applyPending)
+      }, wait)
+  }
   function applyPending(): void {
     frame = undefined
-    for (const [serverId, containers] of pending) {
+    appliedAt = performance.now()
+    for (const [serverId, updates] of pending) {
+      if (awaitingList.has(serverId)) continue
+      pending.delete(serverId)
       const entry = byServer.value[serverId]
-      if (entry?.watching) patchContainers(entry.containers, containers)
+      if (!entry?.watching) continue
+      for (const update of updates) {
+        if ('list' in update) patchContainers(entry.containers, update.list)
+        else applyContainersPatch(entry.containers, update)
+      }
     }
-    pending.clear()
   }
-  api.on('docker.containers', (event) => {
-    if (!byServer.value[event.serverId]?.watching) return
-    pending.set(event.serverId, event.containers)
-    frame ??= nextFrame(applyPending)
-  })
+  function queue(serverId: string, update: Update): void {
+    if (!byServer.value[serverId]?.watching) return
+    // A whole list makes everything before it moot.
+    const updates = 'list' in update ? [] : (pending.get(serverId) ?? [])
+    updates.push(update)
+    pending.set(serverId, updates)
+    scheduleApply()
+  }
+  api.on('docker.containers', (event) => queue(event.serverId, { list: event.containers }))
+  api.on('docker.containersPatch', (event) => queue(event.serverId, { changed: event.changed, removed: event.removed }))
   api.onReconnect(() => {
     // The web host forgot our subscriptions with the old socket.
     for (const [serverId, entry] of Object.entries(byServer.value)) if (entry.watching) void watch(serverId)
@@ -63,12 +92,23 @@ export const useContainersStore = defineStore('containers', () => {
   async function watch(serverId: string): Promise<void> {
     const entry = of(serverId)
     entry.watching = true
-    const loaded = await runAsync(entry, () => Promise.all([api.call('docker.info', { serverId }), api.call('docker.watch', { serverId })]), { keepError: true })
-    if (!loaded) return
+    awaitingList.add(serverId)
+    pending.delete(serverId)
+    let loaded: [DockerInfoDto, ContainerDto[]] | undefined
+    try {
+      loaded = await runAsync(entry, () => Promise.all([api.call('docker.info', { serverId }), api.call('docker.watch', { serverId })]), { keepError: true })
+    } finally {
+      awaitingList.delete(serverId)
+    }
+    if (!loaded) {
+      pending.delete(serverId)
+      return
+    }
     const [info, containers] = loaded
     entry.info = info
-    pending.delete(serverId)
     patchContainers(entry.containers, containers)
+    // Each patch was read after its event: applied after the list, they leave every row as it is now.
+    if (pending.has(serverId)) scheduleApply()
   }
 
   async function unwatch(serverId: string): Promise<void> {

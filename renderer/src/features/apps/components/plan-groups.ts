@@ -21,6 +21,8 @@ const ORDER: { action: ContainerAction; title: string }[] = [
 export interface PlanSummary {
   groups: PlanGroup[]
   pulls: PlanDto['images']
+  /** Built on the server from a folder on this computer before the containers start. */
+  builds: PlanDto['images']
   present: PlanDto['images']
   networks: PlanDto['networks']
   volumes: PlanDto['volumes']
@@ -34,13 +36,16 @@ export function groupPlan(plan: PlanDto): PlanSummary {
     (g) => g.containers.length > 0,
   )
   const pulls = plan.images.filter((i) => i.pull)
-  const present = plan.images.filter((i) => !i.pull)
+  const builds = plan.images.filter((i) => i.build)
+  const present = plan.images.filter((i) => !i.pull && !i.build)
   const parts = groups.filter((g) => g.action !== 'keep').map((g) => `${g.containers.length} to ${g.title.toLowerCase()}`)
   if (pulls.length) parts.push(`${pulls.length} image${pulls.length === 1 ? '' : 's'} to pull`)
+  if (builds.length) parts.push(`${builds.length} image${builds.length === 1 ? '' : 's'} to build`)
   const changes = !plan.upToDate && (parts.length > 0 || plan.networks.some((n) => n.action === 'create') || plan.volumes.some((v) => v.action === 'create'))
   return {
     groups,
     pulls,
+    builds,
     present,
     networks: plan.networks,
     volumes: plan.volumes,

@@ -42,5 +42,5 @@ export function targetOf(f: RepositoryFields, hostKey?: string): RepositoryTarge
 /** The fingerprint an unknown SFTP host presented (`HOST_KEY_UNKNOWN`), for the user to compare and accept. */
 export function presentedHostKey(error: HomeportError | undefined): string | undefined {
   if (error?.code !== 'HOST_KEY_UNKNOWN') return undefined
-  return /SHA256:[A-Za-z0-9+/]{43}/.exec(`${error.message} ${error.details ?? ''}`)?.[0]
+  return /SHA256:[A-Za-z0-9+/]{43}/.exec(`${error.details ?? ''} ${error.message}`)?.[0]
 }

@@ -1,7 +1,8 @@
-// When a scheduled run happens, written once as a cron expression and given to the server either as a cron
-// entry or as a systemd timer's OnCalendar (the same instants). Only the part of cron both can say is
-// accepted: numbers, `*`, lists, ranges and steps; not both a day of the month and a day of the week (cron
-// ORs them, systemd ANDs them). The core also needs the last instant a schedule was due, to tell a missed run.
+// When a scheduled run happens (a backup, a task), written once as a cron expression and given to the server
+// either as a cron entry or as a systemd timer's OnCalendar (the same instants). Only the part of cron both
+// can say is accepted: numbers, `*`, lists, ranges and steps; not both a day of the month and a day of the
+// week (cron ORs them, systemd ANDs them). The core also needs the last instant a schedule was due, to tell a
+// missed run, and the next one, to show it.
 
 import { HomeportError } from '../../../shared/errors.js'
 
@@ -78,6 +79,17 @@ export function previousDue(s: CronSchedule, at: Date, lookBackDays = 400): Date
   for (let i = 0; i < lookBackDays * 24 * 60; i++) {
     if (matches(s, d)) return d
     d.setMinutes(d.getMinutes() - 1)
+  }
+  return undefined
+}
+
+/** The first instant after `at` the schedule is due (same time zone as previousDue). */
+export function nextDue(s: CronSchedule, at: Date, lookAheadDays = 400): Date | undefined {
+  const d = new Date(at)
+  d.setSeconds(0, 0)
+  for (let i = 0; i < lookAheadDays * 24 * 60; i++) {
+    d.setMinutes(d.getMinutes() + 1)
+    if (matches(s, d)) return d
   }
   return undefined
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { onCalendar, parseCron, previousDue } from './schedule-cron.js'
+import { nextDue, onCalendar, parseCron, previousDue } from './schedule-cron.js'
 
-describe('backup schedule times', () => {
+describe('schedule times', () => {
   it('spells presets out and gives systemd the same instants', () => {
     expect(parseCron('daily').expression).toBe('0 3 * * *')
     expect(onCalendar(parseCron('daily'))).toBe('*-*-* 03:00:00')
@@ -22,5 +22,12 @@ describe('backup schedule times', () => {
     expect(previousDue(parseCron('0 3 * * *'), at)).toEqual(new Date(2026, 10, 30, 3, 0, 0))
     expect(previousDue(parseCron('10 4 * * *'), at)).toEqual(new Date(2026, 10, 30, 4, 10, 0))
     expect(previousDue(parseCron('0 5 * * *'), at)).toEqual(new Date(2026, 10, 29, 5, 0, 0))
+  })
+
+  it('finds the next instant a schedule is due', () => {
+    const at = new Date(2026, 10, 30, 4, 10, 30)
+    expect(nextDue(parseCron('* * * * *'), at)).toEqual(new Date(2026, 10, 30, 4, 11, 0))
+    expect(nextDue(parseCron('0 3 * * *'), at)).toEqual(new Date(2026, 11, 1, 3, 0, 0))
+    expect(nextDue(parseCron('0 0 1 1 *'), at)).toEqual(new Date(2027, 0, 1, 0, 0, 0))
   })
 })

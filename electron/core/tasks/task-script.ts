@@ -1,0 +1,99 @@
+// The script a task's timer runs on the server (`sh SCRIPT run`), and Homeport's "run now" (`sh SCRIPT live
+// RUN`, which also prints the output as it comes). The command runs in the background with its output in the
+// run's log, so a dropped connection during a live run only stops the printing, never the command. Each run
+// writes its record (JSON) when it starts and when it ends, keeps the end of its log (TASK_LOG_BYTES), and
+// removes the oldest runs beyond TASK_RUNS_KEPT. Every value from the task is shell-quoted by the one
+// quoting function; the command is an argv, never a shell string.
+
+import { TASK_LOG_BYTES, TASK_RUNS_KEPT, type TaskTargetDto } from '../../../shared/contract/tasks.js'
+import { LABEL } from '../compose/engine/container-spec.js'
+import { quoteArg, quoteArgv } from '../connection/quote.js'
+import { scriptPreamble } from '../schedules/server-schedule.js'
+
+/** Labels of a task's short-lived container, so it can be found (and told from an app's). */
+export const TASK_LABEL = 'io.homeport.task'
+
+export interface TaskScriptPlan {
+  name: string
+  target: TaskTargetDto
+  command: string[]
+  dockerSocket: string
+  /** The folder of the task's run records and logs. */
+  runsDir: string
+  keep?: number
+  maxLogBytes?: number
+}
+
+/** The lines that run the command, its output going to the caller's stdout and stderr. */
+function commandLines(p: TaskScriptPlan): string[] {
+  if (p.target.kind === 'image') {
+    return [`  docker run --rm --label ${quoteArg(`${TASK_LABEL}=${p.name}`)} --label "${TASK_LABEL}.run=$run" ${quoteArgv([p.target.image, ...p.command])}`]
+  }
+  const { app, service } = p.target
+  const find = quoteArgv(['docker', 'ps', '-q', '--filter', `label=${LABEL.project}=${app}`, '--filter', `label=${LABEL.service}=${service}`])
+  return [
+    `  c=$(${find} | head -n 1)`,
+    `  [ -n "$c" ] || { echo ${quoteArg(`homeport: the service ${service} of ${app} is not running, so the task could not run in it`)}; return 125; }`,
+    `  docker exec "$c" ${quoteArgv(p.command)}`,
+  ]
+}
+
+export function taskScript(p: TaskScriptPlan): string {
+  return [
+    '#!/bin/sh',
+    `# Homeport: the scheduled task ${p.name} on this server (sh THIS run; sh THIS live RUN also prints its output).`,
+    '# Written by Homeport when the task was added; adding it again rewrites it.',
+    ...scriptPreamble(p.dockerSocket),
+    `task=${quoteArg(p.name)}`,
+    `runs=${quoteArg(p.runsDir)}`,
+    `keep=${p.keep ?? TASK_RUNS_KEPT}`,
+    `max_log=${p.maxLogBytes ?? TASK_LOG_BYTES}`,
+    'mode=${1:-run}',
+    'case $mode in',
+    '  run) run=$(date -u +%Y%m%dT%H%M%SZ)-$$ ;;',
+    '  live) run=${2-}; case $run in "" | *[!A-Za-z0-9-]*) echo "usage: $0 live RUN" >&2; exit 2 ;; esac ;;',
+    '  *) echo "usage: $0 run | live RUN" >&2; exit 2 ;;',
+    'esac',
+    'mkdir -p "$runs" || exit 1',
+    'log="$runs/$run.log" rec="$runs/$run.json"',
+    '# Milliseconds since the epoch where date knows %N, else whole seconds.',
+    'now_ms() { _t=$(date +%s%N); case $_t in *[!0-9]*) echo $(($(date +%s) * 1000)) ;; *) echo $((_t / 1000000)) ;; esac; }',
+    'now_iso() { date -u +%Y-%m-%dT%H:%M:%SZ; }',
+    'started=$(now_iso) t0=$(now_ms)',
+    'printf \'{"task":"%s","run":"%s","status":"running","startedAt":"%s"}\\n\' "$task" "$run" "$started" >"$rec"',
+    'task_command() {',
+    ...commandLines(p),
+    '}',
+    'task_command >"$log" 2>&1 </dev/null &',
+    'pid=$!',
+    'followed=',
+    'if [ "$mode" = live ] && tail --version 2>/dev/null | grep -q GNU; then',
+    '  tail -n +1 -f --pid="$pid" -- "$log" 2>/dev/null',
+    '  followed=1',
+    'fi',
+    'wait "$pid"',
+    'rc=$?',
+    '[ "$mode" = live ] && [ -z "$followed" ] && cat -- "$log" 2>/dev/null',
+    't1=$(now_ms)',
+    'size=$(wc -c <"$log")',
+    'truncated=false',
+    'if [ "$size" -gt "$max_log" ]; then',
+    '  { printf \'[Homeport kept the last %s bytes of %s]\\n\' "$max_log" "$size"; tail -c "$max_log" -- "$log"; } >"$log.tmp" && mv -f -- "$log.tmp" "$log"',
+    '  truncated=true size=$(wc -c <"$log")',
+    'fi',
+    'status=ok',
+    '[ "$rc" -eq 0 ] || status=failed',
+    'printf \'{"task":"%s","run":"%s","status":"%s","exitCode":%s,"startedAt":"%s","endedAt":"%s","durationMs":%s,"logBytes":%s,"truncated":%s}\\n\' \\',
+    '  "$task" "$run" "$status" "$rc" "$started" "$(now_iso)" "$((t1 - t0))" "$size" "$truncated" >"$rec.tmp" && mv -f -- "$rec.tmp" "$rec"',
+    '# The oldest runs beyond the last $keep go (run ids start with their UTC time, so they sort by age).',
+    'set -- "$runs"/*.json',
+    'n=$#',
+    'for f; do',
+    '  [ "$n" -gt "$keep" ] || break',
+    '  rm -f -- "$f" "${f%.json}.log"',
+    '  n=$((n - 1))',
+    'done',
+    'exit "$rc"',
+    '',
+  ].join('\n')
+}
