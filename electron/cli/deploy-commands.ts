@@ -72,11 +72,13 @@ async function configFrom(flags: SetupFlags, project: DeployProjectDto, core: Cl
   const ask = isInteractive() && !flags.yes
   const folderName = project.dir.split('/').pop()?.toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^[-_]+/, '') || 'app'
   let app = flags.app
-  let server = flags.server ?? (servers.length === 1 ? servers[0]!.name : undefined)
+  const onlyServer = servers.length === 1 ? servers[0]!.name : undefined
+  let server = flags.server ?? (ask ? undefined : onlyServer)
   let port = portFlag(flags.port, '--port')
   if (ask) {
     app ||= (await askLine(`App name [${folderName}]: `)) || folderName
-    server ||= (await askLine(`Server (${servers.map((s) => s.name).join(', ') || 'none added yet'}): `)) || undefined
+    const choices = onlyServer ? `[${onlyServer}]` : `(${servers.map((s) => s.name).join(', ') || 'none added yet'})`
+    server ||= (await askLine(`Server ${choices}: `)) || onlyServer
     port ??= portFlag((await askLine('Port on the server [8080]: ')) || '8080', 'port')
   }
   const missing = [!app && '--app NAME', !server && '--server SERVER', port === undefined && '--port N'].filter(Boolean)

@@ -63,16 +63,11 @@ export const WATCH_ROW = (name: string, state: string) => `(() => {
   observer.observe(table, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] })
 })()`
 
-/**
- * Notes when the container table's row count last came back to `count` (other containers on the engine come
- * and go too: the table's last change of any kind would time them).
- */
-export const WATCH_COUNT = (count: number) => `(() => {
-  window.__countAt = undefined
+/** Notes when the container table's row count last changed (status texts and other rows' states do not count). */
+export const WATCH_COUNT = `(() => {
+  window.__countAt = Date.now()
   const table = document.querySelector('[data-testid="container-table"]')
-  new MutationObserver(() => {
-    if (table.getAttribute('data-count') === '${count}') window.__countAt = Date.now()
-  }).observe(table, { attributes: true, attributeFilter: ['data-count'] })
+  new MutationObserver(() => (window.__countAt = Date.now())).observe(table, { attributes: true, attributeFilter: ['data-count'] })
 })()`
 
 // Scrolls the log viewport `px` a frame and counts the frames painted with part of the view left blank.

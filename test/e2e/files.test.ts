@@ -243,6 +243,38 @@ describe('files in the window', () => {
     await expect.poll(() => page.getByTestId('files-page').getAttribute('data-path')).toBe(remote)
   })
 
+  it('highlights YAML, JSON, INI/conf, shell and Markdown in the editor, and leaves plain text plain', async () => {
+    const samples: Record<string, [string, string]> = {
+      'app.yml': ['yaml', 'name: web\nport: 80 # public\n'],
+      'data.json': ['json', '{"name": "web", "port": 80}\n'],
+      'site.conf': ['ini', '[server]\n# public port\nport = 80\n'],
+      'run.sh': ['shell', '#!/bin/sh\necho "hello" # greet\n'],
+      'notes.md': ['markdown', '# Notes\n\n*Read* the `docs`.\n'],
+      'notes.txt': ['plain', 'just words # not a comment\n'],
+    }
+    const folder = path.join(remote, 'langs')
+    asUser(home, ['mkdir', folder])
+    for (const [name, [, text]] of Object.entries(samples)) asUser(home, ['sh', '-c', 'cat > "$1"', 'sh', path.join(folder, name)], text)
+    await page.getByTestId('files-refresh').click()
+    await row('langs').dblclick()
+    await expect.poll(() => page.getByTestId('files-page').getAttribute('data-path')).toBe(folder)
+    const editor = page.getByTestId('editor-dialog')
+    // CodeMirror's highlight style marks tokens with its generated classes, which all start with ͼ.
+    const tokens = editor.locator('.cm-line span[class*="ͼ"]')
+    for (const [name, [language, text]] of Object.entries(samples)) {
+      await row(name).dblclick()
+      await expect.poll(() => editor.locator('.cm-content').textContent(), { timeout: 30_000 }).toContain(text.split('\n')[0])
+      expect(await editor.locator('[data-language]').getAttribute('data-language')).toBe(language)
+      if (language === 'plain') expect(await tokens.count()).toBe(0)
+      else await expect.poll(() => tokens.count()).toBeGreaterThan(0)
+      if (language === 'markdown') await session.screenshot('files-04-markdown')
+      await page.keyboard.press('Escape')
+      await expect.poll(() => editor.count()).toBe(0)
+    }
+    await page.keyboard.press('Backspace')
+    await expect.poll(() => page.getByTestId('files-page').getAttribute('data-path')).toBe(remote)
+  })
+
   it('browses and edits a file inside a named Docker volume with the same browser', async () => {
     await coreCall(session, 'settings.set', { key: 'files.volumeHelperImage', value: home.images[0] })
     await page.getByTestId('files-volume').click()

@@ -5,7 +5,7 @@ import { posix } from 'node:path'
 import { APP_NAME_PATTERN } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
-import { writeServerFiles } from '../connection/sftp.js'
+import { SFTP_STATUS, sftpRequest, sftpStatus, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 import { JOURNAL_FILE } from './app-lock.js'
 
@@ -86,6 +86,19 @@ export async function listAppDirs(session: SshSession, facts: ServerFacts): Prom
   const script = 'for d in "$1"/*/; do [ -f "$d/$2" ] && basename "$d"; done; true'
   const res = await session.exec(['sh', '-c', script, 'sh', appsRoot(facts), COMPOSE_FILE])
   return res.stdout.split('\n').filter((n) => APP_NAME_PATTERN.test(n))
+}
+
+/** Whether the app's folder holds a compose file: one SFTP request, where listing every app takes a command. */
+export async function hasComposeFile(session: SshSession, facts: ServerFacts, name: string): Promise<boolean> {
+  const sftp = await session.sftp()
+  const path = posix.join(appDir(facts, name), COMPOSE_FILE)
+  return sftpRequest<{ isFile(): boolean }>(sftp, (cb) => sftp.stat(path, (err, st) => cb(err, st))).then(
+    (st) => st.isFile(),
+    (err: unknown) => {
+      if (sftpStatus(err) === SFTP_STATUS.NO_SUCH_FILE) return false
+      throw err
+    },
+  )
 }
 
 /** Bind-mount folders that must exist before the container starts (Compose's long syntax does not create them). */

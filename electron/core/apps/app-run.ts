@@ -5,6 +5,7 @@
 
 import { HomeportError } from '../../../shared/errors.js'
 import { applyPlan, newJournal, type ApplyEvent, type ApplyResult } from '../compose/engine/apply.js'
+import { coalescedRecord } from '../compose/engine/apply-schedule.js'
 import { describeStep } from '../compose/engine/journal.js'
 import { commitRun, rollbackRun, verifyRun } from '../compose/engine/rollback.js'
 import type { WaitOptions } from '../compose/engine/wait.js'
@@ -89,20 +90,24 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
   // What is there before the run changes anything, both asked at once.
   ;[record.files, record.createdDirs] = await Promise.all([snapshotFiles(session, prepared.dir, Object.keys(files)), missingDirs(session, dirs)])
   let saved = false
-  const persist = async () => {
+  // Steps written down in the same turn share one write (the engine's first steps join the run's first write).
+  const persist = coalescedRecord(async () => {
     await lock.ensure(() => assertStillOurs(server, record, saved))
     await store.save(record)
     saved = true
-  }
+  })
   let result: ApplyResult
   try {
-    // The files upload while the journal that names them is written; they are put in place only after it.
+    // The files upload while the journal that names them is written, and are put in place only after it; the
+    // engine's work goes on meanwhile (containers read nothing from these files), after the mounts' folders.
     const journaled = persist()
+    journaled.catch(() => undefined)
     const uploaded = writeAppFiles(session, prepared.dir, files, { folderExists: lock.held, renameAfter: journaled })
-    await Promise.allSettled([journaled, uploaded])
-    await journaled
-    await Promise.all([uploaded, ensureDirs(session, dirs)])
-    result = await applyPlan(await server.docker(), prepared.project, prepared.plan, {
+    if (dirs.length) {
+      await journaled
+      await ensureDirs(session, dirs)
+    }
+    const applying = applyPlan(await server.docker(), prepared.project, prepared.plan, {
       images: prepared.images,
       hashes: prepared.hashes,
       envFromFiles: prepared.envFromFiles,
@@ -112,6 +117,11 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
       journal: record.engine,
       record: persist,
     })
+    // Both settle before anything is thrown, so a rollback never races an upload still under way.
+    const [applied, upload] = await Promise.allSettled([applying, uploaded])
+    if (applied.status === 'rejected') throw applied.reason
+    if (upload.status === 'rejected') throw upload.reason
+    result = applied.value
     record.state = 'committed'
     await persist()
   } catch (err) {

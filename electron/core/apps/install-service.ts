@@ -24,7 +24,7 @@ import { buildAppImages, buildsImages, rememberBuildDir } from './app-builds.js'
 import { definitionFromCatalog, definitionFromCompose, definitionFromInstalled, type AppDefinition, type DefinitionResult, type InstalledEdits } from './app-definitions.js'
 import { planToDto, prepareApp, type PreparedApp } from './app-installer.js'
 import { AppLock, localHolder } from './app-lock.js'
-import { appDir, assertAppName, ENV_FILE, listAppDirs } from './app-paths.js'
+import { appDir, assertAppName, ENV_FILE, hasComposeFile } from './app-paths.js'
 import { RunFailure, runApp } from './app-run.js'
 import { appServer, type AppServer, type ServerAccess } from './app-server.js'
 import type { Catalogs } from './catalog/catalogs.js'
@@ -247,8 +247,8 @@ export class InstallService {
   }
 
   private async assertNew(server: AppServer, name: string): Promise<void> {
-    const [dirs, containers] = await Promise.all([listAppDirs(server.session, server.facts), server.docker().then((docker) => projectContainers(docker, name))])
-    if (dirs.includes(name) || containers.length) {
+    const [installed, containers] = await Promise.all([hasComposeFile(server.session, server.facts, name), server.docker().then((docker) => projectContainers(docker, name))])
+    if (installed || containers.length) {
       throw new HomeportError('ALREADY_EXISTS', `An app named "${name}" is already on this server.`, {
         hint: 'Choose another name, or open the installed app and change its settings there.',
         cliHint: 'Choose another name, or update it (`homeport apps update SERVER APP`) or change its settings instead.',

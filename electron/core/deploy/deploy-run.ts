@@ -57,7 +57,8 @@ async function startVersion(srv: DeployServer, app: string, version: string, ima
     Image: image,
     Env: Object.entries(config.env).map(([k, v]) => `${k}=${v}`),
     Labels: versionLabels(app, version, srv.proxyName, config, createdAt, commit),
-    HostConfig: { RestartPolicy: { Name: 'unless-stopped' }, NetworkMode: srv.proxyName },
+    // Init: an app that installs no SIGTERM handler (PID 1 ignores it) still stops when the drain ends.
+    HostConfig: { RestartPolicy: { Name: 'unless-stopped' }, NetworkMode: srv.proxyName, Init: true },
   })
   await container.start()
   return name

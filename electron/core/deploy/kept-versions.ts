@@ -5,10 +5,11 @@
 
 import { posix } from 'node:path'
 import type { DeployVersionDto } from '../../../shared/contract/deploy.js'
-import { assertAppName, serverFacts } from '../apps/app-paths.js'
+import { APP_NAME_PATTERN } from '../../../shared/contract/apps.js'
 import { readServerFile, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 import type { Docker } from '../docker/docker-access.js'
+import { serverUser } from './server-user.js'
 import { DEPLOY_APP_LABEL, DEPLOY_COMMIT_LABEL, DEPLOY_CONFIG_LABEL, DEPLOY_CREATED_LABEL, DEPLOY_PROXY_LABEL, DEPLOY_VERSION_LABEL, type VersionConfig } from './deploy-names.js'
 
 export interface VersionContainer {
@@ -23,8 +24,8 @@ export interface VersionContainer {
 }
 
 export async function deployDir(session: SshSession, app: string): Promise<string> {
-  assertAppName(app)
-  return posix.join((await serverFacts(session)).home, '.local/share/homeport/deploy', app)
+  if (!APP_NAME_PATTERN.test(app)) throw new Error(`not an app name: ${app}`)
+  return posix.join((await serverUser(session)).home, '.local/share/homeport/deploy', app)
 }
 
 export async function readServed(session: SshSession, app: string): Promise<string[]> {

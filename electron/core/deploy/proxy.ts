@@ -8,12 +8,12 @@
 
 import { posix } from 'node:path'
 import { HomeportError } from '../../../shared/errors.js'
-import { serverFacts, type ServerFacts } from '../apps/app-paths.js'
 import { readServerFile, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 import type { Docker } from '../docker/docker-access.js'
 import { pullImage } from '../compose/engine/pull.js'
 import { CaddyAdmin, initialProxyConfig } from './caddy-admin.js'
+import { serverUser, type ServerUser } from './server-user.js'
 
 export const PROXY_IMAGE_SETTING = 'deploy.proxyImage'
 /** The container (and network) name of the proxy; another name keeps a second proxy apart on one engine. */
@@ -33,13 +33,13 @@ export interface DeployServer {
   proxyName: string
 }
 
-export function proxyDir(facts: ServerFacts, proxyName: string): string {
-  return posix.join(facts.home, '.local/share/homeport/proxy', proxyName)
+export function proxyDir(user: ServerUser, proxyName: string): string {
+  return posix.join(user.home, '.local/share/homeport/proxy', proxyName)
 }
 
 export async function proxyAdmin(srv: DeployServer): Promise<CaddyAdmin> {
-  const facts = await serverFacts(srv.session)
-  return new CaddyAdmin(srv.session, posix.join(proxyDir(facts, srv.proxyName), 'admin.sock'), srv.server)
+  const user = await serverUser(srv.session)
+  return new CaddyAdmin(srv.session, posix.join(proxyDir(user, srv.proxyName), 'admin.sock'), srv.server)
 }
 
 export async function ensureNetwork(docker: Docker, name: string): Promise<void> {
@@ -102,8 +102,8 @@ async function waitForAdmin(admin: CaddyAdmin, signal?: AbortSignal): Promise<vo
  */
 export async function ensureProxy(srv: DeployServer, ports: number[], log: (line: string) => void, signal?: AbortSignal): Promise<CaddyAdmin> {
   const { docker, proxyName } = srv
-  const facts = await serverFacts(srv.session)
-  const dir = proxyDir(facts, proxyName)
+  const user = await serverUser(srv.session)
+  const dir = proxyDir(user, proxyName)
   await ensureNetwork(docker, proxyName)
   const current = await inspectProxy(docker, proxyName)
   const have = current ? publishedPorts(current) : []
@@ -127,7 +127,7 @@ export async function ensureProxy(srv: DeployServer, ports: number[], log: (line
       log(`Pulling the proxy image ${srv.proxyImage}`)
       await pullImage(docker, srv.proxyImage, { signal })
     }
-    await replaceProxy(srv, facts, dir, want, current ? current.Id : undefined, log)
+    await replaceProxy(srv, user, dir, want, current ? current.Id : undefined, log)
     await waitForAdmin(admin, signal)
     return admin
   } catch (err) {
@@ -136,7 +136,7 @@ export async function ensureProxy(srv: DeployServer, ports: number[], log: (line
   }
 }
 
-async function replaceProxy(srv: DeployServer, facts: ServerFacts, dir: string, ports: number[], oldId: string | undefined, log: (line: string) => void): Promise<void> {
+async function replaceProxy(srv: DeployServer, user: ServerUser, dir: string, ports: number[], oldId: string | undefined, log: (line: string) => void): Promise<void> {
   const { docker, proxyName } = srv
   const retired = `${proxyName}-replaced-${Date.now()}`
   if (oldId) await docker.getContainer(oldId).rename({ name: retired })
@@ -144,7 +144,7 @@ async function replaceProxy(srv: DeployServer, facts: ServerFacts, dir: string, 
     .createContainer({
       name: proxyName,
       Image: srv.proxyImage,
-      User: `${facts.uid}:${facts.gid}`,
+      User: `${user.uid}:${user.gid}`,
       Cmd: ['caddy', 'run', '--resume', '--config', `${MOUNT}/initial.json`],
       Env: [`HOME=${MOUNT}`, `XDG_CONFIG_HOME=${MOUNT}/config`, `XDG_DATA_HOME=${MOUNT}/data`],
       Labels: { [PROXY_LABEL]: proxyName },
@@ -170,8 +170,12 @@ async function replaceProxy(srv: DeployServer, facts: ServerFacts, dir: string, 
       await docker.getContainer(oldId).rename({ name: proxyName })
       await docker.getContainer(oldId).start().catch(() => {})
     }
-    const port = /(?:0\.0\.0\.0|\[::\]|:)(\d+)[^\d]*(?:address already in use|port is already allocated)/i.exec(String((err as Error).message))?.[1]
-    if (/address already in use|port is already allocated/i.test(String((err as Error).message))) throw portInUse(srv.server, Number(port ?? ports[0]), 'another program')
+    // Docker's own words are in the message, or in `details` once docker-access has mapped the error.
+    const said = `${(err as Error).message} ${(err as { details?: string }).details ?? ''}`
+    if (/address already in use|port is already allocated/i.test(said)) {
+      const port = ports.find((p) => new RegExp(`:${p}\\b`).test(said)) ?? ports[0]!
+      throw portInUse(srv.server, port, 'another program')
+    }
     throw err
   }
   if (oldId) await docker.getContainer(oldId).remove({ force: true }).catch(() => {})

@@ -8,7 +8,8 @@ import type { ContainersListener } from './container-watch.js'
 import type { Docker } from './docker-access.js'
 
 export interface DockerServiceLike {
-  info(): Promise<DockerInfoDto>
+  /** `counts: false`: the version alone, one request (the container and image counts take a second). */
+  info(opts?: { counts?: boolean }): Promise<DockerInfoDto>
   listContainers(opts: { all: boolean }): Promise<ContainerDto[]>
   /** Patches from Docker's event stream (the whole list after a reconnect); returns the stop function. */
   watchContainers(listener: ContainersListener): (() => void) | Promise<() => void>

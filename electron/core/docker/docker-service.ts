@@ -62,9 +62,10 @@ export class DockerService {
     return (await this.getClient()).access
   }
 
-  async info(): Promise<DockerInfoDto> {
+  async info(opts: { counts?: boolean } = {}): Promise<DockerInfoDto> {
     const client = await this.getClient()
-    const [version, info] = await this.named('read the engine version', Promise.all([client.access.version(), client.access.info()]))
+    // Each request beyond the first needs a channel of its own, opened only once asked for: a round trip more.
+    const [version, info] = await this.named('read the engine version', Promise.all([client.access.version(), opts.counts === false ? undefined : client.access.info()]))
     return {
       version: version.Version,
       apiVersion: version.ApiVersion,
@@ -72,8 +73,8 @@ export class DockerService {
       transport: client.transport,
       ...(version.Os ? { os: version.Os } : {}),
       ...(version.Arch ? { arch: version.Arch } : {}),
-      ...(typeof info.Containers === 'number' ? { containers: info.Containers } : {}),
-      ...(typeof info.Images === 'number' ? { images: info.Images } : {}),
+      ...(typeof info?.Containers === 'number' ? { containers: info.Containers } : {}),
+      ...(typeof info?.Images === 'number' ? { images: info.Images } : {}),
     }
   }
 

@@ -42,7 +42,7 @@ export function serversHandlers(deps: {
       const server = servers.find(id)
       const session = await sessions.session(server.id)
       // Independent checks go out together: over a real link each one in turn would cost its round trips again.
-      const [latencyMs, info] = await Promise.all([sessions.roundTripMs(server.id), sessions.docker(server.id).then((docker) => docker.info())])
+      const [latencyMs, info] = await Promise.all([sessions.roundTripMs(server.id), sessions.docker(server.id).then((docker) => docker.info({ counts: false }))])
       return {
         name: server.name,
         hostKey: session.hostKey?.fingerprint ?? repo.hostKey(server.id)?.fingerprint ?? '',

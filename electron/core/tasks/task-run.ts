@@ -18,11 +18,24 @@ export function describeTarget(task: Pick<TaskDefinition, 'target'>): string {
   return task.target.kind === 'app' ? `in ${task.target.app}/${task.target.service}` : `in a container of ${task.target.image}`
 }
 
-/** Streams the channel's output into the job log, one line at a time; resolves when the channel closes. */
-function follow(channel: NodeJS.ReadableStream & { stderr: NodeJS.ReadableStream; close(): void }, ctx: JobContext): Promise<void> {
+/**
+ * Streams the channel's output into the job log, one line at a time; resolves when the channel closes. On
+ * cancel, `stop` ends the run on the server (the output then ends by itself) or, when it cannot, the
+ * following stops and the command goes on.
+ */
+function follow(channel: NodeJS.ReadableStream & { stderr: NodeJS.ReadableStream; close(): void }, ctx: JobContext, stop: () => Promise<boolean>): Promise<void> {
   return new Promise((resolve) => {
     let partial = ''
-    const onAbort = () => channel.close()
+    const onAbort = () => {
+      void stop().then(
+        (stopped) => {
+          if (stopped) return
+          ctx.log('This command cannot be stopped from Homeport: it goes on on the server, and its end shows in the task history.')
+          channel.close()
+        },
+        () => channel.close(),
+      )
+    }
     ctx.signal.addEventListener('abort', onAbort, { once: true })
     channel.on('data', (chunk: Buffer) => {
       const lines = (partial + chunk.toString('utf8')).split('\n')
@@ -43,7 +56,8 @@ export async function runTaskNow(session: SshSession, serverName: string, task: 
   const run = liveRunId()
   ctx.step(`Running ${task.command.join(' ')} ${describeTarget(task)} on ${serverName}`)
   const channel = await session.execStream(['sh', paths.script(task.name), 'live', run])
-  await follow(channel, ctx)
+  const script = paths.script(task.name)
+  await follow(channel, ctx, async () => task.target.kind === 'image' && (await session.exec(['sh', script, 'stop', run])).code === 0)
   const record = (await readRuns(session, paths.root, task.name)).find((r) => r.run === run)
   if (!record || record.status === 'running') {
     throw new HomeportError('CONNECTION_LOST', `Homeport stopped following the run of ${task.name} on ${serverName} before it ended.`, {

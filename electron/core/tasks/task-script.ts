@@ -1,6 +1,7 @@
-// The script a task's timer runs on the server (`sh SCRIPT run`), and Homeport's "run now" (`sh SCRIPT live
-// RUN`, which also prints the output as it comes). The command runs in the background with its output in the
-// run's log, so a dropped connection during a live run only stops the printing, never the command. Each run
+// The script a task's timer runs on the server (`sh SCRIPT run`), Homeport's "run now" (`sh SCRIPT live RUN`,
+// which also prints the output as it comes) and its cancel (`sh SCRIPT stop RUN`, image tasks only). The
+// command runs in the background with its output in the run's log, so the printing is only a reader of that
+// log, and the record is written whoever watches. Each run
 // writes its record (JSON) when it starts and when it ends, keeps the end of its log (TASK_LOG_BYTES), and
 // removes the oldest runs beyond TASK_RUNS_KEPT. Every value from the task is shell-quoted by the one
 // quoting function; the command is an argv, never a shell string.
@@ -38,6 +39,12 @@ function commandLines(p: TaskScriptPlan): string[] {
   ]
 }
 
+/** `stop RUN`: an image task's container is removed, which ends its run (exit 137); a command in an app's service has no such handle. */
+function stopLines(p: TaskScriptPlan): string[] {
+  if (p.target.kind !== 'image') return ['[ "$mode" = stop ] && { echo "a run in a service of an app cannot be stopped from outside" >&2; exit 3; }']
+  return ['if [ "$mode" = stop ]; then', `  ids=$(docker ps -q --filter ${quoteArg(`label=${TASK_LABEL}=${p.name}`)} --filter "label=${TASK_LABEL}.run=$run")`, '  [ -z "$ids" ] || docker rm -f $ids >/dev/null', '  exit 0', 'fi']
+}
+
 export function taskScript(p: TaskScriptPlan): string {
   return [
     '#!/bin/sh',
@@ -52,8 +59,10 @@ export function taskScript(p: TaskScriptPlan): string {
     'case $mode in',
     '  run) run=$(date -u +%Y%m%dT%H%M%SZ)-$$ ;;',
     '  live) run=${2-}; case $run in "" | *[!A-Za-z0-9-]*) echo "usage: $0 live RUN" >&2; exit 2 ;; esac ;;',
-    '  *) echo "usage: $0 run | live RUN" >&2; exit 2 ;;',
+    '  stop) run=${2-}; case $run in "" | *[!A-Za-z0-9-]*) echo "usage: $0 stop RUN" >&2; exit 2 ;; esac ;;',
+    '  *) echo "usage: $0 run | live RUN | stop RUN" >&2; exit 2 ;;',
     'esac',
+    ...stopLines(p),
     'mkdir -p "$runs" || exit 1',
     'log="$runs/$run.log" rec="$runs/$run.json"',
     '# Milliseconds since the epoch where date knows %N, else whole seconds.',
@@ -64,12 +73,13 @@ export function taskScript(p: TaskScriptPlan): string {
     'task_command() {',
     ...commandLines(p),
     '}',
-    'task_command >"$log" 2>&1 </dev/null &',
+    '# The log exists before the command starts, so a reader that opens it at once finds it.',
+    ': >"$log"',
+    'task_command >>"$log" 2>&1 </dev/null &',
     'pid=$!',
     'followed=',
     'if [ "$mode" = live ] && tail --version 2>/dev/null | grep -q GNU; then',
-    '  tail -n +1 -f --pid="$pid" -- "$log" 2>/dev/null',
-    '  followed=1',
+    '  tail -n +1 -f --pid="$pid" -- "$log" 2>/dev/null && followed=1',
     'fi',
     'wait "$pid"',
     'rc=$?',

@@ -12,10 +12,13 @@ import { docker, removeTestContainers, useHomeServer } from '../../homeserver/he
 import { caddyTestImage } from '../deploy/caddy-image.js'
 import { get, httpdImage, testProject, type Project } from '../deploy/deploy-fixture.js'
 import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
+import { runOnTerminal } from './tty-answers.js'
 
 const hs = useHomeServer()
 const APP = 'hpdeploy-cli'
 const OTHER = 'hpdeploy-cli-other'
+const ASKED = 'hpdeploy-cli-asked'
+const ASKED_PORT = 18753
 const PORT = 18751
 const HELD_PORT = 18752
 const PROXY = 'homeport-proxy-deploy-cli'
@@ -49,9 +52,10 @@ afterAll(async () => {
   project?.dispose()
   for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true })
   await removeTestContainers(`homeport-deploy-${APP}-`)
+  await removeTestContainers(`homeport-deploy-${ASKED}-`)
   await removeTestContainers(HOLDER)
   await removeTestContainers(PROXY)
-  for (const app of [APP, OTHER]) {
+  for (const app of [APP, OTHER, ASKED]) {
     const images = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}', `homeport-deploy/${app}`])).split('\n').filter(Boolean)
     if (images.length) await docker(['rmi', '-f', ...images]).catch(() => '')
   }
@@ -81,6 +85,14 @@ describe('homeport init', { timeout: 60_000 }, () => {
     expect(empty.stderr).toContain('no package.json, go.mod, requirements.txt or pyproject.toml')
   })
 
+  it('on a terminal, asks for what homeport.yml needs, writes it and offers a Dockerfile', async () => {
+    const dir = folder({ 'package.json': '{}' })
+    const asked = await runOnTerminal(['init', dir], [['App name [', 'web-asked'], ['Server [hs]', 'hs'], ['Port on the server [8080]', '9090'], ['Write a minimal one for node?', 'y']], cli.env)
+    expect(asked.code, asked.screen).toBe(0)
+    expect(fs.readFileSync(path.join(dir, 'homeport.yml'), 'utf8')).toMatch(/app: web-asked\nserver: hs\nport: 9090\n/)
+    expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('EXPOSE 9090')
+  })
+
   it('refuses an unknown server and a bad port, naming them', async () => {
     const unknown = await cli.run(['init', folder({}), '--app', 'x', '--server', 'nope', '--port', '8080', '--yes'])
     expect(unknown.code).toBe(1)
@@ -100,6 +112,17 @@ describe('homeport deploy', { timeout: 300_000 }, () => {
     expect(run.stderr).toContain('--app NAME')
     expect(run.stderr).toContain('--port N')
     expect(fs.existsSync(path.join(project.dir, 'homeport.yml'))).toBe(false)
+  })
+
+  it('on a terminal, a first deploy without homeport.yml asks, writes it and deploys', async () => {
+    const asked = testProject(hs, '')
+    folders.push(asked.dir)
+    fs.rmSync(path.join(asked.dir, 'homeport.yml'))
+    const run = await runOnTerminal(['deploy', asked.dir], [['App name [', ASKED], ['Server [hs]', ''], ['Port on the server [8080]', String(ASKED_PORT)]], cli.env)
+    expect(run.code, run.screen).toBe(0)
+    expect(run.screen).toContain(`serves on port ${ASKED_PORT}`)
+    expect(fs.readFileSync(path.join(asked.dir, 'homeport.yml'), 'utf8')).toContain(`app: ${ASKED}\nserver: hs\nport: ${ASKED_PORT}`)
+    expect((await get(ASKED_PORT)).body).toBe('v1')
   })
 
   it('deploys with flags (writing homeport.yml), then a changed version; history marks the serving one', async () => {

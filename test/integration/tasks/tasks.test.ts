@@ -19,6 +19,7 @@ const APP = `hptask-${randomBytes(3).toString('hex')}`
 const IMAGE_TASK = `${APP}-img`
 const APP_TASK = `${APP}-exec`
 const FAIL_TASK = `${APP}-fail`
+const SLOW_TASK = `${APP}-slow`
 const tasksDir = () => `/home/${hs.user}/.local/share/homeport/tasks`
 let t: TestCore
 let ssh: Client
@@ -63,7 +64,7 @@ beforeAll(async () => {
 }, 300_000)
 
 afterAll(async () => {
-  for (const name of [IMAGE_TASK, APP_TASK, FAIL_TASK]) await t?.call('tasks.remove', { serverId: SERVER, name, deleteHistory: true }).catch(() => {})
+  for (const name of [IMAGE_TASK, APP_TASK, FAIL_TASK, SLOW_TASK]) await t?.call('tasks.remove', { serverId: SERVER, name, deleteHistory: true }).catch(() => {})
   await t?.call('apps.remove', { serverId: SERVER, app: APP, volumes: true, confirm: APP }).catch(() => {})
   await t?.close()
   ssh?.end()
@@ -137,6 +138,26 @@ describe('scheduled tasks', { timeout: 400_000 }, () => {
     const result = job.kind === 'task' ? job.result : undefined
     expect(result).toMatchObject({ status: 'ok', exitCode: 0 })
     expect((await runsOnServer(IMAGE_TASK)).map((r) => r.run)).toContain(result!.run)
+  })
+
+  it('cancels a run now of an image task by removing its container (recorded as failed); one in an app goes on', async () => {
+    await t.call('tasks.add', { serverId: SERVER, name: SLOW_TASK, cron: 'monthly', target: { kind: 'image', image: hs.images[0] }, command: ['sh', '-c', 'echo started; sleep 600'] })
+    const { jobId } = await t.call('tasks.run', { serverId: SERVER, name: SLOW_TASK })
+    const containers = () => docker(['ps', '-q', '--filter', `label=io.homeport.task=${SLOW_TASK}`]).then((out) => out.trim())
+    await expect.poll(containers, { timeout: 120_000 }).not.toBe('')
+    await t.call('jobs.cancel', { id: jobId })
+    const job = await t.finishedJob(jobId)
+    expect(job.state).toBe('cancelled')
+    expect(await containers()).toBe('')
+    expect((await runsOnServer(SLOW_TASK)).at(-1)).toMatchObject({ status: 'failed', exitCode: 137 })
+
+    // A command in an app's service has no handle to stop it: the job says so, and the run ends by itself.
+    await t.call('tasks.add', { serverId: SERVER, name: SLOW_TASK, cron: 'monthly', target: { kind: 'app', app: APP, service: 'app' }, command: ['sh', '-c', 'sleep 3; echo finished'] })
+    const inApp = await t.call('tasks.run', { serverId: SERVER, name: SLOW_TASK })
+    await expect.poll(async () => (await runsOnServer(SLOW_TASK)).filter((r) => r.status === 'running').length, { timeout: 60_000 }).toBe(1)
+    await t.call('jobs.cancel', { id: inApp.jobId })
+    expect((await t.finishedJob(inApp.jobId)).log.join('\n')).toContain('cannot be stopped from Homeport')
+    await expect.poll(async () => (await runsOnServer(SLOW_TASK)).at(-1)?.status, { timeout: 60_000 }).toBe('ok')
   })
 
   it('removes the cron entries; the history goes only when asked', async () => {

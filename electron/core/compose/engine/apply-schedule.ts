@@ -4,6 +4,13 @@ import { setMaxListeners } from 'node:events'
 // and journal steps written down in the same turn reach the server in one write. Only real dependencies
 // (depends_on, network_mode service:x, networks before containers) wait.
 
+/** Writers made by coalescedRecord: wrapping one again would only delay its writes by a turn. */
+const coalescing = new WeakSet<() => Promise<void>>()
+
+export function isCoalesced(record: (...args: never[]) => Promise<void>): boolean {
+  return coalescing.has(record as () => Promise<void>)
+}
+
 /**
  * A journal writer that carries every step pushed before its write starts: services that become ready in
  * the same turn share one write instead of queueing one each. Writes never overlap, so the server's copy
@@ -13,7 +20,7 @@ export function coalescedRecord(save?: () => Promise<void>): () => Promise<void>
   if (!save) return () => Promise.resolve()
   let pending: Promise<void> | undefined
   let last: Promise<void> = Promise.resolve()
-  return () => {
+  const record = () => {
     // setImmediate runs after every promise callback of this turn: all who push now are in the write.
     pending ??= new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => last.catch(() => undefined))
@@ -24,6 +31,8 @@ export function coalescedRecord(save?: () => Promise<void>): () => Promise<void>
       })
     return pending
   }
+  coalescing.add(record)
+  return record
 }
 
 /**

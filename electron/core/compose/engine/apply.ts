@@ -10,7 +10,7 @@ import type { ComposeProject } from '../types.js'
 import { COMPOSE_VERSION_LABEL, LABEL, containerSpec } from './container-spec.js'
 import type { EnvFromFiles } from './env-files.js'
 import { asideName, RUN_LABEL, type EngineJournal, type EngineStep } from './journal.js'
-import { coalescedRecord, runInDependencyOrder, runSignal } from './apply-schedule.js'
+import { coalescedRecord, isCoalesced, runInDependencyOrder, runSignal } from './apply-schedule.js'
 import { dependencies, type AppPlan, type PlannedContainer } from './plan.js'
 import { pullImage, type PullProgress } from './pull.js'
 import { waitForCondition, type WaitOptions } from './wait.js'
@@ -74,7 +74,9 @@ async function applyWith(docker: Docker, project: ComposeProject, plan: AppPlan,
   const emit = opts.onEvent ?? (() => {})
   const { journal } = opts
   const runLabel = { [RUN_LABEL]: journal.runId }
-  const persist = coalescedRecord(opts.record ? () => opts.record!(journal) : undefined)
+  const record = opts.record
+  // A caller's writer that coalesces already (the app's run) is used as it is, so its first write carries these steps too.
+  const persist = record && isCoalesced(record) ? () => record(journal) : coalescedRecord(record && (() => record(journal)))
   /** Written down (with whatever else is written down in this turn) before the caller goes on to send it. */
   const step = async (...steps: EngineStep[]) => {
     journal.steps.push(...steps)

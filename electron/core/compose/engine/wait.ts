@@ -1,5 +1,7 @@
-// Waiting for depends_on conditions and for a freshly started container to prove itself. Polls inspect:
-// Docker's events would be quicker but need a second long-lived channel per wait for little gain.
+// Waiting for depends_on conditions and for a freshly started container to prove itself. A condition the
+// first look does not settle is watched through Docker's events for that container: each event is a reason
+// to look again, and nothing else is (over a slow link every look is a round trip). A look every `pollMs`
+// stays as a safety net for an events stream that says nothing, and is all there is where none opens.
 
 import { setTimeout as delay } from 'node:timers/promises'
 import type Docker from 'dockerode'
@@ -39,6 +41,40 @@ function healthcheckOutcome(last: { ExitCode?: number; Output?: string } | undef
   return last?.ExitCode !== undefined ? `its healthcheck failed with exit code ${last.ExitCode} and printed nothing` : 'its healthcheck failed'
 }
 
+/** The container's events, as a "something happened" signal; undefined where the engine gives no stream. */
+async function watchContainer(docker: Docker, containerId: string): Promise<{ next(ms: number, signal?: AbortSignal): Promise<void>; close(): void } | undefined> {
+  const stream = (await Promise.resolve()
+    .then(() => docker.getEvents({ filters: { container: [containerId], type: ['container'] } }))
+    .catch(() => undefined)) as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined
+  if (!stream || typeof stream.on !== 'function') return undefined
+  let happened = 0
+  let wake: (() => void) | undefined
+  stream.on('data', () => {
+    happened++
+    wake?.()
+  })
+  stream.on('error', () => undefined)
+  let seen = 0
+  return {
+    /** Resolves at the next event (or at once if one came since the last call), or after `ms`. */
+    async next(ms, signal) {
+      if (happened > seen) {
+        seen = happened
+        return
+      }
+      const waker = new AbortController()
+      wake = () => waker.abort()
+      const both = signal ? AbortSignal.any([signal, waker.signal]) : waker.signal
+      await delay(ms, undefined, { signal: both }).catch((err: unknown) => {
+        if (signal?.aborted) throw signal.reason ?? err
+      })
+      wake = undefined
+      seen = happened
+    },
+    close: () => stream.destroy?.(),
+  }
+}
+
 export async function waitForCondition(
   docker: Docker,
   containerId: string,
@@ -46,9 +82,10 @@ export async function waitForCondition(
   opts: WaitOptions & { signal?: AbortSignal; label: string },
 ): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? 120_000
-  const pollMs = opts.pollMs ?? 250
   const started = Date.now()
   let upSince: number | undefined
+  let events: Awaited<ReturnType<typeof watchContainer>> | null = null
+  try {
   for (;;) {
     const info = await docker.getContainer(containerId).inspect()
     const state = info.State
@@ -80,6 +117,19 @@ export async function waitForCondition(
     if (Date.now() - started > timeoutMs) {
       throw new ConditionFailedError(`${opts.label} did not reach ${condition.replace(/_/g, ' ')} within ${Math.round(timeoutMs / 1000)} s`, opts.label)
     }
-    await sleep(pollMs, opts.signal)
+    if (events === null) {
+      // Not settled at first look: from now on events say when to look again (the stream is open before the
+      // next look, so nothing between the two is missed).
+      events = await watchContainer(docker, containerId)
+      continue
+    }
+    // Until the next event, but no longer than a running container must still settle, or the timeout.
+    const settleLeft = upSince === undefined ? Infinity : (opts.settleMs ?? 3000) - (Date.now() - upSince)
+    const pause = Math.max(1, Math.min(opts.pollMs ?? (events ? 5000 : 250), settleLeft, timeoutMs - (Date.now() - started) + 1))
+    if (events) await events.next(pause, opts.signal)
+    else await sleep(pause, opts.signal)
+  }
+  } finally {
+    events?.close()
   }
 }

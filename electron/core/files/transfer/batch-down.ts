@@ -2,7 +2,7 @@
 // as arguments, links never followed), and each entry is written here under its temporary name, given the
 // mode and times the plan saw, and renamed into place. A drop fetches the batch again.
 
-import { chmod, rename, unlink, utimes, writeFile } from 'node:fs/promises'
+import { chmodSync, renameSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import type { ClientChannel } from 'ssh2'
 import { Parser, type ReadEntry } from 'tar'
 import { HomeportError } from '../../../../shared/errors.js'
@@ -18,17 +18,22 @@ import type { PlanItem } from './transfer-plan.js'
 
 const key = (name: string) => name.replace(/^(\.\/|\/)+/, '')
 
-async function store(env: TransferEnv, item: PlanItem, data: Buffer, expected?: string): Promise<void> {
+/** Written on this thread: four quick calls per small file instead of four pool hops (see sliced.ts). */
+function store(env: TransferEnv, item: PlanItem, data: Buffer, expected?: string): void {
   if (data.length !== item.size) throw new HomeportError('FILE_CHANGED', `${item.from} on ${env.target.server} changed while it was being read.`, { hint: 'Download it again once nothing writes to it.' })
   if (expected !== undefined && expected !== sha256Of(data)) throw new HomeportError('INTERNAL', `${item.to} arrived with another sha256 than ${item.from}.`, { hint: 'Download it again.' })
   const temp = localTemp(item.to, env.token)
   try {
-    await writeFile(temp, data, { mode: 0o600 })
-    await chmod(temp, item.mode)
-    await utimes(temp, item.atime, item.mtime)
-    await rename(temp, item.to)
+    writeFileSync(temp, data, { mode: 0o600 })
+    chmodSync(temp, item.mode)
+    utimesSync(temp, item.atime, item.mtime)
+    renameSync(temp, item.to)
   } catch (err) {
-    await unlink(temp).catch(() => {})
+    try {
+      unlinkSync(temp)
+    } catch {
+      // Not there: nothing to clean.
+    }
     throw localError(err, item.to, 'write')
   }
 }

@@ -4,7 +4,7 @@
 // the whole new one. A server without tar, or a rename that cannot be done (another filesystem), falls back
 // to the file-by-file path; a drop sends the whole batch again.
 
-import { open } from 'node:fs/promises'
+import { closeSync, openSync, readSync } from 'node:fs'
 import type { ClientChannel } from 'ssh2'
 import { HomeportError } from '../../../../shared/errors.js'
 import { joinPath } from '../file-entry.js'
@@ -15,6 +15,7 @@ import { carryOn } from './carry-on.js'
 import { localError } from './local-errors.js'
 import { localSha256 } from './local-hash.js'
 import { putFile } from './put-file.js'
+import { timeSlicer } from './sliced.js'
 import type { Batch } from './small-batches.js'
 import type { SshSession } from '../../connection/types.js'
 import type { TransferEnv } from './transfer-env.js'
@@ -40,41 +41,28 @@ export interface Staging {
   dir: string
 }
 
-async function readAll(item: PlanItem): Promise<Buffer> {
-  const file = await open(item.from, 'r').catch((err: unknown) => {
+/** A small file's bytes, read on this thread (see sliced.ts). */
+function readSmall(item: PlanItem): Buffer {
+  let fd: number
+  try {
+    fd = openSync(item.from, 'r')
+  } catch (err) {
     throw localError(err, item.from, 'read')
-  })
+  }
   try {
     const buf = Buffer.allocUnsafe(item.size)
-    const { bytesRead } = await file.read(buf, 0, item.size, 0)
+    const bytesRead = readSync(fd, buf, 0, item.size, 0)
     if (bytesRead !== item.size) throw new HomeportError('FILE_CHANGED', `${item.from} changed on this computer while it was being sent.`, { hint: 'Send it again once nothing writes to it.' })
     return buf
+  } catch (err) {
+    throw err instanceof HomeportError ? err : localError(err, item.from, 'read')
   } finally {
-    await file.close()
+    closeSync(fd)
   }
 }
 
 function relative(staging: Staging, item: PlanItem): string {
   return item.to.slice(staging.root.endsWith('/') ? staging.root.length : staging.root.length + 1)
-}
-
-/** The batch's files read ahead of the archive that carries them, `AHEAD` at a time. */
-function readAhead(items: PlanItem[]): () => Promise<Buffer> {
-  const AHEAD = 16
-  const reads: Promise<Buffer>[] = []
-  let next = 0
-  return () => {
-    while (reads.length < Math.min(items.length, next + AHEAD + 1)) {
-      const read = readAll(items[reads.length])
-      read.catch(() => {})
-      reads.push(read)
-    }
-    const current = reads[next]
-    // Dropped once used: the batch is never held in memory whole.
-    delete reads[next]
-    next++
-    return current
-  }
 }
 
 async function unpack(env: TransferEnv, batch: Batch, staging: Staging): Promise<'done' | 'no-tar'> {
@@ -90,12 +78,16 @@ async function unpack(env: TransferEnv, batch: Batch, staging: Staging): Promise
     channel.resume()
     const exit = new Promise<number | undefined>((resolve) => channel.on('exit', (code: number | null) => resolve(code ?? undefined)).on('close', () => resolve(undefined)))
     let sent = 0
-    const nextData = readAhead(batch.items)
+    const turn = timeSlicer()
     for (const item of batch.items) {
-      const data = await nextData().catch((err: unknown) => {
+      await turn()
+      let data: Buffer
+      try {
+        data = readSmall(item)
+      } catch (err) {
         channel.close()
         throw err
-      })
+      }
       const head = headerBlocks({ path: relative(staging, item), type: 'File', size: item.size, mode: item.mode, uid: 0, gid: 0, mtime: new Date(item.mtime * 1000) })
       if (!channel.write(Buffer.concat([head, data, padding(item.size)]))) await new Promise((r) => channel.once('drain', r))
       sent += item.size

@@ -11,8 +11,10 @@ import { localError } from './local-errors.js'
 import { openStream, type StreamState } from './stream-get.js'
 import type { TransferEnv } from './transfer-env.js'
 
-/** Local reads of this size, one read ahead of the channel. */
+/** Local reads of this size, AHEAD of them in flight before the channel: one read late (a busy machine's
+ * thread pool) then does not leave the channel idle. */
 const BLOCK = 1024 * 1024
+const AHEAD = 4
 // `>>`: appending is what resuming needs, and the file holds a prefix of what was sent whatever happens.
 const APPEND_SCRIPT = 'exec cat >> "$1"'
 
@@ -72,11 +74,19 @@ export async function streamUp(env: TransferEnv, absolute: string, shownAs: stri
   else signal.addEventListener('abort', onAbort, { once: true })
   try {
     let pos = state.offset
-    let next = pos < size ? readBlock(local, localName, pos, size) : undefined
-    while (next && !closed) {
-      const buf = await next
+    let readPos = pos
+    const reads: Promise<Buffer>[] = []
+    const readMore = (): void => {
+      while (reads.length < AHEAD && readPos < size) {
+        reads.push(readBlock(local, localName, readPos, size))
+        readPos += Math.min(BLOCK, size - readPos)
+      }
+    }
+    readMore()
+    while (reads.length > 0 && !closed) {
+      const buf = await reads.shift()!
       pos += buf.length
-      next = pos < size ? readBlock(local, localName, pos, size) : undefined
+      readMore()
       if (closed) break
       const flowing = channel.write(buf)
       state.offset = pos

@@ -29,12 +29,14 @@ export const useContainersStore = defineStore('containers', () => {
   const byServer = ref<Record<string, ServerDockerState>>({})
 
   // The core sends a patch per burst of Docker's events (and a whole list after a reconnect). They are kept in
-  // the order they came and applied at most once per animation frame: a change after a quiet spell shows in the
-  // next frame, and while events pour in (200 containers created in a few seconds) the table is redrawn at most
-  // every BURST_GAP_MS, so the window keeps its frame rate. While `docker.watch` is still answering, they wait
-  // for its list and go after it.
+  // the order they came and applied at most once per animation frame: a change shows in the next frame, and
+  // while events pour in (BURST_PATCHES within BURST_GAP_MS: 200 containers created in a few seconds) the table
+  // is redrawn at most every BURST_GAP_MS, so the window keeps its frame rate. While `docker.watch` is still
+  // answering, they wait for its list and go after it.
   type Update = { list: ContainerDto[] } | Pick<ContainersPatchEvent, 'changed' | 'removed'>
   const BURST_GAP_MS = 100
+  const BURST_PATCHES = 5
+  const arrivals: number[] = []
   const pending = new Map<string, Update[]>()
   const awaitingList = new Set<string>()
   let frame: number | undefined
@@ -42,7 +44,9 @@ export const useContainersStore = defineStore('containers', () => {
   let appliedAt = -Infinity
   function scheduleApply(): void {
     if (frame !== undefined || gapTimer !== undefined) return
-    const wait = appliedAt + BURST_GAP_MS - performance.now()
+    const now = performance.now()
+    while (arrivals.length && arrivals[0] < now - BURST_GAP_MS) arrivals.shift()
+    const wait = arrivals.length >= BURST_PATCHES ? appliedAt + BURST_GAP_MS - now : 0
     if (wait <= 0) frame = nextFrame(applyPending)
     else
       gapTimer = setTimeout(() => {
@@ -70,6 +74,7 @@ export const useContainersStore = defineStore('containers', () => {
     const updates = 'list' in update ? [] : (pending.get(serverId) ?? [])
     updates.push(update)
     pending.set(serverId, updates)
+    arrivals.push(performance.now())
     scheduleApply()
   }
   api.on('docker.containers', (event) => queue(event.serverId, { list: event.containers }))

@@ -7,6 +7,8 @@ export interface ProgressBar {
   label: string
   current: number
   total: number
+  /** `steps` for an image build (its Dockerfile's steps); sizes otherwise. */
+  unit?: 'bytes' | 'steps'
   /** 0–100; undefined while the size is not known yet (Docker reports a layer's size only once it starts). */
   percent: number | undefined
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { appNameError, defaultAppName, parseEnvLines } from './install-form.js'
+import { appNameError, buildDirError, composeBuilds, defaultAppName, parseEnvLines } from './install-form.js'
 
 describe('install form', () => {
   it('validates the app name like the contract and derives a default from the catalog id', () => {
@@ -12,5 +12,14 @@ describe('install form', () => {
 
   it('reads .env lines for a compose file', () => {
     expect(parseEnvLines('# comment\nWEB_PORT=8080\n\n  NAME = x=y \nbroken')).toEqual({ WEB_PORT: '8080', NAME: 'x=y' })
+  })
+
+  it('asks for a build folder only when a service builds, and wants a full path', () => {
+    expect(composeBuilds('services:\n  web:\n    build: ./web\n')).toBe(true)
+    expect(composeBuilds('services:\n  web:\n    image: nginx # build: later\n')).toBe(false)
+    expect(buildDirError('')).toMatch(/folder of the compose file/)
+    expect(buildDirError('projects/app')).toMatch(/full path/)
+    expect(buildDirError('/home/me/app')).toBeUndefined()
+    expect(buildDirError('C:\\Users\\me\\app')).toBeUndefined()
   })
 })

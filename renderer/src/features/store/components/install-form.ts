@@ -1,5 +1,6 @@
 // The install dialog's own fields: the app's name (the Compose project on the server) and, for a pasted
-// compose file, its .env lines. The variables' fields are apps/components/variable-fields.ts.
+// compose file, its .env lines and, when it builds images, the folder on this computer its `build:` paths
+// start from. The variables' fields are apps/components/variable-fields.ts.
 
 import { appName } from '../../../../../shared/contract/index.js'
 
@@ -29,4 +30,15 @@ export function parseEnvLines(text: string): Record<string, string> {
     out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim()
   }
   return out
+}
+
+/** A pasted compose file with a service that builds its image (`build:` as a key of a service). */
+export function composeBuilds(compose: string): boolean {
+  return /^\s+build:/m.test(compose)
+}
+
+/** The build folder must be a full path on this computer: the window has no folder of its own to start from. */
+export function buildDirError(dir: string): string | undefined {
+  if (!dir.trim()) return 'Give the folder of the compose file on this computer; build: paths start from it'
+  return dir.trim().startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir.trim()) ? undefined : 'Give the full path, starting with /'
 }

@@ -7,6 +7,7 @@ describe('the task form', () => {
   it('splits a command line into words as a shell would, expanding nothing', () => {
     expect(splitCommand(`sh -c 'echo "$HOME"; id' x`)).toEqual(['sh', '-c', 'echo "$HOME"; id', 'x'])
     expect(splitCommand(`echo "a \\"b\\" $(id)" c\\ d ''`)).toEqual(['echo', 'a "b" $(id)', 'c d', ''])
+    expect(splitCommand(`echo "it's \\$(id) \\\`x\\\` \\n"`)).toEqual(['echo', "it's $(id) `x` \\n"])
     expect(splitCommand('  ')).toEqual([])
     expect(() => splitCommand(`echo 'open`)).toThrow(/single quote/)
   })

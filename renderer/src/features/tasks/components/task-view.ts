@@ -4,7 +4,7 @@
 
 import type { TaskDto, TaskRunDto, TaskTargetDto } from '../../../../../shared/contract/index.js'
 
-/** Words of a command line: '…' keeps everything, "…" keeps everything but \" and \\, a backslash escapes one character. */
+/** Words of a command line: '…' keeps everything, "…" keeps everything but \" \\ \$ \` (as POSIX sh), a backslash escapes one character. */
 export function splitCommand(line: string): string[] {
   const words: string[] = []
   let word = ''
@@ -17,7 +17,7 @@ export function splitCommand(line: string): string[] {
       else word += c
     } else if (quote === '"') {
       if (c === '"') quote = undefined
-      else if (c === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) word += line[++i]
+      else if (c === '\\' && '"\\$`'.includes(line[i + 1] ?? 'x')) word += line[++i]
       else word += c
     } else if (c === "'" || c === '"') {
       quote = c

@@ -1,0 +1,93 @@
+// What an install and an update cost in round trips, counted by the connection layer against the real sshd
+// and Docker engine. Counts do not depend on timing, so each is asserted as a number: a change that adds an
+// exchange fails here. Overlap is seen through the recorder too (requests awaiting their answers at once),
+// never through the clock.
+//   independent services       created, and started, together: two creates awaiting their answers at once
+//   the journal                one write per wave of work, through the lock's channel (no SFTP rename)
+//   waiting                    a dependency started by the run is not inspected for service_started; a
+//                              container proving itself is watched through events, not polled
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { countRoundTrips } from '../../../electron/core/runtime/index.js'
+import { docker, removeTestContainers, useHomeServer } from '../../homeserver/helpers.js'
+import { homeServerInput, openTestCore, type TestCore } from '../core/test-core.js'
+
+const hs = useHomeServer()
+const SERVER = 'hp-install-rt'
+const APP = 'hp-install-rt'
+const busybox = () => hs.images.find((i) => i.endsWith('/homeport/busybox:1')) as string
+
+/** a and b depend on nothing; c waits for a. */
+function threeServices(greeting: string): string {
+  const svc = (name: string, extra = '') => `  ${name}:\n    image: ${busybox()}\n    command: ["sh", "-c", "echo ${greeting}; exec sleep 3600"]\n    stop_grace_period: 1s\n${extra}`
+  return `services:\n${svc('a')}${svc('b')}${svc('c', '    depends_on: [a]\n')}`
+}
+
+const running = async (name: string) => (await docker(['inspect', '-f', '{{.State.Status}}', name]).catch(() => '')).trim()
+
+describe('round trips of an install and an update', () => {
+  let t: TestCore
+
+  beforeAll(async () => {
+    await removeTestContainers(APP)
+    t = await openTestCore()
+    await t.call('servers.add', homeServerInput(hs, SERVER))
+    // Connected, Docker found and the apps' first call done: what follows is the install alone.
+    await t.call('apps.list', { serverId: SERVER })
+  })
+
+  afterAll(async () => {
+    await t?.call('apps.remove', { serverId: SERVER, app: APP, volumes: true, confirm: APP }).catch(() => undefined)
+    await t?.close()
+    await removeTestContainers(APP)
+  })
+
+  it('installs three services, the two independent ones together, in a fixed number of round trips', async () => {
+    const { value: job, tally } = await countRoundTrips(async () => {
+      const { jobId } = await t.call('apps.install', { serverId: SERVER, source: { compose: threeServices('first') }, name: APP, values: {} })
+      return t.finishedJob(jobId)
+    })
+    expect(job.state, JSON.stringify(job)).toBe('succeeded')
+    expect(job.result).toMatchObject({ status: 'installed', containers: [`${APP}-a-1`, `${APP}-b-1`, `${APP}-c-1`] })
+    for (const s of ['a', 'b', 'c']) expect(await running(`${APP}-${s}-1`)).toBe('running')
+
+    // a and b went out together; c only after a (so never three at once).
+    expect(tally.peakInFlight.get('docker POST /containers/create')).toBe(2)
+    expect(tally.peakInFlight.get('docker POST /containers/:id/start')).toBe(2)
+    expect(tally.where.get('docker POST /containers/create')).toBe(3)
+    // c waits for a's start, which the run saw succeed: no inspect for service_started.
+    expect(tally.where.get('docker GET /containers/:id/json')).toBeUndefined()
+    // The journal: [the run, the network, a and b], [c], [committed] — one request each on the lock's channel.
+    expect(tally.where.get('exec app lock: journal write')).toBe(3)
+    // Over SFTP: one look for an installed app of that name, the earlier journal and .env (none), the app's two
+    // files before (none), then the two files written side by side (open, write, close, rename) and the journal removed.
+    expect(tally.where.get('sftp stat')).toBe(1)
+    expect(tally.where.get('sftp open')).toBe(1 + 1 + 2 + 2)
+    for (const op of ['write', 'close', 'ext_openssh_rename']) expect(tally.where.get(`sftp ${op}`), op).toBe(2)
+    expect(tally.where.get('sftp unlink')).toBe(1)
+    // One lock command, and no other command at all (the folder is made by the lock, files go over SFTP).
+    expect(tally.byKind.exec).toBe(1 + 3)
+    // Docker: the project's containers (twice: is the name taken, then the plan), networks, volumes, the image,
+    // then the network and the three containers created and started.
+    expect(tally.byKind.docker).toBe(3 + 1 + 1 + 1 + 1 + 3 + 3)
+    // Channels come from the pool the first call left open; a new one only where more requests overlap.
+    expect(tally.total).toBeLessThanOrEqual(4 + 14 + 13 + 3)
+  })
+
+  it('updates with one service changed: recreated, and watched through events while it settles, not polled', async () => {
+    const { value: job, tally } = await countRoundTrips(async () => {
+      const { jobId } = await t.call('apps.update', { serverId: SERVER, app: APP, compose: threeServices('first').replace('  b:\n    image', '  b:\n    environment: { CHANGED: "yes" }\n    image') })
+      return t.finishedJob(jobId)
+    })
+    expect(job.state, JSON.stringify(job)).toBe('succeeded')
+    expect(job.result).toMatchObject({ status: 'updated', recreated: [`${APP}-b-1`] })
+    expect((await docker(['inspect', '-f', '{{range .Config.Env}}{{println .}}{{end}}', `${APP}-b-1`])).split('\n')).toContain('CHANGED=yes')
+    expect(await running(`${APP}-b-1`)).toBe('running')
+    // 3 s of settling, polled every 250 ms, took a dozen inspects; an events stream takes one request.
+    expect(tally.where.get('docker GET /events')).toBe(1)
+    expect(tally.where.get('docker GET /containers/:id/json') ?? 0).toBeLessThanOrEqual(4)
+    // [the run and b's stop, move aside and create], [committed].
+    expect(tally.where.get('exec app lock: journal write')).toBe(2)
+    expect(tally.where.get('docker POST /containers/create')).toBe(1)
+  })
+})
