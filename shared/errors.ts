@@ -194,6 +194,11 @@ export const ERROR_CODES = {
     hint: 'Check that the build folder named in the message exists on this computer and is readable, and that its Dockerfile is inside it.',
     cliHint: 'Check that the build folder named in the message exists on this computer and is readable, and that its Dockerfile is inside it.',
   },
+  SECRET_SOURCE_MISSING: {
+    message: 'A secret of the compose file has no content to send.',
+    hint: 'Create the file named in the message beside the compose file (or give the variable a value), then try again; nothing was changed on the server.',
+    cliHint: 'Create the file named in the message beside the compose file (or give the variable a value with --env), then run the command again; nothing was changed on the server.',
+  },
   HEALTH_CHECK_FAILED: {
     message: 'The new version did not pass its health check; the version that served keeps serving.',
     hint: "Read the new version's log in the details, fix the code or the health path in homeport.yml, then deploy again.",

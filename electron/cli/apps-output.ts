@@ -30,6 +30,10 @@ export function formatPlan(plan: PlanDto): string {
     const width = Math.max(...plan.containers.map((c) => c.name.length))
     for (const c of plan.containers) out.push(`  ${c.action.padEnd(8)} ${c.name.padEnd(width)}  ${c.reason}`)
   }
+  if (plan.secrets?.length) {
+    out.push('', 'Secrets (read-only files in the containers)')
+    for (const x of plan.secrets) out.push(`  ${x.service}: ${x.name} at ${x.path}`)
+  }
   out.push(...formatPlanValues(plan))
   if (plan.warnings.length) {
     out.push('', 'Warnings')

@@ -65,6 +65,8 @@ export interface PlanDto {
   networks: { name: string; action: 'create' | 'keep' | 'external' }[]
   volumes: { name: string; action: 'create' | 'keep' | 'external' }[]
   containers: { service: string; name: string; action: 'create' | 'recreate' | 'start' | 'keep' | 'remove'; reason: string }[]
+  /** Compose secrets each service gets, as read-only files at `path` in its container (never their content). Absent: none. */
+  secrets?: { service: string; name: string; path: string }[]
   warnings: string[]
   /** Host access the app asks for; installing it needs `acceptHostAccess`. Absent: none. */
   risks?: HostAccessRiskDto[]
@@ -188,11 +190,15 @@ const values = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not a v
 /** Where an app comes from: a catalog entry, a compose file given as text, or what is installed already. */
 /** The compose file's folder on this computer (absolute): `build:` contexts are found relative to it. */
 const buildDir = z.string().min(1).refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path')
+// A union takes the first variant that parses and drops keys that variant does not know: the installed
+// variant comes first, and the others refuse `installed`, so `{ installed: true, compose }` stays an edit of
+// the installed app and is never read as a new compose file.
+const notInstalled = { installed: z.undefined().optional() }
 export const AppSource = z.union([
-  z.object({ catalogId: z.string().min(1), catalog: z.string().min(1).optional() }),
-  z.object({ compose: z.string().min(1, 'the compose file is empty'), env: z.string().optional(), buildDir: buildDir.optional() }),
   /** With `compose` or `env`: the installed app with its compose file or `.env` replaced by these edits. */
   z.object({ installed: z.literal(true), compose: z.string().min(1, 'the compose file is empty').optional(), env: z.string().optional(), buildDir: buildDir.optional() }),
+  z.object({ catalogId: z.string().min(1), catalog: z.string().min(1).optional(), ...notInstalled }),
+  z.object({ compose: z.string().min(1, 'the compose file is empty'), env: z.string().optional(), buildDir: buildDir.optional(), ...notInstalled }),
 ])
 export type AppSourceInput = z.output<typeof AppSource>
 

@@ -197,7 +197,7 @@ export interface ScheduleDto {
   /** systemd only: false when the timers stop at logout because lingering could not be enabled. */
   lingering?: boolean
   createdAt: string
-  /** When each kind of run is next due (ISO times, read as the server's local time). */
+  /** When each kind of run is next due (ISO times; the cron times read in this computer's time zone, which a server in another zone does not share). */
   next?: { backup?: string; check?: string; drill?: string }
 }
 

@@ -2,8 +2,8 @@
 // repository (checked against the folder on the server); an app's schedule is set in a dialog (a cron time,
 // a weekly drill, the consent to store the password on the server), shown with its next run and installed
 // on the server as cron entries, then removed; an SFTP repository is added once the host key it shows is
-// trusted; and a restore puts back only the files and folders ticked in the snapshot browser, checked by
-// sha256 on the server.
+// trusted; a restore puts back only the files and folders ticked in the snapshot browser, checked by
+// sha256 on the server; and a clone restored beside the running original gets a free host port, named.
 
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
@@ -12,8 +12,9 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { useHomeServer } from '../homeserver/helpers.js'
-import { compose, inVolume } from '../integration/backups/backups-fixture.js'
+import { docker, useHomeServer } from '../homeserver/helpers.js'
+import { freePort } from '../homeserver/process.js'
+import { inVolume, webCompose } from '../integration/backups/backups-fixture.js'
 import { resticTestImage } from '../integration/backups/restic-image.js'
 import { addServerByKey } from './add-server-steps.js'
 import { coreCall, startE2e, type E2eSession } from './harness.js'
@@ -21,6 +22,7 @@ import { coreCall, startE2e, type E2eSession } from './harness.js'
 const home = useHomeServer()
 const SERVER = `e2e-bksched-${process.pid}`
 const APP = `e2e-bks-${randomBytes(3).toString('hex')}`
+const CLONE = `${APP}-copy`
 const REPO = `${APP}-usb`
 const VOLUME = `${APP}_data`
 const ROOT = `/backup/volumes/${VOLUME}`
@@ -29,6 +31,7 @@ let session: E2eSession
 let page: Page
 let scratch: string
 let publicKey = ''
+let port = 0
 const authorizedKeys = `/home/${home.user}/.ssh/authorized_keys`
 
 const sha256 = (data: string) => createHash('sha256').update(data).digest('hex')
@@ -68,7 +71,7 @@ describe('backup schedules, sizes and picked restores in the window', { timeout:
       await coreCall(session, 'backups.scheduleRemove', { serverId: SERVER, app: APP }).catch(() => undefined)
       await coreCall(session, 'backups.policyRemove', { serverId: SERVER, app: APP }).catch(() => undefined)
       for (const repository of [REPO, `${APP}-sftp`]) await coreCall(session, 'backups.repoRemove', { serverId: SERVER, repository }).catch(() => undefined)
-      await coreCall(session, 'apps.remove', { serverId: SERVER, app: APP, volumes: true, confirm: APP }).catch(() => undefined)
+      for (const app of [CLONE, APP]) await coreCall(session, 'apps.remove', { serverId: SERVER, app, volumes: true, confirm: app }).catch(() => undefined)
       await session.close()
     }
     if (publicKey && fs.existsSync(authorizedKeys)) fs.writeFileSync(authorizedKeys, fs.readFileSync(authorizedKeys, 'utf8').split('\n').filter((l) => l.trim() !== publicKey).join('\n'))
@@ -79,7 +82,8 @@ describe('backup schedules, sizes and picked restores in the window', { timeout:
     // Set-up (not under test here): the server, the test restic image, an app with files, a repository and a policy.
     await addServerByKey(page, home, SERVER)
     await coreCall(session, 'settings.set', { key: 'backups.resticImage', value: await resticTestImage(home) })
-    const { jobId } = await coreCall(session, 'apps.install', { serverId: SERVER, source: { compose: compose(home.images[0]) }, name: APP })
+    port = await freePort()
+    const { jobId } = await coreCall(session, 'apps.install', { serverId: SERVER, source: { compose: webCompose(home.images[0], port) }, name: APP })
     await expect.poll(async () => (await coreCall(session, 'jobs.get', { id: jobId })).state, { timeout: 120_000 }).not.toBe('running')
     await inVolume(home, VOLUME, 'mkdir -p /data/docs && echo "notes v1" > /data/notes.txt && echo a1 > /data/docs/a.txt && echo keep1 > /data/keep.txt')
     await coreCall(session, 'backups.repoAdd', { serverId: SERVER, name: REPO, target: { kind: 'local', path: path.join(scratch, 'repo') } })
@@ -203,6 +207,27 @@ describe('backup schedules, sizes and picked restores in the window', { timeout:
     expect(now['./notes.txt']).toBe(before['./notes.txt'])
     expect(now['./docs/a.txt']).toBe(before['./docs/a.txt'])
     expect(now['./keep.txt']).toBe(sha256('keep2\n'))
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByTestId('restore-dialog').count()).toBe(0)
+  })
+
+  it('restores a clone beside the running original, saying which host port moved; both serve their files', async () => {
+    await page.getByTestId('snapshot-row').first().getByTestId('snapshot-restore').click()
+    await page.getByTestId('restore-dialog').waitFor()
+    await page.getByTestId('restore-clone').click()
+    await page.getByTestId('restore-clone-name').fill(CLONE)
+    await page.getByTestId('restore-submit').click()
+    const progress = page.getByTestId('restore-dialog').getByTestId('job-progress')
+    await progress.waitFor()
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 180_000 }).not.toBe('running')
+    expect(await progress.getAttribute('data-state'), (await progress.textContent()) ?? '').toBe('succeeded')
+    const moved = new RegExp(`Port ${port} of web was taken, so ${CLONE} publishes it on (\\d+)\\.`).exec((await page.getByTestId('restore-ports').textContent()) ?? '')
+    expect(moved).not.toBeNull()
+    const clonePort = Number(moved![1])
+    for (const app of [APP, CLONE]) expect((await docker(['ps', '--filter', `label=com.docker.compose.project=${app}`, '--format', '{{.State}}'])).trim()).toBe('running')
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${clonePort}/keep.txt`).catch(() => undefined))?.status, { timeout: 60_000 }).toBe(200)
+    expect(await (await fetch(`http://127.0.0.1:${clonePort}/keep.txt`)).text()).toBe('keep1\n')
+    expect(await (await fetch(`http://127.0.0.1:${port}/keep.txt`)).text()).toBe('keep2\n')
     await page.keyboard.press('Escape')
     await expect.poll(() => page.getByTestId('restore-dialog').count()).toBe(0)
   })

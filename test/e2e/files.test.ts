@@ -264,7 +264,7 @@ describe('files in the window', () => {
     for (const [name, [language, text]] of Object.entries(samples)) {
       await row(name).dblclick()
       await expect.poll(() => editor.locator('.cm-content').textContent(), { timeout: 30_000 }).toContain(text.split('\n')[0])
-      expect(await editor.locator('[data-language]').getAttribute('data-language')).toBe(language)
+      expect(await editor.getByTestId('editor-text').getAttribute('data-language')).toBe(language)
       if (language === 'plain') expect(await tokens.count()).toBe(0)
       else await expect.poll(() => tokens.count()).toBeGreaterThan(0)
       if (language === 'markdown') await session.screenshot('files-04-markdown')

@@ -67,9 +67,19 @@ async function startTimes(docker: Docker, containers: Docker.ContainerInfo[]): P
   return new Map(running.flatMap((c, i) => (times[i] ? [[c.Id, times[i]] as [string, string]] : [])))
 }
 
-export async function listApps(server: AppServer, meta: (app: string) => AppMeta | undefined): Promise<AppDto[]> {
+/** The installed apps' folders (those with a compose file) and what Homeport remembers about each. */
+export interface InstalledApps {
+  dirs: string[]
+  meta(app: string): AppMeta | undefined
+}
+
+/** `installed`: when the caller already asked for the folders (in flight alongside the containers' list). */
+export async function listApps(server: AppServer, meta: (app: string) => AppMeta | undefined, installed?: Promise<InstalledApps>): Promise<AppDto[]> {
   const docker = await server.docker()
-  const [containers, dirs] = await Promise.all([docker.listContainers({ all: true, filters: { label: [LABEL.project] } }), listAppDirs(server.session, server.facts)])
+  const [containers, dirs] = await Promise.all([
+    docker.listContainers({ all: true, filters: { label: [LABEL.project] } }),
+    installed ? installed.then((i) => i.dirs) : listAppDirs(server.session, server.facts),
+  ])
   const byProject = new Map<string, Docker.ContainerInfo[]>()
   for (const c of containers) {
     const project = c.Labels?.[LABEL.project]

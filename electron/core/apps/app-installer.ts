@@ -13,6 +13,7 @@ import { readServerFile } from '../connection/sftp.js'
 import type { Docker } from '../docker/docker-access.js'
 import type { AppDefinition } from './app-definitions.js'
 import { appDir, ENV_FILE, type ServerFacts } from './app-paths.js'
+import { digestSecrets, type SecretContents } from './app-secrets.js'
 import type { AppServer } from './app-server.js'
 import { planValues } from './plan-values.js'
 
@@ -22,6 +23,8 @@ export interface PreparedApp extends ProjectPlan {
   dir: string
   project: ComposeProject
   warnings: string[]
+  /** The secrets this run writes into the app's folder (read on this computer); absent when it writes none. */
+  secrets?: SecretContents
 }
 
 export function planToDto(prepared: PreparedApp): PlanDto {
@@ -34,9 +37,15 @@ export function planToDto(prepared: PreparedApp): PlanDto {
     containers: plan.containers.map(({ service, name, action, reason }) => ({ service, name, action, reason })),
     warnings: prepared.warnings,
     risks: hostAccessRisks(prepared.project),
+    ...secretsOfPlan(prepared.project),
     upToDate: plan.upToDate,
     ...planValues(prepared.definition, prepared.project, prepared.facts),
   }
+}
+
+function secretsOfPlan(project: ComposeProject): Pick<PlanDto, 'secrets'> {
+  const secrets = Object.values(project.services).flatMap((s) => (s.secrets ?? []).map((x) => ({ service: s.name, name: x.source, path: x.target })))
+  return secrets.length ? { secrets } : {}
 }
 
 /** Host ports already published by containers outside this app: a clash would only fail half-way through apply. */
@@ -60,8 +69,11 @@ async function checkPortClashes(docker: Docker, project: ComposeProject): Promis
   }
 }
 
-/** `mirror`: the server's registry mirror, which Docker Hub references are rewritten to. */
-export async function prepareApp(server: AppServer, definition: AppDefinition, opts: { mirror?: string; pullAlways?: boolean } = {}): Promise<PreparedApp> {
+/**
+ * `mirror`: the server's registry mirror, which Docker Hub references are rewritten to. `secrets`: the contents
+ * this run writes (readAppSecrets); without them the services hash the secrets already on the server.
+ */
+export async function prepareApp(server: AppServer, definition: AppDefinition, opts: { mirror?: string; pullAlways?: boolean; secrets?: SecretContents } = {}): Promise<PreparedApp> {
   const { facts } = server
   const dir = appDir(facts, definition.name)
   const { project, warnings } = loadCompose({
@@ -72,7 +84,7 @@ export async function prepareApp(server: AppServer, definition: AppDefinition, o
     serverHome: facts.home,
   })
   const docker = await server.docker()
-  await checkPortClashes(docker, project)
+  await Promise.all([checkPortClashes(docker, project), digestSecrets(server.session, project, opts.secrets)])
   // env_file entries may name files this run is about to write (.env, Umbrel's settings.env): plan with those.
   const files = appFiles(definition)
   const readFile = (path: string) => {
@@ -80,7 +92,7 @@ export async function prepareApp(server: AppServer, definition: AppDefinition, o
     return Object.hasOwn(files, name) ? Promise.resolve(files[name]) : readServerFile(server.session, path)
   }
   const planned = await planProject(docker, project, { readFile, mirror: opts.mirror, pullAlways: opts.pullAlways })
-  return { definition, facts, dir, project, warnings: warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)), ...planned }
+  return { definition, facts, dir, project, warnings: warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)), ...planned, ...(opts.secrets ? { secrets: opts.secrets } : {}) }
 }
 
 /** What goes into the app's folder: compose.yml, .env and the definition's other files. */

@@ -14,6 +14,7 @@ import { waitForServer } from '../connection/wait-for-server.js'
 import { appFiles, bindDirsToCreate, type PreparedApp } from './app-installer.js'
 import type { AppLock } from './app-lock.js'
 import { ensureDirs, writeAppFiles } from './app-paths.js'
+import { secretsFolder, writeSecretFiles } from './app-secrets.js'
 import type { AppServer } from './app-server.js'
 import { missingDirs, readServerJournal, restoreFolder, snapshotFiles, verifyFolder, type RunJournalStore, type RunRecord } from './run-journal.js'
 
@@ -88,7 +89,9 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
     engine: newJournal(lock.holder.runId, prepared.plan),
   }
   // What is there before the run changes anything, both asked at once.
-  ;[record.files, record.createdDirs] = await Promise.all([snapshotFiles(session, prepared.dir, Object.keys(files)), missingDirs(session, dirs)])
+  // A secrets folder this run makes is removed by a rollback with the rest; the secrets' contents stay out of the journal.
+  const secretsDir = secretsFolder(prepared.dir, prepared.secrets)
+  ;[record.files, record.createdDirs] = await Promise.all([snapshotFiles(session, prepared.dir, Object.keys(files)), missingDirs(session, secretsDir ? [...dirs, secretsDir] : dirs)])
   let saved = false
   // Steps written down in the same turn share one write (the engine's first steps join the run's first write).
   const persist = coalescedRecord(async () => {
@@ -103,10 +106,10 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
     const journaled = persist()
     journaled.catch(() => undefined)
     const uploaded = writeAppFiles(session, prepared.dir, files, { folderExists: lock.held, renameAfter: journaled })
-    if (dirs.length) {
-      await journaled
-      await ensureDirs(session, dirs)
-    }
+    if (dirs.length || secretsDir) await journaled
+    if (dirs.length) await ensureDirs(session, dirs)
+    // Containers read the secrets at start: they are in place before the engine's work begins.
+    if (prepared.secrets) await writeSecretFiles(session, prepared.dir, prepared.secrets)
     const applying = applyPlan(await server.docker(), prepared.project, prepared.plan, {
       images: prepared.images,
       hashes: prepared.hashes,

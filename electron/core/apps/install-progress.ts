@@ -8,7 +8,8 @@ import type { PreparedApp } from './app-installer.js'
 export function describePlan(p: PreparedApp): string {
   const containers = p.plan.containers.map((x) => `${x.action} ${x.name}`).join(', ')
   const pulls = p.plan.images.filter((i) => i.pull).map((i) => i.image).join(', ')
-  return `Plan for ${p.plan.project}: ${containers || 'nothing to do'}; pull ${pulls || 'nothing'}`
+  const secrets = Object.values(p.project.services).flatMap((s) => (s.secrets ?? []).map((x) => `${s.name} gets ${x.source}`)).join(', ')
+  return `Plan for ${p.plan.project}: ${containers || 'nothing to do'}; pull ${pulls || 'nothing'}${secrets ? `; secrets: ${secrets}` : ''}`
 }
 
 export function progressReporter(ctx: JobContext): (e: ApplyEvent) => void {

@@ -26,6 +26,7 @@ import { planToDto, prepareApp, type PreparedApp } from './app-installer.js'
 import { AppLock, localHolder } from './app-lock.js'
 import { appDir, assertAppName, ENV_FILE, hasComposeFile } from './app-paths.js'
 import { RunFailure, runApp } from './app-run.js'
+import { readAppSecrets, usesSecretFiles } from './app-secrets.js'
 import { appServer, type AppServer, type ServerAccess } from './app-server.js'
 import type { Catalogs } from './catalog/catalogs.js'
 import { planningFailure, runFailure } from './failure-messages.js'
@@ -62,6 +63,11 @@ function risksOf(def: AppDefinition, server: AppServer) {
   }
 }
 
+/** Whether the app needs its compose file's folder on this computer again later (to build, or to read secret files). */
+function needsFolder(server: AppServer, def: AppDefinition): boolean {
+  return buildsImages(server, def) || usesSecretFiles(server, def)
+}
+
 function requireConsent(app: string, risks: ReturnType<typeof hostAccessRisks>, accepted: boolean | undefined): void {
   if (!risks.length || accepted) return
   const kinds = [...new Set(risks.map((r) => r.detail))].join(', ')
@@ -79,7 +85,7 @@ export class InstallService {
   }
 
   async install(serverId: string, source: AppSourceInput, name: string | undefined, values: Values, acceptHostAccess?: boolean): Promise<{ jobId: string; app: string }> {
-    if ('installed' in source) throw new HomeportError('INVALID_INPUT', 'An installed app is updated, not installed.', { hint: 'Use apps.update.' })
+    if (source.installed) throw new HomeportError('INVALID_INPUT', 'An installed app is updated, not installed.', { hint: 'Use apps.update.' })
     const server = await appServer(this.deps.servers, serverId)
     const app = await this.appName(source, name)
     // The SFTP channel opens while the lock is taken: the run's first reads need it.
@@ -93,11 +99,13 @@ export class InstallService {
       requireConsent(app, risksOf(def.definition, server), acceptHostAccess)
       if (fresh.status === 'rejected') throw fresh.reason
       const buildDir = 'buildDir' in source ? source.buildDir : undefined
-      const definition = buildDir && buildsImages(server, def.definition) ? rememberBuildDir(def.definition, def.meta, buildDir) : def.definition
+      const definition = buildDir && needsFolder(server, def.definition) ? rememberBuildDir(def.definition, def.meta, buildDir) : def.definition
+      // Read before the job starts: a missing secret leaves nothing behind on the server.
+      const secrets = await readAppSecrets(server, definition, buildDir)
       return this.startJob(server, lock, 'install', async (ctx) => {
         await buildAppImages(server, definition, { buildDir, serverName: this.deps.serverName(serverId), ctx })
         ctx.step('Planning')
-        const prepared = await prepareApp(server, definition, { mirror: this.deps.mirror(serverId) }).catch((err) => {
+        const prepared = await prepareApp(server, definition, { mirror: this.deps.mirror(serverId), secrets }).catch((err) => {
           throw planningFailure(err, app)
         })
         ctx.log(describePlan(prepared))
@@ -123,11 +131,12 @@ export class InstallService {
       const def = await definitionFromInstalled(server.session, server.facts, app, values ?? {}, edits)
       requireConsent(app, newRisks(risksOf(def.definition, server), risksOf(def.previous, server)), acceptHostAccess)
       const buildDir = edits.buildDir ?? def.meta.buildDir
-      const definition = edits.buildDir && buildsImages(server, def.definition) ? rememberBuildDir(def.definition, def.meta, edits.buildDir) : def.definition
+      const definition = edits.buildDir && needsFolder(server, def.definition) ? rememberBuildDir(def.definition, def.meta, edits.buildDir) : def.definition
+      const secrets = await readAppSecrets(server, definition, buildDir)
       return this.startJob(server, lock, 'update', async (ctx) => {
         await buildAppImages(server, definition, { buildDir, serverName: this.deps.serverName(serverId), ctx })
         ctx.step('Checking for newer images')
-        const prepared = await prepareApp(server, definition, { mirror: this.deps.mirror(serverId), pullAlways: !values && !edited }).catch((err) => {
+        const prepared = await prepareApp(server, definition, { mirror: this.deps.mirror(serverId), pullAlways: !values && !edited, secrets }).catch((err) => {
           throw planningFailure(err, app)
         })
         ctx.log(describePlan(prepared))
@@ -223,7 +232,7 @@ export class InstallService {
   }
 
   private async appName(source: AppSourceInput, name: string | undefined): Promise<string> {
-    if ('installed' in source) {
+    if (source.installed) {
       if (!name) throw new HomeportError('INVALID_INPUT', 'Which installed app? The name is missing.', { hint: 'Give the app name.' })
       return name
     }
@@ -236,7 +245,7 @@ export class InstallService {
 
   private async definition(server: AppServer, source: AppSourceInput, app: string, values: Values): Promise<DefinitionResult> {
     const { session, facts } = server
-    if ('installed' in source) return definitionFromInstalled(session, facts, app, values, { compose: source.compose, env: source.env })
+    if (source.installed) return definitionFromInstalled(session, facts, app, values, { compose: source.compose, env: source.env })
     if ('catalogId' in source) return definitionFromCatalog(await this.deps.catalogs.find(source.catalogId, source.catalog), app, values, facts, await this.keptEnv(server, app))
     return definitionFromCompose(source.compose, source.env, app, values, facts, await this.keptEnv(server, app))
   }

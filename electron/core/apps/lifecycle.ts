@@ -4,16 +4,16 @@
 
 import { randomUUID } from 'node:crypto'
 import { posix } from 'node:path'
-import type { AppChangedEvent, AppDto } from '../../../shared/contract/index.js'
+import { APP_NAME_PATTERN, type AppChangedEvent, type AppDto } from '../../../shared/contract/index.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
 import type { EventSink, Logger, SecretStore } from '../runtime/types.js'
 import { appSecretAccount } from '../secrets/accounts.js'
 import type { AppRunsRepo } from '../store/app-runs-repo.js'
-import { getApp, listApps, removeAppResources, restartApp, startApp, stopApp, type AppMeta } from './app-containers.js'
-import { META_FILE, readMeta } from './app-definitions.js'
+import { getApp, listApps, removeAppResources, restartApp, startApp, stopApp, type AppMeta, type InstalledApps } from './app-containers.js'
+import { META_FILE, readMeta, type AppMetaFile } from './app-definitions.js'
 import { AppLock, localHolder } from './app-lock.js'
-import { appDir, listAppDirs } from './app-paths.js'
+import { appDir, appsRoot } from './app-paths.js'
 import { appServer, type AppServer, type ServerAccess } from './app-server.js'
 import type { Forwards } from './forwards.js'
 import { finishRun } from './run-resume.js'
@@ -36,14 +36,32 @@ const ACTIONS = {
 
 /** What homeport.json says of each app Homeport installed (catalog id, web page). */
 async function readMetas(server: AppServer): Promise<(app: string) => AppMeta | undefined> {
+  return (await readInstalled(server)).meta
+}
+
+/**
+ * The installed apps' folders and each one's remembered metadata in one command (a round trip for the list,
+ * where a listing and then an SFTP read per app took several). Each folder is told as a record separator,
+ * its name, a newline, then its metadata file as it is.
+ */
+async function readInstalled(server: AppServer): Promise<InstalledApps> {
+  const script = 'for d in "$1"/*/; do [ -f "$d$2" ] || continue; n=${d%/}; printf "\\036%s\\n" "${n##*/}"; cat -- "$d$3" 2>/dev/null; done; true'
+  const res = await server.session.exec(['sh', '-c', script, 'sh', appsRoot(server.facts), COMPOSE_FILE, META_FILE])
+  const dirs: string[] = []
   const metas = new Map<string, AppMeta>()
-  await Promise.all(
-    (await listAppDirs(server.session, server.facts)).map(async (name) => {
-      const m = await readMeta(server.session, server.facts, name)
-      if (m) metas.set(name, { catalogId: m.catalogId, web: m.web })
-    }),
-  )
-  return (app) => metas.get(app)
+  for (const record of res.stdout.split('\x1e').slice(1)) {
+    const newline = record.indexOf('\n')
+    const name = record.slice(0, newline < 0 ? undefined : newline)
+    if (!APP_NAME_PATTERN.test(name)) continue
+    dirs.push(name)
+    try {
+      const m = JSON.parse(record.slice(newline + 1)) as AppMetaFile
+      metas.set(name, { catalogId: m.catalogId, web: m.web })
+    } catch {
+      // no metadata (an app from a plain compose file) or a file that is not JSON: nothing remembered
+    }
+  }
+  return { dirs, meta: (app) => metas.get(app) }
 }
 
 export class AppLifecycle {
@@ -51,7 +69,14 @@ export class AppLifecycle {
 
   async list(serverId: string): Promise<AppDto[]> {
     const server = await appServer(this.deps.servers, serverId)
-    return listApps(server, await readMetas(server))
+    // The folders and the containers are asked for together: the list costs the round trips of the slower.
+    // listApps reads the metadata only once the folders (which come with it) are in.
+    let meta: InstalledApps['meta'] = () => undefined
+    const installed = readInstalled(server).then((found) => {
+      meta = found.meta
+      return found
+    })
+    return listApps(server, (app) => meta(app), installed)
   }
 
   async get(serverId: string, app: string): Promise<AppDto> {

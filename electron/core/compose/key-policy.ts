@@ -1,10 +1,9 @@
 // What Homeport does with Compose keys it does not turn into container settings. Errors are keys whose
-// absence would change what the app does (it would start without its image, secrets, hooks, links…);
+// absence would change what the app does (it would start without its image, configs, hooks, links…);
 // warnings are keys that only tune scheduling or are meant for other tools, so ignoring them is safe.
 // README.md carries the same table for people.
 
 export const UNSUPPORTED_SERVICE_KEYS: Record<string, string> = {
-  secrets: 'secrets are not supported; pass the value through environment: or a bind-mounted file',
   configs: 'configs are not supported; bind-mount the file instead',
   extends: 'extends is not supported; write the service out in full',
   volumes_from: 'volumes_from is not supported; mount the same named volumes in both services',

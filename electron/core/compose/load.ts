@@ -3,6 +3,7 @@ import { interpolateTree, type VariableLookup } from './interpolate.js'
 import { UNSUPPORTED_SERVICE_KEYS, UNSUPPORTED_TOP_LEVEL_KEYS } from './key-policy.js'
 import { parseComposeYaml } from './parse.js'
 import { joinPath, ProblemList } from './problems.js'
+import { checkServiceSecrets, normaliseTopLevelSecrets } from './secrets.js'
 import { checkProject } from './semantic.js'
 import { normaliseService } from './service.js'
 import { normaliseKeyValues, scalarToString, stringList } from './service-fields.js'
@@ -155,9 +156,7 @@ export function loadCompose(input: LoadComposeInput): LoadComposeResult {
   if (problems.problems.some((p) => p.code === 'COMPOSE_INVALID')) problems.throwIfAny()
 
   if (doc.version !== undefined) problems.warn('version', 'the top-level version: is obsolete and ignored')
-  for (const key of ['secrets', 'configs'] as const) {
-    if (doc[key] !== undefined) problems.warn(key, `top-level ${key}: are not supported and are ignored`)
-  }
+  if (doc.configs !== undefined) problems.warn('configs', 'top-level configs: are not supported and are ignored')
   const rawServices = asRecord(doc.services)
   if (Object.keys(rawServices).length === 0) problems.invalid('services', 'no services are defined')
 
@@ -186,6 +185,9 @@ export function loadCompose(input: LoadComposeInput): LoadComposeResult {
     networks,
     volumes: normaliseVolumes(asRecord(doc.volumes), input.projectName),
   }
+  const secrets = normaliseTopLevelSecrets(doc.secrets, problems)
+  if (secrets) project.secrets = secrets
+  checkServiceSecrets(project, problems)
   checkProject(project, problems)
   problems.throwIfAny()
   return { project, warnings: problems.warnings, variables }

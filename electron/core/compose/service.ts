@@ -4,6 +4,7 @@ import { IGNORED_DEPLOY_KEYS, IGNORED_SERVICE_KEYS, UNSUPPORTED_SERVICE_KEYS } f
 import { normaliseMounts, type MountContext } from './mounts.js'
 import { normaliseExpose, normalisePorts } from './ports.js'
 import { joinPath } from './problems.js'
+import { normaliseServiceSecrets } from './secrets.js'
 import {
   normaliseDependsOn,
   normaliseDeviceRequests,
@@ -148,6 +149,7 @@ export function normaliseService(name: string, raw: Raw, ctx: ServiceContext): C
   const entrypoint = command(raw.entrypoint, joinPath(path, 'entrypoint'), ctx)
   const cmd = command(raw.command, joinPath(path, 'command'), ctx)
   const healthcheck = normaliseHealthcheck(raw.healthcheck, joinPath(path, 'healthcheck'), ctx.problems)
+  const secrets = normaliseServiceSecrets(raw.secrets, path, ctx.problems)
 
   const service: ComposeService = {
     name,
@@ -203,6 +205,7 @@ export function normaliseService(name: string, raw: Raw, ctx: ServiceContext): C
     stdinOpen: boolAt(raw.stdin_open, joinPath(path, 'stdin_open'), ctx) ?? false,
     ...(typeof raw.platform === 'string' ? { platform: raw.platform } : {}),
     ...(typeof raw.pull_policy === 'string' ? { pullPolicy: raw.pull_policy } : {}),
+    ...(secrets ? { secrets } : {}),
   }
   return service
 }

@@ -106,6 +106,21 @@ export interface ComposeBuild {
   alsoTag?: string
 }
 
+/** A top-level `secrets:` entry: its content comes from a file beside the compose file, or a variable of the app. */
+export type ComposeSecretSource = { file: string } | { environment: string }
+
+/** A secret a service gets: bind-mounted read-only from the app's folder on the server. */
+export interface ComposeServiceSecret {
+  /** The top-level secret's key. */
+  source: string
+  /** Absolute path in the container (`/run/secrets/<target or source>`). */
+  target: string
+  /** Mode of the file on the server (read bits only). */
+  mode: number
+  /** SHA-256 of the content once known, so a changed content changes the config hash; never the content. */
+  sha256?: string
+}
+
 export interface ComposeService {
   name: string
   /** For a service with `build:`, the reference the build is tagged with (`homeport/<project>-<service>:<tag>`). */
@@ -156,6 +171,8 @@ export interface ComposeService {
   stdinOpen: boolean
   platform?: string
   pullPolicy?: string
+  /** Absent when the service uses none, so the config hash of a service without secrets is unchanged. */
+  secrets?: ComposeServiceSecret[]
 }
 
 export interface ComposeNetwork {
@@ -187,6 +204,8 @@ export interface ComposeProject {
   services: Record<string, ComposeService>
   networks: Record<string, ComposeNetwork>
   volumes: Record<string, ComposeVolume>
+  /** Top-level secrets; absent when the file defines none. */
+  secrets?: Record<string, ComposeSecretSource>
 }
 
 export type ComposeProblemCode = 'COMPOSE_INVALID' | 'COMPOSE_UNSUPPORTED' | 'COMPOSE_VARIABLE_MISSING'

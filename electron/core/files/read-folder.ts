@@ -6,8 +6,8 @@
 import type { FileEntryWithStats, SFTPWrapper } from 'ssh2'
 import { SFTP_STATUS, sftpRequest, sftpStatus } from '../connection/sftp.js'
 
-/** READDIR requests in flight at once (measured on loopback: 8 took a 10,000-entry listing from ~100 round
- * trips' time to ~a quarter; more gained nothing). */
+/** READDIR requests in flight at once (measured on a busy loopback: 10,000 entries in 170–290 ms with 8,
+ * against 190–550 ms one after another). */
 const IN_FLIGHT = 8
 
 /** Every entry of the folder but `.` and `..`, attributes as lstat gives them (links are not followed). */

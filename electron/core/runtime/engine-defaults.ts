@@ -59,7 +59,7 @@ export const defaultDockerFactory = (dataDir?: string): DockerServiceFactory => 
     return dockerServiceFor(session, { serverName, ...(dataDir ? { endpointCache: fileEndpointCache(dataDir) } : {}) })
   })
   return {
-    info: async () => (await service.get()).info(),
+    info: async (opts) => (await service.get()).info(opts),
     listContainers: async (opts) => (await service.get()).listContainers(opts),
     watchContainers: async (onChange) => (await service.get()).watchContainers(onChange),
     docker: async () => (await service.get()).docker(),

@@ -6,6 +6,7 @@
 //   the journal                one write per wave of work, through the lock's channel (no SFTP rename)
 //   waiting                    a dependency started by the run is not inspected for service_started; a
 //                              container proving itself is watched through events, not polled
+//   the app page               one command for the folders and their metadata beside the containers' list
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countRoundTrips } from '../../../electron/core/runtime/index.js'
@@ -70,8 +71,26 @@ describe('round trips of an install and an update', () => {
     // Docker: the project's containers (twice: is the name taken, then the plan), networks, volumes, the image,
     // then the network and the three containers created and started.
     expect(tally.byKind.docker).toBe(3 + 1 + 1 + 1 + 1 + 3 + 3)
-    // Channels come from the pool the first call left open; a new one only where more requests overlap.
-    expect(tally.total).toBeLessThanOrEqual(4 + 14 + 13 + 3)
+    // The SFTP channel opens once (its subsystem and version exchange: 2) while the lock is taken.
+    expect(tally.byKind.sftp).toBe(2 + 1 + 6 + 6 + 1)
+    // Channels: the SFTP one, the lock's session, and Docker's beyond those the first call left open.
+    expect(tally.byKind.channel).toBeLessThanOrEqual(4)
+    expect(tally.total).toBeLessThanOrEqual(4 + 16 + 13 + 4)
+  })
+
+  it('lists the apps (the app page) in three round trips: one command beside the containers\' list, then the start times together', async () => {
+    const { value: apps, tally } = await countRoundTrips(() => t.call('apps.list', { serverId: SERVER }))
+    const app = apps.find((a) => a.name === APP)
+    expect(app).toMatchObject({ state: 'running', managed: true })
+    expect(app?.services.every((s) => s.startedAt)).toBe(true)
+    // The folders and their metadata: one command (a session channel and the exec), no SFTP read per app.
+    expect(tally.byKind.exec).toBe(1)
+    expect(tally.byKind.sftp).toBe(0)
+    expect(tally.where.get('docker GET /containers/json')).toBe(1)
+    // When each running container started: every inspect out at once, so one round trip for all.
+    const running = apps.reduce((n, a) => n + a.services.filter((s) => s.state === 'running').length, 0)
+    expect(tally.where.get('docker GET /containers/:id/json')).toBe(running)
+    expect(tally.peakInFlight.get('docker GET /containers/:id/json')).toBe(running)
   })
 
   it('updates with one service changed: recreated, and watched through events while it settles, not polled', async () => {

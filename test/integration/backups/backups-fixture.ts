@@ -44,6 +44,11 @@ export function compose(image: string): string {
   ].join('\n')
 }
 
+/** An app that serves its volume over HTTP (busybox httpd) on a published host port. */
+export function webCompose(image: string, port: number): string {
+  return ['services:', '  web:', `    image: ${image}`, '    command: ["httpd", "-f", "-p", "80", "-h", "/data"]', '    ports:', `      - "${port}:80"`, '    volumes:', '      - data:/data', 'volumes:', '  data: {}', ''].join('\n')
+}
+
 export async function finished(t: TestCore, started: Promise<{ jobId: string }>): Promise<JobDto> {
   return t.finishedJob((await started).jobId)
 }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RepositorySizeDto, RestoreJobResult, SnapshotListingDto } from '../../../shared/contract/index.js'
 import { docker, useHomeServer } from '../../homeserver/helpers.js'
 import { freePort } from '../../homeserver/process.js'
-import { inVolume } from '../backups/backups-fixture.js'
+import { inVolume, webCompose } from '../backups/backups-fixture.js'
 import { resticTestImage } from '../backups/restic-image.js'
 import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
 
@@ -25,11 +25,6 @@ const ROOT = `/backup/volumes/${VOLUME}`
 const authorizedKeys = `/home/${hs.user}/.ssh/authorized_keys`
 const sha = (text: string) => createHash('sha256').update(text).digest('hex')
 const lastJson = <T>(stdout: string): T => JSON.parse(stdout.trim().split('\n').at(-1)!) as T
-
-/** An app that serves its volume over HTTP on a published host port. */
-function webCompose(port: number): string {
-  return ['services:', '  web:', `    image: ${hs.images[0]}`, '    command: ["httpd", "-f", "-p", "80", "-h", "/data"]', '    ports:', `      - "${port}:80"`, '    volumes:', '      - data:/data', 'volumes:', '  data: {}', ''].join('\n')
-}
 
 async function sums(volume = VOLUME): Promise<Record<string, string>> {
   const out = await inVolume(hs, volume, 'cd /data && find . -type f -exec sha256sum {} +')
@@ -50,7 +45,7 @@ describe('homeport backups: sizes, listings, picked paths and clones', { timeout
     const image = await cli.run(['backups', 'image', await resticTestImage(hs)])
     expect(image.code, image.stderr).toBe(0)
     port = await freePort()
-    fs.writeFileSync(path.join(cli.home, 'compose.yml'), webCompose(port))
+    fs.writeFileSync(path.join(cli.home, 'compose.yml'), webCompose(hs.images[0], port))
     const installed = await cli.run(['apps', 'install', 'hs', '--file', path.join(cli.home, 'compose.yml'), '--name', APP])
     expect(installed.code, installed.stderr).toBe(0)
     await inVolume(hs, VOLUME, 'mkdir -p /data/docs/deep && echo "notes v1" > /data/notes.txt && echo a1 > /data/docs/a.txt && echo "b 1" > "/data/docs/deep/b $(echo 1).txt" && echo keep1 > /data/keep.txt')

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DeployHistoryDto, DeployJobResult } from '../../../shared/contract/index.js'
 import { docker, removeTestContainers, useHomeServer } from '../../homeserver/helpers.js'
 import { caddyTestImage } from '../deploy/caddy-image.js'
-import { get, httpdImage, testProject, type Project } from '../deploy/deploy-fixture.js'
+import { get, httpdImage, removeDeployLeftovers, testProject, type Project } from '../deploy/deploy-fixture.js'
 import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
 import { runOnTerminal } from './tty-answers.js'
 
@@ -51,14 +51,8 @@ afterAll(async () => {
   cli?.dispose()
   project?.dispose()
   for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true })
-  await removeTestContainers(`homeport-deploy-${APP}-`)
-  await removeTestContainers(`homeport-deploy-${ASKED}-`)
   await removeTestContainers(HOLDER)
-  await removeTestContainers(PROXY)
-  for (const app of [APP, OTHER, ASKED]) {
-    const images = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}', `homeport-deploy/${app}`])).split('\n').filter(Boolean)
-    if (images.length) await docker(['rmi', '-f', ...images]).catch(() => '')
-  }
+  await removeDeployLeftovers(hs, [APP, OTHER, ASKED], PROXY)
 }, 120_000)
 
 describe('homeport init', { timeout: 60_000 }, () => {
@@ -132,6 +126,9 @@ describe('homeport deploy', { timeout: 300_000 }, () => {
     expect(v1).toMatchObject({ app: APP, port: PORT, kind: 'build' })
     expect(fs.readFileSync(path.join(project.dir, 'homeport.yml'), 'utf8')).toContain(`app: ${APP}`)
     expect((await get(PORT)).body).toBe('v1')
+    // The new port meant a new proxy container: it took up the config of the app deployed before.
+    expect(await docker(['port', PROXY])).toContain(`${PORT}/tcp`)
+    expect((await get(ASKED_PORT)).body).toBe('v1')
 
     project.write('v2')
     const second = await cli.run(['deploy', project.dir])

@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import { docker } from '../../homeserver/helpers.js'
+import { docker, removeTestContainers } from '../../homeserver/helpers.js'
 import type { HomeServerInfo } from '../../homeserver/types.js'
 
 export interface Project {
@@ -101,4 +101,16 @@ export async function versionContainersOnServer(app: string): Promise<{ name: st
       return { name, state }
     })
     .sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** Everything a test file's deploys left on the server: version containers and images, its proxy and network, and their folders. */
+export async function removeDeployLeftovers(hs: HomeServerInfo, apps: string[], proxy: string): Promise<void> {
+  for (const app of apps) {
+    await removeTestContainers(`homeport-deploy-${app}-`)
+    const images = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}', `homeport-deploy/${app}`])).split('\n').filter(Boolean)
+    if (images.length) await docker(['rmi', '-f', ...images]).catch(() => '')
+    fs.rmSync(`/home/${hs.user}/.local/share/homeport/deploy/${app}`, { recursive: true, force: true })
+  }
+  await removeTestContainers(proxy)
+  fs.rmSync(`/home/${hs.user}/.local/share/homeport/proxy/${proxy}`, { recursive: true, force: true })
 }

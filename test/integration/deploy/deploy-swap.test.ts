@@ -5,10 +5,10 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DeployJobResult, JobDto } from '../../../shared/contract/index.js'
-import { docker, removeTestContainers, useHomeServer } from '../../homeserver/helpers.js'
+import { docker, useHomeServer } from '../../homeserver/helpers.js'
 import { homeServerInput, openTestCore, type TestCore } from '../core/test-core.js'
 import { caddyTestImage } from './caddy-image.js'
-import { get, loadLoop, testProject, versionContainersOnServer, type Project } from './deploy-fixture.js'
+import { get, loadLoop, type Project, removeDeployLeftovers, testProject, versionContainersOnServer } from './deploy-fixture.js'
 
 const hs = useHomeServer()
 const SERVER = 'home'
@@ -41,10 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close()
   project?.dispose()
-  await removeTestContainers(`homeport-deploy-${APP}-`)
-  await removeTestContainers(PROXY)
-  const images = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}', `homeport-deploy/${APP}`])).split('\n').filter(Boolean)
-  if (images.length) await docker(['rmi', '-f', ...images]).catch(() => '')
+  await removeDeployLeftovers(hs, [APP], PROXY)
 }, 120_000)
 
 describe('deploy: build on the server, health-gated swap through the proxy, rollback', { timeout: 300_000 }, () => {

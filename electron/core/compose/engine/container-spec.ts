@@ -1,6 +1,7 @@
 // Turns one normalised Compose service into the Docker Engine API's container-create body, labelled the
 // way Docker Compose labels its own containers so `docker compose` on the server sees the same stack.
 
+import { secretServerPath } from '../secrets.js'
 import type { ComposeMount, ComposeProject, ComposeService } from '../types.js'
 import { RUN_LABEL } from './journal.js'
 
@@ -99,6 +100,10 @@ export function containerSpec({ project, service, image, configHash, envFromFile
     } else {
       mounts.push({ Type: 'tmpfs', Target: m.target, TmpfsOptions: { ...(m.sizeBytes ? { SizeBytes: m.sizeBytes } : {}), ...(m.mode ? { Mode: m.mode } : {}) } })
     }
+  }
+  // As `docker compose` does without Swarm: the secret's file, bind-mounted read-only.
+  for (const secret of service.secrets ?? []) {
+    mounts.push({ Type: 'bind', Source: secretServerPath(project.workingDir, secret.source), Target: secret.target, ReadOnly: true })
   }
 
   let networkMode: string

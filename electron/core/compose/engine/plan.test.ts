@@ -25,7 +25,6 @@ function planFor(name: string, yamlText: string, envFileText?: string) {
 /** What each sample must do: plan every service, or fail naming what is unsupported. */
 const UNSUPPORTED: Record<string, RegExp> = {
   'Unifi-Network-Application': /configs/,
-  'nginx-golang-mysql': /secrets/,
 }
 
 describe('every app store sample plans or says what is unsupported', () => {
