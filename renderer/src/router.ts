@@ -23,6 +23,7 @@ export function createAppRouter(): Router {
       { path: '/servers/:id/engine', name: 'engine', component: () => import('./features/engine/pages/EnginePage.vue'), props: true },
       { path: '/servers/:id/backups', name: 'backups', component: () => import('./features/backups/pages/BackupsPage.vue'), props: true },
       { path: '/servers/:id/tasks', name: 'tasks', component: () => import('./features/tasks/pages/TasksPage.vue'), props: true },
+      { path: '/servers/:id/deploy', name: 'deploy', component: () => import('./features/deploy/pages/DeployPage.vue'), props: true },
       { path: '/servers/:id/shell', name: 'shell', component: () => import('./features/terminal/pages/HostShellPage.vue'), props: true },
       { path: '/servers/:id/files', name: 'files', component: () => import('./features/files/pages/FilesPage.vue'), props: true },
       { path: '/servers/:id/apps/:app', name: 'app', component: () => import('./features/apps/pages/AppPage.vue'), props: true },

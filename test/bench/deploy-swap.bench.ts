@@ -5,6 +5,7 @@
 // of the other image on the same port. Two clients request the port without pause throughout, each on a
 // fresh connection; every error or non-200 answer is a failed request. Target: 0 for Homeport.
 
+import { rmSync } from 'node:fs'
 import { run } from '../homeserver/process.js'
 import type { HomeServerInfo } from '../homeserver/types.js'
 import type { DeployJobResult } from '../../shared/contract/index.js'
@@ -94,6 +95,7 @@ async function main(info: HomeServerInfo): Promise<void> {
     await run('docker', ['network', 'rm', PROXY], { env, allowFailure: true })
     const images = (await run('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}', `homeport-deploy/${APP}`], { env, allowFailure: true })).stdout.split('\n').filter(Boolean)
     if (images.length) await run('docker', ['rmi', '-f', ...images], { env, allowFailure: true })
+    for (const dir of [`deploy/${APP}`, `proxy/${PROXY}`]) rmSync(`/home/${info.user}/.local/share/homeport/${dir}`, { recursive: true, force: true })
   }
 }
 

@@ -1,8 +1,9 @@
 // The server basics end to end, in headless Chromium through the web host against the test home server: a
-// container outside any app stopped, started, read and entered from the server page's table; a volume removed
-// from the engine page after its preview; a shell on the server itself running `hostname`; and an installed
-// app's compose file edited in the window so that its container really listens on the new port, and an edit
-// that gives it more of the server applied only with consent — each checked on the server's engine.
+// container outside any app stopped, started, restarted from the keyboard, read and entered from the server
+// page's table; a volume removed from the engine page after its preview; a shell on the server itself running
+// `hostname`; and an installed app's compose file edited in the window so that its container really listens on
+// the new port, and an edit that gives it more of the server applied only with consent — each checked on the
+// server's engine.
 
 import net from 'node:net'
 import os from 'node:os'
@@ -97,6 +98,34 @@ describe('server basics in the window', () => {
     await expect.poll(() => row(CONTAINER).getAttribute('data-state'), { timeout: 20_000 }).toBe('exited')
 
     await row(CONTAINER).getByTestId('container-start').click()
+    await expect.poll(status, { timeout: 30_000 }).toBe('running')
+    await expect.poll(() => row(CONTAINER).getAttribute('data-state'), { timeout: 20_000 }).toBe('running')
+  })
+
+  it('asks before a restart from the keyboard: Escape keeps it running, Enter restarts it', async () => {
+    const startedAt = () => docker(['inspect', '-f', '{{.State.StartedAt}}', CONTAINER])
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '')
+    const before = await startedAt()
+    const restart = row(CONTAINER).getByTestId('container-restart')
+    const question = page.getByTestId('container-restart-question')
+
+    await restart.focus()
+    await page.keyboard.press('Enter')
+    await question.waitFor()
+    expect(await question.textContent()).toContain(`Restart ${CONTAINER}?`)
+    await expect.poll(focused, { timeout: 10_000 }).toBe('container-restart-question-yes')
+    await page.keyboard.press('Escape')
+    await question.waitFor({ state: 'hidden' })
+    await expect.poll(focused, { timeout: 10_000 }).toBe('container-restart')
+    expect(await startedAt()).toBe(before)
+    expect(await status()).toBe('running')
+
+    await page.keyboard.press('Enter')
+    await question.waitFor()
+    await expect.poll(focused, { timeout: 10_000 }).toBe('container-restart-question-yes')
+    await page.keyboard.press('Enter')
+    await question.waitFor({ state: 'hidden' })
+    await expect.poll(startedAt, { timeout: 30_000 }).not.toBe(before)
     await expect.poll(status, { timeout: 30_000 }).toBe('running')
     await expect.poll(() => row(CONTAINER).getAttribute('data-state'), { timeout: 20_000 }).toBe('running')
   })

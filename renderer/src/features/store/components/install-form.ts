@@ -37,8 +37,19 @@ export function composeBuilds(compose: string): boolean {
   return /^\s+build:/m.test(compose)
 }
 
+/** A pasted compose file whose top-level `secrets:` takes one from a `file:`, found beside the compose file. */
+export function composeReadsSecretFiles(compose: string): boolean {
+  const section = /^secrets:[ \t]*\r?\n((?:[ \t]+.*\r?\n?|[ \t]*\r?\n)*)/m.exec(compose)?.[1] ?? ''
+  return /^\s+file:/m.test(section)
+}
+
+/** The folder of the compose file is needed to build images or to read secret files beside it. */
+export function composeNeedsFolder(compose: string): boolean {
+  return composeBuilds(compose) || composeReadsSecretFiles(compose)
+}
+
 /** The build folder must be a full path on this computer: the window has no folder of its own to start from. */
 export function buildDirError(dir: string): string | undefined {
-  if (!dir.trim()) return 'Give the folder of the compose file on this computer; build: paths start from it'
+  if (!dir.trim()) return 'Give the folder of the compose file on this computer; build: paths and secret files start from it'
   return dir.trim().startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir.trim()) ? undefined : 'Give the full path, starting with /'
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AppSource } from './apps.js'
+import { AppSource } from '../../shared/contract/apps.js'
 
 describe('AppSource', () => {
   it('keeps `installed` with an edited compose file: an edit of the installed app, not a new compose file', () => {
