@@ -104,7 +104,7 @@ describe('server basics in the window', () => {
 
   it('asks before a restart from the keyboard: Escape keeps it running, Enter restarts it', async () => {
     const startedAt = () => docker(['inspect', '-f', '{{.State.StartedAt}}', CONTAINER])
-    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '')
+    const focused = () => page.evaluate<string>(`document.activeElement?.getAttribute('data-testid') ?? ''`)
     const before = await startedAt()
     const restart = row(CONTAINER).getByTestId('container-restart')
     const question = page.getByTestId('container-restart-question')

@@ -52,6 +52,7 @@ function sftpCall<T>(sftp: SFTPWrapper, fn: (cb: (err: Error | null | undefined,
  * the short file in place of the whole one.
  */
 async function writeAtomic(sftp: SFTPWrapper, path: string, content: string | Buffer, mode: number, renameAfter?: Promise<unknown>): Promise<void> {
+  // Named by this process (app-lock.ts removes its own leftovers by this pattern after a cut).
   const temp = `${path}.homeport-${process.pid}-${Date.now()}.tmp`
   const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
   const handle = await sftpRequest<Buffer>(sftp, (cb) => sftp.open(temp, 'w', { mode }, (err, h) => cb(err, h)))
