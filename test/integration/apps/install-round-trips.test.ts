@@ -73,9 +73,12 @@ describe('round trips of an install and an update', () => {
     expect(tally.byKind.docker).toBe(3 + 1 + 1 + 1 + 1 + 3 + 3)
     // The SFTP channel opens once (its subsystem and version exchange: 2) while the lock is taken.
     expect(tally.byKind.sftp).toBe(2 + 1 + 6 + 6 + 1)
-    // Channels: the SFTP one, the lock's session, and Docker's beyond those the first call left open.
-    expect(tally.byKind.channel).toBeLessThanOrEqual(4)
-    expect(tally.total).toBeLessThanOrEqual(4 + 16 + 13 + 4)
+    // Channels: the SFTP one, the lock's session, and Docker's beyond those the first call left open. How many
+    // of Docker's keep-alive channels are still free when the planner's reads go out together depends on the
+    // machine's pace (a busy one opens more), so this is a bound: one per Docker request the run sends at once
+    // (the planner's six reads are the widest).
+    expect(tally.byKind.channel).toBeLessThanOrEqual(2 + 6)
+    expect(tally.total).toBeLessThanOrEqual(4 + 16 + 13 + 8)
   })
 
   it('lists the apps (the app page) in three round trips: one command beside the containers\' list, then the start times together', async () => {

@@ -24,8 +24,14 @@ function nextRate(rate: Rate, bytes: number, now: number): void {
   rate.lastAt = now
 }
 
-function eta(rate: number | undefined, left: number): number | undefined {
-  return rate && rate > 0 ? Math.round(left / rate) : undefined
+/** Past this a stalled transfer (its smoothed rate decaying toward 0) shows no time left rather than years. */
+const LONGEST_ETA_S = 7 * 24 * 3600
+
+/** Seconds left at `rate` bytes/s, or undefined while there is no telling (no rate, or a stall). */
+export function eta(rate: number | undefined, left: number): number | undefined {
+  if (!rate || rate < 1) return undefined
+  const seconds = Math.round(left / rate)
+  return seconds <= LONGEST_ETA_S ? seconds : undefined
 }
 
 interface Active {

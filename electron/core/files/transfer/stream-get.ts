@@ -77,7 +77,7 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
         },
       ).catch((err: unknown) => {
         failure ??= localError(err, localName, 'write')
-        channel.close()
+        stop()
       })
       void writing.then(() => {
         writing = undefined
@@ -93,9 +93,20 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
       if (exit.code !== 0) return reject(commandError(stderr || `tail ended with ${exit.signal ?? exit.code}`, { path: shownAs, action: 'read' }, env.target.server))
       resolve()
     }
+    // A paused channel never reports its end or close (what it still holds must be read first): once the
+    // transfer is over, whatever still comes is read and dropped.
+    const stop = (): void => {
+      pending = []
+      pendingBytes = 0
+      if (paused) {
+        paused = false
+        channel.resume()
+      }
+      channel.close()
+    }
     const onAbort = (): void => {
       failure ??= signal.reason
-      channel.close()
+      stop()
     }
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, { once: true })
@@ -104,6 +115,7 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
     const topUp = widenWindow(channel)
     channel.on('data', (chunk: Buffer) => {
       topUp()
+      if (failure !== undefined) return
       pending.push(chunk)
       pendingBytes += chunk.length
       if (pendingBytes >= MAX_PENDING && !paused) {
