@@ -17,6 +17,7 @@ import { freePort } from '../homeserver/process.js'
 import { inVolume, webCompose } from '../integration/backups/backups-fixture.js'
 import { resticTestImage } from '../integration/backups/restic-image.js'
 import { addServerByKey } from './add-server-steps.js'
+import { expectSucceeded, openBackups, openSftpRepository, submitSftpRepository } from './backup-steps.js'
 import { coreCall, startE2e, type E2eSession } from './harness.js'
 
 const home = useHomeServer()
@@ -89,9 +90,7 @@ describe('backup schedules, sizes and picked restores in the window', { timeout:
     await coreCall(session, 'backups.repoAdd', { serverId: SERVER, name: REPO, target: { kind: 'local', path: path.join(scratch, 'repo') } })
     await coreCall(session, 'backups.policySet', { serverId: SERVER, app: APP, repository: REPO })
 
-    await page.getByTestId(`server-item-${SERVER}`).click()
-    await page.getByTestId('server-backups').click()
-    await page.getByTestId('backups-page').waitFor()
+    await openBackups(page, SERVER)
     await expect.poll(() => appRow().getAttribute('data-policy'), { timeout: 30_000 }).toBe('set')
     await appRow().getByTestId('backup-run').click()
     const bar = appRow().getByTestId('backup-progress')
@@ -153,24 +152,15 @@ describe('backup schedules, sizes and picked restores in the window', { timeout:
   })
 
   it('adds an SFTP repository once its host key, shown for comparison, is trusted', async () => {
-    await page.getByTestId('repo-add').click()
-    await page.getByTestId('repo-dialog').waitFor()
-    await page.getByTestId('repo-name').fill(`${APP}-sftp`)
-    await page.getByTestId('repo-kind-sftp').click()
-    await expect.poll(() => page.getByTestId('repo-server-key').textContent(), { timeout: 60_000 }).toMatch(/^ssh-ed25519 \S+/)
-    publicKey = (await page.getByTestId('repo-server-key').textContent())!.trim()
+    publicKey = await openSftpRepository(page, `${APP}-sftp`)
+    expect(publicKey).toMatch(/^ssh-ed25519 \S+/)
     // What the person does on the SFTP host: authorise the server's backup key, give it a folder.
     fs.appendFileSync(authorizedKeys, `\n${publicKey}\n`)
     const target = path.join(scratch, 'sftp')
     fs.mkdirSync(target)
     fs.chmodSync(scratch, 0o755)
     execFileSync('chown', [`${home.user}:`, target])
-    await page.getByTestId('repo-host').fill('127.0.0.1')
-    await page.getByTestId('repo-port').fill(String(home.sshPort))
-    await page.getByTestId('repo-user').fill(home.user)
-    await page.getByTestId('repo-path').fill(target)
-    await page.getByTestId('repo-submit').click()
-    await expect.poll(() => page.getByTestId('repo-hostkey-fingerprint').textContent(), { timeout: 120_000 }).toBe(home.hostKeyFingerprint)
+    await submitSftpRepository(page, home, target)
     await page.getByTestId('repo-hostkey-accept').click()
     await page.getByTestId('repo-generated').waitFor({ timeout: 120_000 })
     await page.getByTestId('repo-done').click()
@@ -199,10 +189,7 @@ describe('backup schedules, sizes and picked restores in the window', { timeout:
     expect(await page.getByTestId('restore-replaced').textContent()).toContain(`${ROOT}/docs`)
     await page.getByTestId('restore-confirm-name').fill(APP)
     await page.getByTestId('restore-submit').click()
-    const progress = page.getByTestId('restore-dialog').getByTestId('job-progress')
-    await progress.waitFor()
-    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 180_000 }).not.toBe('running')
-    expect(await progress.getAttribute('data-state'), (await progress.textContent()) ?? '').toBe('succeeded')
+    await expectSucceeded(page.getByTestId('restore-dialog').getByTestId('job-progress'))
     const now = await sums()
     expect(now['./notes.txt']).toBe(before['./notes.txt'])
     expect(now['./docs/a.txt']).toBe(before['./docs/a.txt'])
@@ -217,10 +204,7 @@ describe('backup schedules, sizes and picked restores in the window', { timeout:
     await page.getByTestId('restore-clone').click()
     await page.getByTestId('restore-clone-name').fill(CLONE)
     await page.getByTestId('restore-submit').click()
-    const progress = page.getByTestId('restore-dialog').getByTestId('job-progress')
-    await progress.waitFor()
-    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 180_000 }).not.toBe('running')
-    expect(await progress.getAttribute('data-state'), (await progress.textContent()) ?? '').toBe('succeeded')
+    await expectSucceeded(page.getByTestId('restore-dialog').getByTestId('job-progress'))
     const moved = new RegExp(`Port ${port} of web was taken, so ${CLONE} publishes it on (\\d+)\\.`).exec((await page.getByTestId('restore-ports').textContent()) ?? '')
     expect(moved).not.toBeNull()
     const clonePort = Number(moved![1])

@@ -10,12 +10,12 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
 import { docker, useHomeServer } from '../homeserver/helpers.js'
 import { compose, inVolume } from '../integration/backups/backups-fixture.js'
 import { resticTestImage } from '../integration/backups/restic-image.js'
 import { addServerByKey } from './add-server-steps.js'
-import { startE2e, type E2eSession } from './harness.js'
+import { expectSucceeded, openBackups, openSftpRepository, submitSftpRepository } from './backup-steps.js'
+import { coreCall, startE2e, type E2eSession } from './harness.js'
 
 const home = useHomeServer()
 const SERVER = `e2e-backups-${process.pid}`
@@ -34,23 +34,6 @@ const sha256 = (data: string) => createHash('sha256').update(data).digest('hex')
 const fileSha = async (volume = VOLUME) => (await inVolume(home, volume, 'sha256sum /data/notes.txt')).split(' ')[0]
 const appRow = () => page.locator(`[data-testid="backup-app"][data-app="${APP}"]`)
 
-/** A contract call straight to the web host, for what this test sets up rather than tests (the restic image, the app). */
-async function coreCall<T>(method: string, input: unknown): Promise<T> {
-  const ws = new WebSocket(`ws://127.0.0.1:${session.webHost.port}/ws?token=${encodeURIComponent(session.webHost.token)}`, 'homeport')
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
-  const answer = new Promise<{ result: { ok: boolean; value?: unknown } }>((resolve) =>
-    ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { type: string; result: { ok: boolean } }
-      if (message.type === 'result') resolve(message)
-    }),
-  )
-  ws.send(JSON.stringify({ type: 'call', id: 1, method, input }))
-  const { result } = await answer
-  ws.close()
-  if (!result.ok) throw new Error(`${method} failed: ${JSON.stringify(result)}`)
-  return result.value as T
-}
-
 async function appState(app = APP): Promise<string> {
   return (await docker(['ps', '-a', '--filter', `label=com.docker.compose.project=${app}`, '--format', '{{.State}}'])).trim()
 }
@@ -65,9 +48,9 @@ describe('backups in the window', { timeout: 300_000 }, () => {
 
   afterAll(async () => {
     if (session) {
-      await coreCall('backups.policyRemove', { serverId: SERVER, app: APP }).catch(() => undefined)
-      await coreCall('backups.repoRemove', { serverId: SERVER, repository: REPO }).catch(() => undefined)
-      for (const app of [APP, CLONE]) await coreCall('apps.remove', { serverId: SERVER, app, volumes: true, confirm: app }).catch(() => undefined)
+      await coreCall(session, 'backups.policyRemove', { serverId: SERVER, app: APP }).catch(() => undefined)
+      await coreCall(session, 'backups.repoRemove', { serverId: SERVER, repository: REPO }).catch(() => undefined)
+      for (const app of [APP, CLONE]) await coreCall(session, 'apps.remove', { serverId: SERVER, app, volumes: true, confirm: app }).catch(() => undefined)
       await session.close()
     }
     await docker(['volume', 'rm', '-f', VOLUME, `${CLONE}_data`]).catch(() => '')
@@ -77,14 +60,12 @@ describe('backups in the window', { timeout: 300_000 }, () => {
   it('opens the Backups page from the server page and adds a repository on the server', async () => {
     // Set-up: the test server, the test restic image, and a small app with a known file in its volume.
     await addServerByKey(page, home, SERVER)
-    await coreCall('settings.set', { key: 'backups.resticImage', value: image })
-    const { jobId } = await coreCall<{ jobId: string }>('apps.install', { serverId: SERVER, source: { compose: compose(home.images[0]) }, name: APP })
-    await expect.poll(async () => (await coreCall<{ state: string }>('jobs.get', { id: jobId })).state, { timeout: 120_000 }).not.toBe('running')
+    await coreCall(session, 'settings.set', { key: 'backups.resticImage', value: image })
+    const { jobId } = await coreCall(session, 'apps.install', { serverId: SERVER, source: { compose: compose(home.images[0]) }, name: APP })
+    await expect.poll(async () => (await coreCall(session, 'jobs.get', { id: jobId })).state, { timeout: 120_000 }).not.toBe('running')
     expect(await appState()).toBe('running')
     await inVolume(home, VOLUME, `yes 'notes of ${APP}' | head -n 2000 > /data/notes.txt`)
-    await page.getByTestId(`server-item-${SERVER}`).click()
-    await page.getByTestId('server-backups').click()
-    await page.getByTestId('backups-page').waitFor()
+    await openBackups(page, SERVER)
     await page.getByTestId('repo-add').click()
     await page.getByTestId('repo-dialog').waitFor()
     await page.getByTestId('repo-name').fill(REPO)
@@ -106,19 +87,9 @@ describe('backups in the window', { timeout: 300_000 }, () => {
   })
 
   it('shows the host key an SFTP host presents for comparison, and saves nothing unless it is trusted', async () => {
-    await page.getByTestId('repo-add').click()
-    await page.getByTestId('repo-dialog').waitFor()
-    await page.getByTestId('repo-name').fill(`${APP}-sftp`)
-    await page.getByTestId('repo-kind-sftp').click()
     // The server's backup key, to authorise on the host, is made and shown.
-    await expect.poll(() => page.getByTestId('repo-server-key').textContent(), { timeout: 60_000 }).toMatch(/^(ssh|ecdsa)-\S+ \S+/)
-    await page.getByTestId('repo-host').fill('127.0.0.1')
-    await page.getByTestId('repo-port').fill(String(home.sshPort))
-    await page.getByTestId('repo-user').fill(home.user)
-    await page.getByTestId('repo-path').fill(path.join(scratch, 'sftp'))
-    await page.getByTestId('repo-name').focus()
-    await page.getByTestId('repo-submit').click()
-    await expect.poll(() => page.getByTestId('repo-hostkey-fingerprint').textContent(), { timeout: 120_000 }).toBe(home.hostKeyFingerprint)
+    await openSftpRepository(page, `${APP}-sftp`)
+    await submitSftpRepository(page, home, path.join(scratch, 'sftp'))
     await page.keyboard.press('Escape')
     await expect.poll(() => page.getByTestId('repo-dialog').count()).toBe(0)
     expect(await page.locator(`[data-testid="repo-row"][data-name="${APP}-sftp"]`).count()).toBe(0)
@@ -137,16 +108,14 @@ describe('backups in the window', { timeout: 300_000 }, () => {
     await page.locator('.n-base-select-option', { hasText: `${REPO} (` }).click()
     await page.getByTestId('policy-save').click()
     await expect.poll(() => appRow().getAttribute('data-policy'), { timeout: 30_000 }).toBe('set')
-    const policy = await coreCall<{ repository: string; consistency: string }>('backups.policyGet', { serverId: SERVER, app: APP })
+    const policy = await coreCall(session, 'backups.policyGet', { serverId: SERVER, app: APP })
     expect(policy).toMatchObject({ repository: REPO, consistency: 'stop' })
   })
 
   it('runs a backup: the bar reaches 100 %, the downtime is shown, and the snapshot is listed', async () => {
     await appRow().getByTestId('backup-run').click()
     const bar = appRow().getByTestId('backup-progress')
-    await bar.waitFor()
-    await expect.poll(() => bar.getAttribute('data-state'), { timeout: 180_000 }).not.toBe('running')
-    expect(await bar.getAttribute('data-state'), (await bar.textContent()) ?? '').toBe('succeeded')
+    await expectSucceeded(bar)
     expect(await bar.getAttribute('data-percent')).toBe('100')
     expect(await appRow().getByTestId('backup-outcome').textContent()).toMatch(/app down/)
     await expect.poll(() => appRow().getByTestId('backup-last').textContent(), { timeout: 30_000 }).toMatch(/stored .+ new/)
@@ -169,10 +138,7 @@ describe('backups in the window', { timeout: 300_000 }, () => {
     expect(await page.getByTestId('restore-submit').isDisabled()).toBe(true)
     await page.getByTestId('restore-confirm-name').fill(APP)
     await page.getByTestId('restore-submit').click()
-    const progress = page.getByTestId('restore-dialog').getByTestId('job-progress')
-    await progress.waitFor()
-    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 180_000 }).not.toBe('running')
-    expect(await progress.getAttribute('data-state'), (await progress.textContent()) ?? '').toBe('succeeded')
+    await expectSucceeded(page.getByTestId('restore-dialog').getByTestId('job-progress'))
     await session.screenshot('backups-02-restored')
     await page.getByTestId('restore-close').click()
 
@@ -183,10 +149,7 @@ describe('backups in the window', { timeout: 300_000 }, () => {
   it('drills: the latest snapshot restores and matches, and the row shows the proven restore', async () => {
     expect(await appRow().getByTestId('backup-proven').textContent()).toContain('never')
     await appRow().getByTestId('backup-drill').click()
-    const bar = appRow().locator('[data-testid="backup-progress"][data-kind="drill"]')
-    await bar.waitFor()
-    await expect.poll(() => bar.getAttribute('data-state'), { timeout: 180_000 }).not.toBe('running')
-    expect(await bar.getAttribute('data-state'), (await bar.textContent()) ?? '').toBe('succeeded')
+    await expectSucceeded(appRow().locator('[data-testid="backup-progress"][data-kind="drill"]'))
     await expect.poll(() => appRow().getByTestId('backup-proven').textContent(), { timeout: 30_000 }).not.toContain('never')
   })
 
@@ -198,10 +161,7 @@ describe('backups in the window', { timeout: 300_000 }, () => {
     expect(await page.getByTestId('restore-replaced').count()).toBe(0)
     await page.getByTestId('restore-clone-name').fill(CLONE)
     await page.getByTestId('restore-submit').click()
-    const progress = page.getByTestId('restore-dialog').getByTestId('job-progress')
-    await progress.waitFor()
-    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 180_000 }).not.toBe('running')
-    expect(await progress.getAttribute('data-state'), (await progress.textContent()) ?? '').toBe('succeeded')
+    await expectSucceeded(page.getByTestId('restore-dialog').getByTestId('job-progress'))
     expect(await appState(CLONE)).toBe('running')
     expect(await fileSha(`${CLONE}_data`)).toBe(sha256(CONTENT))
     // Opening the clone from the dialog: its page finds it among the server's apps.

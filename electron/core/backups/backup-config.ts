@@ -7,6 +7,7 @@ import type { PolicyDto, RepositoryKind } from '../../../shared/contract/backups
 import { HomeportError } from '../../../shared/errors.js'
 import { readServerFile, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
+import { homeFolder } from '../schedules/server-schedule.js'
 
 export interface StoredRepository {
   name: string
@@ -21,6 +22,10 @@ export interface StoredRepository {
   /** sftp: the pinned host key as a known_hosts line (`host keytype base64`), and its fingerprint. */
   knownHost?: string
   hostKey?: string
+  /** homeport (an sftp target too): the other server, the user made there and the folder it is confined to. */
+  targetServerId?: string
+  targetUser?: string
+  chroot?: string
   /** s3 */
   endpoint?: string
   bucket?: string
@@ -37,9 +42,7 @@ export interface BackupConfig {
 }
 
 async function configPath(session: SshSession): Promise<string> {
-  const res = await session.exec(['sh', '-c', 'printf "%s" "$HOME"'])
-  if (!res.stdout.startsWith('/')) throw new HomeportError('INTERNAL', 'Could not read the home folder of the SSH user on the server.', { details: res.stderr })
-  return posix.join(res.stdout, '.local/share/homeport/backups/config.json')
+  return posix.join(await homeFolder(session), '.local/share/homeport/backups/config.json')
 }
 
 export async function readBackupConfig(session: SshSession): Promise<BackupConfig> {

@@ -8,6 +8,7 @@ import type { RestoreJobResult, SnapshotDto } from '../../../shared/contract/bac
 import { HomeportError } from '../../../shared/errors.js'
 import { LABEL } from '../compose/engine/container-spec.js'
 import type { SshSession } from '../connection/types.js'
+import { homeFolder } from '../schedules/server-schedule.js'
 import type { JobContext } from '../jobs/job-runner.js'
 import { bindPath, COMPOSE_ROOT, volumePath } from './app-sources.js'
 import type { AppsPort } from './apps-port.js'
@@ -72,10 +73,6 @@ function destinationOf(root: string, app: string, target: string, appsDirOf: (na
   return { type: 'bind', source: posix.join(appsDirOf(target), hostPath.slice(oldDir.length + 1)) }
 }
 
-async function homeOf(session: SshSession): Promise<string> {
-  return (await session.exec(['sh', '-c', 'printf "%s" "$HOME"'])).stdout
-}
-
 async function dump(srv: BackupServer, repo: StoredRepository, snapshotId: string, file: string): Promise<string | undefined> {
   const out = await restic(srv, repo, ['dump', snapshotId, file], { what: `read ${file} from the snapshot`, role: 'dump', tolerate: true })
   return out.code === 0 ? `${out.stdout}\n` : undefined
@@ -90,7 +87,7 @@ export async function runRestore(srv: BackupServer, session: SshSession, apps: A
   if (req.as && (await apps.get(srv.serverId, req.as))) throw new HomeportError('ALREADY_EXISTS', `There is already an app named "${req.as}" on ${srv.server}.`, { hint: 'Choose another name for the clone.' })
   const picked = pickedPaths(req)
   const roots = pathsToRestore(snap, picked)
-  const home = await homeOf(session)
+  const home = await homeFolder(session)
   const appsDirOf = (name: string) => posix.join(home, '.local/share/homeport/apps', name)
   const destinations = roots.map((root) => ({ root, to: destinationOf(root, req.app, target, appsDirOf) }))
 

@@ -17,7 +17,7 @@ import { resticRunFor, type BackupServer } from './restic-call.js'
 import { APP_LABEL } from './restic-container.js'
 import { forgetArgs } from './retention.js'
 import { parseCron } from '../schedules/schedule-cron.js'
-import { homeFolder, installSchedule, removeScheduleEntry, scheduleDockerSocket, type ScheduleInstalled } from '../schedules/server-schedule.js'
+import { homeFolder, installSchedule, readScheduledList, removeScheduleEntry, scheduleDockerSocket, writeScheduledList, type ScheduleInstalled } from '../schedules/server-schedule.js'
 import { scheduleScript } from './schedule-script.js'
 import { APP_TAG, SNAPSHOT_HOST } from './snapshots.js'
 
@@ -52,17 +52,11 @@ async function paths(session: SshSession): Promise<Paths> {
 }
 
 async function readSchedules(session: SshSession, p: Paths): Promise<ScheduleDto[]> {
-  const text = await readServerFile(session, p.schedules)
-  if (!text) return []
-  try {
-    return (JSON.parse(text) as { schedules?: ScheduleDto[] }).schedules ?? []
-  } catch (err) {
-    throw new HomeportError('INVALID_INPUT', `The backup schedules on the server (${p.schedules}) are not valid JSON.`, { hint: 'Fix or remove that file on the server.', details: String(err) })
-  }
+  return readScheduledList(session, p.schedules, 'schedules', 'backup schedule list')
 }
 
 async function writeSchedules(session: SshSession, p: Paths, schedules: ScheduleDto[]): Promise<void> {
-  await writeServerFiles(session, [{ path: p.schedules, content: `${JSON.stringify({ version: 1, schedules }, null, 2)}\n`, mode: 0o600 }])
+  await writeScheduledList(session, p.schedules, 'schedules', schedules)
 }
 
 function timerName(app: string, kind: string): string {

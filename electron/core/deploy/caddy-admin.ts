@@ -61,13 +61,40 @@ export function appServerName(app: string): string {
   return `homeport-${app}`
 }
 
-/** The Caddy server of one app: its port, proxied to one upstream. Caddy keeps in-flight requests across a reload. */
+/** Where the proxy's folder on the server is mounted in its container. */
+export const PROXY_MOUNT = '/run/homeport-proxy'
+/** The unix sockets the front proxy forwards each published port to. */
+const PORT_SOCKETS_DIR = `${PROXY_MOUNT}/ports`
+
+export function portSocket(port: number): string {
+  return `${PORT_SOCKETS_DIR}/${port}.sock`
+}
+
+/**
+ * The Caddy server of one app: the socket of its port, proxied to one upstream. Caddy keeps in-flight requests
+ * across a reload, and keeps a unix socket open across it too (a TCP port it binds anew, which resets the
+ * connections still queued on the old socket: hence the front proxy, see `frontProxyConfig`).
+ */
 export function appServerConfig(app: string, port: number, dial: string): Record<string, unknown> {
   return {
-    listen: [`:${port}`],
+    listen: [`unix/${portSocket(port)}`],
     automatic_https: { disable: true },
     routes: [{ handle: [{ '@id': upstreamId(app), handler: 'reverse_proxy', upstreams: [{ dial }] }] }],
   }
+}
+
+/**
+ * The config of the front proxy: each published port forwarded to its socket, fixed for the life of the proxy
+ * container (its ports are), so a swap never makes it bind a port again. No admin API: nothing changes it.
+ */
+export function frontProxyConfig(ports: number[]): Record<string, unknown> {
+  // A fresh connection per request: one kept alive would still reach the config before a switch.
+  const transport = { protocol: 'http', keep_alive: { enabled: false } }
+  const servers = Object.fromEntries(
+    ports.map((p) => [`port-${p}`, { listen: [`:${p}`], automatic_https: { disable: true }, routes: [{ handle: [{ handler: 'reverse_proxy', transport, upstreams: [{ dial: `unix/${portSocket(p)}` }] }] }] }]),
+  )
+  // Not saved: the switching Caddy resumes the config it saves, in the same folder.
+  return { admin: { disabled: true, config: { persist: false } }, apps: { http: { grace_period: '60s', servers } } }
 }
 
 /** The config the proxy starts with the very first time; later it resumes the config it last ran. */
@@ -96,7 +123,7 @@ export async function servedApps(admin: CaddyAdmin): Promise<ServedApp[]> {
   const apps: ServedApp[] = []
   for (const [name, server] of Object.entries(servers)) {
     if (!name.startsWith('homeport-')) continue
-    const port = Number(/:(\d+)$/.exec(server.listen?.[0] ?? '')?.[1])
+    const port = Number(/[:/](\d+)(?:\.sock)?$/.exec(server.listen?.[0] ?? '')?.[1])
     const dial = server.routes?.[0]?.handle?.find((h) => h.handler === 'reverse_proxy')?.upstreams?.[0]?.dial
     apps.push({ app: name.slice('homeport-'.length), port, ...(dial ? { upstream: dial.replace(/:\d+$/, '') } : {}) })
   }

@@ -9,7 +9,7 @@ import { APP_NAME_PATTERN } from '../../../shared/contract/apps.js'
 import { readServerFile, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 import type { Docker } from '../docker/docker-access.js'
-import { serverUser } from './server-user.js'
+import { serverUser } from '../connection/server-user.js'
 import { DEPLOY_APP_LABEL, DEPLOY_COMMIT_LABEL, DEPLOY_CONFIG_LABEL, DEPLOY_CREATED_LABEL, DEPLOY_PROXY_LABEL, DEPLOY_VERSION_LABEL, type VersionConfig } from './deploy-names.js'
 
 export interface VersionContainer {

@@ -5,6 +5,10 @@
 // Docker fixes a container's published ports when it is created, so a new app's port means a new proxy
 // container: it is created beside the old one and takes over in one stop/start (the other apps pause for
 // about a second); a version swap never touches the container.
+// The container runs two Caddy processes. Caddy binds a TCP port anew on every config load and resets the
+// connections still queued on the old socket, so the published ports belong to a front Caddy whose config is
+// fixed with the container's ports; it forwards each to a unix socket, which the switching Caddy (the one the
+// admin API drives) keeps open across its loads.
 
 import { posix } from 'node:path'
 import { HomeportError } from '../../../shared/errors.js'
@@ -12,8 +16,8 @@ import { readServerFile, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 import type { Docker } from '../docker/docker-access.js'
 import { pullImage } from '../compose/engine/pull.js'
-import { CaddyAdmin, initialProxyConfig } from './caddy-admin.js'
-import { serverUser, type ServerUser } from './server-user.js'
+import { CaddyAdmin, frontProxyConfig, initialProxyConfig, PROXY_MOUNT } from './caddy-admin.js'
+import { serverUser, type ServerUser } from '../connection/server-user.js'
 
 export const PROXY_IMAGE_SETTING = 'deploy.proxyImage'
 /** The container (and network) name of the proxy; another name keeps a second proxy apart on one engine. */
@@ -22,7 +26,6 @@ export const PROXY_NAME_SETTING = 'deploy.proxyName'
 export const DEFAULT_PROXY_IMAGE = 'docker.io/library/caddy:2.8.4'
 export const DEFAULT_PROXY_NAME = 'homeport-proxy'
 export const PROXY_LABEL = 'io.homeport.proxy'
-const MOUNT = '/run/homeport-proxy'
 
 export interface DeployServer {
   serverId: string
@@ -83,6 +86,9 @@ function portInUse(server: string, port: number, holder: string): HomeportError 
   })
 }
 
+/** The front Caddy in the foreground (the container ends with it), the switching one beside it. */
+const PROXY_CMD = ['sh', '-c', `caddy run --resume --config ${PROXY_MOUNT}/initial.json & exec caddy run --config ${PROXY_MOUNT}/front.json`]
+
 async function waitForAdmin(admin: CaddyAdmin, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + 30_000
   let last = ''
@@ -110,23 +116,24 @@ export async function ensureProxy(srv: DeployServer, ports: number[], log: (line
   const want = [...new Set([...have, ...ports])].sort((a, b) => a - b)
   const admin = await proxyAdmin(srv)
   try {
-    if (current?.State.Running && want.length === have.length && current.Config.Image === srv.proxyImage) {
+    if (current?.State.Running && want.length === have.length && current.Config.Image === srv.proxyImage && current.Config.Cmd?.join(' ') === PROXY_CMD.join(' ')) {
       await waitForAdmin(admin, signal)
       return admin
     }
     const added = want.filter((p) => !have.includes(p))
     const holder = (await portHolders(docker, added, proxyName))[0]
     if (holder) throw portInUse(srv.server, holder.port, `the container ${holder.container}`)
-    const mk = await srv.session.exec(['mkdir', '-p', '-m', '700', '--', dir])
+    const mk = await srv.session.exec(['mkdir', '-p', '-m', '700', '--', dir, posix.join(dir, 'ports')])
     if (mk.code !== 0) throw new HomeportError('COMMAND_FAILED', `Could not create ${dir} on ${srv.server}.`, { details: mk.stderr })
     const initial = posix.join(dir, 'initial.json')
     if ((await readServerFile(srv.session, initial)) === undefined) {
-      await writeServerFiles(srv.session, [{ path: initial, content: JSON.stringify(initialProxyConfig(`${MOUNT}/admin.sock`)), mode: 0o600 }])
+      await writeServerFiles(srv.session, [{ path: initial, content: JSON.stringify(initialProxyConfig(`${PROXY_MOUNT}/admin.sock`)), mode: 0o600 }])
     }
     if (!(await docker.getImage(srv.proxyImage).inspect().then(() => true, () => false))) {
       log(`Pulling the proxy image ${srv.proxyImage}`)
       await pullImage(docker, srv.proxyImage, { signal })
     }
+    await writeServerFiles(srv.session, [{ path: posix.join(dir, 'front.json'), content: JSON.stringify(frontProxyConfig(want)), mode: 0o600 }])
     await replaceProxy(srv, user, dir, want, current ? current.Id : undefined, log)
     await waitForAdmin(admin, signal)
     return admin
@@ -145,12 +152,12 @@ async function replaceProxy(srv: DeployServer, user: ServerUser, dir: string, po
       name: proxyName,
       Image: srv.proxyImage,
       User: `${user.uid}:${user.gid}`,
-      Cmd: ['caddy', 'run', '--resume', '--config', `${MOUNT}/initial.json`],
-      Env: [`HOME=${MOUNT}`, `XDG_CONFIG_HOME=${MOUNT}/config`, `XDG_DATA_HOME=${MOUNT}/data`],
+      Cmd: PROXY_CMD,
+      Env: [`HOME=${PROXY_MOUNT}`, `XDG_CONFIG_HOME=${PROXY_MOUNT}/config`, `XDG_DATA_HOME=${PROXY_MOUNT}/data`],
       Labels: { [PROXY_LABEL]: proxyName },
       ExposedPorts: Object.fromEntries(ports.map((p) => [`${p}/tcp`, {}])),
       HostConfig: {
-        Binds: [`${dir}:${MOUNT}`],
+        Binds: [`${dir}:${PROXY_MOUNT}`],
         PortBindings: Object.fromEntries(ports.map((p) => [`${p}/tcp`, [{ HostPort: String(p) }]])),
         RestartPolicy: { Name: 'unless-stopped' },
         NetworkMode: proxyName,

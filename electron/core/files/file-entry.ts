@@ -76,18 +76,31 @@ export function parentOf(path: string): string {
   return slash === 0 ? '/' : trimmed.slice(0, slash)
 }
 
-export function toEntry(path: string, attrs: Attributes, names: OwnerNames, target?: string): FileEntryDto {
+/** What a listing tells of one entry, however it was listed (SFTP attributes, or find's fields). */
+export interface EntryFacts {
+  type: FileType
+  size: number
+  /** Permission bits only. */
+  mode: number
+  uid: number
+  gid: number
+  /** Whole seconds, as SFTP gives them. */
+  mtimeMs: number
+}
+
+/** The contract's entry, owner and group named as far as `names` knows them. */
+export function entryOf(path: string, facts: EntryFacts, names: OwnerNames, target?: string): FileEntryDto {
   return {
     name: baseName(path),
     path,
-    type: fileType(attrs.mode),
-    size: attrs.size,
-    mode: attrs.mode & 0o7777,
-    uid: attrs.uid,
-    gid: attrs.gid,
-    owner: names.user(attrs.uid),
-    group: names.group(attrs.gid),
-    mtimeMs: attrs.mtime * 1000,
+    ...facts,
+    owner: names.user(facts.uid),
+    group: names.group(facts.gid),
     ...(target !== undefined ? { target } : {}),
   }
+}
+
+export function toEntry(path: string, attrs: Attributes, names: OwnerNames, target?: string): FileEntryDto {
+  const facts = { type: fileType(attrs.mode), size: attrs.size, mode: attrs.mode & 0o7777, uid: attrs.uid, gid: attrs.gid, mtimeMs: attrs.mtime * 1000 }
+  return entryOf(path, facts, names, target)
 }

@@ -7,7 +7,7 @@
 
 import type { FileEntryDto, FileType } from '../../../shared/contract/index.js'
 import type { SshSession } from '../connection/types.js'
-import { joinPath } from './file-entry.js'
+import { entryOf, joinPath, type EntryFacts } from './file-entry.js'
 import { absolutePath, type HostTarget } from './host-target.js'
 
 /** Fields per entry, each ended by NUL: the name last, since it may hold anything but NUL and `/`. */
@@ -34,36 +34,19 @@ export async function listByFind(target: HostTarget, path: string): Promise<File
   const fields = res.stdout.split('\0')
   // A whole number of entries and the empty string after the last NUL; anything else is not our format.
   if ((fields.length - 1) % FIELDS !== 0) return undefined
-  const entries: FileEntryDto[] = []
+  const found: { name: string; facts: EntryFacts; link: string }[] = []
   for (let i = 0; i + FIELDS <= fields.length; i += FIELDS) {
     const [type, size, mode, uid, gid, mtime, link, name] = fields.slice(i, i + FIELDS)
-    const kind = TYPES[type] ?? 'other'
-    const entry: FileEntryDto = {
-      name,
-      path: joinPath(path, name),
-      type: kind,
-      size: Number(size),
-      mode: parseInt(mode, 8),
-      uid: Number(uid),
-      gid: Number(gid),
-      owner: uid,
-      group: gid,
-      // Whole seconds, as SFTP gives them, so both ways of listing agree.
-      mtimeMs: Math.floor(Number(mtime)) * 1000,
-      ...(kind === 'symlink' ? { target: link } : {}),
-    }
-    entries.push(entry)
+    // Whole seconds, as SFTP gives them, so both ways of listing agree.
+    const facts = { type: TYPES[type] ?? 'other', size: Number(size), mode: parseInt(mode, 8), uid: Number(uid), gid: Number(gid), mtimeMs: Math.floor(Number(mtime)) * 1000 }
+    found.push({ name, facts, link })
   }
-  await learnNames(target, entries)
-  for (const e of entries) {
-    e.owner = target.names.user(e.uid)
-    e.group = target.names.group(e.gid)
-  }
-  return entries
+  await learnNames(target, found.map((f) => f.facts))
+  return found.map(({ name, facts, link }) => entryOf(joinPath(path, name), facts, target.names, facts.type === 'symlink' ? link : undefined))
 }
 
 /** Asks the server (`getent`, both at once) for the names of the ids not met before; unknown stay numbers. */
-async function learnNames(target: HostTarget, entries: FileEntryDto[]): Promise<void> {
+async function learnNames(target: HostTarget, entries: EntryFacts[]): Promise<void> {
   const names = target.names
   const uids = [...new Set(entries.map((e) => e.uid))].filter((id) => !names.knowsUser(id))
   const gids = [...new Set(entries.map((e) => e.gid))].filter((id) => !names.knowsGroup(id))

@@ -1,11 +1,14 @@
 // What every schedule that runs on the server by itself shares (backups, tasks): the home folder Homeport
-// keeps its files under there, the Docker socket a script reaches the engine by, the first lines of such a
+// keeps its files under there, the JSON file listing what is scheduled (on the server, so a second computer
+// sees the same), the Docker socket a script reaches the engine by, the first lines of such a
 // script, and the agent's systemd user timer or cron entry that runs it.
 
 import { HomeportError } from '../../../shared/errors.js'
 import { agentFor } from '../agent/agent-client.js'
 import { quoteArg } from '../connection/quote.js'
+import { readServerFile, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
+import { serverUser } from '../connection/server-user.js'
 import { discoverDockerEndpoint } from '../docker/socket-discovery.js'
 import { onCalendar, type CronSchedule } from './schedule-cron.js'
 
@@ -15,11 +18,24 @@ export interface ScheduleInstalled {
   lingering?: boolean
 }
 
-/** The SSH user's home folder on the server. */
+/** The SSH user's home folder on the server: read once per session (backups, tasks and deploy all need it). */
 export async function homeFolder(session: SshSession): Promise<string> {
-  const res = await session.exec(['sh', '-c', 'printf "%s" "$HOME"'])
-  if (!res.stdout.startsWith('/')) throw new HomeportError('INTERNAL', 'Could not read the home folder of the SSH user on the server.', { details: res.stderr })
-  return res.stdout
+  return (await serverUser(session)).home
+}
+
+/** What is scheduled, as its JSON file on the server has it (`{ version: 1, [key]: [...] }`); no file is none. */
+export async function readScheduledList<T>(session: SshSession, file: string, key: string, what: string): Promise<T[]> {
+  const text = await readServerFile(session, file)
+  if (!text) return []
+  try {
+    return (JSON.parse(text) as Record<string, T[] | undefined>)[key] ?? []
+  } catch (err) {
+    throw new HomeportError('INVALID_INPUT', `The ${what} on the server (${file}) is not valid JSON.`, { hint: 'Fix or remove that file on the server.', details: String(err) })
+  }
+}
+
+export async function writeScheduledList<T>(session: SshSession, file: string, key: string, items: T[]): Promise<void> {
+  await writeServerFiles(session, [{ path: file, content: `${JSON.stringify({ version: 1, [key]: items }, null, 2)}\n`, mode: 0o600 }])
 }
 
 /** The Docker socket a scheduled script talks to (the one the core reaches through SSH). */

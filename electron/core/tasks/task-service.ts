@@ -9,7 +9,7 @@ import { HomeportError } from '../../../shared/errors.js'
 import { readServerFile, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 import { nextDue, parseCron } from '../schedules/schedule-cron.js'
-import { homeFolder, installSchedule, removeScheduleEntry, scheduleDockerSocket } from '../schedules/server-schedule.js'
+import { homeFolder, installSchedule, readScheduledList, removeScheduleEntry, scheduleDockerSocket, writeScheduledList } from '../schedules/server-schedule.js'
 import { readRuns } from './task-runs.js'
 import { taskScript } from './task-script.js'
 
@@ -39,17 +39,11 @@ export function timerName(task: string): string {
 }
 
 export async function readTasks(session: SshSession, p: TaskPaths): Promise<TaskDefinition[]> {
-  const text = await readServerFile(session, p.file)
-  if (!text) return []
-  try {
-    return (JSON.parse(text) as { tasks?: TaskDefinition[] }).tasks ?? []
-  } catch (err) {
-    throw new HomeportError('INVALID_INPUT', `The task list on the server (${p.file}) is not valid JSON.`, { hint: 'Fix or remove that file on the server.', details: String(err) })
-  }
+  return readScheduledList(session, p.file, 'tasks', 'task list')
 }
 
 async function writeTasks(session: SshSession, p: TaskPaths, tasks: TaskDefinition[]): Promise<void> {
-  await writeServerFiles(session, [{ path: p.file, content: `${JSON.stringify({ version: 1, tasks: [...tasks].sort((a, b) => a.name.localeCompare(b.name)) }, null, 2)}\n`, mode: 0o600 }])
+  await writeScheduledList(session, p.file, 'tasks', [...tasks].sort((a, b) => a.name.localeCompare(b.name)))
 }
 
 function cronOf(cron: string) {

@@ -3,7 +3,7 @@
 // restic image set as the core's restic image; and what a test checks on the server (sha256 of every file,
 // the database's integrity, restic containers left behind).
 
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -144,6 +144,35 @@ export async function integrity(hs: HomeServerInfo, b: BackupApp): Promise<strin
 export async function resticContainersLeft(b: BackupApp): Promise<string> {
   const out = await docker(['ps', '-a', '--filter', 'label=io.homeport.backup', '--format', '{{.Names}} {{.Status}} {{.Label "io.homeport.backup.app"}} {{.Label "io.homeport.backup.repository"}}'])
   return out.split('\n').filter((l) => l.includes(b.app)).join('\n')
+}
+
+function succeeds(argv: string[]): boolean {
+  try {
+    execFileSync(argv[0], argv.slice(1), { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Debian's cron, installed and started when none runs: the test home server's user has no systemd user
+ * manager (this machine's PID 1 is not systemd), so schedules take the agent's cron path. The returned stop
+ * ends only a cron started here.
+ */
+export function startServerCron(): { stop(): void } {
+  if (!succeeds(['sh', '-c', 'command -v cron'])) execFileSync('apt-get', ['install', '-y', '-q', 'cron'], { stdio: 'ignore' })
+  const cron = succeeds(['pgrep', '-x', 'cron']) ? undefined : spawn('cron', ['-f'], { stdio: 'ignore' })
+  return { stop: () => void cron?.kill() }
+}
+
+/** The test user's crontab on the server (empty when it has none). */
+export function userCrontab(hs: HomeServerInfo): string {
+  try {
+    return execFileSync('su', ['-s', '/bin/sh', '-c', 'crontab -l', hs.user], { encoding: 'utf8' })
+  } catch {
+    return ''
+  }
 }
 
 export function chownToTestUser(hs: HomeServerInfo, dir: string): void {

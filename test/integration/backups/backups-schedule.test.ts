@@ -3,7 +3,7 @@
 // here when none runs. A cron entry set to fire within a minute makes a snapshot while Homeport is
 // disconnected; a failed scheduled run becomes one alert when Homeport connects, however often it does.
 
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,23 +11,14 @@ import type { ScheduledRunDto } from '../../../shared/contract/index.js'
 import { bundledAgent } from '../../../electron/core/agent/agent-script.js'
 import { docker, homeportFailure, useHomeServer } from '../../homeserver/helpers.js'
 import { resticTestImage } from './restic-image.js'
-import { closeBackupApp, openBackupApp, SERVER, type BackupApp } from './backups-fixture.js'
+import { closeBackupApp, openBackupApp, SERVER, startServerCron, type BackupApp } from './backups-fixture.js'
 
 const hs = useHomeServer()
 let b: BackupApp
-let cron: ChildProcess | undefined
+let cron: { stop(): void } | undefined
 let REPO: string
 let repoPath: string
 const backupsDir = () => `/home/${hs.user}/.local/share/homeport/backups`
-
-function succeeds(argv: string[]): boolean {
-  try {
-    execFileSync(argv[0], argv.slice(1), { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
 
 function runsOf(app: string): ScheduledRunDto[] {
   const file = path.join(backupsDir(), 'runs.jsonl')
@@ -46,8 +37,7 @@ async function snapshotsOnServer(): Promise<{ id: string; tags: string[] }[]> {
 }
 
 beforeAll(async () => {
-  if (!succeeds(['sh', '-c', 'command -v cron'])) execFileSync('apt-get', ['install', '-y', '-q', 'cron'], { stdio: 'ignore' })
-  if (!succeeds(['pgrep', '-x', 'cron'])) cron = spawn('cron', ['-f'], { stdio: 'ignore' })
+  cron = startServerCron()
   b = await openBackupApp(hs, 'hpbk-sched', { sampling: true })
   REPO = `${b.app}-repo`
   repoPath = path.join(b.scratch, 'repo')
@@ -60,7 +50,7 @@ afterAll(async () => {
   await b?.t.call('backups.policyRemove', { serverId: SERVER, app: b.app }).catch(() => {})
   await b?.t.call('backups.repoRemove', { serverId: SERVER, repository: REPO }).catch(() => {})
   await closeBackupApp(b)
-  cron?.kill()
+  cron?.stop()
 }, 300_000)
 
 describe('backup schedules on the server', { timeout: 400_000 }, () => {

@@ -13,8 +13,8 @@ import type { RepositorySizeDto, RestoreJobResult, SnapshotListingDto } from '..
 import { docker, useHomeServer } from '../../homeserver/helpers.js'
 import { freePort } from '../../homeserver/process.js'
 import { inVolume, webCompose } from '../backups/backups-fixture.js'
-import { resticTestImage } from '../backups/restic-image.js'
-import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
+import { installBackedUpApp } from './backups-cli-fixture.js'
+import { cliSandbox, type CliSandbox } from './run-cli.js'
 
 const hs = useHomeServer()
 const APP = `hpbk-pick-${randomBytes(3).toString('hex')}`
@@ -40,14 +40,9 @@ describe('homeport backups: sizes, listings, picked paths and clones', { timeout
 
   beforeAll(async () => {
     cli = cliSandbox()
-    await addHomeServer(cli, hs, 'hs')
     repoPath = path.join(cli.home, 'repo')
-    const image = await cli.run(['backups', 'image', await resticTestImage(hs)])
-    expect(image.code, image.stderr).toBe(0)
     port = await freePort()
-    fs.writeFileSync(path.join(cli.home, 'compose.yml'), webCompose(hs.images[0], port))
-    const installed = await cli.run(['apps', 'install', 'hs', '--file', path.join(cli.home, 'compose.yml'), '--name', APP])
-    expect(installed.code, installed.stderr).toBe(0)
+    await installBackedUpApp(cli, hs, APP, webCompose(hs.images[0], port))
     await inVolume(hs, VOLUME, 'mkdir -p /data/docs/deep && echo "notes v1" > /data/notes.txt && echo a1 > /data/docs/a.txt && echo "b 1" > "/data/docs/deep/b $(echo 1).txt" && echo keep1 > /data/keep.txt')
     before = await sums()
     const add = await cli.run(['backups', 'repo', 'add', 'hs', REPO, '--path', repoPath])

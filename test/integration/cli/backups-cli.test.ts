@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackupJobResult, PolicyDto, RepositoryDto, RestoreJobResult, SnapshotDto } from '../../../shared/contract/index.js'
 import { docker, useHomeServer } from '../../homeserver/helpers.js'
 import { compose } from '../backups/backups-fixture.js'
-import { resticTestImage } from '../backups/restic-image.js'
-import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
+import { installBackedUpApp } from './backups-cli-fixture.js'
+import { cliSandbox, type CliSandbox } from './run-cli.js'
 
 const hs = useHomeServer()
 const APP = `hpbk-cli-${randomBytes(3).toString('hex')}`
@@ -26,13 +26,8 @@ describe('homeport backups', { timeout: 300_000 }, () => {
 
   beforeAll(async () => {
     cli = cliSandbox()
-    await addHomeServer(cli, hs, 'hs')
     repoPath = path.join(cli.home, 'repo')
-    const image = await cli.run(['backups', 'image', await resticTestImage(hs)])
-    expect(image.code, image.stderr).toBe(0)
-    fs.writeFileSync(path.join(cli.home, 'compose.yml'), compose(hs.images[0]))
-    const installed = await cli.run(['apps', 'install', 'hs', '--file', path.join(cli.home, 'compose.yml'), '--name', APP])
-    expect(installed.code, installed.stderr).toBe(0)
+    await installBackedUpApp(cli, hs, APP, compose(hs.images[0]))
     fs.writeFileSync(settingsFile, randomBytes(20000).toString('base64'))
   }, 300_000)
 

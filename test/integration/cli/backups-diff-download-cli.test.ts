@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackupJobResult, RestoreJobResult, SnapshotDiffDto } from '../../../shared/contract/index.js'
 import { docker, useHomeServer } from '../../homeserver/helpers.js'
 import { compose, inVolume } from '../backups/backups-fixture.js'
-import { resticTestImage } from '../backups/restic-image.js'
-import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
+import { installBackedUpApp } from './backups-cli-fixture.js'
+import { cliSandbox, type CliSandbox } from './run-cli.js'
 
 const hs = useHomeServer()
 const APP = `hpbk-diff-${randomBytes(3).toString('hex')}`
@@ -33,11 +33,7 @@ describe('homeport backups diff', { timeout: 300_000 }, () => {
 
   beforeAll(async () => {
     cli = cliSandbox()
-    await addHomeServer(cli, hs, 'hs')
-    expect((await cli.run(['backups', 'image', await resticTestImage(hs)])).code).toBe(0)
-    fs.writeFileSync(path.join(cli.home, 'compose.yml'), compose(hs.images[0]))
-    const installed = await cli.run(['apps', 'install', 'hs', '--file', path.join(cli.home, 'compose.yml'), '--name', APP])
-    expect(installed.code, installed.stderr).toBe(0)
+    await installBackedUpApp(cli, hs, APP, compose(hs.images[0]))
     await inVolume(hs, VOLUME, 'echo keep > /data/keep.txt && echo old > /data/gone.txt && echo v1 > /data/changed.txt')
     fs.writeFileSync(path.join(bind, 'settings.yml'), 'theme: dark\n')
     expect((await cli.run(['backups', 'repo', 'add', 'hs', REPO, '--path', path.join(cli.home, 'repo')])).code).toBe(0)

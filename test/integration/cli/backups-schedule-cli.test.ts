@@ -2,39 +2,28 @@
 // systemd manager): no consent without a terminal is refused with the flag to pass, the flag stores the
 // password and installs the entries, show lists the schedule, remove takes the entries and the secrets away.
 
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScheduleDto } from '../../../shared/contract/index.js'
 import { useHomeServer } from '../../homeserver/helpers.js'
-import { compose } from '../backups/backups-fixture.js'
-import { resticTestImage } from '../backups/restic-image.js'
-import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
+import { compose, userCrontab } from '../backups/backups-fixture.js'
+import { installBackedUpApp } from './backups-cli-fixture.js'
+import { cliSandbox, type CliSandbox } from './run-cli.js'
 
 const hs = useHomeServer()
 const APP = `hpbk-scli-${randomBytes(3).toString('hex')}`
 const REPO = `${APP}-repo`
 const secrets = `/home/${hs.user}/.local/share/homeport/backups/secrets/${REPO}`
-const crontab = () => {
-  try {
-    return execFileSync('su', ['-s', '/bin/sh', '-c', 'crontab -l', hs.user], { encoding: 'utf8' })
-  } catch {
-    return ''
-  }
-}
+const crontab = () => userCrontab(hs)
 
 describe('homeport backups schedule', { timeout: 300_000 }, () => {
   let cli: CliSandbox
 
   beforeAll(async () => {
     cli = cliSandbox()
-    await addHomeServer(cli, hs, 'hs')
-    expect((await cli.run(['backups', 'image', await resticTestImage(hs)])).code).toBe(0)
-    fs.writeFileSync(path.join(cli.home, 'compose.yml'), compose(hs.images[0]))
-    const installed = await cli.run(['apps', 'install', 'hs', '--file', path.join(cli.home, 'compose.yml'), '--name', APP])
-    expect(installed.code, installed.stderr).toBe(0)
+    await installBackedUpApp(cli, hs, APP, compose(hs.images[0]))
     expect((await cli.run(['backups', 'repo', 'add', 'hs', REPO, '--path', path.join(cli.home, 'repo')])).code).toBe(0)
     expect((await cli.run(['backups', 'policy', 'set', 'hs', APP, '--repo', REPO])).code).toBe(0)
   }, 300_000)

@@ -3,27 +3,20 @@
 // command's output and its exit code, history and logs read the runs back, remove takes the entry away and
 // keeps the history unless told otherwise.
 
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TaskDto, TaskLogDto, TaskRunDto } from '../../../shared/contract/index.js'
 import { useHomeServer } from '../../homeserver/helpers.js'
-import { compose } from '../backups/backups-fixture.js'
+import { compose, userCrontab } from '../backups/backups-fixture.js'
 import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
 
 const hs = useHomeServer()
 const APP = `hptask-cli-${randomBytes(3).toString('hex')}`
 const TASK = `${APP}-hello`
 const tasksDir = `/home/${hs.user}/.local/share/homeport/tasks`
-const crontab = () => {
-  try {
-    return execFileSync('su', ['-s', '/bin/sh', '-c', 'crontab -l', hs.user], { encoding: 'utf8' })
-  } catch {
-    return ''
-  }
-}
+const crontab = () => userCrontab(hs)
 
 describe('homeport tasks', { timeout: 300_000 }, () => {
   let cli: CliSandbox

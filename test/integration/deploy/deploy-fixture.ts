@@ -5,8 +5,11 @@ import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
+import type { JobDto } from '../../../shared/contract/index.js'
 import { docker, removeTestContainers } from '../../homeserver/helpers.js'
 import type { HomeServerInfo } from '../../homeserver/types.js'
+import { homeServerInput, openTestCore, type TestCore } from '../core/test-core.js'
+import { caddyTestImage } from './caddy-image.js'
 
 export interface Project {
   dir: string
@@ -40,6 +43,22 @@ export function testProject(hs: HomeServerInfo, homeportYml: string): Project {
   return project
 }
 
+/** A core with the home server added as `server`, deploying through the test Caddy image under the proxy name `proxy` of the test file. */
+export async function openDeployCore(hs: HomeServerInfo, server: string, proxy: string): Promise<TestCore> {
+  const image = await caddyTestImage(hs)
+  const core = await openTestCore()
+  await core.call('servers.add', homeServerInput(hs, server))
+  await core.call('settings.set', { key: 'deploy.proxyImage', value: image })
+  await core.call('settings.set', { key: 'deploy.proxyName', value: proxy })
+  return core
+}
+
+/** Deploys the project folder `dir` and waits for the job to end, whatever its outcome. */
+export async function deployJob(core: TestCore, dir: string): Promise<JobDto> {
+  const { jobId } = await core.call('deploy.run', { dir })
+  return core.finishedJob(jobId)
+}
+
 /** One GET on a fresh connection: the body, or why it failed. */
 export function get(port: number, urlPath = '/'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -57,13 +76,16 @@ export function get(port: number, urlPath = '/'): Promise<{ status: number; body
 export interface LoadLoop {
   requests: number
   failures: string[]
-  /** The bodies answered, in order, with repeats collapsed: ['v1', 'v2'] across one swap. */
+  /**
+   * The bodies answered, in order, with repeats collapsed: ['v1', 'v2'] across one swap. An answer to a
+   * request sent before the last change was first seen is left out: it was in flight across the switch.
+   */
   seen: string[]
   stop(): Promise<void>
 }
 
-/** Requests the app without pause (two at a time) until stopped; every error or non-200 answer is a failure. */
-export function loadLoop(port: number): LoadLoop {
+/** Requests the app without pause (`concurrency` at a time) until stopped; every error or non-200 answer is a failure. */
+export function loadLoop(port: number, concurrency = 2): LoadLoop {
   let running = true
   const loop: LoadLoop = {
     requests: 0,
@@ -74,19 +96,25 @@ export function loadLoop(port: number): LoadLoop {
       await Promise.all(workers)
     },
   }
+  let sent = 0
+  let lastChangeSeenAt = 0
   const worker = async () => {
     while (running) {
       loop.requests++
+      const sentAt = ++sent
       try {
         const { status, body } = await get(port)
         if (status !== 200) loop.failures.push(`HTTP ${status}: ${body.slice(0, 200)}`)
-        else if (loop.seen.at(-1) !== body) loop.seen.push(body)
+        else if (loop.seen.at(-1) !== body && sentAt > lastChangeSeenAt) {
+          loop.seen.push(body)
+          lastChangeSeenAt = sent
+        }
       } catch (err) {
         loop.failures.push(err instanceof Error ? err.message : String(err))
       }
     }
   }
-  const workers = [worker(), worker()]
+  const workers = Array.from({ length: concurrency }, worker)
   return loop
 }
 

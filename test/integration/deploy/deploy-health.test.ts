@@ -9,9 +9,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DeployJobResult, JobDto } from '../../../shared/contract/index.js'
 import { docker, useHomeServer } from '../../homeserver/helpers.js'
-import { homeServerInput, openTestCore, type TestCore } from '../core/test-core.js'
-import { caddyTestImage } from './caddy-image.js'
-import { get, httpdImage, type Project, removeDeployLeftovers, testProject, versionContainersOnServer } from './deploy-fixture.js'
+import type { TestCore } from '../core/test-core.js'
+import { deployJob, get, httpdImage, openDeployCore, type Project, removeDeployLeftovers, testProject, versionContainersOnServer } from './deploy-fixture.js'
 
 const hs = useHomeServer()
 const SERVER = 'home'
@@ -31,17 +30,10 @@ function homeportYml(port: number): string {
   return `app: ${APP}\nserver: ${SERVER}\nservice: web\nport: ${port}\nappPort: 8080\nhealth:\n  timeout: 20\nenv:\n  GREETING: hello from homeport.yml\n`
 }
 
-async function deploy(): Promise<JobDto> {
-  const { jobId } = await t.call('deploy.run', { dir: project.dir })
-  return t.finishedJob(jobId)
-}
+const deploy = (): Promise<JobDto> => deployJob(t, project.dir)
 
 beforeAll(async () => {
-  const image = await caddyTestImage(hs)
-  t = await openTestCore()
-  await t.call('servers.add', homeServerInput(hs, SERVER))
-  await t.call('settings.set', { key: 'deploy.proxyImage', value: image })
-  await t.call('settings.set', { key: 'deploy.proxyName', value: PROXY })
+  t = await openDeployCore(hs, SERVER, PROXY)
   project = testProject(hs, homeportYml(PORT))
   fs.rmSync(path.join(project.dir, 'Dockerfile'))
   fs.writeFileSync(path.join(project.dir, 'compose.yaml'), 'services:\n  web:\n    build:\n      context: .\n      dockerfile: Dockerfile.web\n')

@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DeployJobResult, JobDto } from '../../../shared/contract/index.js'
 import { docker, killSshConnections, useHomeServer } from '../../homeserver/helpers.js'
-import { homeServerInput, openTestCore, type TestCore } from '../core/test-core.js'
-import { caddyTestImage } from './caddy-image.js'
-import { get, loadLoop, type Project, removeDeployLeftovers, testProject, versionContainersOnServer } from './deploy-fixture.js'
+import type { TestCore } from '../core/test-core.js'
+import { deployJob, get, loadLoop, openDeployCore, type Project, removeDeployLeftovers, testProject, versionContainersOnServer } from './deploy-fixture.js'
 
 const hs = useHomeServer()
 const SERVER = 'home'
@@ -17,20 +16,8 @@ const PORT = 18741
 const PROXY = 'homeport-proxy-deploy-drop'
 let t: TestCore
 let project: Project
-let proxyImage: string
-
-async function openCore(): Promise<TestCore> {
-  const core = await openTestCore()
-  await core.call('servers.add', homeServerInput(hs, SERVER))
-  await core.call('settings.set', { key: 'deploy.proxyImage', value: proxyImage })
-  await core.call('settings.set', { key: 'deploy.proxyName', value: PROXY })
-  return core
-}
-
-async function deployWith(core: TestCore): Promise<JobDto> {
-  const { jobId } = await core.call('deploy.run', { dir: project.dir })
-  return core.finishedJob(jobId)
-}
+const openCore = (): Promise<TestCore> => openDeployCore(hs, SERVER, PROXY)
+const deployWith = (core: TestCore): Promise<JobDto> => deployJob(core, project.dir)
 
 function succeeded(job: JobDto): DeployJobResult {
   expect(job.error, JSON.stringify(job.error)).toBeUndefined()
@@ -50,7 +37,6 @@ async function candidateRunning(known: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  proxyImage = await caddyTestImage(hs)
   t = await openCore()
   project = testProject(hs, `app: ${APP}\nserver: ${SERVER}\nport: ${PORT}\nhealth:\n  path: /health\n  timeout: 40\n`)
 }, 300_000)

@@ -3,12 +3,12 @@
 // connection, and a loop of HTTP requests through the app's port on the server while versions swap. Every
 // outcome is read on the server: the containers, the proxy's config, what the port answers.
 
+import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DeployJobResult, JobDto } from '../../../shared/contract/index.js'
 import { docker, useHomeServer } from '../../homeserver/helpers.js'
-import { homeServerInput, openTestCore, type TestCore } from '../core/test-core.js'
-import { caddyTestImage } from './caddy-image.js'
-import { get, loadLoop, type Project, removeDeployLeftovers, testProject, versionContainersOnServer } from './deploy-fixture.js'
+import type { TestCore } from '../core/test-core.js'
+import { deployJob, get, loadLoop, openDeployCore, type Project, removeDeployLeftovers, testProject, versionContainersOnServer } from './deploy-fixture.js'
 
 const hs = useHomeServer()
 const SERVER = 'home'
@@ -18,10 +18,7 @@ const PROXY = 'homeport-proxy-deploy-swap'
 let t: TestCore
 let project: Project
 
-async function deploy(): Promise<JobDto> {
-  const { jobId } = await t.call('deploy.run', { dir: project.dir })
-  return t.finishedJob(jobId)
-}
+const deploy = (): Promise<JobDto> => deployJob(t, project.dir)
 
 function result(job: JobDto): DeployJobResult {
   expect(job.error, JSON.stringify(job.error)).toBeUndefined()
@@ -30,11 +27,7 @@ function result(job: JobDto): DeployJobResult {
 }
 
 beforeAll(async () => {
-  const image = await caddyTestImage(hs)
-  t = await openTestCore()
-  await t.call('servers.add', homeServerInput(hs, SERVER))
-  await t.call('settings.set', { key: 'deploy.proxyImage', value: image })
-  await t.call('settings.set', { key: 'deploy.proxyName', value: PROXY })
+  t = await openDeployCore(hs, SERVER, PROXY)
   project = testProject(hs, `app: ${APP}\nserver: ${SERVER}\nport: ${PORT}\nhealth:\n  path: /health\n  timeout: 10\n`)
 }, 300_000)
 
@@ -108,6 +101,29 @@ describe('deploy: build on the server, health-gated swap through the proxy, roll
     expect(after.current).toBe(history.versions[1]!.version)
     const running = (await versionContainersOnServer(APP)).filter((c) => c.state === 'running')
     expect(running).toEqual([{ name: `homeport-deploy-${APP}-${after.current}`, state: 'running' }])
+  })
+
+  it("drops no connection on the app's port while the proxy loads its config again and again", async () => {
+    // Every config load (a swap, another app's first deploy) makes Caddy bind its listeners anew. A fresh
+    // connection per admin request: Caddy may close an idle one on its admin socket across a load.
+    const socketPath = `/home/${hs.user}/.local/share/homeport/proxy/${PROXY}/admin.sock`
+    const patch = (value: string) =>
+      new Promise<number>((resolve, reject) => {
+        const body = JSON.stringify(value)
+        const req = http.request({ socketPath, agent: false, method: 'PATCH', path: '/config/apps/http/grace_period', setHost: false, headers: { Host: '', 'Content-Type': 'application/json', 'Content-Length': body.length } }, (res) => {
+          res.resume().on('end', () => resolve(res.statusCode ?? 0))
+        })
+        req.on('error', reject)
+        req.end(body)
+      })
+    const load = loadLoop(PORT, 8)
+    const statuses: number[] = []
+    for (let i = 0; i < 40; i++) statuses.push(await patch(i % 2 ? '60s' : '61s'))
+    await load.stop()
+    expect(statuses.every((s) => s === 200)).toBe(true)
+    expect(load.requests).toBeGreaterThan(40)
+    expect(load.failures).toEqual([])
+    expect(load.seen).toEqual(['v1'])
   })
 
   it('refuses a rollback to a version it does not keep, naming the kept ones', async () => {

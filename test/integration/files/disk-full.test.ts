@@ -9,7 +9,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HomeportError } from '../../../shared/errors.js'
 import { useHomeServer } from '../../homeserver/helpers.js'
-import { finished, sha256File, useFilesServer } from './files-fixture.js'
+import { asUser, finished, mountSmallDisk, sha256File, useFilesServer } from './files-fixture.js'
 
 const hs = useHomeServer()
 const fx = useFilesServer(hs)
@@ -18,11 +18,8 @@ let small: string
 
 beforeAll(() => {
   small = path.join(fx.remote, 'small-disk')
-  mkdirSync(small)
-  const uid = execFileSync('id', ['-u', hs.user], { encoding: 'utf8' }).trim()
-  const gid = execFileSync('id', ['-g', hs.user], { encoding: 'utf8' }).trim()
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=4m,uid=${uid},gid=${gid},mode=0755`, 'homeport-files-full', small])
-  execFileSync('runuser', ['-u', hs.user, '--', 'sh', '-c', 'head -c 1048576 /dev/urandom > "$1/data.bin" && printf "key: value\\n" > "$1/conf.yml"', 'sh', small])
+  mountSmallDisk(hs, small, 4, 'homeport-files-full')
+  asUser(hs, ['sh', '-c', 'printf "key: value\\n" > "$1/conf.yml"', 'sh', small])
 })
 
 afterAll(() => {

@@ -33,6 +33,18 @@ export function asUser(hs: HomeServerInfo, argv: string[], input?: string): stri
   return execFileSync('runuser', ['-u', hs.user, '--', ...argv], { encoding: 'utf8', input, cwd: '/' })
 }
 
+/**
+ * A small disk on the server: `dir` made and a tmpfs of `sizeMiB` mounted on it (by the test, as root), owned
+ * by the test user, holding `data.bin` (1 MiB of random bytes). The caller unmounts it.
+ */
+export function mountSmallDisk(hs: HomeServerInfo, dir: string, sizeMiB: number, label: string): void {
+  mkdirSync(dir)
+  const uid = execFileSync('id', ['-u', hs.user], { encoding: 'utf8' }).trim()
+  const gid = execFileSync('id', ['-g', hs.user], { encoding: 'utf8' }).trim()
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMiB}m,uid=${uid},gid=${gid},mode=0755`, label, dir])
+  asUser(hs, ['sh', '-c', 'head -c 1048576 /dev/urandom > "$1/data.bin"', 'sh', dir])
+}
+
 export function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256')

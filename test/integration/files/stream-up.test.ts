@@ -5,12 +5,12 @@
 
 import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { STREAM_MIN_BYTES } from '../../../electron/core/files/transfer/stream-get.js'
 import { sshdLogSince, sshdLogSize, useHomeServer } from '../../homeserver/helpers.js'
-import { finished, homeOf, resultOf, sha256File, useFilesServer } from './files-fixture.js'
+import { finished, homeOf, mountSmallDisk, resultOf, sha256File, useFilesServer } from './files-fixture.js'
 
 const hs = useHomeServer()
 const fx = useFilesServer(hs)
@@ -58,11 +58,7 @@ describe('big files up an exec channel', () => {
 
   it('fails with DISK_FULL when the disk fills during the stream, removing the partial file and keeping the old one', async () => {
     full = path.join(fx.remote, 'stream-up-full')
-    mkdirSync(full)
-    const uid = execFileSync('id', ['-u', hs.user], { encoding: 'utf8' }).trim()
-    const gid = execFileSync('id', ['-g', hs.user], { encoding: 'utf8' }).trim()
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=8m,uid=${uid},gid=${gid},mode=0755`, 'homeport-stream-up-full', full])
-    execFileSync('runuser', ['-u', hs.user, '--', 'sh', '-c', 'head -c 1048576 /dev/urandom > "$1/data.bin"', 'sh', full])
+    mountSmallDisk(hs, full, 8, 'homeport-stream-up-full')
     const before = await sha256File(path.join(full, 'data.bin'))
 
     const bigger = path.join(fx.local, 'data.bin')

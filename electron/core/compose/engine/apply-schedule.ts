@@ -50,6 +50,13 @@ export function runSignal(job?: AbortSignal): { signal?: AbortSignal; done(): vo
   return { signal: run.signal, done: () => job.removeEventListener('abort', forward) }
 }
 
+/** Waits for every one of `work` to settle, then throws the first failure: a rollback never races a step still under way. */
+export async function allSettledOrThrow(work: readonly Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(work)
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) throw failed.reason
+}
+
 /** Thrown into work that had not started when another piece failed; the first failure is what is reported. */
 class Stopped extends Error {}
 

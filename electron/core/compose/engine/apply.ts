@@ -10,7 +10,7 @@ import type { ComposeProject } from '../types.js'
 import { COMPOSE_VERSION_LABEL, LABEL, containerSpec } from './container-spec.js'
 import type { EnvFromFiles } from './env-files.js'
 import { asideName, RUN_LABEL, type EngineJournal, type EngineStep } from './journal.js'
-import { coalescedRecord, isCoalesced, runInDependencyOrder, runSignal } from './apply-schedule.js'
+import { allSettledOrThrow, coalescedRecord, isCoalesced, runInDependencyOrder, runSignal } from './apply-schedule.js'
 import { dependencies, type AppPlan, type PlannedContainer } from './plan.js'
 import { pullImage, type PullProgress } from './pull.js'
 import { waitForCondition, type WaitOptions } from './wait.js'
@@ -86,11 +86,9 @@ async function applyWith(docker: Docker, project: ComposeProject, plan: AppPlan,
   // Each image once, all at once: pulls depend on nothing but the registry.
   const pulls = [...new Map(plan.images.filter((i) => i.pull).map((i) => [i.image, i])).values()]
   checkCancelled(opts.signal)
-  const pulled = await Promise.allSettled(
+  await allSettledOrThrow(
     pulls.map((img) => pullImage(docker, img.image, { signal: opts.signal, requested: project.services[img.service]?.image, onProgress: (p) => emit({ phase: 'pull', ...p }) })),
   )
-  const pullFailed = pulled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (pullFailed) throw pullFailed.reason
   checkCancelled(opts.signal)
 
   // Networks and volumes depend on nothing: written down in the same write as the first containers, then created together.
@@ -118,10 +116,7 @@ async function applyWith(docker: Docker, project: ComposeProject, plan: AppPlan,
   const networksReady = (async () => {
     if (networks.length + volumes.length === 0) return
     await step(...networks.map((n): EngineStep => ({ op: 'create-network', name: n.name })), ...volumes.map((v): EngineStep => ({ op: 'create-volume', name: v.name })))
-    // Every creation settles before a failure is passed on, so the rollback never races one still under way.
-    const created = await Promise.allSettled([...networks.map(createNetwork), ...volumes.map(createVolume)])
-    const failed = created.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-    if (failed) throw failed.reason
+    await allSettledOrThrow([...networks.map(createNetwork), ...volumes.map(createVolume)])
   })()
   // Not left unhandled while no container waits for it; the containers' run passes its failure on.
   networksReady.catch(() => undefined)
@@ -195,7 +190,7 @@ async function applyWith(docker: Docker, project: ComposeProject, plan: AppPlan,
 
   // Containers no longer in the compose file go aside too, together; the commit deletes them with the replaced ones.
   const removals = plan.containers.filter((c) => c.action === 'remove')
-  const removed = await Promise.allSettled(
+  await allSettledOrThrow(
     removals.map(async (planned) => {
       checkCancelled(opts.signal)
       emit({ phase: 'container', service: planned.service, name: planned.name, action: 'remove', status: 'begin' })
@@ -204,8 +199,6 @@ async function applyWith(docker: Docker, project: ComposeProject, plan: AppPlan,
       emit({ phase: 'container', service: planned.service, name: planned.name, action: 'remove', status: 'done' })
     }),
   )
-  const removeFailed = removed.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (removeFailed) throw removeFailed.reason
 
   // In the plan's order, whichever finished first.
   const names = (action: PlannedContainer['action']) => plan.containers.filter((c) => c.action === action && (action === 'remove' || done.has(c.service))).map((c) => c.name)

@@ -86,49 +86,49 @@ export async function waitForCondition(
   let upSince: number | undefined
   let events: Awaited<ReturnType<typeof watchContainer>> | null = null
   try {
-  for (;;) {
-    const info = await docker.getContainer(containerId).inspect()
-    const state = info.State
-    if (condition === 'service_completed_successfully') {
-      if (!state.Running && state.Status === 'exited') {
-        if (state.ExitCode === 0) return
-        throw new ConditionFailedError(`${opts.label} exited with code ${state.ExitCode} (service_completed_successfully needs 0)`, opts.label)
-      }
-    } else if (condition === 'service_started') {
-      if (state.Running || state.Status === 'exited') return
-    } else {
-      if (!state.Running && !state.Restarting) {
-        throw new ConditionFailedError(`${opts.label} stopped (exit code ${state.ExitCode}) before it was ready`, opts.label)
-      }
-      if (condition === 'service_healthy') {
-        const health = state.Health?.Status
-        if (health === 'healthy') return
-        if (health === 'unhealthy') throw new ConditionFailedError(`${opts.label} is unhealthy: ${healthcheckOutcome(state.Health?.Log?.at(-1))}`, opts.label)
-        if (!health) throw new ConditionFailedError(`${opts.label} has no healthcheck, so service_healthy can never be met`, opts.label)
-      } else {
-        // A fresh container that restarts has already crashed once: no need to wait out the timeout.
-        if (state.Restarting || (info.RestartCount ?? 0) > 0) {
-          throw new ConditionFailedError(`${opts.label} keeps restarting (exit code ${state.ExitCode})`, opts.label)
+    for (;;) {
+      const info = await docker.getContainer(containerId).inspect()
+      const state = info.State
+      if (condition === 'service_completed_successfully') {
+        if (!state.Running && state.Status === 'exited') {
+          if (state.ExitCode === 0) return
+          throw new ConditionFailedError(`${opts.label} exited with code ${state.ExitCode} (service_completed_successfully needs 0)`, opts.label)
         }
-        upSince ??= Date.now()
-        if (state.Running && Date.now() - upSince >= (opts.settleMs ?? 3000)) return
+      } else if (condition === 'service_started') {
+        if (state.Running || state.Status === 'exited') return
+      } else {
+        if (!state.Running && !state.Restarting) {
+          throw new ConditionFailedError(`${opts.label} stopped (exit code ${state.ExitCode}) before it was ready`, opts.label)
+        }
+        if (condition === 'service_healthy') {
+          const health = state.Health?.Status
+          if (health === 'healthy') return
+          if (health === 'unhealthy') throw new ConditionFailedError(`${opts.label} is unhealthy: ${healthcheckOutcome(state.Health?.Log?.at(-1))}`, opts.label)
+          if (!health) throw new ConditionFailedError(`${opts.label} has no healthcheck, so service_healthy can never be met`, opts.label)
+        } else {
+          // A fresh container that restarts has already crashed once: no need to wait out the timeout.
+          if (state.Restarting || (info.RestartCount ?? 0) > 0) {
+            throw new ConditionFailedError(`${opts.label} keeps restarting (exit code ${state.ExitCode})`, opts.label)
+          }
+          upSince ??= Date.now()
+          if (state.Running && Date.now() - upSince >= (opts.settleMs ?? 3000)) return
+        }
       }
+      if (Date.now() - started > timeoutMs) {
+        throw new ConditionFailedError(`${opts.label} did not reach ${condition.replace(/_/g, ' ')} within ${Math.round(timeoutMs / 1000)} s`, opts.label)
+      }
+      if (events === null) {
+        // Not settled at first look: from now on events say when to look again (the stream is open before the
+        // next look, so nothing between the two is missed).
+        events = await watchContainer(docker, containerId)
+        continue
+      }
+      // Until the next event, but no longer than a running container must still settle, or the timeout.
+      const settleLeft = upSince === undefined ? Infinity : (opts.settleMs ?? 3000) - (Date.now() - upSince)
+      const pause = Math.max(1, Math.min(opts.pollMs ?? (events ? 5000 : 250), settleLeft, timeoutMs - (Date.now() - started) + 1))
+      if (events) await events.next(pause, opts.signal)
+      else await sleep(pause, opts.signal)
     }
-    if (Date.now() - started > timeoutMs) {
-      throw new ConditionFailedError(`${opts.label} did not reach ${condition.replace(/_/g, ' ')} within ${Math.round(timeoutMs / 1000)} s`, opts.label)
-    }
-    if (events === null) {
-      // Not settled at first look: from now on events say when to look again (the stream is open before the
-      // next look, so nothing between the two is missed).
-      events = await watchContainer(docker, containerId)
-      continue
-    }
-    // Until the next event, but no longer than a running container must still settle, or the timeout.
-    const settleLeft = upSince === undefined ? Infinity : (opts.settleMs ?? 3000) - (Date.now() - upSince)
-    const pause = Math.max(1, Math.min(opts.pollMs ?? (events ? 5000 : 250), settleLeft, timeoutMs - (Date.now() - started) + 1))
-    if (events) await events.next(pause, opts.signal)
-    else await sleep(pause, opts.signal)
-  }
   } finally {
     events?.close()
   }

@@ -8,7 +8,7 @@ import type { ClientChannel } from 'ssh2'
 import { HomeportError } from '../../../../shared/errors.js'
 import { commandError } from '../server-command.js'
 import type { TransferEnv } from './transfer-env.js'
-import { widenWindow } from './channel-window.js'
+import { widenWindow } from '../../connection/channel-window.js'
 import { localError } from './local-errors.js'
 
 /** Files from this size on stream down an exec channel. */

@@ -26,7 +26,7 @@ export function whenOf(field: WhenField): string | undefined {
   return field.choice === 'cron' ? field.cron.trim() : field.choice
 }
 
-export function describeWhen(expression: string): string {
+function describeWhen(expression: string): string {
   return PRESET_CRON[expression] ?? `cron "${expression}"`
 }
 

@@ -1,9 +1,9 @@
-// The SSH user on the server as the deploy needs it: the home folder (where the proxy's folder and the
-// deploy records live) and the uid/gid the proxy runs as, so its admin socket is the user's own. One exec per
-// session, remembered.
+// The SSH user on the server: the home folder (where the deploy records, the proxy's folder and the
+// schedules live) and the uid/gid (the deploy proxy runs as that user, so its admin socket is the user's own).
+// One exec per session, remembered.
 
 import { HomeportError } from '../../../shared/errors.js'
-import type { SshSession } from '../connection/types.js'
+import type { SshSession } from './types.js'
 
 export interface ServerUser {
   home: string
