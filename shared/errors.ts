@@ -194,6 +194,16 @@ export const ERROR_CODES = {
     hint: 'Check that the build folder named in the message exists on this computer and is readable, and that its Dockerfile is inside it.',
     cliHint: 'Check that the build folder named in the message exists on this computer and is readable, and that its Dockerfile is inside it.',
   },
+  LOCAL_DOCKER_UNAVAILABLE: {
+    message: 'No Docker engine answers on this computer.',
+    hint: 'Start Docker on this computer, or choose to build on the server.',
+    cliHint: 'Start Docker on this computer (or point DOCKER_HOST at it), or build on the server: `--build-server`, or `build: server` in homeport.yml.',
+  },
+  PLATFORM_MISMATCH: {
+    message: 'The image built on this computer cannot run on the server.',
+    hint: "Enable emulation for the server's architecture in this computer's Docker (binfmt/QEMU), or choose to build on the server.",
+    cliHint: "Enable emulation for the server's architecture in this computer's Docker (binfmt/QEMU), or build on the server: `--build-server`, or `build: server` in homeport.yml.",
+  },
   SECRET_SOURCE_MISSING: {
     message: 'A secret of the compose file has no content to send.',
     hint: 'Create the file named in the message beside the compose file (or give the variable a value), then try again; nothing was changed on the server.',

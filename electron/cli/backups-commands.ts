@@ -12,6 +12,7 @@ import { registerDiffCommand } from './backups-diff-command.js'
 import { registerScheduleCommands } from './backups-schedule-commands.js'
 import { table, usageError, writeJson } from './output.js'
 import type { WithCore } from './server-commands.js'
+import { readStdin } from './stdin.js'
 import { askLine, isInteractive } from './tty-prompter.js'
 
 /** The setting the core reads (electron/core/backups/restic-container.ts). */
@@ -71,7 +72,10 @@ export function registerBackupsCommands(program: Command, withCore: WithCore, js
     .description('add a repository: initialised if empty, then checked')
     .argument('<server>', 'server name')
     .argument('<name>', 'a name for it (lower-case letters, digits, - and _)')
-    .option('--path <folder>', 'a folder on the server (an external drive…)')
+    .option('--path <folder>', 'a folder on the server (an external drive…); with --target: the folder on the other server')
+    .option('--kind <kind>', 'local, sftp, s3 or homeport (default: from the flags given)')
+    .option('--target <other-server>', 'another server added in Homeport: a user there is made, allowed only SFTP into one folder (sudo there)')
+    .option('--sudo-password-stdin', "with --target: read the other server's sudo password from standard input (after the other secrets; used once, never stored)")
     .option('--sftp <user@host:path>', 'a folder on an SSH host, reached from the server')
     .option('--port <port>', 'with --sftp: the SSH port', '22')
     .option('--host-key <SHA256:…>', "with --sftp: the host key's fingerprint to pin")
@@ -87,9 +91,10 @@ export function registerBackupsCommands(program: Command, withCore: WithCore, js
       const secrets = await stdinSecrets(flags)
       const target = repoTarget(flags, secrets.secretKey)
       await withCore(async (core) => {
-        const added = await core.call('backups.repoAdd', { serverId: server, name, target, ...(secrets.password ? { password: secrets.password } : {}) })
+        const added = await core.call('backups.repoAdd', { serverId: server, name, target, ...(secrets.password ? { password: secrets.password } : {}), ...(secrets.sudoPassword !== undefined ? { sudoPassword: secrets.sudoPassword } : {}) })
         if (json()) return writeJson(added)
         process.stdout.write(`Added repository ${name} (${added.repository.location}); it passed restic's check.\n`)
+        if (added.repository.targetUser) process.stdout.write(`On ${added.repository.targetServer}, user ${added.repository.targetUser} may only use SFTP in its folder; its key is in this computer's keychain.\n`)
         if (added.generatedPassword) process.stdout.write(`Its password (kept in this computer's keychain; write it down, a lost password loses the backups):\n${added.generatedPassword}\n`)
       }, { server })
     })
@@ -124,12 +129,15 @@ export function registerBackupsCommands(program: Command, withCore: WithCore, js
     .description('forget a repository (its data stays where it is)')
     .argument('<server>', 'server name')
     .argument('<name>', 'repository')
+    .option('--remove-on-target', 'a repository on another Homeport server: also remove its user and sshd rule there (the backups stay)')
+    .option('--sudo-password-stdin', "with --remove-on-target: read the other server's sudo password from standard input")
     .option('--json', 'print JSON')
-    .action(async (server: string, name: string) => {
+    .action(async (server: string, name: string, opts: { removeOnTarget?: boolean; sudoPasswordStdin?: boolean }) => {
+      const sudoPassword = opts.sudoPasswordStdin ? await readStdin() : undefined
       await withCore(async (core) => {
-        await core.call('backups.repoRemove', { serverId: server, repository: name })
-        if (json()) return writeJson({ status: 'removed', repository: name })
-        process.stdout.write(`Forgot repository ${name}; its snapshots are still where they were.\n`)
+        await core.call('backups.repoRemove', { serverId: server, repository: name, removeOnTarget: Boolean(opts.removeOnTarget), ...(sudoPassword !== undefined ? { sudoPassword } : {}) })
+        if (json()) return writeJson({ status: 'removed', repository: name, removedOnTarget: Boolean(opts.removeOnTarget) })
+        process.stdout.write(`Forgot repository ${name}${opts.removeOnTarget ? ' and removed its user on the other server' : ''}; its snapshots are still where they were.\n`)
       }, { server })
     })
 

@@ -1,6 +1,7 @@
 // `homeport backups repo add` flags → the repository target the core takes: --path (a folder on the
-// server), --sftp USER@HOST:PATH, or --s3 https://ENDPOINT/BUCKET[/PREFIX]. Secrets come from standard input
-// only (--password-stdin, --secret-key-stdin: one line each, in that order), never from a flag.
+// server), --sftp USER@HOST:PATH, --s3 https://ENDPOINT/BUCKET[/PREFIX], or --target OTHER_SERVER (another
+// server added in Homeport; --path is then the folder there). Secrets come from standard input only
+// (--password-stdin, --secret-key-stdin, --sudo-password-stdin: one line each, in that order), never from a flag.
 
 import fs from 'node:fs'
 import type { RepositoryTargetInput } from '../../shared/contract/index.js'
@@ -19,18 +20,28 @@ export interface RepoAddFlags {
   caCert?: string
   region?: string
   passwordStdin?: boolean
+  kind?: string
+  target?: string
+  sudoPasswordStdin?: boolean
 }
 
-/** The secrets given on standard input: the password first, then the S3 secret key. */
-export async function stdinSecrets(flags: RepoAddFlags): Promise<{ password?: string; secretKey?: string }> {
-  if (!flags.passwordStdin && !flags.secretKeyStdin) return {}
+/** The secrets given on standard input: the password first, then the S3 secret key, then the sudo password. */
+export async function stdinSecrets(flags: RepoAddFlags): Promise<{ password?: string; secretKey?: string; sudoPassword?: string }> {
+  if (!flags.passwordStdin && !flags.secretKeyStdin && !flags.sudoPasswordStdin) return {}
   const lines = (await readStdin()).split(/\r?\n/)
   const password = flags.passwordStdin ? lines.shift() : undefined
   const secretKey = flags.secretKeyStdin ? lines.shift() : undefined
-  return { ...(password ? { password } : {}), ...(secretKey ? { secretKey } : {}) }
+  const sudoPassword = flags.sudoPasswordStdin ? lines.shift() : undefined
+  return { ...(password ? { password } : {}), ...(secretKey ? { secretKey } : {}), ...(sudoPassword !== undefined ? { sudoPassword } : {}) }
 }
 
 export function repoTarget(flags: RepoAddFlags, secretKey: string | undefined): RepositoryTargetInput {
+  if (flags.kind !== undefined && !['local', 'sftp', 's3', 'homeport'].includes(flags.kind)) throw usageError(`--kind ${flags.kind} is not local, sftp, s3 or homeport.`)
+  if (flags.kind === 'homeport' || flags.target) {
+    if (!flags.target) throw usageError('--kind homeport needs the other server: --target SERVER.', 'For example --kind homeport --target nas (a server added with `homeport server add`).')
+    if (flags.sftp || flags.s3 || (flags.kind && flags.kind !== 'homeport')) throw usageError('--target is for a repository on another Homeport server; give it without --sftp or --s3.')
+    return { kind: 'homeport', server: flags.target, ...(flags.path ? { path: flags.path } : {}) }
+  }
   const kinds = [flags.path && '--path', flags.sftp && '--sftp', flags.s3 && '--s3'].filter(Boolean)
   if (kinds.length !== 1) throw usageError(kinds.length ? `Give one of ${kinds.join(' and ')}, not both.` : 'Say where the repository is: --path, --sftp or --s3.', 'For example --path /mnt/usb/backups, --sftp nas@nas.local:/backups or --s3 https://s3.example.com/bucket/prefix.')
   if (flags.path) return { kind: 'local', path: flags.path }

@@ -9,7 +9,7 @@ import type { Command } from 'commander'
 import { parse } from 'yaml'
 import type { DeployConfigInput, DeployHistoryDto, DeployJobResult, DeployProjectDto } from '../../shared/contract/index.js'
 import { HomeportError } from '../../shared/errors.js'
-import { progressMode, runJob, throwIfFailed } from './apps-job.js'
+import { formatBytes, progressMode, runJob, throwIfFailed } from './apps-job.js'
 import type { CliCore } from './cli-core.js'
 import { table, usageError, writeJson } from './output.js'
 import type { WithCore } from './server-commands.js'
@@ -166,15 +166,20 @@ export function registerDeployCommands(program: Command, withCore: WithCore, jso
     .description('build a project folder on its server and switch to it with no failed request (homeport.yml says where)')
     .argument('[dir]', 'the project folder', '.')
     .option('-y, --yes', 'ask nothing when homeport.yml is missing: take the flags as they are')
+    .option('--build-local', "build with this computer's Docker and send the server only the layers it lacks (overrides homeport.yml's build:)")
+    .option('--build-server', "build on the server (overrides homeport.yml's build:)")
     .option('--json', 'print JSON')
-    .action(async (dir: string, flags: SetupFlags) => {
+    .action(async (dir: string, flags: SetupFlags & { buildLocal?: boolean; buildServer?: boolean }) => {
+      if (flags.buildLocal && flags.buildServer) throw usageError('Give --build-local or --build-server, not both.')
+      const build = flags.buildLocal ? 'local' : flags.buildServer ? 'server' : undefined
       const folder = resolve(dir)
       await withCore(async (core) => {
         const project = await core.call('deploy.project', { dir: folder })
         if (!project.config) await initFolder(core, folder, { ...flags, dockerfile: false })
-        const job = throwIfFailed(await runJob(core, progressMode(json()), () => core.call('deploy.run', { dir: folder })))
+        const job = throwIfFailed(await runJob(core, progressMode(json()), () => core.call('deploy.run', { dir: folder, ...(build ? { build } : {}) })))
         const result = job.result as DeployJobResult
         if (json()) return writeJson(result)
+        if (result.sent) process.stdout.write(`Built on this computer: sent ${result.sent.layersSent} of ${result.sent.layers} layers, ${formatBytes(result.sent.bytesSent)} of ${formatBytes(result.sent.bytesFull)}.\n`)
         process.stdout.write(`${result.app} ${result.version} serves on port ${result.port}${result.previous ? ` (was ${result.previous}, kept for a rollback)` : ''}.\n`)
       })
     })

@@ -11,7 +11,7 @@ const RepoName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, 'must be lower-c
 const Fingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'is not an SSH fingerprint (SHA256:… as ssh-keygen -l prints it)')
 const AbsolutePath = z.string().regex(/^\/[^\0]*$/, 'must be an absolute path')
 
-export const REPOSITORY_KINDS = ['local', 'sftp', 's3'] as const
+export const REPOSITORY_KINDS = ['local', 'sftp', 'homeport', 's3'] as const
 export type RepositoryKind = (typeof REPOSITORY_KINDS)[number]
 
 /** Where a repository lives, as given when it is added (secrets apart). */
@@ -28,6 +28,15 @@ export const RepositoryTarget = z.discriminatedUnion('kind', [
     /** The host key the server must see; without it, the first one seen is pinned (`trustOnFirstUse`). */
     hostKey: Fingerprint.optional(),
     trustOnFirstUse: z.boolean().default(false),
+  }),
+  /**
+   * Another server added in Homeport: a dedicated user is made there (through sudo), allowed only SFTP into
+   * `path` (default `/srv/homeport-backups/<this server>`), with a key of its own kept in the keychain.
+   */
+  z.object({
+    kind: z.literal('homeport'),
+    server: z.string().min(1),
+    path: z.string().regex(/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, 'must be an absolute folder path of letters, digits, ".", "_", "-" and "/"').refine((p) => !p.split('/').includes('..'), 'must not hold ".."').optional(),
   }),
   /** An S3-compatible bucket (Backblaze B2, Wasabi, MinIO…); `caCert`: a PEM certificate to trust for a private endpoint. */
   z.object({
@@ -48,8 +57,11 @@ export interface RepositoryDto {
   kind: RepositoryKind
   /** restic's name for it, secrets left out: `/mnt/usb/backups`, `sftp:nas@host:/b`, `s3:https://…/bucket/prefix`. */
   location: string
-  /** sftp: the pinned host key. */
+  /** sftp, homeport: the pinned host key. */
   hostKey?: string
+  /** homeport: the other server's name and the user made there. */
+  targetServer?: string
+  targetUser?: string
   createdAt: string
 }
 
@@ -239,10 +251,13 @@ export const backupsContract = {
    * generated and returned once. A repository the server's config already lists (added from another computer) is
    * taken on when the same target and its password are given.
    */
-  'backups.repoAdd': method(z.object({ serverId, name: RepoName, target: RepositoryTarget, password: z.string().min(8, 'must be at least 8 characters').optional() }), out<{ repository: RepositoryDto; generatedPassword?: string }>()),
+  'backups.repoAdd': method(z.object({ serverId, name: RepoName, target: RepositoryTarget, password: z.string().min(8, 'must be at least 8 characters').optional(), sudoPassword: z.string().optional() }), out<{ repository: RepositoryDto; generatedPassword?: string }>()),
   'backups.repoList': method(z.object({ serverId }), out<RepositoryDto[]>()),
-  /** Forgets a repository (its data stays where it is); refused while a policy uses it. */
-  'backups.repoRemove': method(RepoRef, out<void>()),
+  /**
+   * Forgets a repository (its data stays where it is); refused while a policy uses it. `removeOnTarget`
+   * (homeport kind): also removes the user and its sshd rule on the other server (sudo there, asked once).
+   */
+  'backups.repoRemove': method(RepoRef.extend({ removeOnTarget: z.boolean().default(false), sudoPassword: z.string().optional() }), out<void>()),
   /** Runs restic's `check` on a repository. */
   'backups.repoCheck': method(RepoRef, out<{ ok: true }>()),
   /** What a repository takes on its target and what its snapshots hold (`restic stats`). */

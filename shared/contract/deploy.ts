@@ -34,9 +34,35 @@ export const DeployConfig = z.object({
     })
     .default({ timeout: 60 }),
   env: z.record(EnvName, z.string()).default({}),
+  /** Where the image is built: on the server (default), or by this computer's Docker engine, sending the server only the layers it lacks. */
+  build: z.enum(['server', 'local']).optional(),
 })
 export type DeployConfigInput = z.input<typeof DeployConfig>
 export type DeployConfigDto = z.output<typeof DeployConfig>
+
+export type BuildWhere = 'server' | 'local'
+
+/** What a build on this computer sent to the server. */
+export interface LayerTransferDto {
+  /** Layers of the image, and how many of them the server lacked and were sent. */
+  layers: number
+  layersSent: number
+  /** Bytes sent through the connection, and what the whole image (as `docker save` writes it) would have been. */
+  bytesSent: number
+  bytesFull: number
+}
+
+/** This computer's Docker engine, for building here. */
+export interface LocalEngineDto {
+  found: boolean
+  /** Where it was looked for (DOCKER_HOST, else the platform's default socket). */
+  host: string
+  version?: string
+  /** `linux/amd64` */
+  platform?: string
+  /** Why it was not found, in words. */
+  problem?: string
+}
 
 export const STACKS = ['node', 'go', 'python'] as const
 export type Stack = (typeof STACKS)[number]
@@ -84,6 +110,8 @@ export interface DeployJobResult {
   kind: 'build' | 'rollback'
   /** Versions removed because only the last 3 are kept. */
   pruned: string[]
+  /** For a build on this computer: the layers sent to the server. */
+  sent?: LayerTransferDto
 }
 
 export const deployContract = {
@@ -97,8 +125,10 @@ export const deployContract = {
     z.object({ dir: LocalPath, config: DeployConfig, dockerfile: z.boolean().default(false), overwrite: z.boolean().default(false) }),
     out<{ configPath: string; dockerfilePath?: string; stack?: Stack }>(),
   ),
-  /** Starts a `deploy` job: build the folder on its server, start it beside the serving version, check its health, switch, stop the old one. */
-  'deploy.run': method(z.object({ dir: LocalPath }), out<{ jobId: string; app: string; serverId: string }>()),
+  /** Starts a `deploy` job: build the folder on its server (or on this computer with `build: local`, overriding homeport.yml), start it beside the serving version, check its health, switch, stop the old one. */
+  'deploy.run': method(z.object({ dir: LocalPath, build: z.enum(['server', 'local']).optional() }), out<{ jobId: string; app: string; serverId: string }>()),
+  /** This computer's Docker engine, for a build here (`build: local`): whether it answers, its version and platform. */
+  'deploy.localEngine': method(z.object({}), out<LocalEngineDto>()),
   /** Starts a `deploy` job that switches back to a kept version (default: the one before the serving one) through the same health check. */
   'deploy.rollback': method(z.object({ serverId, app: appName, version: Version.optional() }), out<{ jobId: string }>()),
   /** The kept versions of a deployed app, newest first, and the one serving. */

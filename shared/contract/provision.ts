@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { method, out } from './define.js'
 import { serverId } from './servers.js'
 
-export const PROVISION_STEPS = ['connect', 'key', 'password-login', 'os', 'docker', 'group', 'agent', 'verify'] as const
+export const PROVISION_STEPS = ['connect', 'key', 'password-login', 'os', 'docker', 'group', 'agent', 'linger', 'verify'] as const
 export type ProvisionStepId = (typeof PROVISION_STEPS)[number]
 
 export interface ProvisionStepDto {

@@ -4,6 +4,7 @@
 // snapshot in the browser, changes a file on the server, restores the snapshot into the app after the
 // confirmation, and checks on the server that the file's sha256 is back.
 
+import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -13,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docker, useHomeServer } from '../homeserver/helpers.js'
 import { compose, inVolume } from '../integration/backups/backups-fixture.js'
 import { resticTestImage } from '../integration/backups/restic-image.js'
+import { startDropinSshd, type DropinSshd } from '../homeserver/dropin-sshd.js'
+import { freshSudoUser, type SudoUser } from '../homeserver/sudo-user.js'
 import { addServerByKey } from './add-server-steps.js'
 import { expectSucceeded, openBackups, openSftpRepository, submitSftpRepository } from './backup-steps.js'
 import { coreCall, startE2e, type E2eSession } from './harness.js'
@@ -29,6 +32,12 @@ let session: E2eSession
 let page: Page
 let scratch: string
 let image: string
+// Another Homeport server as a repository: its own sshd (with a drop-in folder) and a user whose sudo asks.
+let otherSshd: DropinSshd | undefined
+let sudoUser: SudoUser | undefined
+const OTHER = `${APP}-other`
+const OTHER_FOLDER = `/srv/${APP}/backups`
+const backupUser = () => execFileSync('sh', ['-c', `getent passwd hp-backup-${SERVER} || true`], { encoding: 'utf8' }).trim()
 
 const sha256 = (data: string) => createHash('sha256').update(data).digest('hex')
 const fileSha = async (volume = VOLUME) => (await inVolume(home, volume, 'sha256sum /data/notes.txt')).split(' ')[0]
@@ -50,11 +59,16 @@ describe('backups in the window', { timeout: 300_000 }, () => {
     if (session) {
       await coreCall(session, 'backups.policyRemove', { serverId: SERVER, app: APP }).catch(() => undefined)
       await coreCall(session, 'backups.repoRemove', { serverId: SERVER, repository: REPO }).catch(() => undefined)
+      await coreCall(session, 'backups.repoRemove', { serverId: SERVER, repository: OTHER, removeOnTarget: true, ...(sudoUser ? { sudoPassword: sudoUser.password } : {}) }).catch(() => undefined)
       for (const app of [APP, CLONE]) await coreCall(session, 'apps.remove', { serverId: SERVER, app, volumes: true, confirm: app }).catch(() => undefined)
       await session.close()
     }
     await docker(['volume', 'rm', '-f', VOLUME, `${CLONE}_data`]).catch(() => '')
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true })
+    await otherSshd?.stop()
+    await sudoUser?.remove()
+    if (backupUser()) execFileSync('userdel', [`hp-backup-${SERVER}`])
+    fs.rmSync(path.dirname(OTHER_FOLDER), { recursive: true, force: true })
   }, 120_000)
 
   it('opens the Backups page from the server page and adds a repository on the server', async () => {
@@ -195,6 +209,46 @@ describe('backups in the window', { timeout: 300_000 }, () => {
     await page.getByTestId('repo-remove-confirm-yes').click()
     await expect.poll(() => repoRow.count(), { timeout: 30_000 }).toBe(0)
     expect(fs.existsSync(path.join(scratch, 'repo', 'config'))).toBe(true)
+  })
+
+  it('adds a repository on another Homeport server (sudo asked once), then removes it and its user there', async () => {
+    otherSshd = await startDropinSshd('e2e')
+    sudoUser = await freshSudoUser(home.dockerHost, 'bke2e')
+    await coreCall(session, 'servers.add', { name: OTHER, host: '127.0.0.1', port: otherSshd.port, user: sudoUser.name, authMethod: 'password', secret: sudoUser.password, hostKey: otherSshd.hostKeyFingerprint })
+    await page.reload()
+    await openBackups(page, SERVER)
+    await page.getByTestId('repo-add').click()
+    await page.getByTestId('repo-name').fill(OTHER)
+    await page.getByTestId('repo-kind-homeport').click()
+    await page.getByTestId('repo-target-server').click()
+    await page.locator('.n-base-select-option', { hasText: OTHER }).click()
+    await page.getByTestId('repo-path').fill(OTHER_FOLDER)
+    await session.screenshot('backups-homeport-repository')
+    await page.getByTestId('repo-submit').click()
+    // The core asks for the other server's sudo password once, through the window's password prompt.
+    await expect.poll(() => page.getByTestId('prompt-dialog').getAttribute('data-kind'), { timeout: 60_000 }).toBe('password')
+    await page.getByTestId('prompt-secret').fill(sudoUser.password)
+    await page.getByTestId('prompt-submit').click()
+    await page.getByTestId('repo-generated').waitFor({ timeout: 120_000 })
+    await page.getByTestId('repo-done').click()
+    const row = page.locator(`[data-testid="repo-row"][data-name="${OTHER}"]`)
+    expect(await row.getByTestId('repo-target').textContent()).toContain(`on ${OTHER} as hp-backup-${SERVER}`)
+    expect(backupUser()).toContain(OTHER_FOLDER)
+    expect(fs.readdirSync(otherSshd.dropins)).toEqual([`homeport-backup-${SERVER}.conf`])
+
+    // Keep undoes nothing; the confirmation offers to remove the user there (ticked), sudo is asked again.
+    await row.getByTestId('repo-remove').click()
+    await page.getByTestId('repo-remove-confirm-no').click()
+    expect(await row.count()).toBe(1)
+    await row.getByTestId('repo-remove').click()
+    expect(await page.getByTestId('repo-remove-on-target').textContent()).toContain(`hp-backup-${SERVER}`)
+    await page.getByTestId('repo-remove-confirm-yes').click()
+    await expect.poll(() => page.getByTestId('prompt-dialog').getAttribute('data-kind'), { timeout: 60_000 }).toBe('password')
+    await page.getByTestId('prompt-secret').fill(sudoUser.password)
+    await page.getByTestId('prompt-submit').click()
+    await expect.poll(() => row.count(), { timeout: 60_000 }).toBe(0)
+    expect(backupUser()).toBe('')
+    expect(fs.readdirSync(otherSshd.dropins)).toEqual([])
   })
 
 })

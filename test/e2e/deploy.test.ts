@@ -1,7 +1,8 @@
 // Deploying a folder from the window: the built renderer in headless Chromium through the web host, against
 // the real core, the test home server's engine and the real Caddy proxy (the test registry's image). A folder
 // without homeport.yml gets its questions asked (a wrong answer named first), is built and served; a changed
-// deploy adds a version to the list; a version failing its health check shows its log while the old one keeps
+// deploy, built on this computer's Docker (a second engine on this machine) as chosen on the page, adds a
+// version to the list; a version failing its health check shows its log while the old one keeps
 // serving; and a rollback from the version list, behind its confirmation, switches back. What the app's port
 // answers is read on the server each time.
 
@@ -9,7 +10,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { useHomeServer } from '../homeserver/helpers.js'
+import { docker, useHomeServer } from '../homeserver/helpers.js'
+import { startLaptopEngine, type LaptopEngine } from '../homeserver/laptop-engine.js'
 import { caddyTestImage } from '../integration/deploy/caddy-image.js'
 import { get, removeDeployLeftovers, testProject, type Project } from '../integration/deploy/deploy-fixture.js'
 import { addServerByKey } from './add-server-steps.js'
@@ -24,6 +26,8 @@ let session: E2eSession
 let page: Page
 let project: Project
 let serverId: string
+let laptop: LaptopEngine
+const dockerHostBefore = process.env.DOCKER_HOST
 
 const answer = async () => (await get(PORT).catch((err: Error) => ({ status: 0, body: err.message }))).body
 const jobState = () => page.getByTestId('deploy-folder').getByTestId('job-progress').getAttribute('data-state')
@@ -33,6 +37,8 @@ const history = () => coreCall(session, 'deploy.history', { serverId, app: APP }
 describe('deploying a folder in the window', { timeout: 600_000 }, () => {
   beforeAll(async () => {
     const image = await caddyTestImage(home)
+    laptop = await startLaptopEngine('e2e-deploy')
+    process.env.DOCKER_HOST = laptop.dockerHost
     session = await startE2e()
     page = session.page
     await coreCall(session, 'settings.set', { key: 'deploy.proxyImage', value: image })
@@ -43,6 +49,9 @@ describe('deploying a folder in the window', { timeout: 600_000 }, () => {
 
   afterAll(async () => {
     await session?.close()
+    if (dockerHostBefore === undefined) delete process.env.DOCKER_HOST
+    else process.env.DOCKER_HOST = dockerHostBefore
+    await laptop?.stop()
     project?.dispose()
     await removeDeployLeftovers(home, [APP], PROXY)
   }, 120_000)
@@ -72,6 +81,7 @@ describe('deploying a folder in the window', { timeout: 600_000 }, () => {
     expect(fs.existsSync(path.join(project.dir, 'homeport.yml'))).toBe(false)
 
     await page.getByTestId('deploy-app').fill(APP)
+    expect(await page.getByTestId('deploy-build-server').locator('input').isChecked()).toBe(true)
     await page.getByTestId('deploy-run').click()
     await expect.poll(jobState, { timeout: 300_000 }).toBe('succeeded')
     const yml = fs.readFileSync(path.join(project.dir, 'homeport.yml'), 'utf8')
@@ -85,11 +95,16 @@ describe('deploying a folder in the window', { timeout: 600_000 }, () => {
     expect(await page.getByTestId('deploy-summary').textContent()).toContain(`port ${PORT}`)
   })
 
-  it('deploys a change: a second version in the list, serving', async () => {
+  it("deploys a change built on this computer's Docker: a second version in the list, serving", async () => {
+    expect(await page.getByTestId('deploy-local-engine').textContent()).toContain('found on this computer')
+    await page.getByTestId('deploy-build-local').click()
     project.write('v2')
     await page.getByTestId('deploy-run').click()
     await expect.poll(answer, { timeout: 300_000 }).toBe('v2')
     await expect.poll(jobState, { timeout: 60_000 }).toBe('succeeded')
+    expect(await page.getByTestId('deploy-folder').textContent()).toContain('has 1 of the 2 layers: sending 1')
+    const built = `homeport-deploy/${APP}:${(await history()).current}`
+    expect(await docker(['image', 'inspect', '--format', '{{.Id}}', built])).toBe(await laptop.docker(['image', 'inspect', '--format', '{{.Id}}', built]))
     await expect.poll(() => versionRows().count(), { timeout: 60_000 }).toBe(2)
     const { current, versions } = await history()
     expect(await page.getByTestId(`deploy-serving-${APP}`).textContent()).toBe(current)

@@ -30,7 +30,7 @@ export async function dockerCli(dockerHost: string, args: readonly string[], inp
   return result.stdout
 }
 
-async function engineAnswers(dockerHost: string): Promise<boolean> {
+export async function engineAnswers(dockerHost: string): Promise<boolean> {
   const result = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
     env: { ...process.env, DOCKER_HOST: dockerHost },
     allowFailure: true,
@@ -120,7 +120,7 @@ async function cleanUpEngineLeftovers(): Promise<void> {
   await rm(ENGINE_EXEC_ROOT, { recursive: true, force: true })
 }
 
-async function unmountUnder(roots: string[]): Promise<void> {
+export async function unmountUnder(roots: string[]): Promise<void> {
   const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '')
   const targets = mounts
     .split('\n')

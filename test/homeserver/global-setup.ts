@@ -8,7 +8,7 @@ declare module 'vitest' {
   }
 }
 
-const PROJECTS_THAT_NEED_IT = new Set(['integration', 'e2e'])
+const PROJECTS_THAT_NEED_IT = new Set(['integration', 'integration-alone', 'e2e'])
 
 /**
  * Whether this run will execute any integration or e2e file. `vitest.projects` is already narrowed by

@@ -57,7 +57,7 @@ export async function fingerprintOf(publicKeyFile: string): Promise<string> {
   return fingerprint
 }
 
-function sftpServerPath(): string {
+export function sftpServerPath(): string {
   for (const candidate of ['/usr/lib/openssh/sftp-server', '/usr/libexec/openssh/sftp-server', '/usr/libexec/sftp-server']) {
     if (existsSync(candidate)) return candidate
   }

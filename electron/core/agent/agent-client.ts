@@ -11,15 +11,18 @@ import { agentPath, installAgent, listInstalled } from './agent-installer.js'
 import { AGENT_PROTOCOL, bundledAgent, type AgentScript } from './agent-script.js'
 
 function parseAnswer<T>(verb: string, stdout: string, stderr: string): T {
+  const unreadable = (why: string) =>
+    new HomeportError('AGENT_FAILED', `The agent's answer to "${verb}" could not be read.`, { details: `${why}; stdout: ${stdout.slice(0, 300)}; stderr: ${stderr.slice(0, 300)}` })
+  let value: (T & { error?: string }) | undefined
   try {
-    const value = JSON.parse(stdout) as T & { error?: string }
-    if (value && typeof value === 'object' && !value.error) return value
-    throw new Error(value?.error ?? 'empty answer')
+    value = JSON.parse(stdout) as T & { error?: string }
   } catch (err) {
-    throw new HomeportError('AGENT_FAILED', `The agent's answer to "${verb}" could not be read.`, {
-      details: `${err instanceof Error ? err.message : String(err)}; stdout: ${stdout.slice(0, 300)}; stderr: ${stderr.slice(0, 300)}`,
-    })
+    throw unreadable(err instanceof Error ? err.message : String(err))
   }
+  if (!value || typeof value !== 'object') throw unreadable('empty answer')
+  // The agent names what it could not do in its own words: they are the message.
+  if (value.error) throw new HomeportError('AGENT_FAILED', `The agent on the server could not do "${verb}": ${value.error}.`, stderr.trim() ? { details: stderr.slice(0, 300) } : {})
+  return value
 }
 
 export class AgentClient {

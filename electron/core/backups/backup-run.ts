@@ -1,6 +1,6 @@
 // One backup of an app, as a job: the app is stopped for the snapshot and started again (the downtime is
 // measured), or — with the `hooks` policy — its pre hook runs, the snapshot is taken while it runs, and its
-// post hook runs whatever happened. Then the policy's retention (`forget --prune`). An app that was
+// post hook runs whatever happened. Then the policy's retention (`forget --prune`), while a stopped app starts again. An app that was
 // stopped by the run is always started again, even when the snapshot failed.
 
 import type { BackupJobResult, PolicyDto } from '../../../shared/contract/backups.js'
@@ -46,7 +46,13 @@ export async function runBackup(srv: BackupServer, session: SshSession, apps: Ap
       labels: { [APP_LABEL]: app },
     })
 
+  const retain = async () => {
+    if (!progress.summary()) throw new HomeportError('BACKUP_FAILED', `restic finished the backup of ${app} without a summary.`)
+    ctx.step(`Applying the retention policy`)
+    return applyRetention(srv, repo, app, policy.retention, ctx.signal)
+  }
   let downtimeMs = 0
+  let forgotten: number
   if (policy.consistency === 'hooks') {
     if (hooks.pre) {
       ctx.step(`Running the pre-backup hook in ${hooks.pre.service}`)
@@ -61,9 +67,17 @@ export async function runBackup(srv: BackupServer, session: SshSession, apps: Ap
         await runHook(srv.docker, app, hooks.post, 'post')
       }
     }
+    forgotten = await retain()
   } else {
     const wasRunning = (await apps.get(srv.serverId, app))?.state !== 'stopped'
     const stoppedAt = Date.now()
+    const startAgain = async () => {
+      if (!wasRunning) return
+      ctx.step(`Starting ${app} again`)
+      await apps.start(srv.serverId, app)
+      downtimeMs = Date.now() - stoppedAt
+      ctx.log(`${app} was stopped for ${(downtimeMs / 1000).toFixed(1)} s.`)
+    }
     if (wasRunning) {
       ctx.step(`Stopping ${app} for a consistent snapshot`)
       await apps.stop(srv.serverId, app)
@@ -71,19 +85,17 @@ export async function runBackup(srv: BackupServer, session: SshSession, apps: Ap
     try {
       ctx.step(`Taking the snapshot`)
       await snapshot()
-    } finally {
-      if (wasRunning) {
-        ctx.step(`Starting ${app} again`)
-        await apps.start(srv.serverId, app)
-        downtimeMs = Date.now() - stoppedAt
-        ctx.log(`${app} was stopped for ${(downtimeMs / 1000).toFixed(1)} s.`)
-      }
+    } catch (err) {
+      await startAgain()
+      throw err
     }
+    // The retention needs only the repository: it runs while the app starts again, not after.
+    const [retained, started] = await Promise.allSettled([retain(), startAgain()])
+    if (started.status === 'rejected') throw started.reason
+    if (retained.status === 'rejected') throw retained.reason
+    forgotten = retained.value
   }
-  const summary = progress.summary()
-  if (!summary) throw new HomeportError('BACKUP_FAILED', `restic finished the backup of ${app} without a summary.`)
-  ctx.step(`Applying the retention policy`)
-  const forgotten = await applyRetention(srv, repo, app, policy.retention, ctx.signal)
+  const summary = progress.summary()!
   return {
     app,
     repository: repo.name,

@@ -10,6 +10,7 @@ import type { JobResults } from '../../../shared/contract/jobs.js'
 import type { JobContext, JobRunner } from '../jobs/job-runner.js'
 import type { SecretStore } from '../runtime/types.js'
 import type { AppsPort } from './apps-port.js'
+import type { HomeportTargets } from './homeport-repository.js'
 import { changeBackupConfig, findRepository, readBackupConfig } from './backup-config.js'
 import { runBackup } from './backup-run.js'
 import { runDrill } from './drill-run.js'
@@ -29,6 +30,8 @@ export interface BackupsDeps {
   secrets: SecretStore
   setting(key: string): unknown
   apps: AppsPort
+  /** The other servers added in Homeport, for repositories on them. */
+  targets: HomeportTargets
 }
 
 export class BackupsDomain {

@@ -7,19 +7,21 @@ import { scheduleHandlers } from './schedule-handlers.js'
 import { diffSnapshots } from './snapshot-diff.js'
 import { listSnapshotFolder } from './snapshot-listing.js'
 import { repositorySize } from './repository-size.js'
-import { addRepository, checkRepository, ensureSshKey, listRepositories, removeRepository } from './repositories.js'
+import { addHomeportRepository, removeHomeportRepository } from './homeport-repository.js'
+import { addRepository, checkRepository, ensureSshKey, listRepositories } from './repositories.js'
 
 export function backupsHandlers(b: BackupsDomain): HandlersFor<typeof backupsContract> {
   return {
     'backups.sshKey': async ({ serverId }) => ({ publicKey: await ensureSshKey((await b.server(serverId)).srv) }),
-    'backups.repoAdd': async ({ serverId, name, target, password }) => {
+    'backups.repoAdd': async ({ serverId, name, target, password, sudoPassword }) => {
       const { srv, session } = await b.server(serverId)
+      if (target.kind === 'homeport') return addHomeportRepository(srv, session, b.deps.targets, name, target, password, sudoPassword)
       return addRepository(srv, session, name, target, password)
     },
-    'backups.repoList': async ({ serverId }) => listRepositories((await b.server(serverId)).session),
-    'backups.repoRemove': async ({ serverId, repository }) => {
+    'backups.repoList': async ({ serverId }) => listRepositories((await b.server(serverId)).session, b.deps.serverName),
+    'backups.repoRemove': async ({ serverId, repository, removeOnTarget, sudoPassword }) => {
       const { srv, session } = await b.server(serverId)
-      return removeRepository(srv, session, repository)
+      return removeHomeportRepository(srv, session, b.deps.targets, repository, removeOnTarget, sudoPassword)
     },
     'backups.repoCheck': async ({ serverId, repository }) => {
       const { srv, session } = await b.server(serverId)

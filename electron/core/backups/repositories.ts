@@ -14,8 +14,9 @@ import { restic, type BackupServer } from './restic-call.js'
 import { REPOSITORY_LABEL, runRestic } from './restic-container.js'
 import { isNoRepository, resticError } from './restic-errors.js'
 
-export function toRepositoryDto(repo: StoredRepository): RepositoryDto {
-  return { name: repo.name, kind: repo.kind, location: repositoryLocation(repo), ...(repo.hostKey ? { hostKey: repo.hostKey } : {}), createdAt: repo.createdAt }
+export function toRepositoryDto(repo: StoredRepository, serverName?: (id: string) => string): RepositoryDto {
+  const target = repo.kind === 'homeport' && repo.targetServerId ? { targetServer: serverName?.(repo.targetServerId) ?? repo.targetServerId, targetUser: repo.targetUser } : {}
+  return { name: repo.name, kind: repo.kind, location: repositoryLocation(repo), ...(repo.hostKey ? { hostKey: repo.hostKey } : {}), ...target, createdAt: repo.createdAt }
 }
 
 /** The server's backup key pair, made on first use; the private half stays in the keychain. */
@@ -40,8 +41,8 @@ function fingerprintOf(knownHostLine: string): string {
 }
 
 /** Connects once from the server to the SFTP host to learn its host key (before any data or key is used there). */
-async function probeHostKey(srv: BackupServer, name: string, target: Extract<RepositoryTargetInput, { kind: 'sftp' }>): Promise<string> {
-  const key = await serverSshKey(srv.secrets, srv.serverId)
+export async function probeHostKey(srv: BackupServer, name: string, target: Extract<RepositoryTargetInput, { kind: 'sftp' }>, ownKey?: string): Promise<string> {
+  const key = ownKey ?? (await serverSshKey(srv.secrets, srv.serverId))
   if (!key) throw new HomeportError('NOT_FOUND', `${srv.server} has no backup SSH key yet.`, { hint: "Copy the server's backup key from the Backups page into authorized_keys on the target.", cliHint: 'Run `homeport backups key SERVER` and add the key it prints to authorized_keys on the target.' })
   const ssh = sftpCommand({ ...target, port: target.port ?? 22 }, 'accept-new')
   // sh only to print the file ssh wrote; every value arrives as a positional argument, never in the script.
@@ -67,6 +68,7 @@ async function probeHostKey(srv: BackupServer, name: string, target: Extract<Rep
 function stored(name: string, target: RepositoryTargetInput, knownHost?: string): StoredRepository {
   const createdAt = new Date().toISOString()
   if (target.kind === 'local') return { name, kind: 'local', createdAt, path: target.path.replace(/\/+$/, '') || '/' }
+  if (target.kind === 'homeport') throw new HomeportError('INTERNAL', 'A repository on another Homeport server is stored through its own path.')
   if (target.kind === 'sftp') return { name, kind: 'sftp', createdAt, host: target.host, port: target.port ?? 22, user: target.user, path: target.path, knownHost, hostKey: knownHost && fingerprintOf(knownHost) }
   return { name, kind: 's3', createdAt, endpoint: target.endpoint.replace(/\/+$/, ''), bucket: target.bucket, prefix: (target.prefix ?? '').replace(/^\/+|\/+$/g, ''), region: target.region, accessKeyId: target.accessKeyId, caCert: target.caCert }
 }
@@ -75,34 +77,41 @@ export async function addRepository(srv: BackupServer, session: SshSession, name
   const config = await readBackupConfig(session)
   const listed = config.repositories.find((r) => r.name === name)
   if (listed) return takeOn(srv, listed, target, given)
+  if (target.kind === 'homeport') throw new HomeportError('INTERNAL', 'A repository on another Homeport server is added through its own path.')
   const knownHost = target.kind === 'sftp' ? await probeHostKey(srv, name, target) : undefined
   const repo = stored(name, target, knownHost)
-  const password = given ?? randomBytes(24).toString('base64url')
   const s3Secret = target.kind === 's3' ? target.secretAccessKey : undefined
   if (s3Secret) await srv.secrets.set(backupRepoAccount(srv.serverId, name, 's3-secret'), s3Secret)
   try {
-    const what = 'open it'
-    const opened = await restic(srv, repo, ['cat', 'config'], { what, role: 'check', password, tolerate: true })
-    if (opened.code !== 0) {
-      if (!isNoRepository(opened)) throw resticError(opened, what, name)
-      await restic(srv, repo, ['init'], { what: 'initialise it', role: 'init', password })
-    }
-    await restic(srv, repo, ['check'], { what: 'check it', role: 'check', password })
-    await srv.secrets.set(backupRepoAccount(srv.serverId, name, 'password'), password)
-    await changeBackupConfig(session, (c) => {
-      if (c.repositories.some((r) => r.name === name)) throw new HomeportError('ALREADY_EXISTS', `${srv.server} already has a backup repository named "${name}".`)
-      c.repositories.push(repo)
-    })
+    return await initialiseAndSave(srv, session, repo, given)
   } catch (err) {
     if (s3Secret) await srv.secrets.delete(backupRepoAccount(srv.serverId, name, 's3-secret')).catch(() => {})
     throw err
   }
+}
+
+/** Opens the repository (initialising an empty target), runs `check`, and only then keeps its password and lists it. */
+export async function initialiseAndSave(srv: BackupServer, session: SshSession, repo: StoredRepository, given?: string): Promise<{ repository: RepositoryDto; generatedPassword?: string }> {
+  const name = repo.name
+  const password = given ?? randomBytes(24).toString('base64url')
+  const what = 'open it'
+  const opened = await restic(srv, repo, ['cat', 'config'], { what, role: 'check', password, tolerate: true })
+  if (opened.code !== 0) {
+    if (!isNoRepository(opened)) throw resticError(opened, what, name)
+    await restic(srv, repo, ['init'], { what: 'initialise it', role: 'init', password })
+  }
+  await restic(srv, repo, ['check'], { what: 'check it', role: 'check', password })
+  await srv.secrets.set(backupRepoAccount(srv.serverId, name, 'password'), password)
+  await changeBackupConfig(session, (c) => {
+    if (c.repositories.some((r) => r.name === name)) throw new HomeportError('ALREADY_EXISTS', `${srv.server} already has a backup repository named "${name}".`)
+    c.repositories.push(repo)
+  })
   return { repository: toRepositoryDto(repo), ...(given ? {} : { generatedPassword: password }) }
 }
 
 /** A repository listed on the server but not known here: its password is checked, then kept in this keychain. */
 async function takeOn(srv: BackupServer, listed: StoredRepository, target: RepositoryTargetInput, password: string | undefined): Promise<{ repository: RepositoryDto }> {
-  const same = repositoryLocation(listed) === repositoryLocation(stored(listed.name, target))
+  const same = target.kind !== 'homeport' && listed.kind !== 'homeport' && repositoryLocation(listed) === repositoryLocation(stored(listed.name, target))
   if (!same || !password) {
     throw new HomeportError('ALREADY_EXISTS', `${srv.server} already has a backup repository named "${listed.name}" (${repositoryLocation(listed)}).`, {
       hint: same ? 'To use it from this computer, add it again with its password.' : 'Choose another name, or remove that repository first.',
@@ -114,8 +123,8 @@ async function takeOn(srv: BackupServer, listed: StoredRepository, target: Repos
   return { repository: toRepositoryDto(listed) }
 }
 
-export async function listRepositories(session: SshSession): Promise<RepositoryDto[]> {
-  return (await readBackupConfig(session)).repositories.map(toRepositoryDto)
+export async function listRepositories(session: SshSession, serverName?: (id: string) => string): Promise<RepositoryDto[]> {
+  return (await readBackupConfig(session)).repositories.map((r) => toRepositoryDto(r, serverName))
 }
 
 export async function checkRepository(srv: BackupServer, session: SshSession, name: string): Promise<{ ok: true }> {
@@ -131,5 +140,5 @@ export async function removeRepository(srv: BackupServer, session: SshSession, n
     if (users.length) throw new HomeportError('INVALID_INPUT', `Repository ${name} is used by the backup policy of ${users.join(', ')}.`, { hint: 'Point those policies at another repository first.' })
     c.repositories = c.repositories.filter((r) => r.name !== name)
   })
-  for (const kind of ['password', 's3-secret'] as const) await srv.secrets.delete(backupRepoAccount(srv.serverId, name, kind)).catch(() => {})
+  for (const kind of ['password', 's3-secret', 'ssh-key'] as const) await srv.secrets.delete(backupRepoAccount(srv.serverId, name, kind)).catch(() => {})
 }

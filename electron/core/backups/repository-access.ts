@@ -23,7 +23,7 @@ export interface RepositoryAccess {
 /** restic's name for the repository as a person reads it (no secret in it). */
 export function repositoryLocation(repo: StoredRepository): string {
   if (repo.kind === 'local') return repo.path ?? ''
-  if (repo.kind === 'sftp') return `sftp:${repo.user}@${repo.host}:${repo.path}`
+  if (repo.kind === 'sftp' || repo.kind === 'homeport') return `sftp:${repo.user}@${repo.host}:${repo.path}`
   return `s3:${(repo.endpoint ?? '').replace(/\/+$/, '')}/${repo.bucket}${repo.prefix ? `/${repo.prefix.replace(/^\/+/, '')}` : ''}`
 }
 
@@ -55,8 +55,10 @@ export async function repositoryAccess(repo: StoredRepository, serverId: string,
   if (repo.kind === 'local') {
     return { ...base, globalArgs: ['-r', LOCAL_REPO], binds: [`${repo.path}:${LOCAL_REPO}`], network: 'none' }
   }
-  if (repo.kind === 'sftp') {
-    const key = await serverSshKey(secrets, serverId)
+  if (repo.kind === 'sftp' || repo.kind === 'homeport') {
+    // A repository on another Homeport server has a key of its own (its user there accepts only that key).
+    const key = repo.kind === 'homeport' ? await secrets.get(backupRepoAccount(serverId, repo.name, 'ssh-key')) : await serverSshKey(secrets, serverId)
+    if (!key && repo.kind === 'homeport') throw new HomeportError('NOT_FOUND', `The SSH key of repository ${repo.name} is not in this computer's keychain (it was added from another computer).`, { hint: 'Use the repository from the computer that added it, or remove it (with its user on the other server) and add it again here.' })
     if (!key) throw new HomeportError('NOT_FOUND', `The server's backup SSH key is not in this computer's keychain.`, { hint: "Copy the server's backup key from the Backups page to the target, then add the repository again.", cliHint: 'Run `homeport backups key SERVER`, add the key on the target, then add the repository again.' })
     // restic splits sftp.command on spaces; none of these words holds one (the contract refuses them).
     return { ...base, globalArgs: ['-r', repositoryLocation(repo), '-o', `sftp.command=${sftpCommand(repo, 'yes').join(' ')}`], secrets: { ...base.secrets, id_ed25519: key, known_hosts: `${repo.knownHost ?? ''}\n` } }

@@ -1,7 +1,9 @@
 // A restore, as a job: restic restores the snapshot (or one path of it) into scratch volumes first; only
 // then is the app stopped, its volumes' and folders' contents replaced, and the app started and watched
 // until it runs (healthy, when it has a health check). `as` makes a clone instead: new volumes named for
-// the new app, its compose file and `.env` from the snapshot, installed under the new name.
+// the new app, its compose file and `.env` from the snapshot, installed under the new name. A clone whose
+// volumes and folder do not exist yet has nothing to protect: restic restores straight into them (no copy
+// of the whole snapshot), and they are removed again if the restore fails before the clone is installed.
 
 import { posix } from 'node:path'
 import type { RestoreJobResult, SnapshotDto } from '../../../shared/contract/backups.js'
@@ -91,28 +93,34 @@ export async function runRestore(srv: BackupServer, session: SshSession, apps: A
   const appsDirOf = (name: string) => posix.join(home, '.local/share/homeport/apps', name)
   const destinations = roots.map((root) => ({ root, to: destinationOf(root, req.app, target, appsDirOf) }))
 
-  ctx.step(`Restoring snapshot ${snap.shortId} into scratch volumes`)
-  const staging = await createStaging(srv.docker, roots, target)
+  const direct = req.as !== undefined && !req.toLocal && (await nothingThere(srv, session, appsDirOf(req.as), destinations.map((d) => d.to)))
+  ctx.step(direct ? `Restoring snapshot ${snap.shortId} into ${target}'s new volumes` : `Restoring snapshot ${snap.shortId} into scratch volumes`)
+  const staging = direct ? undefined : await createStaging(srv.docker, roots, target)
+  let installing = false
   try {
-    const mounts = roots.map((root) => ({ type: 'volume' as const, source: staging.scratch.get(root)!, target: root, readOnly: false }))
-    await restic(srv, repo, ['restore', snap.id, '--target', '/', ...(picked ?? []).flatMap((p) => ['--include', p])], {
-      what: `restore snapshot ${snap.shortId}`,
-      role: 'restore',
-      mounts,
-      signal: ctx.signal,
-      labels: { [APP_LABEL]: target },
-    })
-    const stats = await snapshotSize(srv, repo, snap.id, picked ?? roots)
-    if (req.toLocal && req.path) {
+    if (direct) await createDestinations(srv, session, target, destinations.map((d) => d.to))
+    const mounts = destinations.map((d) => (staging ? { type: 'volume' as const, source: staging.scratch.get(d.root)!, target: d.root, readOnly: false } : { ...d.to, target: d.root, readOnly: false }))
+    // The listing and the clone's compose file are read beside the restore: restic's locks for all three are shared.
+    const [, stats, compose0, env0] = await allSettledFirst([
+      restic(srv, repo, ['restore', snap.id, '--target', '/', ...(picked ?? []).flatMap((p) => ['--include', p])], {
+        what: `restore snapshot ${snap.shortId}`,
+        role: 'restore',
+        mounts,
+        signal: ctx.signal,
+        labels: { [APP_LABEL]: target },
+      }),
+      snapshotSize(srv, repo, snap.id, picked ?? roots),
+      req.as ? dump(srv, repo, snap.id, posix.join(COMPOSE_ROOT, 'compose.yml')) : Promise.resolve(undefined),
+      req.as ? dump(srv, repo, snap.id, posix.join(COMPOSE_ROOT, '.env')) : Promise.resolve(undefined),
+    ])
+    if (req.toLocal && req.path && staging) {
       const local = await downloadRestored(srv, staging.scratch.get(roots[0])!, roots[0], req.path, req.toLocal, ctx)
       return { app: req.app, snapshotId: snap.id, target: req.app, volumes: [], binds: [], path: req.path, files: stats.files, bytes: stats.bytes, health: 'untouched', local }
     }
-    let compose: string | undefined
-    let env: string | undefined
+    let compose = compose0
+    const env = env0
     let moved: MovedPort[] = []
     if (req.as) {
-      compose = await dump(srv, repo, snap.id, posix.join(COMPOSE_ROOT, 'compose.yml'))
-      env = await dump(srv, repo, snap.id, posix.join(COMPOSE_ROOT, '.env'))
       if (!compose) throw new HomeportError('NOT_FOUND', `Snapshot ${snap.shortId} holds no compose.yml, so it cannot be installed as a new app.`, { hint: 'Restore into the app itself instead.' })
       ;({ compose, moved } = await remapClonePorts(srv, session, { original: req.app, clone: req.as, compose, env, cloneDir: appsDirOf(req.as), home }))
       for (const m of moved) ctx.log(`Port ${m.from} of ${m.service} is taken on ${srv.server}; ${target} publishes it on ${m.to} instead.`)
@@ -125,19 +133,22 @@ export async function runRestore(srv: BackupServer, session: SshSession, apps: A
       ctx.step(`Stopping ${target}`)
       await apps.stop(srv.serverId, target)
     }
-    ctx.step(picked ? `Putting ${picked.join(', ')} back into ${target}` : `Replacing the contents of ${target}'s volumes and folders`)
-    for (const d of destinations) if (d.to.type === 'volume') await ensureVolume(srv, target, d.to.source)
-    const replacements: Replacement[] = picked
-      ? picked.map((p) => {
-          const root = rootOf(snap, roots, p)
-          return { from: p, to: destinations.find((d) => d.root === root)!.to, subPath: p.slice(root.length) }
-        })
-      : destinations.map((d) => ({ from: d.root, to: d.to }))
-    await replaceForBinds(srv, session, replacements)
-    await replaceContents(srv.docker, srv.image, staging, replacements, target)
+    if (staging) {
+      ctx.step(picked ? `Putting ${picked.join(', ')} back into ${target}` : `Replacing the contents of ${target}'s volumes and folders`)
+      for (const d of destinations) if (d.to.type === 'volume') await ensureVolume(srv, target, d.to.source)
+      const replacements: Replacement[] = picked
+        ? picked.map((p) => {
+            const root = rootOf(snap, roots, p)
+            return { from: p, to: destinations.find((d) => d.root === root)!.to, subPath: p.slice(root.length) }
+          })
+        : destinations.map((d) => ({ from: d.root, to: d.to }))
+      await replaceForBinds(srv, session, replacements.map((r) => r.to))
+      await replaceContents(srv.docker, srv.image, staging, replacements, target)
+    }
 
     if (req.as) {
       ctx.step(`Installing the clone ${target}`)
+      installing = true
       await apps.install(srv.serverId, target, compose!, env)
     } else if (existing && existing.state !== 'not-created') {
       if (wasRunning || existing.state === 'stopped') {
@@ -151,9 +162,42 @@ export async function runRestore(srv: BackupServer, session: SshSession, apps: A
     ctx.step(`Waiting for ${target} to run`)
     const health = await waitUntilRunning(apps, srv.serverId, target, ctx.signal)
     return { app: req.app, snapshotId: snap.id, target, volumes: destinations.filter((d) => d.to.type === 'volume').map((d) => d.to.source), binds: destinations.filter((d) => d.to.type === 'bind').map((d) => d.to.source), ...(picked?.length === 1 ? { path: picked[0] } : picked ? { paths: picked } : {}), ...(req.as ? { ports: moved } : {}), files: stats.files, bytes: stats.bytes, health }
+  } catch (err) {
+    if (direct && !installing) await removeDestinations(srv, session, appsDirOf(req.as!), destinations.map((d) => d.to))
+    throw err
   } finally {
-    await staging.remove()
+    await staging?.remove()
   }
+}
+
+/** Like Promise.all, but rejects only once every call has ended, so nothing still runs on what a failure cleans up. */
+async function allSettledFirst<T extends readonly unknown[]>(calls: readonly [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> {
+  const settled = await Promise.allSettled(calls)
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) throw failed.reason
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T
+}
+
+type Destination = { type: 'volume' | 'bind'; source: string }
+
+/** True when none of a clone's volumes, nor its app folder, exist yet. */
+async function nothingThere(srv: BackupServer, session: SshSession, cloneDir: string, to: Destination[]): Promise<boolean> {
+  for (const d of to) {
+    if (d.type !== 'volume') continue
+    const found = await srv.docker.getVolume(d.source).inspect().then(() => true, () => false)
+    if (found) return false
+  }
+  return (await session.exec(['test', '-e', cloneDir])).code !== 0
+}
+
+async function createDestinations(srv: BackupServer, session: SshSession, app: string, to: Destination[]): Promise<void> {
+  for (const d of to) if (d.type === 'volume') await ensureVolume(srv, app, d.source)
+  await replaceForBinds(srv, session, to)
+}
+
+async function removeDestinations(srv: BackupServer, session: SshSession, cloneDir: string, to: Destination[]): Promise<void> {
+  await Promise.all(to.filter((d) => d.type === 'volume').map((d) => srv.docker.getVolume(d.source).remove({ force: true }).catch(() => {})))
+  await session.exec(['rm', '-rf', '--', cloneDir]).catch(() => {})
 }
 
 /** A volume the restore needs, created as Compose would (its labels), so the app's next start adopts it. */
@@ -167,8 +211,8 @@ async function ensureVolume(srv: BackupServer, app: string, name: string): Promi
 }
 
 /** Bind destinations must exist before Docker mounts them. */
-async function replaceForBinds(srv: BackupServer, session: SshSession, replacements: Replacement[]): Promise<void> {
-  const dirs = replacements.filter((r) => r.to.type === 'bind').map((r) => r.to.source)
+async function replaceForBinds(srv: BackupServer, session: SshSession, to: Destination[]): Promise<void> {
+  const dirs = to.filter((d) => d.type === 'bind').map((d) => d.source)
   if (!dirs.length) return
   const res = await session.exec(['mkdir', '-p', '--', ...dirs])
   if (res.code !== 0) throw new HomeportError('PERMISSION_DENIED', `Could not create ${dirs.join(', ')} on ${srv.server}.`, { details: res.stderr })

@@ -24,6 +24,8 @@ export interface BuildImageOptions {
   args?: Record<string, string>
   /** The stage of a multi-stage Dockerfile to stop at. */
   target?: string
+  /** `os/arch` to build for (another engine's, when the image is built here for a server). */
+  platform?: string
   /** `name:tag` references the image gets; the first one names it in messages. */
   tags: string[]
   labels?: Record<string, string>
@@ -42,7 +44,7 @@ export interface BuildImageResult {
   cachedSteps: number
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
@@ -115,6 +117,7 @@ export async function buildImage(docker: Docker, opts: BuildImageOptions): Promi
     ...(opts.args && Object.keys(opts.args).length ? { buildargs: opts.args } : {}),
     ...(opts.labels && Object.keys(opts.labels).length ? { labels: opts.labels } : {}),
     ...(opts.target ? { target: opts.target } : {}),
+    ...(opts.platform ? { platform: opts.platform } : {}),
     ...(opts.signal ? { abortSignal: opts.signal } : {}),
   }
 

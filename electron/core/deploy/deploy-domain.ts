@@ -1,7 +1,7 @@
 // The deploy domain as the core assembles it: per server, its session and Docker API, the settings that name
 // the proxy's image and container, and jobs. One deploy or rollback per app at a time from this computer.
 
-import type { DeployHistoryDto, DeployJobResult, DeployProjectDto } from '../../../shared/contract/deploy.js'
+import type { BuildWhere, DeployHistoryDto, DeployJobResult, DeployProjectDto } from '../../../shared/contract/deploy.js'
 import { HomeportError } from '../../../shared/errors.js'
 import type { SshSession } from '../connection/types.js'
 import type { Docker } from '../docker/docker-access.js'
@@ -48,7 +48,7 @@ export class DeployDomain {
     return readProject(dir)
   }
 
-  async startDeploy(dir: string): Promise<{ jobId: string; app: string; serverId: string }> {
+  async startDeploy(dir: string, build?: BuildWhere): Promise<{ jobId: string; app: string; serverId: string }> {
     const project = await readProject(dir)
     const config = project.config
     if (!config) {
@@ -60,7 +60,7 @@ export class DeployDomain {
     const source = await buildSource(project.dir, config)
     const serverId = this.deps.idOf(config.server)
     const { jobId } = this.exclusive(serverId, config.app, `Deploy ${config.app} to ${this.deps.serverName(serverId)}`, async (ctx) =>
-      runDeploy(await this.server(serverId), { config, source, ...(project.commit ? { commit: project.commit } : {}) }, ctx),
+      runDeploy(await this.server(serverId), { config, source, ...(project.commit ? { commit: project.commit } : {}), ...(build ? { build } : {}) }, ctx),
     )
     return { jobId, app: config.app, serverId }
   }

@@ -3,10 +3,10 @@
 // kept version. Until the switch, a failure or a cancel removes the new version and leaves the server as it
 // was; the proxy is never left without a version to send the app's traffic to.
 
-import type { DeployConfigDto, DeployJobResult } from '../../../shared/contract/deploy.js'
+import type { BuildWhere, DeployConfigDto, DeployJobResult } from '../../../shared/contract/deploy.js'
 import { HomeportError } from '../../../shared/errors.js'
-import { buildImage } from '../build/build-image.js'
 import type { JobContext } from '../jobs/job-runner.js'
+import { buildVersion } from './build-version.js'
 import { servedApps, type CaddyAdmin } from './caddy-admin.js'
 import { newVersion, versionConfig, versionContainer, versionImage, versionLabels, type VersionConfig } from './deploy-names.js'
 import type { BuildSource } from './project-folder.js'
@@ -17,6 +17,8 @@ export interface DeployRequest {
   config: DeployConfigDto
   source: BuildSource
   commit?: string
+  /** Overrides homeport.yml's `build:`. */
+  build?: BuildWhere
 }
 
 /** The proxy up with the app's port, no other deployed app on that port, and the app repaired. */
@@ -69,23 +71,9 @@ export async function runDeploy(srv: DeployServer, req: DeployRequest, ctx: JobC
   const app = config.app
   const version = newVersion(new Date(), req.commit)
   const image = versionImage(app, version)
-  ctx.step(`Building ${app} ${version} on ${srv.server}`)
-  let lastStep = ''
-  await buildImage(srv.docker, {
-    ...req.source,
-    tags: [image],
-    labels: { 'io.homeport.deploy.app': app, 'io.homeport.deploy.version': version },
-    serverName: srv.server,
-    signal: ctx.signal,
-    onProgress: (p) => {
-      if (p.line) ctx.log(p.line)
-      if (p.stepText && p.stepText !== lastStep) {
-        lastStep = p.stepText
-        ctx.step(p.stepText)
-        if (p.step && p.steps) ctx.progress([{ key: 'build', label: 'Build', current: p.step, total: p.steps }], (p.step / p.steps) * 0.6)
-      }
-    },
-  })
+  const where = req.build ?? config.build ?? 'server'
+  ctx.step(`Building ${app} ${version} ${where === 'local' ? 'on this computer' : `on ${srv.server}`}`)
+  const sent = await buildVersion(srv, { where, source: req.source, image, labels: { 'io.homeport.deploy.app': app, 'io.homeport.deploy.version': version } }, ctx)
   const { admin, state } = await prepare(srv, app, config.port, ctx).catch(async (err: unknown) => {
     await srv.docker.getImage(image).remove().catch(() => {})
     throw err
@@ -108,7 +96,7 @@ export async function runDeploy(srv: DeployServer, req: DeployRequest, ctx: JobC
     }
     const pruned = await prune(srv, app, version)
     if (pruned.length) ctx.log(`Removed ${pruned.join(', ')}: only the last versions are kept`)
-    return { app, version, ...(state.serving ? { previous: state.serving.version } : {}), port: config.port, kind: 'build', pruned }
+    return { app, version, ...(state.serving ? { previous: state.serving.version } : {}), port: config.port, kind: 'build', pruned, ...(sent ? { sent } : {}) }
   } finally {
     admin.close()
   }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { addToGroupCommand, detectOs, dockerInstallCommands, dockerServiceCommands, parseOsRelease } from './os-family.js'
 
@@ -18,6 +20,32 @@ describe('detectOs', () => {
   it('refuses anything else with UNSUPPORTED_OS naming what it found', () => {
     expect(() => detectOs(release({ ID: 'opensuse-tumbleweed', PRETTY_NAME: 'openSUSE Tumbleweed' }))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_OS', message: expect.stringContaining('openSUSE Tumbleweed (ID=opensuse-tumbleweed)') }))
     expect(() => detectOs('')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_OS', message: expect.stringContaining('ID=none') }))
+  })
+
+  // /etc/os-release as each distribution ships it (test/fixtures/os-release/).
+  const shipped = (name: string) => readFileSync(path.resolve(import.meta.dirname, '../../../test/fixtures/os-release', name), 'utf8')
+
+  it.each([
+    ['debian-12', { family: 'debian', id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' }],
+    ['ubuntu-24.04', { family: 'ubuntu', id: 'ubuntu', versionId: '24.04', prettyName: 'Ubuntu 24.04.1 LTS' }],
+    // Raspberry Pi OS: the 32-bit image calls itself Raspbian; the 64-bit one ships Debian's file unchanged.
+    ['raspios-12-armhf', { family: 'raspbian', id: 'raspbian', versionId: '12', prettyName: 'Raspbian GNU/Linux 12 (bookworm)' }],
+    ['raspios-12-arm64', { family: 'debian', id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' }],
+    ['fedora-41', { family: 'fedora', id: 'fedora', versionId: '41', prettyName: 'Fedora Linux 41 (Forty One)' }],
+    ['arch', { family: 'arch', id: 'arch', versionId: '', prettyName: 'Arch Linux' }],
+    ['archarm', { family: 'arch', id: 'archarm', versionId: '', prettyName: 'Arch Linux ARM' }],
+    ['alpine-3.20', { family: 'alpine', id: 'alpine', versionId: '3.20.3', prettyName: 'Alpine Linux v3.20' }],
+  ])('detects the os-release %s ships', (name, expected) => {
+    expect(detectOs(shipped(name))).toEqual(expected)
+  })
+
+  it.each([
+    ['opensuse-tumbleweed', 'openSUSE Tumbleweed (ID=opensuse-tumbleweed)'],
+    // Derivatives are refused too: their packages and defaults differ from the distribution they follow.
+    ['linuxmint-22', 'Linux Mint 22 (ID=linuxmint)'],
+    ['rocky-9', 'Rocky Linux 9.4 (Blue Onyx) (ID=rocky)'],
+  ])('refuses the os-release %s ships with UNSUPPORTED_OS, naming it', (name, named) => {
+    expect(() => detectOs(shipped(name))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_OS', message: expect.stringContaining(named) }))
   })
 
   it('reads quoted, single-quoted and bare values and ignores comments', () => {

@@ -138,7 +138,15 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
     const [{ BackupsDomain }, { appsPortOver }] = await Promise.all([import('../backups/backups-domain.js'), import('../backups/apps-port.js')])
     const appsPort = appsPortOver(async () => (await apps.get()).handlers, jobs)
     const docker = async (id: string) => (await sessions.docker(id)).docker()
-    return new BackupsDomain({ session: (id) => sessions.session(id), docker, serverName: (id) => repo.byId(id)?.name ?? id, idOf, jobs, secrets, setting: (key) => settings.get(key), apps: appsPort })
+    const targets = {
+      find: (idOrName: string) => {
+        const server = servers.find(idOrName)
+        return { id: server.id, name: server.name, host: server.host, port: server.port, hostKey: repo.hostKey(server.id)?.fingerprint }
+      },
+      session: (id: string) => sessions.session(id),
+      prompts,
+    }
+    return new BackupsDomain({ session: (id) => sessions.session(id), docker, serverName: (id) => repo.byId(id)?.name ?? id, idOf, jobs, secrets, setting: (key) => settings.get(key), apps: appsPort, targets })
   })
   // The apps domain (catalogs, compose engine, YAML, Ajv) loads with its first call.
   const apps = new Lazy(async () =>

@@ -13,8 +13,8 @@ export function appSecretAccount(serverId: string, app: string, variable: string
   return `app:${serverId}:${app}:${variable}`
 }
 
-/** A backup repository's password, or its S3 secret key (`kind` names which). */
-export function backupRepoAccount(serverId: string, repository: string, kind: 'password' | 's3-secret'): string {
+/** A backup repository's password, its S3 secret key, or the private key of its own SSH user on another server (`kind` names which). */
+export function backupRepoAccount(serverId: string, repository: string, kind: 'password' | 's3-secret' | 'ssh-key'): string {
   return `backup:${serverId}:${repository}:${kind}`
 }
 

@@ -15,7 +15,9 @@ import { removeTree } from './remove-tree.js'
 
 export const IMAGE_VARIANT = 'minbase'
 /** What a minimal server install has that minbase lacks: sshd, sudo, systemd as init, D-Bus. */
-export const IMAGE_PACKAGES = ['openssh-server', 'sudo', 'systemd', 'systemd-sysv', 'dbus']
+// libpam-systemd as on a standard install (minbase skips systemd's Recommends): without it no user manager
+// runs, so no systemd user timer either.
+export const IMAGE_PACKAGES = ['openssh-server', 'sudo', 'systemd', 'systemd-sysv', 'dbus', 'libpam-systemd']
 /** Bump when the post-debootstrap scrubbing below changes, so old images are rebuilt. */
 const IMAGE_FORMAT = 1
 const MARKER = '.homeport-image.json'

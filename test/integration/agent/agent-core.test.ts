@@ -4,11 +4,12 @@
 
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentClient } from '../../../electron/core/agent/agent-client.js'
-import { bundledAgent } from '../../../electron/core/agent/agent-script.js'
+import { installAgent } from '../../../electron/core/agent/agent-installer.js'
+import { bundledAgent, parseAgentScript } from '../../../electron/core/agent/agent-script.js'
 import { useHomeServer } from '../../homeserver/helpers.js'
 import { openTestSession, type TestSession } from '../docker/test-session.js'
 import { homeServerInput, openTestCore, type TestCore } from '../core/test-core.js'
@@ -67,6 +68,20 @@ describe('the agent through the core', () => {
     }
   })
 
+  it('removes an upload whose sha256 does not match on the server and keeps the working agent', async () => {
+    // The same script under a version of its own, expecting a sha256 the uploaded bytes cannot have.
+    const text = script.text.replace(/^AGENT_VERSION=.*$/m, 'AGENT_VERSION=9.9.9')
+    const damaged = { ...parseAgentScript(text), sha256: '0'.repeat(64) }
+    const s = await openTestSession(hs)
+    try {
+      await expect(installAgent(s.session, damaged)).rejects.toMatchObject({ code: 'AGENT_FAILED', message: expect.stringContaining('sha256') })
+    } finally {
+      await s.close()
+    }
+    expect(existsSync(path.join(agentRoot(), '9.9.9'))).toBe(false)
+    expect(createHash('sha256').update(readFileSync(path.join(agentRoot(), script.version, 'homeport-agent'))).digest('hex')).toBe(script.sha256)
+  })
+
   it('refuses a server name it does not know and a malformed input', async () => {
     expect((await t.refused('agent.hello', { serverId: '' })).code).toBe('INVALID_INPUT')
     await expect(t.call('agent.hello', { serverId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
@@ -96,6 +111,18 @@ describe('the agent watch stream', () => {
     stop()
     expect(ended).toBe(true)
     await expect.poll(() => ours(), { timeout: 10_000 }).toEqual([])
+  })
+
+  it('leaves nothing running on the server when the whole connection closes mid-watch', async () => {
+    const others = new Set(agentProcesses())
+    const ours = () => agentProcesses().filter((p) => !others.has(p) && p.includes(' watch 2 '))
+    const own = await openTestSession(hs)
+    const samples: number[] = []
+    await new AgentClient(own.session).watch(2, (m) => samples.push(m.time))
+    await expect.poll(() => samples.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1)
+    expect(ours().length).toBeGreaterThan(0)
+    await own.close()
+    await expect.poll(() => ours(), { timeout: 15_000 }).toEqual([])
   })
 
   it('refuses an interval out of range before touching the server', async () => {

@@ -2,24 +2,18 @@
 // own facts: os-release, /proc, statfs of /, the network interfaces. A bind mount with a hostile name
 // proves mount names come out as valid JSON strings.
 
-import { execFile, execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, statfsSync } from 'node:fs'
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AgentHelloDto, AgentMetricsDto } from '../../../shared/contract/index.js'
 import { useHomeServer } from '../../homeserver/helpers.js'
+import { agentScript as script, agentShells as shells, jsonLines } from './agent-shells.js'
 
-useHomeServer()
+const hs = useHomeServer()
 const run = promisify(execFile)
-const script = path.resolve(import.meta.dirname, '../../../resources/agent/homeport-agent')
-const shells: [string, string[]][] = [
-  ['dash', ['/usr/bin/dash']],
-  ['busybox ash', ['/usr/bin/busybox', 'ash']],
-  ['bash', ['/bin/bash']],
-]
 
 function osRelease(): Record<string, string> {
   const text = readFileSync('/etc/os-release', 'utf8')
@@ -68,6 +62,7 @@ describe.each(shells)('the agent under %s', (_name, shell) => {
     expect(hello.hostname).toBe(os.hostname())
     expect(hello.cpus).toBe(os.cpus().length)
     expect(hello.memoryBytes).toBe(meminfoBytes('MemTotal'))
+    expect(hello.swapBytes).toBe(meminfoBytes('SwapTotal'))
     expect(hello.user).toEqual({ name: os.userInfo().username, uid: os.userInfo().uid })
     expect(hello.packageManager).toBe('apt-get')
     expect(Math.abs(hello.uptimeSeconds - os.uptime())).toBeLessThan(5)
@@ -76,6 +71,30 @@ describe.each(shells)('the agent under %s', (_name, shell) => {
     expect(hello.mounts.map((m) => m.target)).toContain(hostile)
     expect(hello.mounts.every((m) => !['proc', 'sysfs', 'cgroup', 'tmpfs', 'devpts'].includes(m.fstype))).toBe(true)
     expect(hello.docker.installed).toBe(true)
+  })
+
+  it('reports Docker, sudo and the init system as this machine has them', async () => {
+    // As the server's users log in: DOCKER_HOST names the engine's socket.
+    const { stdout } = await run(shell[0], [...shell.slice(1), script, 'hello'], { timeout: 30_000, env: { ...process.env, DOCKER_HOST: hs.dockerHost } })
+    const hello = JSON.parse(stdout) as AgentHelloDto
+    const socket = hs.dockerHost.replace(/^unix:\/\//, '')
+    expect(statSync(socket).isSocket()).toBe(true)
+    const group = execFileSync('getent', ['group', String(statSync(socket).gid)], { encoding: 'utf8' }).split(':')[0]
+    const version = execFileSync('docker', ['-H', hs.dockerHost, 'version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).trim()
+    const has = (program: string) => spawnSync('sh', ['-c', `command -v ${program}`]).status === 0
+    expect(hello.docker).toEqual({
+      installed: true,
+      version,
+      socket,
+      socketAccessible: true,
+      socketGroup: group,
+      inDockerGroup: execFileSync('id', ['-Gn'], { encoding: 'utf8' }).trim().split(/\s+/).includes(group),
+      rootless: false,
+      podman: has('podman'),
+    })
+    expect(hello.sudo).toEqual({ present: has('sudo'), passwordless: spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0 })
+    const init = readFileSync('/proc/1/comm', 'utf8').trim()
+    expect(hello.init).toBe(init === 'systemd' ? 'systemd' : existsSync('/run/openrc') ? 'openrc' : 'other')
   })
 
   it('measures metrics that match /proc and statfs', async () => {
@@ -101,21 +120,10 @@ describe.each(shells)('the agent under %s', (_name, shell) => {
     expect(Math.abs(m.time - Date.now() / 1000)).toBeLessThan(10)
   })
 
-  const readLines = (child: { stdout: Readable }, count: number) => new Promise<AgentMetricsDto[]>((resolve) => {
-    const lines: AgentMetricsDto[] = []
-    let buffered = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString()
-      const parts = buffered.split('\n')
-      buffered = parts.pop()!
-      for (const p of parts) lines.push(JSON.parse(p) as AgentMetricsDto)
-      if (lines.length >= count) resolve(lines)
-    })
-  })
-
   it('streams a line per interval and ends when its input closes', async () => {
     const child = spawn(shell[0], [...shell.slice(1), script, 'watch', '1'], { stdio: ['pipe', 'pipe', 'inherit'] })
-    const lines = await readLines(child, 2)
+    const lines = jsonLines<AgentMetricsDto>(child.stdout)
+    await expect.poll(() => lines.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2)
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     child.stdin.end()
     expect(await exited).toBe(0)
@@ -139,14 +147,7 @@ describe.each(shells)('the agent under %s', (_name, shell) => {
 
   it('samples once per line the caller writes in paced mode, and ends at the end of its input', async () => {
     const child = spawn(shell[0], [...shell.slice(1), script, 'watch', '5', 'paced'], { stdio: ['pipe', 'pipe', 'inherit'] })
-    const lines: AgentMetricsDto[] = []
-    let buffered = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString()
-      const parts = buffered.split('\n')
-      buffered = parts.pop()!
-      for (const p of parts) lines.push(JSON.parse(p) as AgentMetricsDto)
-    })
+    const lines = jsonLines<AgentMetricsDto>(child.stdout)
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     for (let i = 0; i < 3; i++) {
       child.stdin.write('\n')

@@ -8,6 +8,8 @@ import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
+import { withFileLock } from '../../homeserver/fresh-system/file-lock.js'
+import { SHARED_DIR } from '../../homeserver/paths.js'
 import type { HomeServerInfo } from '../../homeserver/types.js'
 
 const run = promisify(execFile)
@@ -22,8 +24,15 @@ async function imageExists(hs: HomeServerInfo, reference: string): Promise<boole
   return run('docker', ['image', 'inspect', reference], { env: { ...process.env, DOCKER_HOST: hs.dockerHost } }).then(() => true, () => false)
 }
 
-/** Builds (once per engine) and pushes the test restic image; returns its reference. */
-export async function resticTestImage(hs: HomeServerInfo): Promise<string> {
+/**
+ * Builds (once per engine) and pushes the test restic image; returns its reference. Under a lock: a file that
+ * runs beside the one building it must not find the image in the engine before it is in the registry.
+ */
+export function resticTestImage(hs: HomeServerInfo): Promise<string> {
+  return withFileLock(`${SHARED_DIR}/restic-image.lock`, 'exclusive', () => buildResticImage(hs))
+}
+
+async function buildResticImage(hs: HomeServerInfo): Promise<string> {
   const reference = `${hs.registry}/homeport/restic:0.14-debian`
   if (await imageExists(hs, reference)) return reference
   if (!existsSync('/usr/bin/restic')) throw new Error('restic is not installed on this machine (apt-get install restic)')

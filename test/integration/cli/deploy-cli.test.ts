@@ -1,7 +1,8 @@
 // `homeport init` and `homeport deploy …` against the test home server: a folder set up with flags (and a
 // minimal Dockerfile offered by language), a first deploy that writes homeport.yml from its flags, a changed
 // deploy, history, rollback, and the errors a person meets — no homeport.yml without a terminal, an unknown
-// version, a port another app or container holds — as codes with hints naming the flags.
+// version, a port another app or container holds — as codes with hints naming the flags; and a build on this
+// computer's Docker (`--build-local`, a second engine on this machine standing for it).
 
 import fs from 'node:fs'
 import os from 'node:os'
@@ -9,6 +10,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DeployHistoryDto, DeployJobResult } from '../../../shared/contract/index.js'
 import { docker, removeTestContainers, useHomeServer } from '../../homeserver/helpers.js'
+import { startLaptopEngine } from '../../homeserver/laptop-engine.js'
 import { caddyTestImage } from '../deploy/caddy-image.js'
 import { get, httpdImage, removeDeployLeftovers, testProject, type Project } from '../deploy/deploy-fixture.js'
 import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
@@ -178,5 +180,31 @@ describe('homeport deploy', { timeout: 300_000 }, () => {
     expect((await get(HELD_PORT)).body).toContain('homeport test app')
     expect((await get(PORT)).body).toBe('v1')
     expect(await docker(['ps', '-a', '--filter', `label=io.homeport.deploy.app=${OTHER}`, '--format', '{{.Names}}'])).toBe('')
+  })
+
+  it("with --build-local, builds with this computer's Docker and sends only the layer the server lacks; without that Docker, names the fix", async () => {
+    const laptop = await startLaptopEngine('deploy-cli')
+    try {
+      project.write('v-local')
+      const local = await cli.run(['deploy', project.dir, '--build-local'], { env: { DOCKER_HOST: laptop.dockerHost } })
+      expect(local.code, local.stderr).toBe(0)
+      expect(local.stdout).toMatch(/Built on this computer: sent 1 of 2 layers, [\d.]+ KiB of [\d.]+ MiB\./)
+      expect((await get(PORT)).body).toBe('v-local')
+      const version = new RegExp(`${APP} (\\S+) serves on port ${PORT}`).exec(local.stdout)?.[1]
+      const id = (run: (args: string[]) => Promise<string>) => run(['image', 'inspect', '--format', '{{.Id}}', `homeport-deploy/${APP}:${version}`])
+      expect(await docker(['image', 'inspect', '--format', '{{.Id}}', `homeport-deploy/${APP}:${version}`])).toBe(await id(laptop.docker))
+
+      project.write('v-nowhere')
+      const absent = await cli.run(['deploy', project.dir, '--build-local'], { env: { DOCKER_HOST: 'unix:///run/hptl-deploy-cli/absent.sock' } })
+      expect(absent.code).toBe(1)
+      expect(absent.stderr).toContain('error LOCAL_DOCKER_UNAVAILABLE: No Docker engine answers on this computer (unix:///run/hptl-deploy-cli/absent.sock)')
+      expect(absent.stderr).toContain('--build-server')
+      expect((await get(PORT)).body).toBe('v-local')
+      const both = await cli.run(['deploy', project.dir, '--build-local', '--build-server'])
+      expect(both.code).toBe(2)
+      expect(both.stderr).toContain('not both')
+    } finally {
+      await laptop.stop()
+    }
   })
 })

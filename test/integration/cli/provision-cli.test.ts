@@ -2,6 +2,8 @@
 // with its exact commands, the go-ahead it needs, the sudo password on stdin, and the outcome on the server.
 
 import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AgentHelloDto, AgentMetricsDto, ProvisionJobResult } from '../../../shared/contract/index.js'
 import { useHomeServer } from '../../homeserver/helpers.js'
@@ -74,8 +76,46 @@ describe('homeport provision and homeport agent', () => {
     expect(metrics.memory.totalBytes).toBeGreaterThan(0)
     const text = await cli.run(['agent', 'fresh', 'hello'])
     expect(text.stdout).toMatch(/^System +Debian/m)
+    const cores = readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => /^processor\s*:/.test(l)).length
+    const sample = await cli.run(['agent', 'fresh', 'metrics'])
+    expect(sample.code, sample.stderr).toBe(0)
+    // Total, then one figure per core, each a percentage.
+    expect(sample.stdout).toMatch(new RegExp(`^CPU [\\d.]+% \\(${Array(cores).fill('[\\d.]+%').join(', ')}\\), load `, 'm'))
+    expect(sample.stdout).toMatch(/^Disk \/: \d+ MiB of \d+ MiB/m)
     const bad = await cli.run(['agent', 'fresh', 'reboot'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('error INVALID_INPUT: "reboot" is not something the agent answers.')
+  })
+})
+
+describe('homeport provision --identity: one of the user\'s own keys', () => {
+  let cli: CliSandbox
+  let user: SudoUser
+
+  beforeAll(async () => {
+    user = await freshSudoUser(hs.dockerHost, 'cli-own')
+    cli = cliSandbox()
+    const added = await cli.run(['server', 'add', 'own', '--host', hs.host, '--port', String(hs.sshPort), '--user', user.name, '--password-stdin', '--host-key', hs.hostKeyFingerprint], { stdin: `${user.password}\n` })
+    expect(added.code, added.stderr).toBe(0)
+  })
+  afterAll(async () => {
+    cli?.dispose()
+    await user?.remove()
+  })
+
+  it('installs that key instead of making one, and the server entry logs in with it', async () => {
+    const key = path.join(cli.home, 'own_ed25519')
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'homeport-own-key-test', '-f', key])
+    const res = await cli.run(['provision', 'own', '--identity', key, '--yes', '--sudo-password-stdin'], { stdin: `${user.password}\n` })
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.stderr).toContain(`will add your key ${key} to ~/.ssh/authorized_keys`)
+    expect(res.stdout).toContain(`own is ready: `)
+    expect(res.stdout).toContain(`key ${key}`)
+    const publicLine = readFileSync(`${key}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ')
+    expect(readFileSync(path.join(user.home, '.ssh/authorized_keys'), 'utf8')).toContain(publicLine)
+    expect(existsSync(path.join(cli.dataDir, 'keys'))).toBe(false)
+    const servers = await cli.json<{ name: string; authMethod: string; identityFile?: string }[]>(['server', 'list'])
+    expect(servers.find((s) => s.name === 'own')).toMatchObject({ authMethod: 'key', identityFile: key })
+    expect(groupsOf(user.name)).toContain('docker')
   })
 })

@@ -84,7 +84,7 @@ describe('core: servers, prompts, state and container events', () => {
           const patches = t.of('docker.containersPatch').filter((e: ContainersPatchEvent) => e.serverId === known.id)
           expect(patches.flatMap((p) => p.changed).findLast((c) => c.name === name)?.state).toBe('running')
         },
-        { timeout: 5000, interval: 50 },
+        { timeout: 30_000, interval: 50 },
       )
       await t.call('docker.unwatch', { serverId: 'known' })
       const listed = await t.call('docker.containers', { serverId: known.id, all: false })

@@ -3,14 +3,13 @@
 // image and one in an app's service, both due every minute, fire while Homeport is disconnected; the runs
 // are watched through a plain SSH client, then read through Homeport after it connects again.
 
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client } from 'ssh2'
 import fs from 'node:fs'
 import type { TaskRunDto } from '../../../shared/contract/index.js'
 import { docker, execOnClient, homeportFailure, useHomeServer } from '../../homeserver/helpers.js'
-import { compose, inVolume } from '../backups/backups-fixture.js'
+import { compose, inVolume, startServerCron, userCrontab } from '../backups/backups-fixture.js'
 import { homeServerInput, openTestCore, type TestCore } from '../core/test-core.js'
 
 const hs = useHomeServer()
@@ -23,24 +22,9 @@ const SLOW_TASK = `${APP}-slow`
 const tasksDir = () => `/home/${hs.user}/.local/share/homeport/tasks`
 let t: TestCore
 let ssh: Client
-let cron: ChildProcess | undefined
+let cron: { stop(): void } | undefined
 
-function succeeds(argv: string[]): boolean {
-  try {
-    execFileSync(argv[0], argv.slice(1), { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
-
-const crontab = () => {
-  try {
-    return execFileSync('su', ['-s', '/bin/sh', '-c', 'crontab -l', hs.user], { encoding: 'utf8' })
-  } catch {
-    return ''
-  }
-}
+const crontab = () => userCrontab(hs)
 
 /** The task's run records as the server has them, read over a plain SSH exec (not through Homeport). */
 async function runsOnServer(task: string): Promise<TaskRunDto[]> {
@@ -49,8 +33,7 @@ async function runsOnServer(task: string): Promise<TaskRunDto[]> {
 }
 
 beforeAll(async () => {
-  if (!succeeds(['sh', '-c', 'command -v cron'])) execFileSync('apt-get', ['install', '-y', '-q', 'cron'], { stdio: 'ignore' })
-  if (!succeeds(['pgrep', '-x', 'cron'])) cron = spawn('cron', ['-f'], { stdio: 'ignore' })
+  cron = startServerCron()
   // Sampling as the window does: task runs are read (and alerts raised) when a kept-up core connects.
   t = await openTestCore({ sampling: true })
   await t.call('servers.add', homeServerInput(hs, SERVER))
@@ -69,7 +52,7 @@ afterAll(async () => {
   await t?.close()
   ssh?.end()
   fs.rmSync(`${tasksDir()}/${APP_TASK}`, { recursive: true, force: true })
-  cron?.kill()
+  cron?.stop()
 }, 300_000)
 
 describe('scheduled tasks', { timeout: 400_000 }, () => {

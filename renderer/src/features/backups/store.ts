@@ -128,8 +128,8 @@ export const useBackupsStore = defineStore('backups', () => {
     await api.call('backups.repoCheck', { serverId, repository })
   }
 
-  async function removeRepository(serverId: string, repository: string): Promise<void> {
-    await api.call('backups.repoRemove', { serverId, repository })
+  async function removeRepository(serverId: string, repository: string, removeOnTarget = false): Promise<void> {
+    await api.call('backups.repoRemove', { serverId, repository, removeOnTarget })
     const entry = of(serverId)
     entry.repositories = entry.repositories.filter((r) => r.name !== repository)
   }

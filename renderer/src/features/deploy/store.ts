@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { DeployConfigInput, DeployHistoryDto, DeployProjectDto, JobDto, MethodOutput } from '../../../../shared/contract/index.js'
+import type { BuildWhere, DeployConfigInput, DeployHistoryDto, DeployProjectDto, JobDto, LocalEngineDto, MethodOutput } from '../../../../shared/contract/index.js'
 import { useApi } from '../../api/client.js'
 import { runAsync, type AsyncState } from '../../ui/use-async.js'
 import { useJobsStore } from '../jobs/store.js'
@@ -48,11 +48,16 @@ export const useDeployStore = defineStore('deploy', () => {
   }
 
   /** Starts the deploy of a folder; once the job ends, the deployed apps of its server are read again. */
-  async function deploy(pageServerId: string, dir: string): Promise<{ job: JobDto; serverId: string; app: string }> {
-    const { jobId, serverId, app } = await api.call('deploy.run', { dir })
+  async function deploy(pageServerId: string, dir: string, build?: BuildWhere): Promise<{ job: JobDto; serverId: string; app: string }> {
+    const { jobId, serverId, app } = await api.call('deploy.run', { dir, ...(build ? { build } : {}) })
     of(pageServerId).deployJob = jobId
     jobs.onFinished(jobId, () => void load(serverId, { keepError: true }))
     return { job: await jobs.track(jobId), serverId, app }
+  }
+
+  /** This computer's Docker engine, for a build here. */
+  function localEngine(): Promise<LocalEngineDto> {
+    return api.call('deploy.localEngine', {})
   }
 
   function deployJob(serverId: string): JobDto | undefined {
@@ -71,5 +76,5 @@ export const useDeployStore = defineStore('deploy', () => {
     return jobs.get(of(serverId).rollbackJobs[app])
   }
 
-  return { byServer, of, load, project, init, deploy, deployJob, rollback, rollbackJob }
+  return { byServer, of, load, project, init, deploy, localEngine, deployJob, rollback, rollbackJob }
 })

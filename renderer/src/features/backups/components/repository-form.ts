@@ -1,4 +1,4 @@
-// The Add-repository form's fields turned into the contract's target, and the host key an SFTP host showed
+// The Add-repository form's fields turned into the contract's target (another Homeport server: its id and an optional folder there), and the host key an SFTP host showed
 // when the core refused it as not yet trusted.
 
 import type { RepositoryKind, RepositoryTargetInput } from '../../../../../shared/contract/index.js'
@@ -17,15 +17,18 @@ export interface RepositoryFields {
   accessKeyId: string
   secretAccessKey: string
   caCert: string
+  /** homeport: the other server's id. */
+  server: string
 }
 
 export function emptyRepositoryFields(): RepositoryFields {
-  return { kind: 'local', path: '', host: '', port: 22, user: '', endpoint: '', bucket: '', prefix: '', region: '', accessKeyId: '', secretAccessKey: '', caCert: '' }
+  return { kind: 'local', path: '', host: '', port: 22, user: '', endpoint: '', bucket: '', prefix: '', region: '', accessKeyId: '', secretAccessKey: '', caCert: '', server: '' }
 }
 
 /** The target for `backups.repoAdd`; an SFTP host key is passed once the user accepted it. */
 export function targetOf(f: RepositoryFields, hostKey?: string): RepositoryTargetInput {
   if (f.kind === 'local') return { kind: 'local', path: f.path.trim() }
+  if (f.kind === 'homeport') return { kind: 'homeport', server: f.server, ...(f.path.trim() ? { path: f.path.trim() } : {}) }
   if (f.kind === 'sftp') return { kind: 'sftp', host: f.host.trim(), port: f.port, user: f.user.trim(), path: f.path.trim(), ...(hostKey ? { hostKey } : {}) }
   return {
     kind: 's3',

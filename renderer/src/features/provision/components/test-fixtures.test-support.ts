@@ -38,6 +38,7 @@ export function plan(overrides: Partial<ProvisionPlanDto> = {}): ProvisionPlanDt
       step('docker', 'done'),
       step('group', 'todo', ['sudo usermod -aG docker alice', '(reconnect)'], true),
       step('agent', 'todo', ['mkdir -p -m 700 ~/.local/share/homeport/agent/1.0.0', '(SFTP) upload homeport-agent, then rename into place']),
+      step('linger', 'done'),
       step('verify', 'todo'),
     ],
     needsSudoPassword: true,

@@ -7,7 +7,7 @@ import { hello, plan, provisionJob } from './test-fixtures.test-support.js'
 
 const finished = (key: string) => ({ key, label: `Title of ${key}`, current: 1, total: 1 })
 const pending = (key: string) => ({ key, label: `Title of ${key}`, current: 0, total: 1 })
-const ids = ['connect', 'key', 'password-login', 'os', 'docker', 'group', 'agent', 'verify']
+const ids = ['connect', 'key', 'password-login', 'os', 'docker', 'group', 'agent', 'linger', 'verify']
 
 describe('the plan as listed', () => {
   it('marks sudo commands and the notes that are not shell commands', () => {
@@ -28,16 +28,16 @@ describe('the plan as listed', () => {
 
 describe('the run as drawn', () => {
   it('shows finished steps as done or already done (from the plan), the running one, and the rest waiting', () => {
-    const job = provisionJob({ step: 'Title of key', items: ids.map((id) => (id === 'connect' ? finished(id) : pending(id))), progress: 1 / 8 })
+    const job = provisionJob({ step: 'Title of key', items: ids.map((id) => (id === 'connect' ? finished(id) : pending(id))), progress: 1 / 9 })
     const rows = stepRows(job, plan())
-    expect(rows.map((r) => r.phase)).toEqual(['already-done', 'running', 'waiting', 'waiting', 'waiting', 'waiting', 'waiting', 'waiting'])
+    expect(rows.map((r) => r.phase)).toEqual(['already-done', 'running', 'waiting', 'waiting', 'waiting', 'waiting', 'waiting', 'waiting', 'waiting'])
     expect(rows[0].percent).toBe(100)
-    expect(overallPercent(job)).toBe(13)
+    expect(overallPercent(job)).toBe(11)
   })
 
   it('reads the result once there is one, and marks the step a failed run stopped at', () => {
     const failed = provisionJob({ state: 'failed', step: 'Title of group', items: ids.map((id) => (['connect', 'key', 'password-login', 'os', 'docker'].includes(id) ? finished(id) : pending(id))) })
-    expect(stepRows(failed, plan()).map((r) => r.phase)).toEqual(['already-done', 'done', 'skipped', 'already-done', 'already-done', 'failed', 'waiting', 'waiting'])
+    expect(stepRows(failed, plan()).map((r) => r.phase)).toEqual(['already-done', 'done', 'skipped', 'already-done', 'already-done', 'failed', 'waiting', 'waiting', 'waiting'])
     const succeeded = provisionJob({
       state: 'succeeded',
       items: ids.map(finished),
