@@ -122,4 +122,15 @@ describe('hooks and clones', { timeout: 300_000 }, () => {
     expect(await checksums(hs, b)).toEqual(before)
     expect((await docker(['volume', 'ls', '-q', '--filter', `label=io.homeport.backup.app=${b.app}`])).trim()).toBe('')
   })
+
+  it('leaves no half-made clone when restic cannot restore it: no volume, no folder, no app', async () => {
+    const broken = `${b.app}-broken`
+    const job = await finished(b.t, b.t.call('backups.restore', { serverId: SERVER, app: b.app, snapshot: 'latest', as: broken }))
+    expect(job.state).toBe('failed')
+    expect(job.error?.code).toBe('BACKUP_FAILED')
+    expect((await docker(['volume', 'ls', '-q', '--filter', `name=${broken}`])).trim()).toBe('')
+    expect(fs.existsSync(path.join(path.dirname(b.appDir), broken))).toBe(false)
+    expect((await b.t.call('apps.list', { serverId: SERVER })).map((a) => a.name)).not.toContain(broken)
+    expect(await resticContainersLeft({ ...b, app: broken })).toBe('')
+  })
 })
