@@ -22,6 +22,7 @@ const INTEGRATION_ALONE = [
   // They change the test user's crontab, which each schedule change reads and writes back whole.
   'test/integration/backups/backups-schedule.test.ts',
   'test/integration/tasks/tasks.test.ts',
+  'test/integration/agent/agent-crontab.test.ts',
   'test/integration/cli/backups-schedule-cli.test.ts',
   'test/integration/cli/tasks-cli.test.ts',
   // They expect what anyone could add to be absent: probe entries in the keychain, a change to the test

@@ -34,7 +34,7 @@ describe('set-up on a server where everything is in place', () => {
     expect(plan.needsSudoPassword).toBe(false)
     expect(plan.steps.map((s) => [s.id, s.status])).toEqual([
       ['connect', 'done'], ['key', 'done'], ['password-login', 'skipped'], ['os', 'done'],
-      ['docker', 'done'], ['group', 'done'], ['agent', 'done'], ['verify', 'done'],
+      ['docker', 'done'], ['group', 'done'], ['agent', 'done'], ['linger', 'done'], ['verify', 'done'],
     ])
     expect(plan.steps.every((s) => s.commands.length === 0)).toBe(true)
   })
@@ -47,7 +47,7 @@ describe('set-up on a server where everything is in place', () => {
     if (job.kind !== 'provision') throw new Error(`unexpected job kind ${job.kind}`)
     const result: ProvisionJobResult = job.result!
     expect(result.steps.filter((s) => s.outcome === 'done')).toEqual([])
-    expect(job.log.filter((l) => l.startsWith('Already done')).length).toBe(7)
+    expect(job.log.filter((l) => l.startsWith('Already done')).length).toBe(8)
     expect(job.log.some((l) => l.startsWith('$ '))).toBe(false)
     expect(readFileSync(keys, 'utf8')).toBe(before.keys)
     expect(statSync(keys).mtimeMs).toBe(before.mtime)

@@ -11,6 +11,22 @@ import type { TransferEnv } from './transfer-env.js'
 import { widenWindow } from '../../connection/channel-window.js'
 import { localError } from './local-errors.js'
 
+export type StreamExit = { code?: number; signal?: string } | undefined
+
+/**
+ * How the command carrying a stream ended, as the error to throw (undefined: it succeeded). No exit, or an
+ * exit by a signal, is the connection going: sshd kills its session's commands when the connection is cut,
+ * and their exit can come before the connection's own end. So both are CONNECTION_LOST, which resumes
+ * (a bounded number of times) from the offset reached.
+ */
+export function streamExitError(exit: StreamExit, tool: string, shownAs: string, stderr: string, server: string, action: 'read' | 'write'): HomeportError | undefined {
+  const moving = action === 'read' ? 'read' : 'sent'
+  if (!exit) return new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being ${moving}.`)
+  if (exit.signal) return new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being ${moving} (${tool} on ${server} ended with ${exit.signal}).`)
+  if (exit.code !== 0) return commandError(stderr || `${tool} ended with ${exit.code}`, { path: shownAs, action }, server)
+  return undefined
+}
+
 /** Files from this size on stream down an exec channel. */
 export const STREAM_MIN_BYTES = 16 * 1024 * 1024
 /** Bytes gathered while a write runs before the channel is paused (its window then holds the server back). */
@@ -47,7 +63,7 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
   const signal = env.ctx.signal
   await new Promise<void>((resolve, reject) => {
     let stderr = ''
-    let exit: { code?: number; signal?: string } | undefined
+    let exit: StreamExit
     let ended = false
     let closed = false
     let failure: unknown
@@ -89,8 +105,8 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
       if (!closed || !ended || writing || (pendingBytes && failure === undefined)) return
       signal.removeEventListener('abort', onAbort)
       if (failure !== undefined) return reject(failure)
-      if (!exit) return reject(new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being read.`))
-      if (exit.code !== 0) return reject(commandError(stderr || `tail ended with ${exit.signal ?? exit.code}`, { path: shownAs, action: 'read' }, env.target.server))
+      const endedWith = streamExitError(exit, 'tail', shownAs, stderr, env.target.server, 'read')
+      if (endedWith) return reject(endedWith)
       resolve()
     }
     // A paused channel never reports its end or close (what it still holds must be read first): once the

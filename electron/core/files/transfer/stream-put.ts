@@ -6,9 +6,8 @@
 import type { FileHandle } from 'node:fs/promises'
 import type { ClientChannel } from 'ssh2'
 import { HomeportError } from '../../../../shared/errors.js'
-import { commandError } from '../server-command.js'
 import { localError } from './local-errors.js'
-import { openStream, type StreamState } from './stream-get.js'
+import { openStream, streamExitError, type StreamExit, type StreamState } from './stream-get.js'
 import type { TransferEnv } from './transfer-env.js'
 
 /** Local reads of this size, AHEAD of them in flight before the channel: one read late (a busy machine's
@@ -58,7 +57,7 @@ export async function streamUp(env: TransferEnv, absolute: string, shownAs: stri
   if (!channel) return false
   const signal = env.ctx.signal
   let stderr = ''
-  let exit: { code?: number; signal?: string } | undefined
+  let exit: StreamExit
   let closed = false
   const ended = new Promise<void>((resolve) => channel.once('close', () => {
     closed = true
@@ -103,8 +102,8 @@ export async function streamUp(env: TransferEnv, absolute: string, shownAs: stri
     signal.removeEventListener('abort', onAbort)
   }
   signal.throwIfAborted()
-  if (!exit) throw new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being sent.`)
-  if (exit.code !== 0) throw commandError(stderr || `cat ended with ${exit.signal ?? exit.code}`, { path: shownAs, action: 'write' }, env.target.server)
+  const endedWith = streamExitError(exit, 'cat', shownAs, stderr, env.target.server, 'write')
+  if (endedWith) throw endedWith
   if (state.offset !== size) throw new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being sent.`)
   return true
 }
