@@ -79,7 +79,7 @@ describe('true state, keyboard and layout in the window', () => {
     await page.getByTestId('install-env').fill(`WEB_PORT=${WEB_PORT}`)
     await expectNoGenericPlaceholder()
     await page.getByTestId('install-review').click()
-    await page.getByTestId('plan-preview').waitFor({ timeout: 30_000 })
+    await page.getByTestId('plan-preview').waitFor({ timeout: 60_000 })
     await confirmInstall(page)
     // Finished means 100 %, every bar included.
     expect(await page.getByTestId('job-overall').getAttribute('aria-valuenow')).toBe('100')
@@ -174,7 +174,7 @@ describe('true state, keyboard and layout in the window', () => {
 
     await page.getByTestId('var-WEB_PORT').fill(String(WEB_PORT + 1))
     await page.getByTestId('settings-review').click()
-    await page.getByTestId('plan-preview').waitFor({ timeout: 30_000 })
+    await page.getByTestId('plan-preview').waitFor({ timeout: 60_000 })
     expect(await page.getByTestId('settings-change').allTextContents()).toEqual([expect.stringContaining(`WEB_PORT ${WEB_PORT} → ${WEB_PORT + 1}`)])
     expect(await page.getByTestId('settings-change').first().textContent()).toContain('Web port')
     await session.screenshot('state-03-settings-plan')
@@ -282,7 +282,7 @@ describe('true state, keyboard and layout in the window', () => {
 
   it('shows a cut log stream reconnecting, and the error that ended it', async () => {
     await tab('Logs').click()
-    await expect.poll(() => page.getByTestId('log-line').filter({ hasText: 'tick' }).count(), { timeout: 20_000 }).toBeGreaterThan(0)
+    await expect.poll(() => page.getByTestId('log-line').filter({ hasText: 'tick' }).count(), { timeout: 40_000 }).toBeGreaterThan(0)
     // The tail is read first and ends at the next line after it; the cut must come once the view follows.
     await expect.poll(() => page.getByTestId('logs-status').textContent(), { timeout: 30_000 }).toContain('· following')
     // The indicator may show only briefly: a watcher in the page remembers that it did.
