@@ -79,7 +79,9 @@ describe('true state, keyboard and layout in the window', () => {
     await page.getByTestId('install-env').fill(`WEB_PORT=${WEB_PORT}`)
     await expectNoGenericPlaceholder()
     await page.getByTestId('install-review').click()
-    await page.getByTestId('plan-preview').waitFor({ timeout: 60_000 })
+    // Either the plan or the error that stopped it; the error's words make a failure here readable.
+    await page.getByTestId('plan-preview').or(page.getByTestId('install-error')).first().waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('install-error').count(), (await page.getByTestId('install-error').allTextContents()).join(' | ')).toBe(0)
     await confirmInstall(page)
     // Finished means 100 %, every bar included.
     expect(await page.getByTestId('job-overall').getAttribute('aria-valuenow')).toBe('100')
