@@ -37,8 +37,9 @@ interface LingerState {
   restartManager: boolean
 }
 
-async function lingerState(ctx: ProvisionContext): Promise<LingerState | undefined> {
-  const hello = await ctx.hello(true)
+/** `fresh`: the facts read again, as an earlier step (the group) or this one's apply may have changed them. */
+async function lingerState(ctx: ProvisionContext, fresh: boolean): Promise<LingerState | undefined> {
+  const hello = await ctx.hello(fresh)
   if (hello.init !== 'systemd') return undefined
   const user = hello.user.name
   return { user, lingering: await lingers(ctx, user), restartManager: await managerLacksGroup(ctx, hello.docker.socketGroup || 'docker') }
@@ -53,7 +54,7 @@ export const lingerStep: ProvisionStep = {
   title: 'Let schedules run while nobody is logged in',
   async check(ctx) {
     const hello = await ctx.hello()
-    const state = await lingerState(ctx)
+    const state = await lingerState(ctx, false)
     if (!state) return nothingToRun('done', `No systemd here (${hello.init}): backups and tasks are scheduled with cron, which runs with nobody logged in.`)
     const commands = commandsFor(state, hello.user.uid)
     if (commands.length === 0) return nothingToRun('done', `${state.user}'s systemd timers run with nobody logged in (lingering is on) and can reach Docker.`)
@@ -64,13 +65,12 @@ export const lingerStep: ProvisionStep = {
     return { status: 'todo', detail: why.join(' '), commands: commands.map((argv) => shownCommand(argv, true)), needsSudo: true }
   },
   async apply(ctx) {
-    const hello = await ctx.hello()
-    const state = await lingerState(ctx)
+    const state = await lingerState(ctx, true)
     if (!state) return
-    for (const argv of commandsFor(state, hello.user.uid)) await ctx.run(argv, { asRoot: true })
+    for (const argv of commandsFor(state, (await ctx.hello()).user.uid)) await ctx.run(argv, { asRoot: true })
   },
   async verify(ctx) {
-    const state = await lingerState(ctx)
+    const state = await lingerState(ctx, true)
     if (!state) return 'cron needs no lingering'
     if (!state.lingering) {
       throw new HomeportError('COMMAND_FAILED', `Lingering is still off for ${state.user}: ${lingerFile(state.user)} is missing.`, { hint: "Read the job log for loginctl's output." })
