@@ -131,9 +131,10 @@ export class AppLock {
    * For a lock whose folder was made only to hold it: the lock file goes and the folder with it, but only if
    * nothing else is in it by then (never someone else's files). This process's own temporary uploads go too:
    * a connection cut under an upload leaves them, and no one else writes into a folder this lock made.
+   * `*` never matches a leading dot in sh, so names like `.env` need their own `.*` pattern.
    */
   async removeFolderIfEmpty(): Promise<void> {
-    const script = 'rm -f -- "$1/$2" "$1"/*".homeport-$3-"*.tmp; rmdir -- "$1" 2>/dev/null; true'
+    const script = 'rm -f -- "$1/$2" "$1"/*".homeport-$3-"*.tmp "$1"/.*".homeport-$3-"*.tmp; rmdir -- "$1" 2>/dev/null; true'
     await this.session.exec(['sh', '-c', script, 'sh', this.dir, LOCK_FILE, String(process.pid)])
   }
 

@@ -3,6 +3,7 @@
 // and a bind for a folder on the server. Secrets come from the keychain at the moment of the run.
 
 import { HomeportError } from '../../../shared/errors.js'
+import { secretsWarning } from '../runtime/lazy-secret-store.js'
 import type { SecretStore } from '../runtime/types.js'
 import { backupRepoAccount, backupSshKeyAccount } from '../secrets/accounts.js'
 import type { StoredRepository } from './backup-config.js'
@@ -46,6 +47,11 @@ export async function serverSshKey(secrets: SecretStore, serverId: string): Prom
 export async function repositoryAccess(repo: StoredRepository, serverId: string, secrets: SecretStore, password?: string): Promise<RepositoryAccess> {
   const pw = password ?? (await secrets.get(backupRepoAccount(serverId, repo.name, 'password')))
   if (!pw) {
+    // A keychain that did not answer at start-up leaves secrets in memory: "not in the keychain" would be wrong.
+    const fallback = secretsWarning(secrets)
+    if (fallback) {
+      throw new HomeportError('SECRET_STORE_UNAVAILABLE', `The password of repository ${repo.name} could not be read: ${fallback.message}`, { hint: fallback.hint, details: fallback.details })
+    }
     throw new HomeportError('BACKUP_AUTH_FAILED', `The password of repository ${repo.name} is not in this computer's keychain.`, {
       hint: 'Add the repository again with its password.',
       cliHint: 'Add the repository again with its password (`homeport backups repo add … --password-stdin`).',

@@ -13,8 +13,7 @@ export interface SecretStoreChoice {
   warning?: { message: string; hint: string; details: string }
 }
 
-const PROBE_ACCOUNT = 'probe:availability'
-const PROBE_TIMEOUT_MS = 5000
+const PROBE_TIMEOUT_MS = 10_000
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
@@ -26,10 +25,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 
 async function probe(keytar: KeytarApi, service: string): Promise<void> {
   // A random value, so a stale entry from an earlier run cannot make a read-only or broken keychain look healthy.
+  // An account of its own too: two Homeports starting at once (the app and a CLI command) would otherwise
+  // read each other's value, and one would give up the keychain for memory.
   const value = randomUUID()
-  await keytar.setPassword(service, PROBE_ACCOUNT, value)
-  const back = await keytar.getPassword(service, PROBE_ACCOUNT)
-  await keytar.deletePassword(service, PROBE_ACCOUNT)
+  const account = `probe:availability:${value}`
+  await keytar.setPassword(service, account, value)
+  const back = await keytar.getPassword(service, account)
+  await keytar.deletePassword(service, account)
   if (back !== value) throw new Error('the keychain did not return the value just stored')
 }
 

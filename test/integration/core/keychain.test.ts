@@ -18,8 +18,17 @@ describe('keychain secret store', () => {
     const { store, warning } = await createSecretStore()
     expect(warning).toBeUndefined()
     expect(store.kind).toBe('keychain')
-    const accounts = (await keytar.findCredentials('homeport')).map((c) => c.account)
-    expect(accounts.filter((a) => a.startsWith('probe:'))).toEqual([])
+    // Under a service of its own: other test files probe "homeport" meanwhile.
+    const service = `homeport-probe-test-${process.pid}`
+    expect((await createSecretStore({ service })).store.kind).toBe('keychain')
+    expect(await keytar.findCredentials(service)).toEqual([])
+  })
+
+  it('is chosen by every Homeport that starts at the same moment (the app and CLI commands)', async () => {
+    const service = `homeport-race-test-${process.pid}`
+    const choices = await Promise.all(Array.from({ length: 12 }, () => createSecretStore({ service })))
+    expect(choices.map((c) => c.warning?.details ?? c.store.kind)).toEqual(Array(12).fill('keychain'))
+    expect(await keytar.findCredentials(service)).toEqual([])
   })
 
   it('stores, reads back and deletes a secret in the real keychain', async () => {
