@@ -129,6 +129,11 @@ export const ERROR_CODES = {
     hint: 'Wait until it has finished, then try again. A holder whose SSH connection to the server is gone no longer counts.',
     cliHint: 'Wait until it has finished, then run the command again. A holder whose SSH connection to the server is gone no longer counts.',
   },
+  TASK_RUNNING: {
+    message: 'The task is still running on the server; a task runs one at a time.',
+    hint: 'Wait for the run to end (its state shows in the task history), then run it again.',
+    cliHint: 'Wait for the run to end (`homeport tasks history SERVER TASK`), then run it again.',
+  },
   ROLLBACK_INCOMPLETE: {
     message: 'The rollback did not bring everything back as it was.',
     hint: 'The message names what is not as before. Homeport tries again the next time it connects to the server; if it stays, fix what it names on the server (or remove the app).',

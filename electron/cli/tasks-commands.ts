@@ -33,14 +33,14 @@ export function targetFromFlags(opts: AddOptions): TaskTargetDto {
 const when = (iso?: string) => (iso ? new Date(iso).toLocaleString() : '')
 const seconds = (ms?: number) => (ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`)
 const where = (t: TaskTargetDto) => (t.kind === 'app' ? `${t.app}/${t.service}` : `image ${t.image}`)
-const lastStatus = (r?: TaskRunDto) => (!r ? 'never run' : r.status === 'running' ? 'running' : `${r.status} (exit ${r.exitCode})`)
+const lastStatus = (r?: TaskRunDto) => (!r ? 'never run' : r.status === 'running' ? 'running' : r.status === 'skipped' ? `skipped (run ${r.skippedFor} was still going)` : `${r.status} (exit ${r.exitCode})`)
 
 function taskRows(tasks: TaskDto[]): string[][] {
   return tasks.map((t) => [t.name, t.cron, where(t.target), t.command.join(' '), lastStatus(t.lastRun), when(t.nextRun)])
 }
 
 function runRows(runs: TaskRunDto[]): string[][] {
-  return runs.map((r) => [r.run, when(r.startedAt), r.status, r.exitCode === undefined ? '' : String(r.exitCode), seconds(r.durationMs), r.truncated ? 'end kept' : ''])
+  return runs.map((r) => [r.run, when(r.startedAt), r.status, r.exitCode === undefined ? '' : String(r.exitCode), seconds(r.durationMs), r.truncated ? 'end kept' : r.status === 'skipped' ? `skipped: run ${r.skippedFor} was going` : ''])
 }
 
 async function deleteHistory(flag: boolean | undefined, name: string): Promise<boolean> {

@@ -34,8 +34,13 @@ export const TASK_LOG_BYTES = 1024 * 1024
 export interface TaskRunDto {
   task: string
   run: string
-  /** `running` until the command ends (or when it was cut off without its end being written). */
-  status: 'running' | 'ok' | 'failed'
+  /**
+   * `running` until the command ends (or when it was cut off without its end being written); `skipped` when
+   * it was due while another run of the task was still going (one run at a time).
+   */
+  status: 'running' | 'ok' | 'failed' | 'skipped'
+  /** The run that was still going, for a skipped one. */
+  skippedFor?: string
   exitCode?: number
   startedAt: string
   endedAt?: string

@@ -90,6 +90,34 @@ describe('scheduled tasks in the window', { timeout: 300_000 }, () => {
     await expect.poll(() => page.getByTestId('task-history-dialog').count()).toBe(0)
   })
 
+  it('refuses a second run while one goes on, and shows it skipped in the history', async () => {
+    const slow = `${TASK}-slow`
+    await coreCall(session, 'tasks.add', { serverId: SERVER, name: slow, cron: 'monthly', target: { kind: 'image', image: home.images[0] }, command: ['sh', '-c', 'echo waiting; sleep 600'] })
+    try {
+      const { jobId } = (await coreCall(session, 'tasks.run', { serverId: SERVER, name: slow })) as { jobId: string }
+      const records = () => (fs.existsSync(`${tasksDir()}/${slow}/runs`) ? fs.readdirSync(`${tasksDir()}/${slow}/runs`).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(`${tasksDir()}/${slow}/runs/${f}`, 'utf8')) as { run: string; status: string; startedAt: string; skippedFor?: string }) : [])
+      await expect.poll(() => records().map((r) => r.status), { timeout: 120_000 }).toEqual(['running'])
+      const [going] = records()
+      // Run ids sort by their start second: the refused run starts in a later one, so it shows as the last run.
+      await expect.poll(() => Date.now() > Date.parse(going.startedAt) + 1000).toBe(true)
+      // Added beside the window: a reload reads the list again.
+      await page.reload()
+      await page.locator('[data-testid="tasks-list"][data-loaded="true"]').waitFor({ timeout: 60_000 })
+      await page.getByTestId(`task-run-${slow}`).click()
+      await expect.poll(() => page.getByTestId(`task-live-${slow}`).textContent(), { timeout: 60_000 }).toContain(`is still running (run ${going.run})`)
+      expect(records().find((r) => r.status === 'skipped')).toMatchObject({ skippedFor: going.run })
+      await expect.poll(() => page.getByTestId(`task-status-${slow}`).textContent(), { timeout: 60_000 }).toContain(`Skipped: run ${going.run} was still going`)
+      await page.getByTestId(`task-history-${slow}`).click()
+      await page.getByTestId('task-history-dialog').waitFor()
+      await expect.poll(() => page.getByTestId('task-history-dialog').textContent(), { timeout: 60_000 }).toContain(`Skipped: run ${going.run} was still going`)
+      await page.keyboard.press('Escape')
+      await coreCall(session, 'jobs.cancel', { id: jobId })
+      await expect.poll(() => records().find((r) => r.run === going.run)?.status, { timeout: 60_000 }).toBe('failed')
+    } finally {
+      await coreCall(session, 'tasks.remove', { serverId: SERVER, name: slow, deleteHistory: true }).catch(() => undefined)
+    }
+  })
+
   it('removes it after the confirmation, keeping the history unless ticked', async () => {
     await page.getByTestId(`task-remove-${TASK}`).click()
     await page.getByTestId('task-remove-dialog').waitFor()

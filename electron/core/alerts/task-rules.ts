@@ -19,7 +19,7 @@ export function taskRunActions(input: TaskRuleInput): RuleAction[] {
   const { serverId, serverName } = input
   const actions: RuleAction[] = []
   for (const task of input.tasks) {
-    const last = input.runs.filter((r) => r.task === task && r.status !== 'running').at(-1)
+    const last = input.runs.filter((r) => r.task === task && (r.status === 'ok' || r.status === 'failed')).at(-1)
     if (last?.status === 'failed') {
       const spec: AlertSpec = {
         rule: 'task.failed',

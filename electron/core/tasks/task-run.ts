@@ -64,6 +64,9 @@ export async function runTaskNow(session: SshSession, serverName: string, task: 
       hint: 'The command keeps running on the server; its end, exit code and log appear in the task history.',
     })
   }
+  if (record.status === 'skipped') {
+    throw new HomeportError('TASK_RUNNING', `The task ${task.name} on ${serverName} is still running (run ${record.skippedFor}), so it was not started again.`)
+  }
   ctx.step(`Exit code ${record.exitCode} after ${((record.durationMs ?? 0) / 1000).toFixed(1)} s`)
   if (record.status === 'failed') {
     throw new HomeportError('COMMAND_FAILED', `The task ${task.name} on ${serverName} exited with code ${record.exitCode}.`, { hint: 'Its output is in the log above and in the task history.', cliHint: `Its output is above; see also \`homeport tasks logs SERVER ${task.name}\`.` })

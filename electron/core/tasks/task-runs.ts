@@ -4,7 +4,7 @@
 import type { TaskRunDto } from '../../../shared/contract/tasks.js'
 import type { SshSession } from '../connection/types.js'
 
-const STATUSES = new Set(['running', 'ok', 'failed'])
+const STATUSES = new Set(['running', 'ok', 'failed', 'skipped'])
 
 /** Records as `cat` printed them, one per line, oldest first (run ids start with their UTC time). */
 export function parseRunRecords(text: string): TaskRunDto[] {

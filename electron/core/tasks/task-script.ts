@@ -45,6 +45,35 @@ function stopLines(p: TaskScriptPlan): string[] {
   return ['if [ "$mode" = stop ]; then', `  ids=$(docker ps -q --filter ${quoteArg(`label=${TASK_LABEL}=${p.name}`)} --filter "label=${TASK_LABEL}.run=$run")`, '  [ -z "$ids" ] || docker rm -f $ids >/dev/null', '  exit 0', 'fi']
 }
 
+/**
+ * One run of a task at a time: cron starts a run even while the last one goes on (a slow backup dump every
+ * minute would pile up), so a run that finds another one alive writes a `skipped` record naming it and ends
+ * with 75 (EX_TEMPFAIL). The lock is a folder (mkdir is atomic) holding the run's pid and id; a holder whose
+ * pid is gone (killed, the server rebooted) no longer counts.
+ */
+function oneRunAtATime(): string[] {
+  return [
+    'lock="$runs/.running"',
+    'holder_alive() { _p=$(cat "$lock/pid" 2>/dev/null) && [ -n "$_p" ] && kill -0 "$_p" 2>/dev/null; }',
+    'took=',
+    'for _try in 1 2 3; do',
+    '  if mkdir "$lock" 2>/dev/null; then took=1; break; fi',
+    '  # A holder that has just made the folder may not have written its pid yet.',
+    '  holder_alive || { sleep 1; holder_alive; } && break',
+    '  rm -rf -- "$lock"',
+    'done',
+    'if [ -z "$took" ]; then',
+    '  other=$(cat "$lock/run" 2>/dev/null)',
+    '  printf \'{"task":"%s","run":"%s","status":"skipped","skippedFor":"%s","startedAt":"%s","endedAt":"%s","durationMs":0}\\n\' "$task" "$run" "$other" "$(now_iso)" "$(now_iso)" >"$rec"',
+    '  echo "homeport: the run $other of $task is still going, so this run was skipped" >&2',
+    '  exit 75',
+    'fi',
+    'echo "$$" >"$lock/pid"; echo "$run" >"$lock/run"',
+    'trap \'rm -rf -- "$lock"\' EXIT',
+    "trap 'exit 143' TERM HUP INT",
+  ]
+}
+
 export function taskScript(p: TaskScriptPlan): string {
   return [
     '#!/bin/sh',
@@ -68,6 +97,7 @@ export function taskScript(p: TaskScriptPlan): string {
     '# Milliseconds since the epoch where date knows %N, else whole seconds.',
     'now_ms() { _t=$(date +%s%N); case $_t in *[!0-9]*) echo $(($(date +%s) * 1000)) ;; *) echo $((_t / 1000000)) ;; esac; }',
     'now_iso() { date -u +%Y-%m-%dT%H:%M:%SZ; }',
+    ...oneRunAtATime(),
     'started=$(now_iso) t0=$(now_ms)',
     'printf \'{"task":"%s","run":"%s","status":"running","startedAt":"%s"}\\n\' "$task" "$run" "$started" >"$rec"',
     'task_command() {',
@@ -83,6 +113,8 @@ export function taskScript(p: TaskScriptPlan): string {
     'fi',
     'wait "$pid"',
     'rc=$?',
+    '# The command has ended: the next run may start while this one writes its record.',
+    'rm -rf -- "$lock"; trap - EXIT',
     '[ "$mode" = live ] && [ -z "$followed" ] && cat -- "$log" 2>/dev/null',
     't1=$(now_ms)',
     'size=$(wc -c <"$log")',

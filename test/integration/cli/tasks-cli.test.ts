@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TaskDto, TaskLogDto, TaskRunDto } from '../../../shared/contract/index.js'
-import { useHomeServer } from '../../homeserver/helpers.js'
+import { docker, useHomeServer } from '../../homeserver/helpers.js'
 import { compose, userCrontab } from '../backups/backups-fixture.js'
 import { addHomeServer, cliSandbox, type CliSandbox } from './run-cli.js'
 
@@ -88,5 +88,37 @@ describe('homeport tasks', { timeout: 300_000 }, () => {
     const gone = await cli.run(['tasks', 'run', 'hs', TASK])
     expect(gone.code).toBe(1)
     expect(gone.stderr).toContain('homeport tasks list')
+  })
+
+  it('runs a task one at a time: a second run meanwhile is refused and shows in the history as skipped', async () => {
+    const slow = `${APP}-slow`
+    const gate = `/tmp/${slow}-go`
+    try {
+      const add = await cli.run(['tasks', 'add', 'hs', slow, '--cron', 'monthly', '--app', APP, '--service', 'app', '--', 'sh', '-c', 'i=0; while [ ! -e "$1" ] && [ $i -lt 1500 ]; do sleep 0.2; i=$((i + 1)); done; echo through', 'sh', gate])
+      expect(add.code, add.stderr).toBe(0)
+      const first = cli.run(['tasks', 'run', 'hs', slow])
+      const runs = () => cli.json<TaskRunDto[]>(['tasks', 'history', 'hs', slow])
+      await expect.poll(async () => (await runs()).map((r) => r.status), { timeout: 120_000 }).toEqual(['running'])
+      const [{ run: going, startedAt }] = await runs()
+      // Run ids sort by their start second: the second run starts in a later one, so it is the last run.
+      await expect.poll(() => Date.now() > Date.parse(startedAt) + 1000).toBe(true)
+
+      const second = await cli.run(['tasks', 'run', 'hs', slow])
+      expect(second.code).toBe(1)
+      expect(second.stderr).toMatch(new RegExp(`^error TASK_RUNNING: The task ${slow} on hs is still running \\(run ${going}\\)`, 'm'))
+      expect(second.stderr).toContain(`hint: Wait for the run to end (\`homeport tasks history SERVER TASK\`)`)
+      expect((await runs()).find((r) => r.status === 'skipped')).toMatchObject({ skippedFor: going })
+      expect((await cli.run(['tasks', 'history', 'hs', slow])).stdout).toContain(`skipped: run ${going} was going`)
+      expect((await cli.run(['tasks', 'list', 'hs'])).stdout).toContain(`skipped (run ${going} was still going)`)
+
+      const container = (await docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${APP}`, '--filter', 'label=com.docker.compose.service=app'])).trim()
+      await docker(['exec', container, 'touch', gate])
+      const done = await first
+      expect(done.code, done.stderr).toBe(0)
+      expect(done.stderr + done.stdout).toContain('through')
+      expect((await runs()).find((r) => r.run === going)).toMatchObject({ status: 'ok', exitCode: 0 })
+    } finally {
+      await cli.run(['tasks', 'remove', 'hs', slow, '--delete-history'])
+    }
   })
 })

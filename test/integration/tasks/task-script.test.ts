@@ -2,7 +2,7 @@
 // engine: each run writes its record and log, a long log keeps only its end, and the oldest runs beyond
 // the kept number are removed. Small limits stand in for the real ones (20 runs, 1 MiB).
 
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -43,6 +43,47 @@ describe('the task script', { timeout: 120_000 }, () => {
     expect(log.endsWith('x\nthe end\n')).toBe(true)
     expect(runs[1].logBytes).toBe(Buffer.byteLength(log))
     expect((await docker(['ps', '-aq', '--filter', `label=io.homeport.task=${NAME}`])).trim()).toBe('')
+  })
+
+  it('runs one at a time: a run due while another goes on is recorded as skipped, naming it', async () => {
+    // Waits for a file that never comes (ending by itself after 5 minutes, should the test die first).
+    const WAITING = 'i=0; while [ ! -e /go/on ] && [ $i -lt 1500 ]; do sleep 0.2; i=$((i + 1)); done'
+    const slowDir = fs.mkdtempSync(path.join(os.tmpdir(), `${NAME}-slow-`))
+    const slow = path.join(slowDir, 'run.sh')
+    const runsDir = path.join(slowDir, 'runs')
+    fs.writeFileSync(slow, taskScript({ name: `${NAME}-slow`, target: { kind: 'image', image: hs.images[0] }, command: ['sh', '-c', WAITING], dockerSocket: hs.dockerSocket, runsDir }))
+    const slowRecords = () => (fs.existsSync(runsDir) ? fs.readdirSync(runsDir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(fs.readFileSync(path.join(runsDir, f), 'utf8')) as TaskRunDto) : [])
+    const slowContainers = async () => (await docker(['ps', '-q', '--filter', `label=io.homeport.task=${NAME}-slow`])).trim().split('\n').filter(Boolean)
+    const first = spawn('sh', [slow, 'run'], { stdio: 'ignore' })
+    const ended = new Promise<number | null>((resolve) => first.on('exit', resolve))
+    try {
+      await expect.poll(slowContainers, { timeout: 60_000 }).toHaveLength(1)
+      expect(slowRecords().map((r) => r.status)).toEqual(['running'])
+      const running = slowRecords()[0].run
+      const again = spawnSync('sh', [slow, 'live', 'second-try'], { encoding: 'utf8' })
+      expect(again.status).toBe(75)
+      expect(again.stderr).toContain(`the run ${running} of ${NAME}-slow is still going`)
+      expect(slowRecords().find((r) => r.run === 'second-try')).toMatchObject({ status: 'skipped', skippedFor: running })
+      expect((await docker(['ps', '-q', '--filter', `label=io.homeport.task.run=second-try`])).trim()).toBe('')
+    } finally {
+      // Removing the container ends the run.
+      const ids = await slowContainers()
+      if (ids.length) await docker(['rm', '-f', ...ids])
+    }
+    expect(await ended).toBe(137)
+    // The lock went with the run: the next one runs.
+    fs.writeFileSync(slow, fs.readFileSync(slow, 'utf8').replace(`'${WAITING}'`, "'echo quick'"))
+    expect(spawnSync('sh', [slow, 'live', 'third'], { encoding: 'utf8' }).stdout).toContain('quick')
+    expect(slowRecords().find((r) => r.run === 'third')).toMatchObject({ status: 'ok', exitCode: 0 })
+
+    // A holder that died without cleaning up (killed, a reboot) no longer counts.
+    fs.mkdirSync(path.join(runsDir, '.running'))
+    fs.writeFileSync(path.join(runsDir, '.running', 'pid'), '999999999\n')
+    fs.writeFileSync(path.join(runsDir, '.running', 'run'), 'long-gone\n')
+    expect(spawnSync('sh', [slow, 'live', 'fourth'], { encoding: 'utf8' }).status).toBe(0)
+    expect(slowRecords().find((r) => r.run === 'fourth')).toMatchObject({ status: 'ok' })
+    expect(fs.existsSync(path.join(runsDir, '.running'))).toBe(false)
+    fs.rmSync(slowDir, { recursive: true, force: true })
   })
 
   it('refuses a live run id that is not a plain word, and writes nothing', () => {

@@ -128,11 +128,16 @@ describe('scheduled tasks', { timeout: 400_000 }, () => {
     const { jobId } = await t.call('tasks.run', { serverId: SERVER, name: SLOW_TASK })
     const containers = () => docker(['ps', '-q', '--filter', `label=io.homeport.task=${SLOW_TASK}`]).then((out) => out.trim())
     await expect.poll(containers, { timeout: 120_000 }).not.toBe('')
+    // One run at a time: a second "run now" meanwhile is refused, and says which run goes on.
+    const second = await t.finishedJob((await t.call('tasks.run', { serverId: SERVER, name: SLOW_TASK })).jobId)
+    expect(second.error).toMatchObject({ code: 'TASK_RUNNING', message: expect.stringMatching(new RegExp(`^The task ${SLOW_TASK} on .* is still running \\(run \\S+\\)`)) })
+    const running = (await runsOnServer(SLOW_TASK)).find((r) => r.status === 'running')!.run
+    expect((await runsOnServer(SLOW_TASK)).find((r) => r.status === 'skipped')).toMatchObject({ skippedFor: running })
     await t.call('jobs.cancel', { id: jobId })
     const job = await t.finishedJob(jobId)
     expect(job.state).toBe('cancelled')
     expect(await containers()).toBe('')
-    expect((await runsOnServer(SLOW_TASK)).at(-1)).toMatchObject({ status: 'failed', exitCode: 137 })
+    expect((await runsOnServer(SLOW_TASK)).find((r) => r.run === running)).toMatchObject({ status: 'failed', exitCode: 137 })
 
     // A command in an app's service has no handle to stop it: the job says so, and the run ends by itself.
     await t.call('tasks.add', { serverId: SERVER, name: SLOW_TASK, cron: 'monthly', target: { kind: 'app', app: APP, service: 'app' }, command: ['sh', '-c', 'sleep 3; echo finished'] })

@@ -28,5 +28,6 @@ describe('the task form', () => {
     expect(splitCommand(commandLine(['sh', '-c', "echo it's"]))).toEqual(['sh', '-c', "echo it's"])
     expect(runStatus(undefined).text).toBe('Never run')
     expect(runStatus({ task: 't', run: 'r', status: 'failed', exitCode: 2, startedAt: '' })).toEqual({ text: 'Failed (exit 2)', type: 'error' })
+    expect(runStatus({ task: 't', run: 'r2', status: 'skipped', skippedFor: 'r1', startedAt: '' })).toEqual({ text: 'Skipped: run r1 was still going', type: 'warning' })
   })
 })

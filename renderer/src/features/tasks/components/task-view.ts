@@ -80,9 +80,10 @@ export function commandLine(argv: string[]): string {
   return argv.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`)).join(' ')
 }
 
-export function runStatus(run: TaskRunDto | undefined): { text: string; type: 'default' | 'success' | 'error' | 'info' } {
+export function runStatus(run: TaskRunDto | undefined): { text: string; type: 'default' | 'success' | 'error' | 'info' | 'warning' } {
   if (!run) return { text: 'Never run', type: 'default' }
   if (run.status === 'running') return { text: 'Running', type: 'info' }
+  if (run.status === 'skipped') return { text: `Skipped: run ${run.skippedFor} was still going`, type: 'warning' }
   return run.status === 'ok' ? { text: `OK (exit 0)`, type: 'success' } : { text: `Failed (exit ${run.exitCode})`, type: 'error' }
 }
 
