@@ -40,9 +40,12 @@ const INTEGRATION_ALONE = [
 
 // Projects, in the order they run: unit (pure logic, fast) beside integration (the core and CLI against the real
 // test home server, two files at a time), then integration-alone (the files above, one at a time), then e2e
-// (the built renderer in headless Chromium through the web host, one file at a time: many of its polls keep
-// Vitest's one-second default, too short beside a second window on two cores). The home server is started once
-// per run by the global setup, and only when a project that needs it is selected.
+// (the built renderer in headless Chromium through the web host, one file at a time). The home server is
+// started once per run by the global setup, and only when a project that needs it is selected.
+//
+// Tests that reach the server poll for 15 s unless they say otherwise: Vitest's one-second default is shorter
+// than a busy two-core machine may take to show what a step did (a dialog closing, a row changing).
+const SERVER_POLL = { poll: { timeout: 15_000 } }
 export default defineConfig({
   test: {
     globalSetup: ['test/homeserver/global-setup.ts'],
@@ -61,6 +64,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          expect: SERVER_POLL,
           include: ['test/integration/**/*.test.ts'],
           exclude: INTEGRATION_ALONE,
           testTimeout: 60_000,
@@ -73,6 +77,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration-alone',
+          expect: SERVER_POLL,
           include: INTEGRATION_ALONE,
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -83,6 +88,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          expect: SERVER_POLL,
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
