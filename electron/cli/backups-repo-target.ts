@@ -22,6 +22,7 @@ export interface RepoAddFlags {
   passwordStdin?: boolean
   kind?: string
   target?: string
+  targetHost?: string
   sudoPasswordStdin?: boolean
 }
 
@@ -40,8 +41,11 @@ export function repoTarget(flags: RepoAddFlags, secretKey: string | undefined): 
   if (flags.kind === 'homeport' || flags.target) {
     if (!flags.target) throw usageError('--kind homeport needs the other server: --target SERVER.', 'For example --kind homeport --target nas (a server added with `homeport server add`).')
     if (flags.sftp || flags.s3 || (flags.kind && flags.kind !== 'homeport')) throw usageError('--target is for a repository on another Homeport server; give it without --sftp or --s3.')
-    return { kind: 'homeport', server: flags.target, ...(flags.path ? { path: flags.path } : {}) }
+    if (flags.port && !flags.targetHost) throw usageError('--port with --target goes with --target-host: the address and port this server reaches the other one at.')
+    const address = flags.targetHost ? { host: flags.targetHost, ...(flags.port ? { port: Number(flags.port) } : {}) } : {}
+    return { kind: 'homeport', server: flags.target, ...(flags.path ? { path: flags.path } : {}), ...address }
   }
+  if (flags.targetHost) throw usageError('--target-host goes with --target (a repository on another Homeport server).')
   const kinds = [flags.path && '--path', flags.sftp && '--sftp', flags.s3 && '--s3'].filter(Boolean)
   if (kinds.length !== 1) throw usageError(kinds.length ? `Give one of ${kinds.join(' and ')}, not both.` : 'Say where the repository is: --path, --sftp or --s3.', 'For example --path /mnt/usb/backups, --sftp nas@nas.local:/backups or --s3 https://s3.example.com/bucket/prefix.')
   if (flags.path) return { kind: 'local', path: flags.path }

@@ -36,6 +36,12 @@ export const RepositoryTarget = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('homeport'),
     server: z.string().min(1),
+    /**
+     * Where this server reaches the other one, when that is not the address this computer uses (a LAN address
+     * beside a public name or a VPN address); the other server's pinned host key must answer there.
+     */
+    host: z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'is not a host name or address').optional(),
+    port: z.number().int().min(1).max(65535).optional(),
     path: z.string().regex(/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, 'must be an absolute folder path of letters, digits, ".", "_", "-" and "/"').refine((p) => !p.split('/').includes('..'), 'must not hold ".."').optional(),
   }),
   /** An S3-compatible bucket (Backblaze B2, Wasabi, MinIO…); `caCert`: a PEM certificate to trust for a private endpoint. */

@@ -223,16 +223,28 @@ describe('backups in the window', { timeout: 300_000 }, () => {
     await page.getByTestId('repo-target-server').click()
     await page.locator('.n-base-select-option', { hasText: OTHER }).click()
     await page.getByTestId('repo-path').fill(OTHER_FOLDER)
+    const sudoOnce = async () => {
+      // The core asks for the other server's sudo password once, through the window's password prompt.
+      await expect.poll(() => page.getByTestId('prompt-dialog').getAttribute('data-kind'), { timeout: 60_000 }).toBe('password')
+      await page.getByTestId('prompt-secret').fill(sudoUser.password)
+      await page.getByTestId('prompt-submit').click()
+    }
+    // An address from the server where another server answers (the main test sshd) is refused, naming it.
+    await page.getByTestId('repo-target-host').fill(`127.0.0.1:${home.sshPort}`)
+    await page.getByTestId('repo-submit').click()
+    await sudoOnce()
+    await expect.poll(() => page.getByTestId('repo-error').textContent(), { timeout: 120_000 }).toContain(`127.0.0.1:${home.sshPort} is not ${OTHER}`)
+    expect(backupUser()).toBe('')
+    // Reached at another name than this computer uses, as a LAN address would be.
+    await page.getByTestId('repo-target-host').fill(`localhost:${otherSshd.port}`)
     await session.screenshot('backups-homeport-repository')
     await page.getByTestId('repo-submit').click()
-    // The core asks for the other server's sudo password once, through the window's password prompt.
-    await expect.poll(() => page.getByTestId('prompt-dialog').getAttribute('data-kind'), { timeout: 60_000 }).toBe('password')
-    await page.getByTestId('prompt-secret').fill(sudoUser.password)
-    await page.getByTestId('prompt-submit').click()
+    await sudoOnce()
     await page.getByTestId('repo-generated').waitFor({ timeout: 120_000 })
     await page.getByTestId('repo-done').click()
     const row = page.locator(`[data-testid="repo-row"][data-name="${OTHER}"]`)
     expect(await row.getByTestId('repo-target').textContent()).toContain(`on ${OTHER} as hp-backup-${SERVER}`)
+    expect(await row.textContent()).toContain(`sftp:hp-backup-${SERVER}@localhost:/data`)
     expect(backupUser()).toContain(OTHER_FOLDER)
     expect(fs.readdirSync(otherSshd.dropins)).toEqual([`homeport-backup-${SERVER}.conf`])
 

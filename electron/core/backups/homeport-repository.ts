@@ -112,9 +112,15 @@ export async function addHomeportRepository(srv: BackupServer, session: SshSessi
   const madeDirs = (/^homeport: made (.*)$/m.exec(made)?.[1] ?? '').split(' ').filter(Boolean)
   const keyAccount = backupRepoAccount(srv.serverId, name, 'ssh-key')
   try {
-    const sftp = { kind: 'sftp' as const, host: target.host, port: target.port, user, path: '/data', hostKey: target.hostKey, trustOnFirstUse: false }
-    const knownHost = await probeHostKey(srv, name, sftp, pair.private)
-    const repo: StoredRepository = { name, kind: 'homeport', createdAt: new Date().toISOString(), host: target.host, port: target.port, user, path: '/data', knownHost, hostKey: target.hostKey, targetServerId: target.id, targetUser: user, chroot: folder }
+    const sftp = { kind: 'sftp' as const, host: input.host ?? target.host, port: input.port ?? target.port, user, path: '/data', hostKey: target.hostKey, trustOnFirstUse: false }
+    const knownHost = await probeHostKey(srv, name, sftp, pair.private).catch((err: unknown) => {
+      if (!(err instanceof HomeportError && err.code === 'HOST_KEY_MISMATCH')) throw err
+      throw new HomeportError('HOST_KEY_MISMATCH', `From ${srv.server}, ${sftp.host}:${sftp.port} is not ${target.name}: ${err.message}`, {
+        hint: `Give the address at which ${srv.server} reaches ${target.name} (its address on your network).`,
+        cliHint: `Give the address at which ${srv.server} reaches ${target.name} with --target-host HOST (and --port).`,
+      })
+    })
+    const repo: StoredRepository = { name, kind: 'homeport', createdAt: new Date().toISOString(), host: sftp.host, port: sftp.port, user, path: '/data', knownHost, hostKey: target.hostKey, targetServerId: target.id, targetUser: user, chroot: folder }
     await srv.secrets.set(keyAccount, pair.private)
     const added = await initialiseAndSave(srv, session, repo, given)
     return { ...added, repository: { ...added.repository, targetServer: target.name, targetUser: user } }

@@ -62,17 +62,35 @@ describe('homeport backups repo add --kind homeport', { timeout: 300_000 }, () =
     expect(same.code).toBe(2)
     expect(same.stderr).toMatch(/^error INVALID_INPUT: .*itself/m)
     expect(same.stderr).toMatch(/^hint: .*--target/m)
+    const lonelyHost = await cli.run(['backups', 'repo', 'add', SOURCE, REPO, '--path', '/srv/x', '--target-host', '192.168.1.20'])
+    expect(lonelyHost.code).toBe(2)
+    expect(lonelyHost.stderr).toContain('--target-host goes with --target')
+    const lonelyPort = await cli.run(['backups', 'repo', 'add', SOURCE, REPO, '--target', 'other', '--port', '2222'])
+    expect(lonelyPort.code).toBe(2)
+    expect(lonelyPort.stderr).toContain('goes with --target-host')
+  })
+
+  it('refuses an address where another server answers, naming it, and leaves nothing there', async () => {
+    // The main test sshd: a server, but not "other" (its host key differs from the one pinned for it).
+    const wrong = await cli.run(['backups', 'repo', 'add', SOURCE, REPO, '--target', 'other', '--target-host', '127.0.0.1', '--port', String(hs.sshPort), '--sudo-password-stdin'], { stdin: `${sudoUser.password}\n` })
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toMatch(new RegExp(`^error HOST_KEY_MISMATCH: From ${SOURCE}, 127\\.0\\.0\\.1:${hs.sshPort} is not other: `, 'm'))
+    expect(wrong.stderr).toMatch(/^hint: .*--target-host HOST/m)
+    expect(userLine()).toBe('')
+    expect(fs.readdirSync(sshd.dropins)).toEqual([])
+    expect((await cli.json<RepositoryDto[]>(['backups', 'repo', 'list', SOURCE])).map((r) => r.name)).not.toContain(REPO)
   })
 
   it('makes the confined user there, lists the repository, and removes the user with --remove-on-target', async () => {
-    const add = await cli.run(['backups', 'repo', 'add', SOURCE, REPO, '--kind', 'homeport', '--target', 'other', '--sudo-password-stdin'], { stdin: `${sudoUser.password}\n` })
+    // Reached from the server at another name than this computer uses (as a LAN address would be).
+    const add = await cli.run(['backups', 'repo', 'add', SOURCE, REPO, '--kind', 'homeport', '--target', 'other', '--target-host', 'localhost', '--port', String(sshd.port), '--sudo-password-stdin'], { stdin: `${sudoUser.password}\n` })
     expect(add.code, add.stderr).toBe(0)
     expect(add.stdout).toContain(`On other, user ${USER} may only use SFTP in its folder`)
     expect(userLine()).toContain(`:${folder}:`)
     expect(fs.readdirSync(sshd.dropins)).toEqual([`homeport-backup-${SOURCE}.conf`])
     expect(fs.existsSync(path.join(folder, 'data', 'config'))).toBe(true)
     const list = await cli.json<RepositoryDto[]>(['backups', 'repo', 'list', SOURCE])
-    expect(list.find((r) => r.name === REPO)).toMatchObject({ kind: 'homeport', targetServer: 'other', targetUser: USER, hostKey: sshd.hostKeyFingerprint })
+    expect(list.find((r) => r.name === REPO)).toMatchObject({ kind: 'homeport', targetServer: 'other', targetUser: USER, hostKey: sshd.hostKeyFingerprint, location: `sftp:${USER}@localhost:/data` })
 
     const removed = await cli.run(['backups', 'repo', 'remove', SOURCE, REPO, '--remove-on-target', '--sudo-password-stdin'], { stdin: `${sudoUser.password}\n` })
     expect(removed.code, removed.stderr).toBe(0)

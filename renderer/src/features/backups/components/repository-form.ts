@@ -25,10 +25,22 @@ export function emptyRepositoryFields(): RepositoryFields {
   return { kind: 'local', path: '', host: '', port: 22, user: '', endpoint: '', bucket: '', prefix: '', region: '', accessKeyId: '', secretAccessKey: '', caCert: '', server: '' }
 }
 
+/**
+ * "HOST" or "HOST:PORT" (an IPv6 address only as "[ADDR]:PORT" when it has a port): where this server reaches
+ * another Homeport server, when not at the address Homeport uses. Empty: nothing, the core's default.
+ */
+export function hostAndPort(text: string): { host?: string; port?: number } {
+  const t = text.trim()
+  if (!t) return {}
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(t) ?? (t.split(':').length === 2 ? /^([^:]+):(\d+)$/.exec(t) : null)
+  if (!m) return { host: t }
+  return { host: m[1], ...(m[2] ? { port: Number(m[2]) } : {}) }
+}
+
 /** The target for `backups.repoAdd`; an SFTP host key is passed once the user accepted it. */
 export function targetOf(f: RepositoryFields, hostKey?: string): RepositoryTargetInput {
   if (f.kind === 'local') return { kind: 'local', path: f.path.trim() }
-  if (f.kind === 'homeport') return { kind: 'homeport', server: f.server, ...(f.path.trim() ? { path: f.path.trim() } : {}) }
+  if (f.kind === 'homeport') return { kind: 'homeport', server: f.server, ...(f.path.trim() ? { path: f.path.trim() } : {}), ...hostAndPort(f.host) }
   if (f.kind === 'sftp') return { kind: 'sftp', host: f.host.trim(), port: f.port, user: f.user.trim(), path: f.path.trim(), ...(hostKey ? { hostKey } : {}) }
   return {
     kind: 's3',
