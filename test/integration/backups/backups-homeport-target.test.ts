@@ -207,6 +207,25 @@ describe('a repository on another Homeport server', { timeout: 300_000 }, () => 
     expect(await resticContainersLeft(b)).toBe('')
   })
 
+  it('backs up to it on schedule, run on the server as cron would, with its key among the stored secrets', async () => {
+    const backupsDir = `/home/${hs.user}/.local/share/homeport/backups`
+    const before = (await b.t.call('backups.snapshots', { serverId: SERVER, app: b.app })).length
+    await b.t.call('backups.scheduleSet', { serverId: SERVER, app: b.app, backup: '0 4 * * *', storeSecretsOnServer: true })
+    try {
+      const secrets = path.join(backupsDir, 'secrets', `${b.app}-other`)
+      expect(fs.readdirSync(secrets).sort()).toEqual(expect.arrayContaining(['id_ed25519', 'password']))
+      expect((fs.statSync(path.join(secrets, 'id_ed25519')).mode & 0o777).toString(8)).toBe('600')
+      await b.t.call('servers.disconnect', { id: SERVER })
+      execFileSync('su', ['-s', '/bin/sh', '-c', `sh ${backupsDir}/schedules/${b.app}.sh backup`, hs.user], { encoding: 'utf8' })
+      const runs = fs.readFileSync(path.join(backupsDir, 'runs.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { app: string; kind: string; status: string })
+      expect(runs.filter((r) => r.app === b.app).at(-1)).toMatchObject({ kind: 'backup', status: 'ok' })
+      await b.t.call('servers.connect', { id: SERVER })
+      expect(await b.t.call('backups.snapshots', { serverId: SERVER, app: b.app })).toHaveLength(before + 1)
+    } finally {
+      await b.t.call('backups.scheduleRemove', { serverId: SERVER, app: b.app })
+    }
+  })
+
   it('refuses a second repository from this server on the same one', async () => {
     const err = await homeportFailure(b.t.call('backups.repoAdd', { serverId: SERVER, name: `${b.app}-again`, target: target(), sudoPassword: sudoUser.password }))
     expect(err.code).toBe('ALREADY_EXISTS')
