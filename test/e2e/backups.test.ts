@@ -223,10 +223,11 @@ describe('backups in the window', { timeout: 300_000 }, () => {
     await page.getByTestId('repo-target-server').click()
     await page.locator('.n-base-select-option', { hasText: OTHER }).click()
     await page.getByTestId('repo-path').fill(OTHER_FOLDER)
+    const sudoPassword = sudoUser.password
     const sudoOnce = async () => {
       // The core asks for the other server's sudo password once, through the window's password prompt.
       await expect.poll(() => page.getByTestId('prompt-dialog').getAttribute('data-kind'), { timeout: 60_000 }).toBe('password')
-      await page.getByTestId('prompt-secret').fill(sudoUser.password)
+      await page.getByTestId('prompt-secret').fill(sudoPassword)
       await page.getByTestId('prompt-submit').click()
     }
     // An address from the server where another server answers (the main test sshd) is refused, naming it.
