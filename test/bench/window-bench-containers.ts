@@ -4,7 +4,7 @@
 // while the page is open (frame rate, longest task, when the table settles after the last command).
 
 import type { Page } from 'playwright-core'
-import { WATCH_COUNT, WATCH_ROW, measure, median, sleep, type Report } from './window-bench-page.js'
+import { WATCH_BURST, WATCH_ROW, measure, median, sleep, type Report } from './window-bench-page.js'
 
 export interface WindowBench {
   page: Page
@@ -86,7 +86,7 @@ export async function containerFlows(b: WindowBench, sizes: number[], burst: num
 
     for (const count of size === sizes.at(-1) ? [burst, bigBurst] : [burst]) {
       const made = names(prefix, `b${size}-`, 0, count)
-      await page.evaluate(WATCH_COUNT)
+      await page.evaluate(WATCH_BURST(`${prefix}-b${size}-`))
       let lastCommand = 0
       const figures = await measure(page, async () => {
         await inParallel(made, create)
@@ -94,7 +94,7 @@ export async function containerFlows(b: WindowBench, sizes: number[], burst: num
         lastCommand = Date.now()
         await sleep(5000)
       })
-      const settled = `${Math.max(0, ((await page.evaluate('window.__countAt')) as number) - lastCommand)} ms`
+      const settled = `${Math.max(0, ((await page.evaluate('window.__burstAt')) as number) - lastCommand)} ms`
       b.report(
         `create + remove ${count} with ${size} listed`,
         `${figures.fps} fps (${(figures.fps / Math.max(1, b.idleFps)).toFixed(2)}× idle), longest task ${figures.longTaskMax} ms, ${figures.longTaskSum} ms of long tasks, settled ${settled} after the last command`,

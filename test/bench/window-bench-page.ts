@@ -63,11 +63,21 @@ export const WATCH_ROW = (name: string, state: string) => `(() => {
   observer.observe(table, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] })
 })()`
 
-/** Notes when the container table's row count last changed (status texts and other rows' states do not count). */
-export const WATCH_COUNT = `(() => {
-  window.__countAt = Date.now()
+/**
+ * Notes when the rows of the burst named `prefix` last came or went in the container table. Only the burst's own
+ * rows count: the table lists every container of the engine, and other work on the same engine (tests running
+ * beside the benchmark) adds and removes containers of its own at any moment. The burst is removed oldest
+ * first, so its last rows to go are the newest, the ones drawn at the top.
+ */
+export const WATCH_BURST = (prefix: string) => `(() => {
+  window.__burstAt = Date.now()
   const table = document.querySelector('[data-testid="container-table"]')
-  new MutationObserver(() => (window.__countAt = Date.now())).observe(table, { attributes: true, attributeFilter: ['data-count'] })
+  const drawn = () => [...table.querySelectorAll('[data-testid^="container-row-${prefix}"]')].map((row) => row.getAttribute('data-testid')).join(' ')
+  let last = drawn()
+  new MutationObserver(() => {
+    const now = drawn()
+    if (now !== last) (last = now), (window.__burstAt = Date.now())
+  }).observe(table, { subtree: true, childList: true })
 })()`
 
 // Scrolls the log viewport `px` a frame and counts the frames painted with part of the view left blank.

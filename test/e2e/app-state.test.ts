@@ -262,7 +262,7 @@ describe('true state, keyboard and layout in the window', () => {
     await row.waitFor()
     const image = row.getByTestId('container-image')
     expect(await image.textContent()).toContain('homeport/httpd:1')
-    const cells = await row.locator('td').evaluateAll((tds) => tds.map((td) => ({ text: td.textContent ?? '', clipped: td.scrollWidth > td.clientWidth + 1 })))
+    const cells = await row.getByRole('cell').evaluateAll((tds) => tds.map((td) => ({ text: td.textContent ?? '', clipped: td.scrollWidth > td.clientWidth + 1 })))
     expect(cells.filter((c) => c.clipped)).toEqual([])
     expect(cells.some((c) => c.text.includes(`${WEB_PORT + 1}→80/tcp`))).toBe(true)
     await session.screenshot('state-04-narrow')

@@ -1,7 +1,8 @@
 // Keeps container lists live from Docker's `/events` stream (type=container) through the tunnel. Each event
-// names one container: a `destroy` removes it, anything else that can change its row reads just that container
-// again (one filtered list call for all the containers named while the previous call ran), and the result goes
-// out as a patch. The whole list is read only when the watch starts and after the SSH connection comes back,
+// names one container: a `destroy` goes out at once as a removal (never behind reads in flight, so a burst of
+// `docker rm` shows as it happens), anything else that can change its row reads just that container again (one
+// filtered list call for all the containers named while the previous call ran), and the result goes out as a
+// patch. The whole list is read only when the watch starts and after the SSH connection comes back,
 // since events during the outage were missed: at 1,000 containers a full list costs Docker a second or more.
 
 import type Docker from 'dockerode'
@@ -44,8 +45,12 @@ export class ContainerWatch {
   private active = false
   private retryTimer: NodeJS.Timeout | undefined
   private retries = 0
-  /** Containers named by events and not yet read again (or gone), in the order they were named. */
-  private readonly dirty = new Map<string, ContainerEventEffect['effect']>()
+  /** Containers named by events and not yet read again, in the order they were named. */
+  private readonly stale = new Set<string>()
+  /** Containers destroyed and not yet sent as removed. */
+  private readonly gone = new Set<string>()
+  /** Containers destroyed since the read in flight began: what it returns of them is out of date. */
+  private readonly goneWhileReading = new Set<string>()
   private patching = false
   private readonly onReconnected = (): void => {
     if (!this.active) return
@@ -86,7 +91,9 @@ export class ContainerWatch {
     this.active = false
     this.generation++
     this.subscribers.clear()
-    this.dirty.clear()
+    this.stale.clear()
+    this.gone.clear()
+    this.goneWhileReading.clear()
     clearTimeout(this.retryTimer)
     this.retryTimer = undefined
     this.dropStream()
@@ -148,9 +155,24 @@ export class ContainerWatch {
 
   private note({ id, effect }: ContainerEventEffect): void {
     if (!this.active) return
-    // A container read again and then destroyed in the same batch is simply gone.
-    if (this.dirty.get(id) !== 'removed') this.dirty.set(id, effect)
+    if (effect === 'removed') {
+      // A container named for a read and then destroyed is simply gone.
+      this.stale.delete(id)
+      this.goneWhileReading.add(id)
+      if (this.gone.size === 0) setImmediate(() => this.sendRemovals())
+      this.gone.add(id)
+      return
+    }
+    this.stale.add(id)
     if (!this.patching) setImmediate(() => void this.sendPatches())
+  }
+
+  /** The containers destroyed since the last call, as one patch. */
+  private sendRemovals(): void {
+    if (!this.active || this.gone.size === 0) return
+    const removed = [...this.gone]
+    this.gone.clear()
+    for (const s of [...this.subscribers]) s.patch({ changed: [], removed })
   }
 
   /** Reads the containers named since the last call and sends them as one patch; again while more were named. */
@@ -159,27 +181,29 @@ export class ContainerWatch {
     this.patching = true
     const generation = this.generation
     try {
-      while (this.dirty.size > 0 && this.active && generation === this.generation) {
-        const named = [...this.dirty]
-        this.dirty.clear()
-        const removed = named.filter(([, effect]) => effect === 'removed').map(([id]) => id)
-        const toRead = named.filter(([, effect]) => effect === 'changed').map(([id]) => id)
-        const changed: ContainerDto[] = []
-        for (let i = 0; i < toRead.length; i += IDS_PER_CALL) changed.push(...(await this.deps.listByIds(toRead.slice(i, i + IDS_PER_CALL))))
+      while (this.stale.size > 0 && this.active && generation === this.generation) {
+        const toRead = [...this.stale]
+        this.stale.clear()
+        this.goneWhileReading.clear()
+        const read: ContainerDto[] = []
+        for (let i = 0; i < toRead.length; i += IDS_PER_CALL) read.push(...(await this.deps.listByIds(toRead.slice(i, i + IDS_PER_CALL))))
+        // Destroyed while being read: its removal went out already, the row read would bring it back.
+        const changed = read.filter((c) => !this.goneWhileReading.has(c.id))
         // Named by an event but no longer listed: removed before it could be read.
-        const found = new Set(changed.map((c) => c.id))
-        for (const id of toRead) if (!found.has(id)) removed.push(id)
+        const found = new Set(read.map((c) => c.id))
+        const removed = toRead.filter((id) => !found.has(id) && !this.goneWhileReading.has(id))
+        if (!changed.length && !removed.length) continue
         if (this.active && generation === this.generation) for (const s of [...this.subscribers]) s.patch({ changed, removed })
       }
     } catch (err) {
       this.report(err)
       // What could not be read is read with the whole list instead.
-      this.dirty.clear()
+      this.stale.clear()
       if (this.active && generation === this.generation) void this.sendList()
     } finally {
       this.patching = false
       // Named while a reconnect cut the loop short.
-      if (this.dirty.size > 0 && this.active) setImmediate(() => void this.sendPatches())
+      if (this.stale.size > 0 && this.active) setImmediate(() => void this.sendPatches())
     }
   }
 

@@ -94,6 +94,26 @@ describe('watchContainers', () => {
     }
   })
 
+  it('removes a burst of containers removed while their creation is still being read, and never brings one back', async () => {
+    const recorder = new ListRecorder()
+    const unsubscribe = await docked.service.watchContainers(recorder)
+    try {
+      const names = Array.from({ length: 12 }, (_, i) => `${prefix}burst${i}`)
+      await Promise.all(names.map((n) => docker(['create', '--name', n, info.images[0], '/bin/busybox', 'sleep', '600'])))
+      // Removed at once: their creations' reads are still under way, or still to come.
+      await docker(['rm', '-f', ...names])
+      // Reads are made one after another: once a later container shows, every read begun before it is done.
+      const after = `${prefix}after-burst`
+      const seen = recorder.next((l) => stateOf(l, after) === 'running', `${after} running`)
+      await docker(['run', '-d', '--name', after, info.images[0], '/bin/busybox', 'sleep', '600'])
+      const list = await seen
+      expect(list.filter((c) => names.includes(c.name))).toEqual([])
+      expect(recorder.lists).toHaveLength(0)
+    } finally {
+      unsubscribe()
+    }
+  })
+
   it('stops pushing after unsubscribe', async () => {
     const recorder = new ListRecorder()
     const unsubscribe = await docked.service.watchContainers(recorder)

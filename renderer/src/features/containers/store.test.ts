@@ -37,16 +37,18 @@ describe('containers store', () => {
     expect(store.of('s1').containers[0]).toBe(web)
   })
 
-  it('applies patches in place: only the named rows change, new ones come first, gone ones go', async () => {
+  it('applies patches to the named rows only: new ones come first, gone ones go, the others stay the same objects', async () => {
     const store = useContainersStore()
-    bridge.answer('docker.watch', [container('web', 'running'), container('db', 'running')])
+    bridge.answer('docker.watch', [container('web', 'running'), container('db', 'running'), container('cache', 'running')])
     await store.watch('s1')
-    const [web, db] = store.of('s1').containers
+    const [web, db, cache] = store.of('s1').containers
     bridge.emit('docker.containersPatch', { serverId: 's1', changed: [container('web', 'exited')], removed: [] })
     bridge.emit('docker.containersPatch', { serverId: 's1', changed: [container('new', 'created')], removed: ['id-db'] })
     bridge.emit('docker.containersPatch', { serverId: 's2', changed: [container('other', 'running')], removed: [] })
-    await vi.waitFor(() => expect(store.of('s1').containers.map((c) => `${c.name}:${c.state}`)).toEqual(['new:created', 'web:exited']))
-    expect(store.of('s1').containers[1]).toBe(web)
+    await vi.waitFor(() => expect(store.of('s1').containers.map((c) => `${c.name}:${c.state}`)).toEqual(['new:created', 'web:exited', 'cache:running']))
+    // The changed row is a new object (its row is redrawn), the unchanged one the same (its row is left alone).
+    expect(store.of('s1').containers[1]).not.toBe(web)
+    expect(store.of('s1').containers[2]).toBe(cache)
     expect(store.of('s1').containers).not.toContain(db)
     expect(store.byServer.s2).toBeUndefined()
   })

@@ -3,7 +3,7 @@ import { ref } from 'vue'
 import type { ContainerDto, ContainersPatchEvent, DockerInfoDto } from '../../../../shared/contract/index.js'
 import { useApi } from '../../api/client.js'
 import { runAsync, type AsyncState } from '../../ui/use-async.js'
-import { applyContainersPatch, patchContainers } from './container-patches.js'
+import { applyContainersPatch, frozenRows, patchContainers, type ContainerRows } from './container-patches.js'
 
 /** Before the next paint; a window in the background (no frames) still gets there within a quarter second. */
 function nextFrame(run: () => void): number {
@@ -20,7 +20,8 @@ function nextFrame(run: () => void): number {
 
 export interface ServerDockerState extends AsyncState {
   info?: DockerInfoDto
-  containers: ContainerDto[]
+  /** Replaced, never changed in place: a new list per applied patch, unchanged rows the same objects. */
+  containers: ContainerRows
   watching: boolean
 }
 
@@ -62,10 +63,9 @@ export const useContainersStore = defineStore('containers', () => {
       pending.delete(serverId)
       const entry = byServer.value[serverId]
       if (!entry?.watching) continue
-      for (const update of updates) {
-        if ('list' in update) patchContainers(entry.containers, update.list)
-        else applyContainersPatch(entry.containers, update)
-      }
+      let rows = entry.containers
+      for (const update of updates) rows = 'list' in update ? patchContainers(rows, update.list) : applyContainersPatch(rows, update)
+      entry.containers = rows
     }
   }
   function queue(serverId: string, update: Update): void {
@@ -87,7 +87,7 @@ export const useContainersStore = defineStore('containers', () => {
   function of(serverId: string): ServerDockerState {
     let entry = byServer.value[serverId]
     if (!entry) {
-      byServer.value[serverId] = { containers: [], loading: false, watching: false }
+      byServer.value[serverId] = { containers: frozenRows([]), loading: false, watching: false }
       entry = byServer.value[serverId]
     }
     return entry
@@ -111,7 +111,7 @@ export const useContainersStore = defineStore('containers', () => {
     }
     const [info, containers] = loaded
     entry.info = info
-    patchContainers(entry.containers, containers)
+    entry.containers = patchContainers(entry.containers, containers)
     // Each patch was read after its event: applied after the list, they leave every row as it is now.
     if (pending.has(serverId)) scheduleApply()
   }
@@ -127,10 +127,16 @@ export const useContainersStore = defineStore('containers', () => {
     }
   }
 
+  /** A container as an action left it: shown at once, before Docker's event brings the same news. */
+  function applyPatch(serverId: string, patch: Pick<ContainersPatchEvent, 'changed' | 'removed'>): void {
+    const entry = of(serverId)
+    entry.containers = applyContainersPatch(entry.containers, patch)
+  }
+
   function forget(serverId: string): void {
     const { [serverId]: _gone, ...rest } = byServer.value
     byServer.value = rest
   }
 
-  return { byServer, of, watch, unwatch, forget }
+  return { byServer, of, watch, unwatch, applyPatch, forget }
 })

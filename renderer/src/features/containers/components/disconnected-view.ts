@@ -2,9 +2,10 @@
 // state is not known. The last list is kept (names, images, ports) with its states replaced by "unknown", so
 // a dropped server never shows "running / Up Less than a second" from a stale answer.
 
-import type { ContainerDto } from '../../../../../shared/contract/index.js'
+import { frozenRows, type ContainerRows } from '../container-patches.js'
 
-export function containersAsShown(containers: readonly ContainerDto[], connected: boolean): ContainerDto[] {
-  if (connected) return [...containers]
-  return containers.map((c) => ({ ...c, state: 'unknown', status: 'Not known while the server is not connected' }))
+/** Connected: the list itself (a new list only when it changed, so the table is redrawn only then). */
+export function containersAsShown(containers: ContainerRows, connected: boolean): ContainerRows {
+  if (connected) return containers
+  return frozenRows(containers.map((c) => ({ ...c, state: 'unknown', status: 'Not known while the server is not connected' })))
 }
