@@ -6,6 +6,7 @@
 import type { FileHandle } from 'node:fs/promises'
 import type { ClientChannel } from 'ssh2'
 import { HomeportError } from '../../../../shared/errors.js'
+import { coalesceSends, writeTogether } from '../../connection/channel-window.js'
 import { localError } from './local-errors.js'
 import { openStream, streamExitError, type StreamExit, type StreamState } from './stream-get.js'
 import type { TransferEnv } from './transfer-env.js'
@@ -71,6 +72,7 @@ export async function streamUp(env: TransferEnv, absolute: string, shownAs: stri
   const onAbort = (): void => void channel.close()
   if (signal.aborted) onAbort()
   else signal.addEventListener('abort', onAbort, { once: true })
+  const stopCoalescing = coalesceSends(channel)
   try {
     let pos = state.offset
     let readPos = pos
@@ -87,7 +89,7 @@ export async function streamUp(env: TransferEnv, absolute: string, shownAs: stri
       pos += buf.length
       readMore()
       if (closed) break
-      const flowing = channel.write(buf)
+      const flowing = writeTogether(channel, buf)
       state.offset = pos
       state.moved = true
       onBytes(pos)
@@ -99,6 +101,7 @@ export async function streamUp(env: TransferEnv, absolute: string, shownAs: stri
     channel.close()
     throw err
   } finally {
+    stopCoalescing()
     signal.removeEventListener('abort', onAbort)
   }
   signal.throwIfAborted()
