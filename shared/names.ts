@@ -1,7 +1,11 @@
 // Small name helpers every front end and the core agree on: the app name a compose file gives itself (its
 // top-level `name:`, else its folder, as Docker Compose does) and "did you mean" for a mistyped name.
 
-import { APP_NAME_PATTERN } from './contract/apps.js'
+/**
+ * The Compose project name: one pattern, used by the contract, the core and the forms. It lives here, not in
+ * the contract, so a command line that only needs names does not build the contract's schemas.
+ */
+export const APP_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/
 
 /** A compose file's own top-level `name:`. */
 const COMPOSE_NAME = /^name:\s*["']?([^"'\s#]+)["']?\s*$/m

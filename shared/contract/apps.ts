@@ -3,6 +3,7 @@
 
 import { z } from 'zod'
 import type { ErrorInfo } from '../errors.js'
+import { APP_NAME_PATTERN } from '../names.js'
 import { event, method, out } from './define.js'
 import { serverId } from './servers.js'
 
@@ -179,8 +180,7 @@ export interface UpdateJobResult {
   created: string[]
 }
 
-/** The Compose project name: one pattern, used by the contract, the core and the forms. */
-export const APP_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/
+export { APP_NAME_PATTERN }
 export const appName = z
   .string()
   .regex(APP_NAME_PATTERN, 'must be lower-case letters, digits, "-" or "_", starting with a letter or digit (it is the Compose project name)')

@@ -10,6 +10,8 @@ export interface LatencyProxy {
   readonly port: number
   /** One-way delay in ms (round trip = twice this); changes apply to chunks that arrive afterwards. */
   oneWayMs: number
+  /** TCP connections accepted so far. */
+  readonly connections: number
   /** Stops listening and cuts every connection through it. */
   close(): Promise<void>
 }
@@ -58,8 +60,9 @@ function delayedPipe(from: Socket, to: Socket, delayOf: () => number): void {
 
 export async function startLatencyProxy(options: LatencyProxyOptions): Promise<LatencyProxy> {
   const sockets = new Set<Socket>()
-  const state = { oneWayMs: options.oneWayMs }
+  const state = { oneWayMs: options.oneWayMs, connections: 0 }
   const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
+    state.connections++
     const upstream = connect({ host: options.targetHost ?? '127.0.0.1', port: options.targetPort, allowHalfOpen: true, noDelay: true })
     for (const s of [client, upstream]) {
       sockets.add(s)
@@ -82,6 +85,9 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     },
     set oneWayMs(ms: number) {
       state.oneWayMs = ms
+    },
+    get connections() {
+      return state.connections
     },
     close: () =>
       new Promise<void>((resolve) => {

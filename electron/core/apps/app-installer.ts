@@ -84,14 +84,18 @@ export async function prepareApp(server: AppServer, definition: AppDefinition, o
     serverHome: facts.home,
   })
   const docker = await server.docker()
-  await Promise.all([checkPortClashes(docker, project), digestSecrets(server.session, project, opts.secrets)])
   // env_file entries may name files this run is about to write (.env, Umbrel's settings.env): plan with those.
   const files = appFiles(definition)
   const readFile = (path: string) => {
     const name = posix.relative(dir, path)
     return Object.hasOwn(files, name) ? Promise.resolve(files[name]) : readServerFile(server.session, path)
   }
-  const planned = await planProject(docker, project, { readFile, mirror: opts.mirror, pullAlways: opts.pullAlways })
+  // Planning only reads, so it goes out beside the port check instead of a round trip after it; it does wait
+  // for the secrets' digests, which are part of each service's hash.
+  const [, planned] = await Promise.all([
+    checkPortClashes(docker, project),
+    digestSecrets(server.session, project, opts.secrets).then(() => planProject(docker, project, { readFile, mirror: opts.mirror, pullAlways: opts.pullAlways })),
+  ])
   return { definition, facts, dir, project, warnings: warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)), ...planned, ...(opts.secrets ? { secrets: opts.secrets } : {}) }
 }
 

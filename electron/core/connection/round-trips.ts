@@ -59,7 +59,7 @@ export class RoundTripTally {
     }
   }
 
-  /** `8 (handshake 6, channel 1, docker 1)` */
+  /** `7 (handshake 5, channel 1, docker 1)` */
   summary(): string {
     const parts = KINDS.filter((k) => this.byKind[k] > 0).map((k) => `${k} ${this.byKind[k]}`)
     return `${this.total}${parts.length ? ` (${parts.join(', ')})` : ''}`
@@ -122,9 +122,9 @@ export function recordExec(argv: readonly string[]): void {
 }
 
 /**
- * ssh2's debug lines for the handshake messages that wait for an answer before the next step: the key
- * exchange, the userauth service request and each authentication request (a public key is asked about,
- * then signed: two). The TCP connect itself is counted by the session.
+ * ssh2's debug lines for the handshake messages that wait for an answer: the key exchange, the userauth
+ * service request and each authentication request (a key file's is sent signed at once, right behind the
+ * service request: ssh2-round-trips.ts). The TCP connect itself is counted by the session.
  */
 const HANDSHAKE_REQUEST = /^Outbound: Sending (KEXINIT|KEXDH_INIT|KEXECDH_INIT|KEXDH_GEX_REQUEST|KEXDH_GEX_INIT|SERVICE_REQUEST|USERAUTH_REQUEST|USERAUTH_INFO_RESPONSE)\b/
 

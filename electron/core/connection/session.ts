@@ -16,9 +16,11 @@ import { checkHostKey } from './host-key-check.js'
 import { KnownHosts } from './known-hosts.js'
 import { countSftpRequests, handshakeCounter, recordExec, recordRoundTrip, recordSftpChannel } from './round-trips.js'
 import { SessionSlots } from './session-slots.js'
+import { hangUp, pipelineHandshake } from './ssh2-round-trips.js'
 import { retryStartupDrops } from './startup-retry.js'
 import { assertSshUser } from './ssh-user.js'
 import { describeTarget, isFinalError, mapSshError } from './ssh-errors.js'
+import { takeEarlyTcp } from './early-tcp.js'
 import type { ExecOptions, ExecResult, SshSession, SshTarget } from './types.js'
 
 /** Hands out a session for a jump chain (shared, ref-counted) and a way to let go of it. */
@@ -162,14 +164,7 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
     const client = this.client
     this.client = undefined
     if (client) {
-      await new Promise<void>((resolve) => {
-        client.once('close', () => resolve())
-        client.end()
-        setTimeout(() => {
-          client.destroy()
-          resolve()
-        }, 2_000).unref()
-      })
+      await hangUp(client)
     }
     this.jumpLease?.release()
     this.jumpLease = undefined
@@ -314,11 +309,12 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
         resolve(client)
       })
 
+      const given = sock ?? takeEarlyTcp(target.host, target.port)
       const config: ConnectConfig = {
         host: target.host,
         port: target.port,
         username: target.user,
-        ...(sock ? { sock } : {}),
+        ...(given ? { sock: given } : {}),
         readyTimeout: 0,
         keepaliveInterval: this.opts.keepaliveIntervalMs ?? 10_000,
         keepaliveCountMax: this.opts.keepaliveCountMax ?? 3,
@@ -349,6 +345,7 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
       armDeadline()
       try {
         client.connect(config)
+        pipelineHandshake(client)
       } catch (err) {
         fail(err)
       }

@@ -2,6 +2,7 @@
 // their modules (ssh2, dockerode and what they pull in) on first use: a command that never connects, such as
 // `homeport server list`, does not pay for them.
 
+import { openEarlyTcp } from '../connection/early-tcp.js'
 import type { ConnectionManager, PresentedHostKey, SshSession, SshTarget } from '../connection/types.js'
 import type { DockerServiceFactory, DockerServiceLike } from '../docker/docker-service-shape.js'
 import { Lazy } from './lazy.js'
@@ -16,7 +17,11 @@ class LazyConnectionManager implements ConnectionManager {
   }
 
   async acquire(serverId: string, target: () => Promise<SshTarget>): Promise<SshSession> {
-    return (await this.engine.get()).acquire(serverId, target)
+    if (this.engine.loaded) return this.engine.loaded.acquire(serverId, target)
+    // The first connection: TCP connects while the engine loads.
+    const resolved = await target()
+    if (!resolved.jumps?.length) openEarlyTcp(resolved.host, resolved.port)
+    return (await this.engine.get()).acquire(serverId, async () => resolved)
   }
 
   release(serverId: string): void {

@@ -49,16 +49,16 @@ describe('over a link with 150 ms round trips', () => {
     expect(result.docker.socket).toBe(hs.dockerSocket)
     // A command on the server costs at least one round trip of the link.
     expect(result.latencyMs).toBeGreaterThanOrEqual(150)
-    expect(tested.stderr).toMatch(/\[info\] Round trips: \d+ \(handshake 6, /)
+    expect(tested.stderr).toMatch(/\[info\] Round trips: \d+ \(handshake 5, /)
     expect(tested.stderr).toMatch(/\n\[info\]\s+1\s+docker GET \/version\n/)
   })
 
-  it('lists containers with the remembered socket: 8 round trips', async () => {
+  it('lists containers with the remembered socket: 7 round trips', async () => {
     await docker(['run', '-d', '--name', `${APP}-probe`, hs.images[0], 'sleep', '3600'])
     const ps = await cli.run(['ps', SERVER, '--json', '--verbose'])
     expect(ps.code, ps.stderr).toBe(0)
     expect((JSON.parse(ps.stdout) as { name: string }[]).some((c) => c.name === `${APP}-probe`)).toBe(true)
-    expect(ps.stderr).toContain('[info] Round trips: 8 (handshake 6, channel 1, docker 1)')
+    expect(ps.stderr).toContain('[info] Round trips: 7 (handshake 5, channel 1, docker 1)')
   })
 
   it('installs a small app from a compose file and .env, and shows its logs', async () => {
