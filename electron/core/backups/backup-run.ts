@@ -1,21 +1,23 @@
 // One backup of an app, as a job: the app is stopped for the snapshot and started again (the downtime is
 // measured), or — with the `hooks` policy — its pre hook runs, the snapshot is taken while it runs, and its
-// post hook runs whatever happened. Then the policy's retention (`forget --prune`), while a stopped app starts again. An app that was
-// stopped by the run is always started again, even when the snapshot failed.
+// post hook runs whatever happened. Then the policy's retention (`forget --prune`), while a stopped app starts again (as soon as
+// restic's summary says the snapshot is saved). An app that was stopped by the run is always started again, even when the
+// snapshot failed. Each restic command opens the repository (a key derivation of half a second or so), so retention that
+// provably removes nothing is not run.
 
-import type { BackupJobResult, PolicyDto } from '../../../shared/contract/backups.js'
+import type { BackupJobResult, PolicyDto, SnapshotDto } from '../../../shared/contract/backups.js'
 import { HomeportError } from '../../../shared/errors.js'
 import type { SshSession } from '../connection/types.js'
 import type { JobContext } from '../jobs/job-runner.js'
 import { readHooks, runHook } from './app-hooks.js'
 import { appSources, backupMounts, backupPaths, type AppSources } from './app-sources.js'
 import type { AppsPort } from './apps-port.js'
-import { findRepository, readBackupConfig } from './backup-config.js'
+import { findRepository, readBackupConfig, type StoredRepository } from './backup-config.js'
 import { restic, type BackupServer } from './restic-call.js'
 import { APP_LABEL } from './restic-container.js'
 import { backupProgress } from './restic-progress.js'
-import { applyRetention } from './retention.js'
-import { APP_TAG, SNAPSHOT_HOST } from './snapshots.js'
+import { applyRetention, keepsEverything } from './retention.js'
+import { APP_TAG, listSnapshots, SNAPSHOT_HOST } from './snapshots.js'
 
 export function policyFor(policies: PolicyDto[], app: string, server: string): PolicyDto {
   const policy = policies.find((p) => p.app === app)
@@ -32,22 +34,46 @@ export async function runBackup(srv: BackupServer, session: SshSession, apps: Ap
   const config = await readBackupConfig(session)
   const policy = policyFor(config.policies, app, srv.server)
   const repo = findRepository(config, policy.repository, srv.server)
-  const sources = await appSources(srv.docker, session, srv.server, app)
+  // The app's snapshots so far, listed while the app stops and restic runs: when the new one still leaves no
+  // more than the policy's "last N", retention cannot remove anything and its own repository opening is saved.
+  const earlier = policy.retention.last > 0 ? listSnapshots(srv, repo, app).catch(() => undefined) : undefined
+  try {
+    return await backUp(srv, session, apps, app, ctx, { policy, repo, earlier })
+  } finally {
+    // Nothing of the run is left behind, even when it failed before the listing ended.
+    await earlier
+  }
+}
+
+interface Plan {
+  policy: PolicyDto
+  repo: StoredRepository
+  earlier: Promise<SnapshotDto[] | undefined> | undefined
+}
+
+async function backUp(srv: BackupServer, session: SshSession, apps: AppsPort, app: string, ctx: JobContext, { policy, repo, earlier }: Plan): Promise<BackupJobResult> {
+  const [sources, current] = await Promise.all([appSources(srv.docker, session, srv.server, app), policy.consistency === 'stop' ? apps.get(srv.serverId, app) : undefined])
   ctx.log(`Backing up volumes ${sources.volumes.join(', ') || '(none)'}, folders ${sources.binds.join(', ') || '(none)'} and ${sources.composeFiles.length} compose file(s) into ${repo.name}.`)
   const hooks = policy.consistency === 'hooks' ? await readHooks(session, sources.composeFiles[0]) : {}
   const progress = backupProgress(ctx, `Backing up ${app}`)
-  const snapshot = () =>
+  const snapshot = (onSaved?: () => void) =>
     restic(srv, repo, backupArgs(sources), {
       what: `back up ${app}`,
       role: 'backup',
       mounts: backupMounts(sources),
       signal: ctx.signal,
-      onStdoutLine: progress.onLine,
+      onStdoutLine: (line) => {
+        progress.onLine(line)
+        if (onSaved && progress.summary()) onSaved()
+      },
       labels: { [APP_LABEL]: app },
     })
 
   const retain = async () => {
-    if (!progress.summary()) throw new HomeportError('BACKUP_FAILED', `restic finished the backup of ${app} without a summary.`)
+    const summary = progress.summary()
+    if (!summary) throw new HomeportError('BACKUP_FAILED', `restic finished the backup of ${app} without a summary.`)
+    const before = await earlier
+    if (before && keepsEverything(policy.retention, before.filter((s) => !s.id.startsWith(summary.snapshot_id)).length + 1)) return 0
     ctx.step(`Applying the retention policy`)
     return applyRetention(srv, repo, app, policy.retention, ctx.signal)
   }
@@ -69,22 +95,26 @@ export async function runBackup(srv: BackupServer, session: SshSession, apps: Ap
     }
     forgotten = await retain()
   } else {
-    const wasRunning = (await apps.get(srv.serverId, app))?.state !== 'stopped'
+    const wasRunning = current?.state !== 'stopped'
     const stoppedAt = Date.now()
-    const startAgain = async () => {
-      if (!wasRunning) return
-      ctx.step(`Starting ${app} again`)
-      await apps.start(srv.serverId, app)
-      downtimeMs = Date.now() - stoppedAt
-      ctx.log(`${app} was stopped for ${(downtimeMs / 1000).toFixed(1)} s.`)
-    }
+    let starting: Promise<void> | undefined
+    // Once; as soon as restic's summary says the snapshot is saved, not only when its container is gone.
+    const startAgain = () =>
+      (starting ??= (async () => {
+        if (!wasRunning) return
+        ctx.step(`Starting ${app} again`)
+        await apps.start(srv.serverId, app)
+        downtimeMs = Date.now() - stoppedAt
+        ctx.log(`${app} was stopped for ${(downtimeMs / 1000).toFixed(1)} s.`)
+      })())
     if (wasRunning) {
       ctx.step(`Stopping ${app} for a consistent snapshot`)
       await apps.stop(srv.serverId, app)
     }
     try {
       ctx.step(`Taking the snapshot`)
-      await snapshot()
+      // A start that fails once restic's summary is out is reported by the awaits below.
+      await snapshot(() => void startAgain().catch(() => {}))
     } catch (err) {
       await startAgain()
       throw err

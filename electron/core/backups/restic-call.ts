@@ -26,6 +26,8 @@ export interface ResticCallOptions {
   mounts?: ResticMount[]
   signal?: AbortSignal
   onStdoutLine?: (line: string) => void
+  /** stdout is an archive: its bytes come back in `ResticOutput.bytes`. */
+  binaryStdout?: boolean
   /** A password not yet in the keychain (adding a repository). */
   password?: string
   /** Return a failed run instead of throwing (the caller reads it). */
@@ -56,6 +58,7 @@ export async function resticRunFor(srv: BackupServer, repo: StoredRepository, ar
     network: access.network,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onStdoutLine ? { onStdoutLine: opts.onStdoutLine } : {}),
+    ...(opts.binaryStdout ? { binaryStdout: true } : {}),
     labels: { [REPOSITORY_LABEL]: repo.name, ...opts.labels },
   }
 }

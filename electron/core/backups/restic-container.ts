@@ -50,6 +50,8 @@ export interface ResticRun {
   network: 'host' | 'none'
   signal?: AbortSignal
   onStdoutLine?: (line: string) => void
+  /** Keep stdout's bytes as they came (an archive from `restic dump`), in `ResticOutput.bytes`. */
+  binaryStdout?: boolean
   labels?: Record<string, string>
 }
 
@@ -57,6 +59,8 @@ export interface ResticOutput {
   code: number
   stdout: string
   stderr: string
+  /** stdout's bytes, for a run with `binaryStdout`. */
+  bytes?: Buffer
 }
 
 function lines(onLine: ((line: string) => void) | undefined, sink: string[]): PassThrough {
@@ -136,11 +140,13 @@ export async function runRestic(run: ResticRun): Promise<ResticOutput> {
   const container = await docker.createContainer(containerOptions(run))
   const stdout: string[] = []
   const stderr: string[] = []
+  const bytes: Buffer[] = []
   const onAbort = () => void container.kill({ signal: 'SIGINT' }).catch(() => {})
   try {
     await container.putArchive(secretArchive(SECRETS_DIR, run.secrets), { path: '/' })
     const attached = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream
     const out = lines(run.onStdoutLine, stdout)
+    if (run.binaryStdout) out.on('data', (chunk: Buffer) => bytes.push(chunk))
     const err = lines(undefined, stderr)
     docker.modem.demuxStream(attached, out, err)
     const ended = new Promise<void>((resolve) => {
@@ -158,12 +164,13 @@ export async function runRestic(run: ResticRun): Promise<ResticOutput> {
       out.end()
       err.end()
     } catch (lost) {
-      if (!isServerOutOfReach(lost)) throw lost
+      // An archive cut off cannot be completed from the engine's line log: the short call fails instead.
+      if (!isServerOutOfReach(lost) || run.binaryStdout) throw lost
       // restic keeps running on the server when the connection drops: its result is read once it is back.
       code = await outcomeAfterDrop(container, stdout, stderr, run, lost)
     }
     run.signal?.throwIfAborted()
-    return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') }
+    return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n'), ...(run.binaryStdout ? { bytes: Buffer.concat(bytes) } : {}) }
   } finally {
     run.signal?.removeEventListener('abort', onAbort)
     await container.remove({ force: true }).catch(() => {})

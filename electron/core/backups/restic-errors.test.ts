@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { UMBREL_RETENTION } from '../../../shared/contract/backups.js'
 import { snapshotContents } from './app-sources.js'
 import { isNoRepository, resticError } from './restic-errors.js'
-import { retentionArgs } from './retention.js'
+import { keepsEverything, retentionArgs } from './retention.js'
 import { DEFAULT_RESTIC_IMAGE } from './restic-container.js'
 
 const failed = (stderr: string) => ({ code: 1, stdout: '', stderr })
@@ -38,6 +38,13 @@ describe('retention', () => {
   it("gives Umbrel's defaults as restic flags and leaves out what keeps none", () => {
     expect(retentionArgs(UMBREL_RETENTION)).toEqual(['--keep-last', '10', '--keep-hourly', '24', '--keep-daily', '7', '--keep-weekly', '4', '--keep-monthly', '12'])
     expect(retentionArgs({ last: 0, hourly: 0, daily: 3, weekly: 0, monthly: 0, yearly: 1 })).toEqual(['--keep-daily', '3', '--keep-yearly', '1'])
+  })
+
+  it('knows a group keeps everything only while its "last N" covers it', () => {
+    expect(keepsEverything(UMBREL_RETENTION, 10)).toBe(true)
+    expect(keepsEverything(UMBREL_RETENTION, 11)).toBe(false)
+    // Without a "last N", two snapshots in one hour or day may already lose one.
+    expect(keepsEverything({ last: 0, hourly: 24, daily: 7, weekly: 0, monthly: 0, yearly: 0 }, 2)).toBe(false)
   })
 })
 

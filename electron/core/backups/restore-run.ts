@@ -6,10 +6,12 @@
 // of the whole snapshot), and they are removed again if the restore fails before the clone is installed.
 
 import { posix } from 'node:path'
+import { Readable } from 'node:stream'
 import type { RestoreJobResult, SnapshotDto } from '../../../shared/contract/backups.js'
 import { HomeportError } from '../../../shared/errors.js'
 import { LABEL } from '../compose/engine/container-spec.js'
 import type { SshSession } from '../connection/types.js'
+import { entryData, readEntries, type Verdict } from '../files/volumes/tar-entries.js'
 import { homeFolder } from '../schedules/server-schedule.js'
 import type { JobContext } from '../jobs/job-runner.js'
 import { bindPath, COMPOSE_ROOT, volumePath } from './app-sources.js'
@@ -22,7 +24,8 @@ import { downloadRestored } from './restore-local.js'
 import { APP_LABEL } from './restic-container.js'
 import { remapClonePorts, type MovedPort } from './clone-ports.js'
 import { createStaging, replaceContents, type Replacement } from './staging.js'
-import { findSnapshot, snapshotSize } from './snapshots.js'
+import { findSnapshot } from './snapshots.js'
+import { restoreCounted } from './restore-count.js'
 
 export interface RestoreRequest {
   app: string
@@ -75,21 +78,31 @@ function destinationOf(root: string, app: string, target: string, appsDirOf: (na
   return { type: 'bind', source: posix.join(appsDirOf(target), hostPath.slice(oldDir.length + 1)) }
 }
 
-async function dump(srv: BackupServer, repo: StoredRepository, snapshotId: string, file: string): Promise<string | undefined> {
-  const out = await restic(srv, repo, ['dump', snapshotId, file], { what: `read ${file} from the snapshot`, role: 'dump', tolerate: true })
-  return out.code === 0 ? `${out.stdout}\n` : undefined
+/** The compose file and `.env` a snapshot holds, from one `restic dump` of their folder (a tar archive). */
+async function composeFilesOf(srv: BackupServer, repo: StoredRepository, snapshotId: string): Promise<{ compose?: string; env?: string }> {
+  const out = await restic(srv, repo, ['dump', snapshotId, COMPOSE_ROOT], { what: 'read the compose file from the snapshot', role: 'dump', tolerate: true, binaryStdout: true })
+  if (out.code !== 0 || !out.bytes?.length) return {}
+  const files = new Map<string, string>()
+  // Entry names differ between restic versions (from the snapshot's root, or from the folder): the file name decides.
+  await readEntries(Readable.from([out.bytes]), async (info, entry): Promise<Verdict> => {
+    if (info.type === 'file') files.set(posix.basename(info.path), (await entryData(entry)).toString('utf8'))
+    return 'next'
+  })
+  const compose = files.get('compose.yml')
+  const env = files.get('.env')
+  return { ...(compose !== undefined ? { compose } : {}), ...(env !== undefined ? { env } : {}) }
 }
 
 export async function runRestore(srv: BackupServer, session: SshSession, apps: AppsPort, req: RestoreRequest, ctx: JobContext): Promise<RestoreJobResult> {
   const config = await readBackupConfig(session)
   const repo = repositoryFor(config, req, srv.server)
   const target = req.as ?? req.app
-  const snap = await findSnapshot(srv, repo, req.app, req.snapshot)
+  // The snapshot listing opens the repository (a second or so): what needs only the server is asked meanwhile.
+  const [snap, taken, home] = await Promise.all([findSnapshot(srv, repo, req.app, req.snapshot), req.as ? apps.get(srv.serverId, req.as) : undefined, homeFolder(session)])
   ctx.log(`Snapshot ${snap.shortId} of ${snap.time} in ${repo.name}.`)
-  if (req.as && (await apps.get(srv.serverId, req.as))) throw new HomeportError('ALREADY_EXISTS', `There is already an app named "${req.as}" on ${srv.server}.`, { hint: 'Choose another name for the clone.' })
+  if (taken) throw new HomeportError('ALREADY_EXISTS', `There is already an app named "${req.as}" on ${srv.server}.`, { hint: 'Choose another name for the clone.' })
   const picked = pickedPaths(req)
   const roots = pathsToRestore(snap, picked)
-  const home = await homeFolder(session)
   const appsDirOf = (name: string) => posix.join(home, '.local/share/homeport/apps', name)
   const destinations = roots.map((root) => ({ root, to: destinationOf(root, req.app, target, appsDirOf) }))
 
@@ -100,25 +113,23 @@ export async function runRestore(srv: BackupServer, session: SshSession, apps: A
   try {
     if (direct) await createDestinations(srv, session, target, destinations.map((d) => d.to))
     const mounts = destinations.map((d) => (staging ? { type: 'volume' as const, source: staging.scratch.get(d.root)!, target: d.root, readOnly: false } : { ...d.to, target: d.root, readOnly: false }))
-    // The listing and the clone's compose file are read beside the restore: restic's locks for all three are shared.
-    const [, stats, compose0, env0] = await allSettledFirst([
-      restic(srv, repo, ['restore', snap.id, '--target', '/', ...(picked ?? []).flatMap((p) => ['--include', p])], {
+    // The clone's compose files are read beside the restore: restic's locks for both are shared.
+    const [stats, composeFiles] = await allSettledFirst([
+      restoreCounted(srv, repo, ['restore', snap.id, '--target', '/', ...(picked ?? []).flatMap((p) => ['--include', p])], picked ?? roots, {
         what: `restore snapshot ${snap.shortId}`,
         role: 'restore',
         mounts,
         signal: ctx.signal,
         labels: { [APP_LABEL]: target },
       }),
-      snapshotSize(srv, repo, snap.id, picked ?? roots),
-      req.as ? dump(srv, repo, snap.id, posix.join(COMPOSE_ROOT, 'compose.yml')) : Promise.resolve(undefined),
-      req.as ? dump(srv, repo, snap.id, posix.join(COMPOSE_ROOT, '.env')) : Promise.resolve(undefined),
+      req.as ? composeFilesOf(srv, repo, snap.id) : Promise.resolve<{ compose?: string; env?: string }>({}),
     ])
     if (req.toLocal && req.path && staging) {
       const local = await downloadRestored(srv, staging.scratch.get(roots[0])!, roots[0], req.path, req.toLocal, ctx)
       return { app: req.app, snapshotId: snap.id, target: req.app, volumes: [], binds: [], path: req.path, files: stats.files, bytes: stats.bytes, health: 'untouched', local }
     }
-    let compose = compose0
-    const env = env0
+    let compose = composeFiles.compose
+    const env = composeFiles.env
     let moved: MovedPort[] = []
     if (req.as) {
       if (!compose) throw new HomeportError('NOT_FOUND', `Snapshot ${snap.shortId} holds no compose.yml, so it cannot be installed as a new app.`, { hint: 'Restore into the app itself instead.' })

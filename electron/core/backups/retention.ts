@@ -17,6 +17,11 @@ export function forgetArgs(app: string, retention: RetentionDto): string[] {
   return keep.length ? ['forget', '--json', '--tag', `${APP_TAG}=${app}`, '--group-by', 'tags', ...keep, '--prune'] : []
 }
 
+/** True when a group of `count` snapshots loses none to the policy: its "last N" alone keeps them all. */
+export function keepsEverything(r: RetentionDto, count: number): boolean {
+  return r.last > 0 && count <= r.last
+}
+
 /** Returns how many snapshots were removed. */
 export async function applyRetention(srv: BackupServer, repo: StoredRepository, app: string, retention: RetentionDto, signal?: AbortSignal): Promise<number> {
   const keep = retentionArgs(retention)
