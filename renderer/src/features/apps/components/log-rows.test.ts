@@ -1,19 +1,31 @@
 import { describe, expect, it } from 'vitest'
-import { rowWindow } from './log-rows.js'
+import { REACH, rowWindow } from './log-rows.js'
+
+/** Whether the rows drawn cover the viewport when it lands at `top`. */
+const covers = (w: { start: number; end: number }, top: number, height = 400, row = 20) => w.start * row <= top && w.end * row >= top + height
 
 describe('log row window', () => {
-  it('covers the viewport and a margin when still', () => {
-    expect(rowWindow({ scrollTop: 2000, height: 400, count: 10_000, row: 20, lastStep: 0 })).toEqual({ start: 80, end: 140 })
+  it('covers the viewport and a margin of REACH either way when still', () => {
+    expect(rowWindow({ scrollTop: 10_000, height: 400, count: 10_000, row: 20, lastStep: 0 })).toEqual({ start: 500 - REACH / 20, end: 520 + REACH / 20 })
   })
 
-  it('covers the next frame of a fast scroll in its direction', () => {
-    const down = rowWindow({ scrollTop: 100_000, height: 400, count: 500_000, row: 20, lastStep: 3000 })
-    // The next frame shows 103,000–103,400 px: rows 5,150–5,170.
-    expect(down.start).toBeLessThanOrEqual(5000)
-    expect(down.end).toBeGreaterThanOrEqual(5170)
-    const up = rowWindow({ scrollTop: 100_000, height: 400, count: 500_000, row: 20, lastStep: -3000 })
-    expect(up.start).toBeLessThanOrEqual(4850)
-    expect(up.end).toBeGreaterThanOrEqual(5020)
+  it('covers a first jump of REACH px either way, with no scroll before it', () => {
+    for (const lastStep of [0, 100, -100, 30_000, -30_000]) {
+      const w = rowWindow({ scrollTop: 100_000, height: 400, count: 500_000, row: 20, lastStep })
+      expect(covers(w, 100_000 + REACH), `down after ${lastStep}`).toBe(true)
+      expect(covers(w, 100_000 - REACH), `up after ${lastStep}`).toBe(true)
+    }
+    // Scrolled back to the top (the last step went up), then down at once.
+    expect(covers(rowWindow({ scrollTop: 0, height: 400, count: 500_000, row: 20, lastStep: -30_000 }), REACH)).toBe(true)
+  })
+
+  it('reaches further ahead of a faster scroll, within a bound', () => {
+    const down = rowWindow({ scrollTop: 100_000, height: 400, count: 500_000, row: 20, lastStep: 5000 })
+    expect(covers(down, 105_000)).toBe(true)
+    const up = rowWindow({ scrollTop: 100_000, height: 400, count: 500_000, row: 20, lastStep: -5000 })
+    expect(covers(up, 95_000)).toBe(true)
+    const jump = rowWindow({ scrollTop: 100_000, height: 400, count: 500_000, row: 20, lastStep: 5_000_000 })
+    expect(jump.end - jump.start).toBeLessThan(700)
   })
 
   it('stays inside the list', () => {
