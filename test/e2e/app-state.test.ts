@@ -80,7 +80,12 @@ describe('true state, keyboard and layout in the window', () => {
     await expectNoGenericPlaceholder()
     await page.getByTestId('install-review').click()
     // Either the plan or the error that stopped it; the error's words make a failure here readable.
-    await page.getByTestId('plan-preview').or(page.getByTestId('install-error')).first().waitFor({ timeout: 60_000 })
+    // Neither within a minute: the dialog's own words (its step, field errors, a spinner) say where it stood.
+    await page.getByTestId('plan-preview').or(page.getByTestId('install-error')).first().waitFor({ timeout: 60_000 }).catch(async (err: unknown) => {
+      await session.screenshot('app-state-no-plan').catch(() => '')
+      const dialog = page.getByTestId('install-dialog')
+      throw new Error(`${String(err)}\nthe dialog (step ${await dialog.getAttribute('data-step')}): ${await dialog.innerText()}`)
+    })
     expect(await page.getByTestId('install-error').count(), (await page.getByTestId('install-error').allTextContents()).join(' | ')).toBe(0)
     await confirmInstall(page)
     // Finished means 100 %, every bar included.
