@@ -49,12 +49,20 @@ function stopLines(p: TaskScriptPlan): string[] {
  * One run of a task at a time: cron starts a run even while the last one goes on (a slow backup dump every
  * minute would pile up), so a run that finds another one alive writes a `skipped` record naming it and ends
  * with 75 (EX_TEMPFAIL). The lock is a folder (mkdir is atomic) holding the run's pid and id; a holder whose
- * pid is gone (killed, the server rebooted) no longer counts.
+ * pid is gone (killed, the server rebooted) no longer counts. Pids come round again (after a reboot the same
+ * pid may be an unrelated process), so where /proc exists the lock also holds the pid's start time, and a
+ * live pid that started at another time is not the holder.
  */
 function oneRunAtATime(): string[] {
   return [
     'lock="$runs/.running"',
-    'holder_alive() { _p=$(cat "$lock/pid" 2>/dev/null) && [ -n "$_p" ] && kill -0 "$_p" 2>/dev/null; }',
+    // Field 22 of /proc/PID/stat, counted after the command name, which may itself hold spaces and ")".
+    'pid_since() { [ -r "/proc/$1/stat" ] && sed \'s/^.*) //\' "/proc/$1/stat" 2>/dev/null | cut -d" " -f20; }',
+    'holder_alive() {',
+    '  _p=$(cat "$lock/pid" 2>/dev/null) && [ -n "$_p" ] && kill -0 "$_p" 2>/dev/null || return 1',
+    '  _s=$(cat "$lock/since" 2>/dev/null) && [ -n "$_s" ] || return 0',
+    '  [ "$_s" = "$(pid_since "$_p")" ]',
+    '}',
     'took=',
     'for _try in 1 2 3; do',
     '  if mkdir "$lock" 2>/dev/null; then took=1; break; fi',
@@ -68,7 +76,7 @@ function oneRunAtATime(): string[] {
     '  echo "homeport: the run $other of $task is still going, so this run was skipped" >&2',
     '  exit 75',
     'fi',
-    'echo "$$" >"$lock/pid"; echo "$run" >"$lock/run"',
+    'echo "$$" >"$lock/pid"; echo "$run" >"$lock/run"; pid_since $$ >"$lock/since"',
     'trap \'rm -rf -- "$lock"\' EXIT',
     "trap 'exit 143' TERM HUP INT",
   ]

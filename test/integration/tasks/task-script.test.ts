@@ -83,6 +83,24 @@ describe('the task script', { timeout: 120_000 }, () => {
     expect(spawnSync('sh', [slow, 'live', 'fourth'], { encoding: 'utf8' }).status).toBe(0)
     expect(slowRecords().find((r) => r.run === 'fourth')).toMatchObject({ status: 'ok' })
     expect(fs.existsSync(path.join(runsDir, '.running'))).toBe(false)
+
+    // A pid that came round again (here this test's own, alive) but started at another time is not the holder;
+    // the same pid with its own start time is.
+    const since = fs.readFileSync(`/proc/${process.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19]
+    const holdLock = (start: string) => {
+      fs.mkdirSync(path.join(runsDir, '.running'))
+      fs.writeFileSync(path.join(runsDir, '.running', 'pid'), `${process.pid}\n`)
+      fs.writeFileSync(path.join(runsDir, '.running', 'run'), 'reused-pid\n')
+      fs.writeFileSync(path.join(runsDir, '.running', 'since'), `${start}\n`)
+    }
+    holdLock(String(Number(since) + 1))
+    expect(spawnSync('sh', [slow, 'live', 'fifth'], { encoding: 'utf8' }).status).toBe(0)
+    expect(slowRecords().find((r) => r.run === 'fifth')).toMatchObject({ status: 'ok' })
+    holdLock(since)
+    const held = spawnSync('sh', [slow, 'live', 'sixth'], { encoding: 'utf8' })
+    expect(held.status, held.stderr).toBe(75)
+    expect(slowRecords().find((r) => r.run === 'sixth')).toMatchObject({ status: 'skipped', skippedFor: 'reused-pid' })
+    fs.rmSync(path.join(runsDir, '.running'), { recursive: true })
     fs.rmSync(slowDir, { recursive: true, force: true })
   })
 
