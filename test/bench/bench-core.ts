@@ -20,6 +20,8 @@ export interface BenchCore {
   finished(jobId: string, deadlineMs: number): Promise<JobDto>
   /** Receives every `apps.logs` event: the stream, how many lines it carried, and whether it ended. */
   onLogs: (streamId: string, lines: number, ended: boolean) => void
+  /** Receives every `job.update` event, running ones included (a benchmark timing a job's steps). */
+  onJob: (job: JobDto) => void
   close(): Promise<void>
 }
 
@@ -27,7 +29,7 @@ export async function openBenchCore(info: HomeServerInfo): Promise<BenchCore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'homeport-bench-core-'))
   const done = new Map<string, JobDto>()
   const waiters = new Map<string, (job: JobDto) => void>()
-  const bench = { onLogs: (_streamId: string, _lines: number, _ended: boolean): void => {} }
+  const bench = { onLogs: (_streamId: string, _lines: number, _ended: boolean): void => {}, onJob: (_job: JobDto): void => {} }
   const core = await createCore({
     dataDir,
     secrets: new MemorySecretStore(),
@@ -39,6 +41,7 @@ export async function openBenchCore(info: HomeServerInfo): Promise<BenchCore> {
         }
         if (event !== 'job.update') return
         const job = payload as JobDto
+        bench.onJob(job)
         if (job.state === 'running') return
         done.set(job.id, job)
         waiters.get(job.id)?.(job)

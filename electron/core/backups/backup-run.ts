@@ -16,7 +16,7 @@ import { findRepository, readBackupConfig, type StoredRepository } from './backu
 import { restic, type BackupServer } from './restic-call.js'
 import { APP_LABEL } from './restic-container.js'
 import { backupProgress } from './restic-progress.js'
-import { applyRetention, keepsEverything } from './retention.js'
+import { applyRetention, countLocalSnapshots, keepsEverything } from './retention.js'
 import { APP_TAG, listSnapshots, SNAPSHOT_HOST } from './snapshots.js'
 
 export function policyFor(policies: PolicyDto[], app: string, server: string): PolicyDto {
@@ -34,29 +34,38 @@ export async function runBackup(srv: BackupServer, session: SshSession, apps: Ap
   const config = await readBackupConfig(session)
   const policy = policyFor(config.policies, app, srv.server)
   const repo = findRepository(config, policy.repository, srv.server)
-  // The app's snapshots so far, listed while the app stops and restic runs: when the new one still leaves no
-  // more than the policy's "last N", retention cannot remove anything and its own repository opening is saved.
-  const earlier = policy.retention.last > 0 ? listSnapshots(srv, repo, app).catch(() => undefined) : undefined
+  // When the new snapshot still leaves no more than the policy's "last N", retention cannot remove anything and
+  // its own repository opening is saved. A repository elsewhere: the app's snapshots so far, listed while the app
+  // stops and restic runs. A folder on the server: its snapshot files, counted without restic (no second key
+  // derivation beside the backup's) once restic's summary says the new one is saved.
+  const earlier = policy.retention.last > 0 && repo.kind !== 'local' ? listSnapshots(srv, repo, app).catch(() => undefined) : undefined
+  const counting: Counting = {}
   try {
-    return await backUp(srv, session, apps, app, ctx, { policy, repo, earlier })
+    return await backUp(srv, session, apps, app, ctx, { policy, repo, earlier, counting })
   } finally {
-    // Nothing of the run is left behind, even when it failed before the listing ended.
+    // Nothing of the run is left behind, even when it failed before the listing or the count ended.
     await earlier
+    await counting.snapshots
   }
+}
+
+interface Counting {
+  snapshots?: Promise<number | undefined>
 }
 
 interface Plan {
   policy: PolicyDto
   repo: StoredRepository
   earlier: Promise<SnapshotDto[] | undefined> | undefined
+  counting: Counting
 }
 
-async function backUp(srv: BackupServer, session: SshSession, apps: AppsPort, app: string, ctx: JobContext, { policy, repo, earlier }: Plan): Promise<BackupJobResult> {
+async function backUp(srv: BackupServer, session: SshSession, apps: AppsPort, app: string, ctx: JobContext, { policy, repo, earlier, counting }: Plan): Promise<BackupJobResult> {
   const [sources, current] = await Promise.all([appSources(srv.docker, session, srv.server, app), policy.consistency === 'stop' ? apps.get(srv.serverId, app) : undefined])
   ctx.log(`Backing up volumes ${sources.volumes.join(', ') || '(none)'}, folders ${sources.binds.join(', ') || '(none)'} and ${sources.composeFiles.length} compose file(s) into ${repo.name}.`)
   const hooks = policy.consistency === 'hooks' ? await readHooks(session, sources.composeFiles[0]) : {}
   const progress = backupProgress(ctx, `Backing up ${app}`)
-  const snapshot = (onSaved?: () => void) =>
+  const snapshot = (onSaved?: () => void, startAfter?: Promise<unknown>) =>
     restic(srv, repo, backupArgs(sources), {
       what: `back up ${app}`,
       role: 'backup',
@@ -64,16 +73,20 @@ async function backUp(srv: BackupServer, session: SshSession, apps: AppsPort, ap
       signal: ctx.signal,
       onStdoutLine: (line) => {
         progress.onLine(line)
-        if (onSaved && progress.summary()) onSaved()
+        if (!progress.summary()) return
+        if (repo.kind === 'local' && policy.retention.last > 0) counting.snapshots ??= countLocalSnapshots(srv, repo, app)
+        onSaved?.()
       },
       labels: { [APP_LABEL]: app },
+      ...(startAfter ? { startAfter } : {}),
     })
 
   const retain = async () => {
     const summary = progress.summary()
     if (!summary) throw new HomeportError('BACKUP_FAILED', `restic finished the backup of ${app} without a summary.`)
     const before = await earlier
-    if (before && keepsEverything(policy.retention, before.filter((s) => !s.id.startsWith(summary.snapshot_id)).length + 1)) return 0
+    const count = before ? before.filter((s) => !s.id.startsWith(summary.snapshot_id)).length + 1 : await counting.snapshots
+    if (count !== undefined && keepsEverything(policy.retention, count)) return 0
     ctx.step(`Applying the retention policy`)
     return applyRetention(srv, repo, app, policy.retention, ctx.signal)
   }
@@ -107,15 +120,20 @@ async function backUp(srv: BackupServer, session: SshSession, apps: AppsPort, ap
         downtimeMs = Date.now() - stoppedAt
         ctx.log(`${app} was stopped for ${(downtimeMs / 1000).toFixed(1)} s.`)
       })())
+    let stopping: Promise<void> = Promise.resolve()
     if (wasRunning) {
       ctx.step(`Stopping ${app} for a consistent snapshot`)
-      await apps.stop(srv.serverId, app)
+      stopping = apps.stop(srv.serverId, app)
     }
+    // restic's container is created while the app stops and started once it has: a stop that fails fails the
+    // run as it is (nothing was stopped by it to start again), any later failure starts the app again.
+    const stopFailure = stopping.then(() => undefined, (err: unknown) => ({ err }))
     try {
-      ctx.step(`Taking the snapshot`)
       // A start that fails once restic's summary is out is reported by the awaits below.
-      await snapshot(() => void startAgain().catch(() => {}))
+      await snapshot(() => void startAgain().catch(() => {}), stopping.then(() => ctx.step(`Taking the snapshot`)))
     } catch (err) {
+      const failedStop = await stopFailure
+      if (failedStop) throw failedStop.err
       await startAgain()
       throw err
     }

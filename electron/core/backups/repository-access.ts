@@ -10,7 +10,7 @@ import type { StoredRepository } from './backup-config.js'
 import { SECRETS_DIR, type ResticRun } from './restic-container.js'
 
 /** Where a local repository appears inside the container. */
-const LOCAL_REPO = '/repository'
+export const LOCAL_REPO = '/repository'
 
 export interface RepositoryAccess {
   /** `-r` value and the options before the command. */

@@ -35,6 +35,8 @@ export interface ResticCallOptions {
   labels?: Record<string, string>
   /** Host folders to bind (created by Docker if missing): `host:container`. */
   binds?: string[]
+  /** Start restic only once this resolves (`ResticRun.startAfter`). */
+  startAfter?: Promise<unknown>
 }
 
 export async function restic(srv: BackupServer, repo: StoredRepository, args: string[], opts: ResticCallOptions): Promise<ResticOutput> {
@@ -59,6 +61,7 @@ export async function resticRunFor(srv: BackupServer, repo: StoredRepository, ar
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onStdoutLine ? { onStdoutLine: opts.onStdoutLine } : {}),
     ...(opts.binaryStdout ? { binaryStdout: true } : {}),
+    ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
     labels: { [REPOSITORY_LABEL]: repo.name, ...opts.labels },
   }
 }

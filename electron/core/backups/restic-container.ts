@@ -53,6 +53,11 @@ export interface ResticRun {
   /** Keep stdout's bytes as they came (an archive from `restic dump`), in `ResticOutput.bytes`. */
   binaryStdout?: boolean
   labels?: Record<string, string>
+  /**
+   * The container is created and given its secrets at once, but started only when this resolves (a backup
+   * gets it ready while the app stops); when it rejects, the container is removed and the run fails with it.
+   */
+  startAfter?: Promise<unknown>
 }
 
 export interface ResticOutput {
@@ -118,7 +123,9 @@ export function containerOptions(run: Omit<ResticRun, 'docker' | 'secrets'>): Pa
     // No shell: each argument reaches restic as it is.
     Cmd: run.args,
     User: '0:0',
-    Env: Object.entries({ RESTIC_PASSWORD_FILE: `${SECRETS_DIR}/password`, RESTIC_CACHE_DIR: '/cache', ...run.env }).map(([k, v]) => `${k}=${v}`),
+    // `--json` status lines come 60 times a second by default: a few are enough for a bar, and each costs this
+    // computer and the tunnel a little while restic needs the processor.
+    Env: Object.entries({ RESTIC_PASSWORD_FILE: `${SECRETS_DIR}/password`, RESTIC_CACHE_DIR: '/cache', RESTIC_PROGRESS_FPS: '4', ...run.env }).map(([k, v]) => `${k}=${v}`),
     Labels: { [BACKUP_LABEL]: run.role, ...run.labels },
     NetworkDisabled: run.network === 'none',
     HostConfig: {
@@ -135,6 +142,8 @@ export function containerOptions(run: Omit<ResticRun, 'docker' | 'secrets'>): Pa
 /** Runs restic once in a fresh container and returns its exit code and output; the container is gone afterwards. */
 export async function runRestic(run: ResticRun): Promise<ResticOutput> {
   const { docker } = run
+  // Awaited below, or not at all when an earlier step fails: its rejection is the caller's to report.
+  run.startAfter?.catch(() => {})
   await ensureImage(docker, run.image)
   await sweepStale(docker)
   const container = await docker.createContainer(containerOptions(run))
@@ -154,6 +163,7 @@ export async function runRestic(run: ResticRun): Promise<ResticOutput> {
       attached.on('close', resolve)
       attached.on('error', () => resolve())
     })
+    await run.startAfter
     run.signal?.throwIfAborted()
     run.signal?.addEventListener('abort', onAbort, { once: true })
     await container.start()

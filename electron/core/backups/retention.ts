@@ -3,7 +3,9 @@
 
 import type { RetentionDto } from '../../../shared/contract/backups.js'
 import type { StoredRepository } from './backup-config.js'
-import { restic, type BackupServer } from './restic-call.js'
+import { LOCAL_REPO } from './repository-access.js'
+import { restic, resticRunFor, type BackupServer } from './restic-call.js'
+import { APP_LABEL, runRestic } from './restic-container.js'
 import { APP_TAG } from './snapshots.js'
 
 export function retentionArgs(r: RetentionDto): string[] {
@@ -20,6 +22,20 @@ export function forgetArgs(app: string, retention: RetentionDto): string[] {
 /** True when a group of `count` snapshots loses none to the policy: its "last N" alone keeps them all. */
 export function keepsEverything(r: RetentionDto, count: number): boolean {
   return r.last > 0 && count <= r.last
+}
+
+/**
+ * How many snapshots (of every app) a repository that is a folder on the server holds: the files in its
+ * `snapshots` folder, listed by `ls` in a container of the image — no restic, so no key derivation. At least
+ * as many as the app's own, so a count that `keepsEverything` proves the same for the app. Undefined when the
+ * folder could not be listed (the caller then applies the retention).
+ */
+export async function countLocalSnapshots(srv: BackupServer, repo: StoredRepository, app: string): Promise<number | undefined> {
+  if (repo.kind !== 'local') return undefined
+  const run = await resticRunFor(srv, repo, [], { what: `count the snapshots of ${repo.name}`, role: 'count', labels: { [APP_LABEL]: app } })
+  const out = await runRestic({ ...run, entrypoint: 'ls', args: [`${LOCAL_REPO}/snapshots`] }).catch(() => undefined)
+  if (out?.code !== 0) return undefined
+  return out.stdout.split('\n').filter((name) => /^[0-9a-f]{64}$/.test(name)).length
 }
 
 /** Returns how many snapshots were removed. */
