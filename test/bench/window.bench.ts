@@ -3,20 +3,16 @@
 // create and remove 200 — and 500 at the largest — in a burst) and an app's logs (a 500,000-line tail with
 // Follow on and off against a 500-line one, scrolling at 100 and 3,000 px a frame, following 1,000 lines/s),
 // with main-thread long tasks, frame rate and the web host's RSS. Frame rates are also given as a ratio of the
-// idle page's, measured in this run.
+// idle page's, measured in this run. The web host runs in a process of its own (window-bench-host.ts), so its
+// memory is its own and not the Playwright driver's.
 // HOMEPORT_BENCH_CONTAINERS=6,200: other sizes (a quick run); HOMEPORT_BENCH_LOGS=0 leaves the logs out.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
-import { createCore } from '../../electron/core/runtime/create-core.js'
-import { MemorySecretStore } from '../../electron/core/secrets/memory-store.js'
-import { startWebHost } from '../../electron/web/web-host.js'
 import { run } from '../homeserver/process.js'
 import type { HomeServerInfo } from '../homeserver/types.js'
 import { CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt } from '../e2e/harness.js'
 import { runBench } from './bench-homeserver.js'
+import { startBenchHost } from './window-bench-host-process.js'
 import { containerFlows } from './window-bench-containers.js'
 import { logFlows } from './window-bench-logs.js'
 import { INSTRUMENT, measure, mib, reporter, sleep } from './window-bench-page.js'
@@ -38,14 +34,7 @@ runBench(async (home: HomeServerInfo) => {
   }
   const { report, table } = reporter()
   ensureRendererBuilt()
-  const dataDir = mkdtempSync(join(tmpdir(), 'homeport-bench-window-'))
-  writeFileSync(join(dataDir, 'ssh_config'), '')
-  writeFileSync(join(dataDir, 'known_hosts'), '')
-  let core: Awaited<ReturnType<typeof createCore>> | undefined
-  const host = await startWebHost({
-    rendererDir: join(resolve(import.meta.dirname, '../..'), 'dist/renderer'),
-    createCore: async (events) => (core = await createCore({ dataDir, events, secrets: new MemorySecretStore(), sshConfigPath: join(dataDir, 'ssh_config'), knownHostsPath: join(dataDir, 'known_hosts') })),
-  })
+  const host = await startBenchHost()
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
   try {
     await removeAll()
@@ -56,7 +45,7 @@ runBench(async (home: HomeServerInfo) => {
       await app('big', `seq 1 ${TAIL} | sed 's/^/log line number /'; sleep 3600`)
       await app('fast', 'while true; do seq 1 100 | sed "s/^/fast line /"; sleep 0.1; done')
     }
-    await core!.handlers['servers.add']({ name: SERVER, host: home.host, port: home.sshPort, user: home.user, authMethod: 'key', identityFile: home.keys.ed25519, hostKey: home.hostKeyFingerprint }, { clientId: 'bench' })
+    await host.call('servers.add', { name: SERVER, host: home.host, port: home.sshPort, user: home.user, authMethod: 'key', identityFile: home.keys.ed25519, hostKey: home.hostKeyFingerprint })
     const context = await browser.newContext({ viewport: { width: 1280, height: 820 } })
     await context.addInitScript(INSTRUMENT)
     const page = await context.newPage()
@@ -65,17 +54,16 @@ runBench(async (home: HomeServerInfo) => {
     await sleep(2000)
     const idle = await measure(page, () => sleep(3000))
     report('anchor: idle page frame rate', `${idle.fps} fps`, '—')
-    report('web host RSS idle', `${mib(process.memoryUsage().rss)} MiB`, '—')
+    report('web host RSS idle', `${mib((await host.memory(false)).rss)} MiB`, '—')
 
     const bench = { page, docker, image, prefix: PREFIX, server: SERVER, report, idleFps: idle.fps }
     await containerFlows(bench, SIZES, BURST, BIG_BURST)
-    if (LOGS) await logFlows({ page, server: SERVER, bigApp: `${PREFIX}-big`, fastApp: `${PREFIX}-fast`, tail: TAIL, report, idleFps: idle.fps })
+    if (LOGS) await logFlows({ page, host, server: SERVER, bigApp: `${PREFIX}-big`, fastApp: `${PREFIX}-fast`, tail: TAIL, report, idleFps: idle.fps })
     await context.close()
   } finally {
     await browser.close().catch(() => undefined)
     await host.close().catch(() => undefined)
     await removeAll().catch(() => undefined)
-    rmSync(dataDir, { recursive: true, force: true })
     console.log(`\n${table()}`)
   }
 })

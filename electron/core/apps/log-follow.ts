@@ -104,7 +104,7 @@ export async function followLogs(docker: Docker, app: string, opts: FollowOption
   opts.signal.addEventListener('abort', () => timer && clearTimeout(timer), { once: true })
 
   // The first stream of each container is opened before returning, so a failure there is the caller's.
-  const first = await Promise.all(
+  const opened = await Promise.allSettled(
     containers.map(async (c) => {
       const container = docker.getContainer(c.Id)
       // Asked together: the stream holds its first lines until followOne reads them with the right framing.
@@ -123,6 +123,13 @@ export async function followLogs(docker: Docker, app: string, opts: FollowOption
       return { c, tty: info.Config.Tty, startedAt: info.State.StartedAt, stream }
     }),
   )
+  const failed = opened.find((o) => o.status === 'rejected')
+  // One container's log could not be opened: the others' are closed again, or nothing would ever read them.
+  if (failed) {
+    for (const o of opened) if (o.status === 'fulfilled') o.value.stream.destroy()
+    throw failed.reason
+  }
+  const first = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))
   void Promise.all(first.map(({ c, tty, startedAt, stream }) => followOne(docker, { c, tty, startedAt }, stream, opts, push, open))).then((errors) => {
     flush()
     if (!opts.signal.aborted) opts.onEnd?.(errors.find((e) => e !== undefined))
@@ -144,6 +151,8 @@ async function followOne(
   let last: { key: string; time: string; seen: number } | undefined = opts.after && { key: timeKey(opts.after.time), time: opts.after.time, seen: opts.after.seen }
   let skip = opts.after?.seen ?? 0
   let stream: Stream = firstStream
+  // Stopped (the window went away) while the streams were being opened: nobody will read this one.
+  if (opts.signal.aborted) firstStream.destroy()
   while (!opts.signal.aborted) {
     const current = stream
     await new Promise<void>((resolve) => {

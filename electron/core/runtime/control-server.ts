@@ -174,7 +174,15 @@ export function createControlServer(opts: { dataDir: string; log?: Logger }): Co
   }
 }
 
-/** One sink that feeds several: the core's events go to the window (or web sockets) and to the CLI alike. */
+/**
+ * One sink that feeds several: the core's events go to the window (or web sockets) and to the CLI alike. A big
+ * stream paces on every sink that can tell when it has sent its backlog: without that, a window that reads
+ * slower than the server sends would have the whole stream queued in this process.
+ */
 export function fanOutEvents(...sinks: EventSink[]): EventSink {
-  return { emit: (event, payload) => sinks.forEach((sink) => sink.emit(event, payload)) }
+  const pacing = sinks.filter((sink) => sink.drained)
+  return {
+    emit: (event, payload) => sinks.forEach((sink) => sink.emit(event, payload)),
+    ...(pacing.length ? { drained: async () => void (await Promise.all(pacing.map((sink) => sink.drained!()))) } : {}),
+  }
 }
