@@ -6,6 +6,7 @@
 import type { FileHandle } from 'node:fs/promises'
 import type { ClientChannel } from 'ssh2'
 import { HomeportError } from '../../../../shared/errors.js'
+import { fileSender } from '../../connection/channel-file-send.js'
 import { coalesceSends, writeTogether } from '../../connection/channel-window.js'
 import { localError } from './local-errors.js'
 import { openStream, streamExitError, type StreamExit, type StreamState } from './stream-get.js'
@@ -18,11 +19,14 @@ const AHEAD = 4
 // `>>`: appending is what resuming needs, and the file holds a prefix of what was sent whatever happens.
 const APPEND_SCRIPT = 'exec cat >> "$1"'
 
+const fileChanged = (localName: string): HomeportError =>
+  new HomeportError('FILE_CHANGED', `${localName} changed on this computer while it was being sent.`, { hint: 'Send it again once nothing writes to it.' })
+
 function readBlock(local: FileHandle, localName: string, pos: number, size: number): Promise<Buffer> {
   const len = Math.min(BLOCK, size - pos)
   const read = local.read(Buffer.allocUnsafe(len), 0, len, pos).then(
     ({ bytesRead, buffer }) => {
-      if (bytesRead !== len) throw new HomeportError('FILE_CHANGED', `${localName} changed on this computer while it was being sent.`, { hint: 'Send it again once nothing writes to it.' })
+      if (bytesRead !== len) throw fileChanged(localName)
       return buffer
     },
     (err: unknown) => {
@@ -72,9 +76,35 @@ export async function streamUp(env: TransferEnv, absolute: string, shownAs: stri
   const onAbort = (): void => void channel.close()
   if (signal.aborted) onAbort()
   else signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    const send = fileSender(channel)
+    const sent = (pos: number): void => {
+      state.offset = pos
+      state.moved = true
+      onBytes(pos)
+    }
+    if (send) await send(local, state.offset, size, { onSent: sent, readError: (err) => localError(err, localName, 'read'), shortRead: () => fileChanged(localName) })
+    else await writeInTurn(channel, local, localName, state.offset, size, sent, () => closed)
+    if (!closed) channel.end()
+    await ended
+  } catch (err) {
+    channel.close()
+    throw err
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+  signal.throwIfAborted()
+  const endedWith = streamExitError(exit, 'cat', shownAs, stderr, env.target.server, 'write')
+  if (endedWith) throw endedWith
+  if (state.offset !== size) throw new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being sent.`)
+  return true
+}
+
+/** Through ssh2's public path: blocks read AHEAD and written to the channel, its packets leaving together. */
+export async function writeInTurn(channel: ClientChannel, local: FileHandle, localName: string, from: number, size: number, sent: (pos: number) => void, isClosed: () => boolean): Promise<void> {
   const stopCoalescing = coalesceSends(channel)
   try {
-    let pos = state.offset
+    let pos = from
     let readPos = pos
     const reads: Promise<Buffer>[] = []
     const readMore = (): void => {
@@ -84,29 +114,16 @@ export async function streamUp(env: TransferEnv, absolute: string, shownAs: stri
       }
     }
     readMore()
-    while (reads.length > 0 && !closed) {
+    while (reads.length > 0 && !isClosed()) {
       const buf = await reads.shift()!
       pos += buf.length
       readMore()
-      if (closed) break
+      if (isClosed()) break
       const flowing = writeTogether(channel, buf)
-      state.offset = pos
-      state.moved = true
-      onBytes(pos)
-      if (!flowing) await drained(channel, () => closed)
+      sent(pos)
+      if (!flowing) await drained(channel, isClosed)
     }
-    if (!closed) channel.end()
-    await ended
-  } catch (err) {
-    channel.close()
-    throw err
   } finally {
     stopCoalescing()
-    signal.removeEventListener('abort', onAbort)
   }
-  signal.throwIfAborted()
-  const endedWith = streamExitError(exit, 'cat', shownAs, stderr, env.target.server, 'write')
-  if (endedWith) throw endedWith
-  if (state.offset !== size) throw new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being sent.`)
-  return true
 }
