@@ -151,9 +151,9 @@ async function followOne(
   let last: { key: string; time: string; seen: number } | undefined = opts.after && { key: timeKey(opts.after.time), time: opts.after.time, seen: opts.after.seen }
   let skip = opts.after?.seen ?? 0
   let stream: Stream = firstStream
-  // Stopped (the window went away) while the streams were being opened: nobody will read this one.
-  if (opts.signal.aborted) firstStream.destroy()
-  while (!opts.signal.aborted) {
+  for (;;) {
+    // Stopped (the window went away) while this stream was being opened, first or resumed: nobody will read it.
+    if (opts.signal.aborted) return void stream.destroy()
     const current = stream
     await new Promise<void>((resolve) => {
       const demux = new LogDemuxer(tty, (s, raw) => {
@@ -211,5 +211,4 @@ async function followOne(
       return err instanceof HomeportError ? err : new HomeportError('CONNECTION_LOST', `The log of ${service} could not be followed again: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
     }
   }
-  return undefined
 }

@@ -128,9 +128,12 @@ async function backUp(srv: BackupServer, session: SshSession, apps: AppsPort, ap
     // restic's container is created while the app stops and started once it has: a stop that fails fails the
     // run as it is (nothing was stopped by it to start again), any later failure starts the app again.
     const stopFailure = stopping.then(() => undefined, (err: unknown) => ({ err }))
+    const stopped = stopping.then(() => ctx.step(`Taking the snapshot`))
+    // Handled at once: a stop that fails fast may reject before restic's run (after a keychain read) awaits it.
+    stopped.catch(() => {})
     try {
       // A start that fails once restic's summary is out is reported by the awaits below.
-      await snapshot(() => void startAgain().catch(() => {}), stopping.then(() => ctx.step(`Taking the snapshot`)))
+      await snapshot(() => void startAgain().catch(() => {}), stopped)
     } catch (err) {
       const failedStop = await stopFailure
       if (failedStop) throw failedStop.err

@@ -32,8 +32,9 @@ export function keepsEverything(r: RetentionDto, count: number): boolean {
  */
 export async function countLocalSnapshots(srv: BackupServer, repo: StoredRepository, app: string): Promise<number | undefined> {
   if (repo.kind !== 'local') return undefined
-  const run = await resticRunFor(srv, repo, [], { what: `count the snapshots of ${repo.name}`, role: 'count', labels: { [APP_LABEL]: app } })
-  const out = await runRestic({ ...run, entrypoint: 'ls', args: [`${LOCAL_REPO}/snapshots`] }).catch(() => undefined)
+  const out = await resticRunFor(srv, repo, [], { what: `count the snapshots of ${repo.name}`, role: 'count', labels: { [APP_LABEL]: app } })
+    .then((run) => runRestic({ ...run, entrypoint: 'ls', args: [`${LOCAL_REPO}/snapshots`] }))
+    .catch(() => undefined)
   if (out?.code !== 0) return undefined
   return out.stdout.split('\n').filter((name) => /^[0-9a-f]{64}$/.test(name)).length
 }

@@ -1,9 +1,9 @@
 // Backups through the assembled core against real restic (Debian's, in a container on the test home server):
 // a repository on the server, a backup that stops and restarts the app, a round trip through a deleted
 // volume (sha256 of every file and the SQLite database's integrity), a single-path restore, retention, a
-// wrong password, a full target disk — and no restic container left behind.
+// wrong password, an app that cannot be stopped, a full target disk — and no restic container left behind.
 
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -136,6 +136,30 @@ describe('backups of an app to a repository on the server', { timeout: 300_000 }
     expect(err.message).toContain(`${b.app}-again`)
     expect((await b.t.call('backups.repoList', { serverId: SERVER })).map((r) => r.name)).not.toContain(`${b.app}-again`)
     expect(await resticContainersLeft(b)).toBe('')
+  })
+
+  it("fails with the stop's own error when the app cannot be stopped, leaving no restic container and the app running", async () => {
+    const snapshotsBefore = (await b.t.call('backups.snapshots', { serverId: SERVER, app: b.app })).length
+    // Another writer holds the app's lock, so its stop is refused while restic's container is being made ready.
+    const lockFile = path.join(b.appDir, '.homeport-lock')
+    if (!fs.existsSync(lockFile)) {
+      fs.writeFileSync(lockFile, '')
+      execFileSync('chown', [`${hs.user}:`, lockFile])
+    }
+    const holder = spawn('flock', ['-o', lockFile, 'sleep', '600'], { stdio: 'ignore' })
+    try {
+      await expect.poll(() => spawnSync('flock', ['-n', lockFile, 'true']).status, { timeout: 30_000 }).not.toBe(0)
+      const job = await finished(b.t, b.t.call('backups.run', { serverId: SERVER, app: b.app }))
+      expect(job.state).toBe('failed')
+      expect(job.error?.code).toBe('APP_BUSY')
+    } finally {
+      const gone = new Promise((resolve) => holder.once('exit', resolve))
+      holder.kill()
+      await gone
+    }
+    expect(await resticContainersLeft(b)).toBe('')
+    expect((await b.t.call('apps.list', { serverId: SERVER })).find((a) => a.name === b.app)?.state).toBe('running')
+    expect(await b.t.call('backups.snapshots', { serverId: SERVER, app: b.app })).toHaveLength(snapshotsBefore)
   })
 
   it('fails with DISK_FULL on a full target, starts the app again, and the repository still passes check', async () => {
