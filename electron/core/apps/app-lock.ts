@@ -9,6 +9,7 @@ import { posix } from 'node:path'
 import type { ClientChannel } from 'ssh2'
 import { HomeportError } from '../../../shared/errors.js'
 import { recordRequest } from '../connection/round-trips.js'
+import { readServerFileBytes } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 
 export const LOCK_FILE = '.homeport-lock'
@@ -40,7 +41,8 @@ export function localHolder(what: string, runId: string): LockHolder {
 // as this channel. Each line it reads is the run's journal ($4 in the folder), written to a temporary name
 // and moved into place, answered "saved N": a journal write costs one round trip on the open channel
 // instead of an SFTP open, write and rename (children get the lock's descriptor closed, so only this shell
-// holds it). Exit 75 means busy. With a run
+// holds it). Before "locked" it says which of the names given after $4 are in the folder ("has NAME" lines;
+// only those names, never one a container wrote), so that what is not there is not asked for. Exit 75 means busy. With a run
 // id as $3, a lock still held for that same run — by this Homeport's previous connection, which the server
 // has not noticed is gone — is taken back by ending its holder.
 const SCRIPT = `dir=$1; existed=1; [ -d "$dir" ] || existed=0
@@ -57,12 +59,14 @@ while ! flock -n 9; do
   tries=$((tries + 1)); sleep 0.1
 done
 printf '%s\\n%s\\n' "$2" "$$" > "$dir/${LOCK_FILE}"
+journal=$4; shift 4
+for f do [ -e "$dir/$f" ] && printf 'has %s\\n' "$f"; done
 echo "locked $existed"
 umask 077
 n=0
 while IFS= read -r line; do
   n=$((n + 1))
-  if printf '%s\\n' "$line" > "$dir/$4.tmp" && mv -f -- "$dir/$4.tmp" "$dir/$4" 9>&-; then echo "saved $n"; else echo "failed $n"; fi
+  if printf '%s\\n' "$line" > "$dir/$journal.tmp" && mv -f -- "$dir/$journal.tmp" "$dir/$journal" 9>&-; then echo "saved $n"; else echo "failed $n"; fi
 done
 : > "$dir/${LOCK_FILE}" 2>/dev/null
 exit 0`
@@ -94,6 +98,9 @@ export class AppLock {
   private channel?: ClientChannel
   private writes?: Writes
   private lost = false
+  /** Of the names `look` asked about, those in the folder when the lock was taken; undefined when not known. */
+  private listing?: Set<string>
+  private readonly reads = new Map<string, Promise<{ data: Buffer; mode: number } | undefined>>()
   /** Whether the app's folder existed before the first acquire (it is created to hold the lock). */
   dirExisted = true
 
@@ -102,13 +109,37 @@ export class AppLock {
     readonly dir: string,
     readonly app: string,
     readonly holder: LockHolder,
+    private readonly look: readonly string[],
   ) {}
 
-  /** Takes the app's lock or throws APP_BUSY naming the holder. */
-  static async acquire(session: SshSession, dir: string, holder: LockHolder): Promise<AppLock> {
-    const lock = new AppLock(session, dir, posix.basename(dir), holder)
+  /** Takes the app's lock or throws APP_BUSY naming the holder. `look`: files whose presence it notes (mayHold). */
+  static async acquire(session: SshSession, dir: string, holder: LockHolder, look: readonly string[] = []): Promise<AppLock> {
+    const lock = new AppLock(session, dir, posix.basename(dir), holder, look)
     lock.dirExisted = await lock.take()
     return lock
+  }
+
+  /** False only when `name`, one of `look`, was not in the folder when the lock was taken (nobody else writes there meanwhile). */
+  mayHold(name: string): boolean {
+    return !this.listing || !this.look.includes(name) || this.listing.has(name)
+  }
+
+  /** A file of the folder as it was when the lock was taken: read once however many ask, not at all if it was not there. */
+  readBefore(name: string): Promise<{ data: Buffer; mode: number } | undefined> {
+    if (!this.mayHold(name)) return Promise.resolve(undefined)
+    let read = this.reads.get(name)
+    if (!read) {
+      read = readServerFileBytes(this.session, posix.join(this.dir, name))
+      this.reads.set(name, read)
+      read.catch(() => this.reads.delete(name))
+    }
+    return read
+  }
+
+  /** After this process changed the folder (a rollback of an earlier run): files are asked for again. */
+  forgetContents(): void {
+    this.listing = undefined
+    this.reads.clear()
   }
 
   /** True while this process holds the lock (its channel is open). */
@@ -123,6 +154,8 @@ export class AppLock {
   async ensure(afterRetake?: () => Promise<void>): Promise<void> {
     if (this.held) return
     this.channel = undefined
+    // Another Homeport may have used the gap: what was read before is not the folder any more.
+    this.forgetContents()
     await this.take(true)
     await afterRetake?.()
   }
@@ -174,7 +207,7 @@ export class AppLock {
 
   /** `reclaim`: a lock still held for this run (by a connection the server has not yet seen die) is taken back. */
   private async take(reclaim = false): Promise<boolean> {
-    const channel = await this.session.execStream(['sh', '-c', SCRIPT, 'sh', this.dir, JSON.stringify(this.holder), reclaim ? this.holder.runId : '', JOURNAL_FILE])
+    const channel = await this.session.execStream(['sh', '-c', SCRIPT, 'sh', this.dir, JSON.stringify(this.holder), reclaim ? this.holder.runId : '', JOURNAL_FILE, ...this.look])
     const writes: Writes = { sent: 0, waiting: new Map() }
     return new Promise<boolean>((resolve, reject) => {
       let out = ''
@@ -200,7 +233,9 @@ export class AppLock {
         const m = /^locked ([01])$/m.exec(out)
         if (m) {
           settled = true
+          const listing = out.slice(0, m.index).split('\n').filter((l) => l.startsWith('has ')).map((l) => l.slice(4))
           out = out.slice(m.index + m[0].length + 1)
+          this.listing = new Set(listing)
           this.channel = channel
           this.writes = writes
           this.lost = false

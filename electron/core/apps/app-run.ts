@@ -91,7 +91,8 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
   // What is there before the run changes anything, both asked at once.
   // A secrets folder this run makes is removed by a rollback with the rest; the secrets' contents stay out of the journal.
   const secretsDir = secretsFolder(prepared.dir, prepared.secrets)
-  ;[record.files, record.createdDirs] = await Promise.all([snapshotFiles(session, prepared.dir, Object.keys(files)), missingDirs(session, secretsDir ? [...dirs, secretsDir] : dirs)])
+  // Read through the lock: a file that was not in the folder when it was taken, or was read already, costs nothing.
+  ;[record.files, record.createdDirs] = await Promise.all([snapshotFiles((name) => lock.readBefore(name), Object.keys(files)), missingDirs(session, secretsDir ? [...dirs, secretsDir] : dirs)])
   let saved = false
   // Steps written down in the same turn share one write (the engine's first steps join the run's first write).
   const persist = coalescedRecord(async () => {

@@ -10,6 +10,7 @@ import type { AppSourceInput, JobResults, PlanDto } from '../../../shared/contra
 import { HomeportError } from '../../../shared/errors.js'
 import { composeFileName } from '../../../shared/names.js'
 import { loadCompose } from '../compose/index.js'
+import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
 import { describeRisks, hostAccessRisks, newRisks } from '../compose/engine/host-access.js'
 import type { WaitOptions } from '../compose/engine/wait.js'
 import { isServerOutOfReach } from '../connection/connection-lost.js'
@@ -23,7 +24,7 @@ import type { AppRunsRepo } from '../store/app-runs-repo.js'
 import { buildAppImages, buildsImages, rememberBuildDir } from './app-builds.js'
 import { definitionFromCatalog, definitionFromCompose, definitionFromInstalled, type AppDefinition, type DefinitionResult, type InstalledEdits } from './app-definitions.js'
 import { planToDto, prepareApp, type PreparedApp } from './app-installer.js'
-import { AppLock, localHolder } from './app-lock.js'
+import { AppLock, JOURNAL_FILE, localHolder } from './app-lock.js'
 import { appDir, assertAppName, ENV_FILE, hasComposeFile } from './app-paths.js'
 import { RunFailure, runApp } from './app-run.js'
 import { readAppSecrets, usesSecretFiles } from './app-secrets.js'
@@ -88,24 +89,36 @@ export class InstallService {
     if (source.installed) throw new HomeportError('INVALID_INPUT', 'An installed app is updated, not installed.', { hint: 'Use apps.update.' })
     const server = await appServer(this.deps.servers, serverId)
     const app = await this.appName(source, name)
-    // The SFTP channel opens while the lock is taken: the run's first reads need it.
+    // The SFTP channel and Docker's first one open while the lock is taken: the run's first reads need them.
     server.session.sftp().catch(() => undefined)
-    const lock = await AppLock.acquire(server.session, appDir(server.facts, app), localHolder('install', randomUUID()))
+    server.docker().catch(() => undefined)
+    const lock = await AppLock.acquire(server.session, appDir(server.facts, app), localHolder('install', randomUUID()), [JOURNAL_FILE, COMPOSE_FILE, ENV_FILE])
     return this.underLock(server, lock, async () => {
-      // Both reads go out together; a definition that does not load is told before a name that is taken.
-      const [read, fresh] = await Promise.allSettled([this.definition(server, source, app, values), this.assertNew(server, app)])
-      if (read.status === 'rejected') throw read.reason
-      const def = read.value
+      const buildDir = 'buildDir' in source ? source.buildDir : undefined
+      // Files not in the app's folder when the lock was taken are not asked for.
+      const read = this.definition(server, source, app, values, lock)
+      // Planning only reads, so it goes out beside the check that the name is free rather than after it; an
+      // app whose images are built first is planned after the build (the plan needs the built images).
+      const planned = read.then(async (def) => {
+        const definition = buildDir && needsFolder(server, def.definition) ? rememberBuildDir(def.definition, def.meta, buildDir) : def.definition
+        // Read before the job starts: a missing secret leaves nothing behind on the server.
+        const secrets = await readAppSecrets(server, definition, buildDir)
+        const early = buildsImages(server, definition) ? undefined : prepareApp(server, definition, { mirror: this.deps.mirror(serverId), secrets })
+        early?.catch(() => undefined)
+        return { definition, secrets, early }
+      })
+      planned.catch(() => undefined)
+      // A definition that does not load is told before a name that is taken.
+      const [loaded, fresh] = await Promise.allSettled([read, this.assertNew(server, app, lock)])
+      if (loaded.status === 'rejected') throw loaded.reason
+      const def = loaded.value
       requireConsent(app, risksOf(def.definition, server), acceptHostAccess)
       if (fresh.status === 'rejected') throw fresh.reason
-      const buildDir = 'buildDir' in source ? source.buildDir : undefined
-      const definition = buildDir && needsFolder(server, def.definition) ? rememberBuildDir(def.definition, def.meta, buildDir) : def.definition
-      // Read before the job starts: a missing secret leaves nothing behind on the server.
-      const secrets = await readAppSecrets(server, definition, buildDir)
+      const { definition, secrets, early } = await planned
       return this.startJob(server, lock, 'install', async (ctx) => {
         await buildAppImages(server, definition, { buildDir, serverName: this.deps.serverName(serverId), ctx })
         ctx.step('Planning')
-        const prepared = await prepareApp(server, definition, { mirror: this.deps.mirror(serverId), secrets }).catch((err) => {
+        const prepared = await (early ?? prepareApp(server, definition, { mirror: this.deps.mirror(serverId), secrets })).catch((err) => {
           throw planningFailure(err, app)
         })
         ctx.log(describePlan(prepared))
@@ -243,20 +256,23 @@ export class InstallService {
     return projectName
   }
 
-  private async definition(server: AppServer, source: AppSourceInput, app: string, values: Values): Promise<DefinitionResult> {
+  /** `lock`: the app's, when held (the kept .env is read through it). */
+  private async definition(server: AppServer, source: AppSourceInput, app: string, values: Values, lock?: AppLock): Promise<DefinitionResult> {
     const { session, facts } = server
     if (source.installed) return definitionFromInstalled(session, facts, app, values, { compose: source.compose, env: source.env })
-    if ('catalogId' in source) return definitionFromCatalog(await this.deps.catalogs.find(source.catalogId, source.catalog), app, values, facts, await this.keptEnv(server, app))
-    return definitionFromCompose(source.compose, source.env, app, values, facts, await this.keptEnv(server, app))
+    const kept = await this.keptEnv(server, app, lock)
+    if ('catalogId' in source) return definitionFromCatalog(await this.deps.catalogs.find(source.catalogId, source.catalog), app, values, facts, kept)
+    return definitionFromCompose(source.compose, source.env, app, values, facts, kept)
   }
 
   /** The .env an earlier uninstall kept with the data, so a reinstall gets the same generated passwords. */
-  private async keptEnv(server: AppServer, name: string): Promise<string | undefined> {
-    return readServerFile(server.session, posix.join(appDir(server.facts, name), ENV_FILE)).catch(() => undefined)
+  private async keptEnv(server: AppServer, name: string, lock?: AppLock): Promise<string | undefined> {
+    const read = lock ? lock.readBefore(ENV_FILE).then((file) => file?.data.toString('utf8')) : readServerFile(server.session, posix.join(appDir(server.facts, name), ENV_FILE))
+    return read.catch(() => undefined)
   }
 
-  private async assertNew(server: AppServer, name: string): Promise<void> {
-    const [installed, containers] = await Promise.all([hasComposeFile(server.session, server.facts, name), server.docker().then((docker) => projectContainers(docker, name))])
+  private async assertNew(server: AppServer, name: string, lock: AppLock): Promise<void> {
+    const [installed, containers] = await Promise.all([lock.mayHold(COMPOSE_FILE) && hasComposeFile(server.session, server.facts, name), server.docker().then((docker) => projectContainers(docker, name))])
     if (installed || containers.length) {
       throw new HomeportError('ALREADY_EXISTS', `An app named "${name}" is already on this server.`, {
         hint: 'Choose another name, or open the installed app and change its settings there.',

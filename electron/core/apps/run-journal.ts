@@ -45,11 +45,11 @@ export function journalPath(record: Pick<RunRecord, 'dir'>): string {
   return posix.join(record.dir, JOURNAL_FILE)
 }
 
-/** The app's files as they are before the run writes `names`. */
-export async function snapshotFiles(session: SshSession, dir: string, names: string[]): Promise<FileBefore[]> {
+/** The app's files as they are before the run writes `names`, each read by `read` (AppLock.readBefore). */
+export async function snapshotFiles(read: (name: string) => Promise<{ data: Buffer; mode: number } | undefined>, names: string[]): Promise<FileBefore[]> {
   return Promise.all(
     names.map(async (name): Promise<FileBefore> => {
-      const file = await readServerFileBytes(session, posix.join(dir, name))
+      const file = await read(name)
       return file ? { name, existed: true, mode: file.mode, sha256: sha256(file.data), content: file.data.toString('base64') } : { name, existed: false }
     }),
   )

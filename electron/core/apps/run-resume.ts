@@ -43,9 +43,12 @@ export async function finishRun(server: AppServer, dir: string, deps: ResumeDeps
     }
   }
   try {
-    // Read again under the lock: the run may have ended while the lock was being taken.
-    const record = await readServerJournal(server.session, dir)
+    // Read again under the lock: the run may have ended while the lock was being taken. Not at all when the
+    // caller's lock saw no journal in the folder.
+    const record = held && !held.mayHold(JOURNAL_FILE) ? undefined : await readServerJournal(server.session, dir)
     if (!record) return { kind: 'verified' }
+    // Finishing it changes the folder: the caller's lock reads what it needs afresh.
+    held?.forgetContents()
     const store = new RunJournalStore(server.session, deps.runs, lock)
     if (record.state === 'committed') {
       await commitRun(await server.docker(), record.engine)

@@ -2,59 +2,11 @@
 // README.md for its origin and licence). Ajv's raw output is turned into one readable line per problem:
 // paths in Compose terms and the noise of `oneOf` alternatives collapsed to the alternative that fits.
 
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv'
-import addFormats from 'ajv-formats'
-import composeSpecSchema from './compose-spec.schema.json' with { type: 'json' }
+import type { ErrorObject } from 'ajv'
+// Compiled ahead of time (scripts/compose-validator.mjs): compiling the schema on every run cost ~300 ms. Its
+// `uniqueEntries` is the schema's `uniqueItems` checked in one pass instead of every entry against every other.
+import validate from './compose-validator.generated.cjs'
 import type { ProblemList } from './problems.js'
-
-let compiled: ValidateFunction | undefined
-
-/** JSON with sorted keys: two entries that are deep-equal read the same. */
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value)
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
-}
-
-/**
- * `uniqueItems` as Ajv checks it compares every entry with every other (a 20,000-entry ports list takes
- * seconds); this keyword does the same check in one pass and reports it the same way.
- */
-function uniqueEntries(this: unknown, schema: boolean, data: unknown[]): boolean {
-  const self = uniqueEntries as unknown as { errors?: Partial<ErrorObject>[] }
-  self.errors = []
-  if (!schema) return true
-  const seen = new Map<string, number>()
-  for (let i = 0; i < data.length; i++) {
-    const key = canonical(data[i])
-    const first = seen.get(key)
-    if (first !== undefined) {
-      self.errors.push({ keyword: 'uniqueItems', params: { i, j: first }, message: `must NOT have duplicate items (items ## ${first} and ${i} are identical)` })
-      return false
-    }
-    seen.set(key, i)
-  }
-  return true
-}
-
-/** The schema with every `uniqueItems` turned into the linear `uniqueEntries`. */
-function linearSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(linearSchema)
-  if (node === null || typeof node !== 'object') return node
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => (k === 'uniqueItems' ? ['uniqueEntries', v] : [k, linearSchema(v)])))
-}
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    // The schema names draft-07 by an https URL Ajv does not know; the content is plain draft-07.
-    const { $schema: _ignored, ...schema } = composeSpecSchema as Record<string, unknown>
-    const ajv = new Ajv({ allErrors: true, strict: false })
-    addFormats(ajv)
-    ajv.addKeyword({ keyword: 'uniqueEntries', type: 'array', schemaType: 'boolean', errors: true, validate: uniqueEntries })
-    compiled = ajv.compile(linearSchema(schema) as Record<string, unknown>)
-  }
-  return compiled
-}
 
 /** `/services/web/ports/0` → `services.web.ports[0]`, using the data to tell list indexes from keys. */
 export function pointerToPath(pointer: string, data: unknown): string {
@@ -129,6 +81,7 @@ function readable(err: ErrorObject): Readable {
     case 'enum':
       return { pointer: err.instancePath, message: `must be one of: ${(p.allowedValues as unknown[]).join(', ')}` }
     case 'uniqueItems':
+    case 'uniqueEntries':
       return { pointer: err.instancePath, message: `lists the same entry twice (items ${String(p.j)} and ${String(p.i)})` }
     case 'pattern':
       return { pointer: err.instancePath, message: `does not match the pattern ${String(p.pattern)}` }
@@ -166,7 +119,6 @@ function collapseOneOf(errors: ErrorObject[], data: unknown): Readable[] {
 
 /** Validates interpolated Compose data; every problem lands in `problems` as COMPOSE_INVALID. */
 export function validateComposeSchema(data: unknown, problems: ProblemList): void {
-  const validate = validator()
   if (validate(data)) return
   for (const { pointer, message } of collapseOneOf(validate.errors ?? [], data)) {
     problems.invalid(pointerToPath(pointer, data), message)

@@ -52,35 +52,36 @@ describe('round trips of an install and an update', () => {
     expect(job.result).toMatchObject({ status: 'installed', containers: [`${APP}-a-1`, `${APP}-b-1`, `${APP}-c-1`] })
     for (const s of ['a', 'b', 'c']) expect(await running(`${APP}-${s}-1`)).toBe('running')
 
-    // a and b went out together; c only after a (so never three at once).
-    expect(tally.peakInFlight.get('docker POST /containers/create')).toBe(2)
+    // All three created together (c needs a only started); a and b started together, c only after a.
+    expect(tally.peakInFlight.get('docker POST /containers/create')).toBe(3)
     expect(tally.peakInFlight.get('docker POST /containers/:id/start')).toBe(2)
     expect(tally.where.get('docker POST /containers/create')).toBe(3)
     // c waits for a's start, which the run saw succeed: no inspect for service_started.
     expect(tally.where.get('docker GET /containers/:id/json')).toBeUndefined()
-    // The journal: [the run, the network, a and b], [c], [committed] — one request each on the lock's channel.
-    expect(tally.where.get('exec app lock: journal write')).toBe(3)
-    // Over SFTP: one look for an installed app of that name, the earlier journal and .env (none), the app's two
-    // files before (none), then the two files written side by side (open, write, close, rename) and the journal removed.
-    expect(tally.where.get('sftp stat')).toBe(1)
-    expect(tally.where.get('sftp open')).toBe(1 + 1 + 2 + 2)
+    // The journal: [the run, the network, a, b and c], [committed] — one request each on the lock's channel.
+    expect(tally.where.get('exec app lock: journal write')).toBe(2)
+    // Over SFTP: the folder the lock made holds nothing, so nothing in it is read (no installed app, earlier
+    // journal, kept .env or files before); the two files written side by side (open, write, close, rename) and the journal removed.
+    expect(tally.where.get('sftp stat')).toBeUndefined()
+    expect(tally.where.get('sftp open')).toBe(2)
     for (const op of ['write', 'close', 'ext_openssh_rename']) expect(tally.where.get(`sftp ${op}`), op).toBe(2)
     expect(tally.where.get('sftp unlink')).toBe(1)
     // One lock command, and no other command at all (the folder is made by the lock, files go over SFTP).
-    expect(tally.byKind.exec).toBe(1 + 3)
-    // Docker: the project's containers (is the name taken; then, together, the ports other containers publish
-    // and the plan's own list), networks, volumes, the image, then the network and the three containers created
-    // and started.
+    expect(tally.byKind.exec).toBe(1 + 2)
+    // Docker: the project's containers (is the name taken; the ports other containers publish and the plan's
+    // own list, together), networks, volumes, the image, then the network and the three containers created and
+    // started. Planning starts while the name check is under way; whether that answer is back by then depends
+    // on the link (on loopback it often is), so only the two that always go out together are asserted.
     expect(tally.byKind.docker).toBe(3 + 1 + 1 + 1 + 1 + 3 + 3)
-    expect(tally.peakInFlight.get('docker GET /containers/json')).toBe(2)
+    expect(tally.peakInFlight.get('docker GET /containers/json')).toBeGreaterThanOrEqual(2)
     // The SFTP channel opens once (its subsystem and version exchange: 2) while the lock is taken.
-    expect(tally.byKind.sftp).toBe(2 + 1 + 6 + 6 + 1)
+    expect(tally.byKind.sftp).toBe(2 + 2 + 6 + 1)
     // Channels: the SFTP one, the lock's session, and Docker's beyond those the first call left open. How many
     // of Docker's keep-alive channels are still free when the planner's reads go out together depends on the
     // machine's pace (a busy one opens more), so this is a bound: one per Docker request the run sends at once
     // (the port check beside the planner's six reads is the widest).
     expect(tally.byKind.channel).toBeLessThanOrEqual(2 + 7)
-    expect(tally.total).toBeLessThanOrEqual(4 + 16 + 13 + 9)
+    expect(tally.total).toBeLessThanOrEqual(3 + 11 + 13 + 9)
   })
 
   it('lists the apps (the app page) in three round trips: one command beside the containers\' list, then the start times together', async () => {

@@ -136,56 +136,83 @@ async function applyWith(docker: Docker, project: ComposeProject, plan: AppPlan,
   /** Services this run started: a start that succeeded already meets service_started. */
   const startedHere = new Set<string>()
   const done = new Set<string>()
-  await runInDependencyOrder(
-    plan.containers.filter((c) => c.action !== 'remove'),
-    (c) => c.service,
-    (c) => dependencies(project, c.service),
-    async (planned, stopIfFailed) => {
-      const guard = () => {
-        checkCancelled(opts.signal)
-        stopIfFailed()
-      }
-      const service = project.services[planned.service]
-      for (const [dep, d] of Object.entries(service.dependsOn)) {
-        if (!ids[dep] || (d.condition === 'service_started' && startedHere.has(dep))) continue
-        emit({ phase: 'wait', service: planned.service, condition: `${dep} ${d.condition}` })
-        await waitForCondition(docker, ids[dep], d.condition, { timeoutMs: opts.waitTimeoutMs, signal: opts.signal, label: dep })
+
+  /** Writes the create down, then creates the container and joins its other networks; only the start is left. */
+  const create = async (planned: PlannedContainer, guard: () => void) => {
+    const service = project.services[planned.service]
+    const envFromFiles = opts.envFromFiles[planned.service] ?? {}
+    const spec = containerSpec({ project, service, image: opts.images[planned.service], configHash: opts.hashes[planned.service], envFromFiles, containerIds: ids, runId: journal.runId })
+    const grace = graceSeconds(service.stopGracePeriodNs)
+    const recreate = planned.action === 'recreate'
+    await step(...(recreate ? asideSteps(planned.id!, planned.name, grace) : []), { op: 'create-container', service: planned.service, name: spec.name })
+    guard()
+    if (recreate) await moveAside(planned.id!, planned.name, grace)
+    await networksReady
+    const container = await docker.createContainer({ name: spec.name, ...spec.body })
+    for (const n of spec.extraNetworks) {
+      await docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases, ...(n.ipv4Address ? { IPAMConfig: { IPv4Address: n.ipv4Address } } : {}) } })
+    }
+    return container
+  }
+  // A new container that needs its dependencies only started waits for them only to start: it is created
+  // beside them, unless it joins a dependency's network namespace (it needs that container's id). One that
+  // waits for a dependency to be healthy or done is created only once it is.
+  const early = new Map<string, Promise<Awaited<ReturnType<typeof create>>>>()
+  const createsEarly = (planned: PlannedContainer) => {
+    const service = project.services[planned.service]
+    return planned.action === 'create' && service.networkMode.kind !== 'service' && dependencies(project, planned.service).length > 0 && Object.values(service.dependsOn).every((d) => d.condition === 'service_started')
+  }
+  for (const planned of plan.containers) {
+    if (!createsEarly(planned)) continue
+    const created = create(planned, () => checkCancelled(opts.signal))
+    created.catch(() => undefined)
+    early.set(planned.service, created)
+  }
+  try {
+    await runInDependencyOrder(
+      plan.containers.filter((c) => c.action !== 'remove'),
+      (c) => c.service,
+      (c) => dependencies(project, c.service),
+      async (planned, stopIfFailed) => {
+        const guard = () => {
+          checkCancelled(opts.signal)
+          stopIfFailed()
+        }
+        const service = project.services[planned.service]
+        for (const [dep, d] of Object.entries(service.dependsOn)) {
+          if (!ids[dep] || (d.condition === 'service_started' && startedHere.has(dep))) continue
+          emit({ phase: 'wait', service: planned.service, condition: `${dep} ${d.condition}` })
+          await waitForCondition(docker, ids[dep], d.condition, { timeoutMs: opts.waitTimeoutMs, signal: opts.signal, label: dep })
+          guard()
+        }
+        if (planned.action === 'keep') return
+        if (planned.action === 'start') {
+          emit({ phase: 'container', service: planned.service, name: planned.name, action: 'start', status: 'begin' })
+          await step({ op: 'start', id: planned.id!, name: planned.name })
+          await docker.getContainer(planned.id!).start().catch(ignoreNotModified)
+          startedHere.add(planned.service)
+          done.add(planned.service)
+          emit({ phase: 'container', service: planned.service, name: planned.name, action: 'start', status: 'done' })
+          return
+        }
+        emit({ phase: 'container', service: planned.service, name: planned.name, action: planned.action, status: 'begin' })
+        const container = await (early.get(planned.service) ?? create(planned, guard))
         guard()
-      }
-      if (planned.action === 'keep') return
-      if (planned.action === 'start') {
-        emit({ phase: 'container', service: planned.service, name: planned.name, action: 'start', status: 'begin' })
-        await step({ op: 'start', id: planned.id!, name: planned.name })
-        await docker.getContainer(planned.id!).start().catch(ignoreNotModified)
+        await container.start().catch(ignoreNotModified)
+        ids[planned.service] = container.id
         startedHere.add(planned.service)
+        if (opts.verify) {
+          emit({ phase: 'wait', service: planned.service, condition: 'healthy after start' })
+          await waitForCondition(docker, container.id, service.healthcheck && !service.healthcheck.disabled ? 'service_healthy' : 'service_running', { ...opts.verify, signal: opts.signal, label: planned.service })
+        }
         done.add(planned.service)
-        emit({ phase: 'container', service: planned.service, name: planned.name, action: 'start', status: 'done' })
-        return
-      }
-      emit({ phase: 'container', service: planned.service, name: planned.name, action: planned.action, status: 'begin' })
-      const envFromFiles = opts.envFromFiles[planned.service] ?? {}
-      const spec = containerSpec({ project, service, image: opts.images[planned.service], configHash: opts.hashes[planned.service], envFromFiles, containerIds: ids, runId: journal.runId })
-      const grace = graceSeconds(service.stopGracePeriodNs)
-      const recreate = planned.action === 'recreate'
-      await step(...(recreate ? asideSteps(planned.id!, planned.name, grace) : []), { op: 'create-container', service: planned.service, name: spec.name })
-      guard()
-      if (recreate) await moveAside(planned.id!, planned.name, grace)
-      await networksReady
-      const container = await docker.createContainer({ name: spec.name, ...spec.body })
-      for (const n of spec.extraNetworks) {
-        await docker.getNetwork(n.name).connect({ Container: container.id, EndpointConfig: { Aliases: n.aliases, ...(n.ipv4Address ? { IPAMConfig: { IPv4Address: n.ipv4Address } } : {}) } })
-      }
-      await container.start().catch(ignoreNotModified)
-      ids[planned.service] = container.id
-      startedHere.add(planned.service)
-      if (opts.verify) {
-        emit({ phase: 'wait', service: planned.service, condition: 'healthy after start' })
-        await waitForCondition(docker, container.id, service.healthcheck && !service.healthcheck.disabled ? 'service_healthy' : 'service_running', { ...opts.verify, signal: opts.signal, label: planned.service })
-      }
-      done.add(planned.service)
-      emit({ phase: 'container', service: planned.service, name: planned.name, action: planned.action, status: 'done' })
-    },
-  )
+        emit({ phase: 'container', service: planned.service, name: planned.name, action: planned.action, status: 'done' })
+      },
+    )
+  } finally {
+    // A create sent early settles before a failure goes on to the rollback, as every other step does.
+    await Promise.allSettled(early.values())
+  }
   await networksReady
 
   // Containers no longer in the compose file go aside too, together; the commit deletes them with the replaced ones.
