@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync } from 'node:fs'
-import { chown, readFile, rm, writeFile } from 'node:fs/promises'
+import { chown, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { HomeServerInfo } from './types.js'
 import { CLIENT_KEYS_DIR } from './paths.js'
@@ -60,6 +60,7 @@ export async function ensureUser(spec: TestUserSpec): Promise<void> {
   const gid = Number((await run('id', ['-g', spec.name])).stdout.trim())
   if (!existsSync(home)) mkdirSync(home, { recursive: true, mode: 0o755 })
   await chown(home, uid, gid)
+  await dropForeignCrontab(spec.name, uid)
 
   const sshDir = join(home, '.ssh')
   mkdirSync(sshDir, { recursive: true, mode: 0o700 })
@@ -83,4 +84,14 @@ export async function removeUser(name: string): Promise<void> {
   // -f: a session left over from a crashed run must not keep the account alive.
   await run('userdel', ['--force', '--remove', name], { allowFailure: true })
   await run('groupdel', [name], { allowFailure: true })
+  await rm(crontabPath(name), { force: true })
+}
+
+// userdel leaves the user's crontab in cron's spool. A user made again by name gets another uid, and Debian's
+// crontab then refuses the file it does not own ("fopen: Permission denied"), so every schedule fails.
+const crontabPath = (name: string): string => join('/var/spool/cron/crontabs', name)
+
+async function dropForeignCrontab(name: string, uid: number): Promise<void> {
+  const owner = await stat(crontabPath(name)).then((s) => s.uid, () => uid)
+  if (owner !== uid) await rm(crontabPath(name), { force: true })
 }

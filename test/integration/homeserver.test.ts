@@ -20,6 +20,7 @@ import {
   useHomeServer,
 } from '../homeserver/helpers.js'
 import { run } from '../homeserver/process.js'
+import { ensureUser, removeUser } from '../homeserver/users.js'
 
 const hs = useHomeServer()
 const PREFIX = 'hs-selftest-'
@@ -225,5 +226,24 @@ describe('test home server', () => {
     const restored = await connect({ privateKey, algorithms: { serverHostKey: ['ssh-ed25519'] } })
     restored.client.end()
     expect(restored.hostKeyFingerprint).toBe(hs.hostKeyFingerprint)
+  })
+
+  it('lets a user made again by name use crontab, though the crontab of the removed one had another uid', async () => {
+    const name = `hpcron-${process.pid}`
+    const spec = { name, password: 'x', inDockerGroup: false, authorizedKeyFiles: [], dockerHost: hs.dockerHost }
+    try {
+      await ensureUser(spec)
+      await run('crontab', ['-u', name, '-'], { input: '# first\n' })
+      await run('chown', ['12345', `/var/spool/cron/crontabs/${name}`])
+      await run('userdel', [name])
+      await ensureUser(spec)
+      const listed = await run('su', ['-s', '/bin/sh', '-c', 'crontab -l; echo "* * * * * true" | crontab -; crontab -l', name], { allowFailure: true })
+      expect(listed.stderr).not.toMatch(/denied/)
+      expect(listed.stdout).toContain('* * * * * true')
+      expect(listed.stdout).not.toContain('# first')
+    } finally {
+      await removeUser(name)
+    }
+    expect((await run('ls', ['/var/spool/cron/crontabs'])).stdout.split('\n')).not.toContain(name)
   })
 })
