@@ -24,6 +24,7 @@ const KNOWN_SECONDS: Record<string, number> = {
   'test/integration/backups/backups-update.test.ts': 26,
   'test/integration/connection/delayed-link.test.ts': 21,
   'test/integration/cli/cli.test.ts': 19,
+  'test/integration/apps/install-first-call.test.ts': 18,
   'test/integration/apps/apps-core.test.ts': 15,
   'test/integration/cli-apps/cli-niceties.test.ts': 15,
   'test/integration/cli-apps/secrets-app.test.ts': 14,

@@ -29,18 +29,31 @@ export interface ServerFacts {
 
 const factsCache = new WeakMap<SshSession, Promise<ServerFacts>>()
 
+/** Prints the facts and the unfinished runs' folders, a line each: one command for both. */
+export const FACTS_SCRIPT = `printf "%s\\n" "$HOME"; id -u; id -g; { cat /etc/timezone 2>/dev/null || readlink /etc/localtime 2>/dev/null || echo UTC; } | head -n 1
+for f in "$HOME/${APPS_ROOT}"/*/'${JOURNAL_FILE}'; do [ -f "$f" ] && printf "%s\\n" "\${f%/*}"; done; true`
+
+/** The facts from what FACTS_SCRIPT printed. */
+export function parseFacts(stdout: string, stderr = ''): ServerFacts {
+  const [home, uid, gid, tz, ...journalDirs] = stdout.split('\n')
+  if (!home?.startsWith('/')) throw new HomeportError('INTERNAL', 'Could not read the home folder of the SSH user on the server.', { details: stderr })
+  return { home, uid: Number(uid), gid: Number(gid), timezone: (tz ?? 'UTC').replace(/^.*zoneinfo\//, '').trim() || 'UTC', journalDirs: journalDirs.filter(Boolean) }
+}
+
+/** Whether this connection's facts were asked for already. */
+export function factsAsked(session: SshSession): boolean {
+  return factsCache.has(session)
+}
+
+/** Facts read with another command (the first app lock's): the connection asks for them no more. */
+export function rememberFacts(session: SshSession, facts: ServerFacts): void {
+  if (!factsCache.has(session)) factsCache.set(session, Promise.resolve(facts))
+}
+
 export function serverFacts(session: SshSession): Promise<ServerFacts> {
   let facts = factsCache.get(session)
   if (!facts) {
-    facts = (async () => {
-      // One command for the facts and the unfinished runs (resumed before the first apps call): one round trip less.
-      const script = `printf "%s\\n" "$HOME"; id -u; id -g; { cat /etc/timezone 2>/dev/null || readlink /etc/localtime 2>/dev/null || echo UTC; } | head -n 1
-for f in "$HOME/${APPS_ROOT}"/*/"$1"; do [ -f "$f" ] && printf "%s\\n" "\${f%/*}"; done; true`
-      const res = await session.exec(['sh', '-c', script, 'sh', JOURNAL_FILE])
-      const [home, uid, gid, tz, ...journalDirs] = res.stdout.split('\n')
-      if (!home?.startsWith('/')) throw new HomeportError('INTERNAL', 'Could not read the home folder of the SSH user on the server.', { details: res.stderr })
-      return { home, uid: Number(uid), gid: Number(gid), timezone: (tz ?? 'UTC').replace(/^.*zoneinfo\//, '').trim() || 'UTC', journalDirs: journalDirs.filter(Boolean) }
-    })()
+    facts = session.exec(['sh', '-c', FACTS_SCRIPT, 'homeport-app-facts']).then((res) => parseFacts(res.stdout, res.stderr))
     facts.catch(() => factsCache.delete(session))
     factsCache.set(session, facts)
   }
@@ -60,8 +73,13 @@ export function appsRoot(facts: ServerFacts): string {
 }
 
 export function appDir(facts: ServerFacts, name: string): string {
+  return posix.join(facts.home, appDirInHome(name))
+}
+
+/** The app's folder relative to the SSH user's home. */
+export function appDirInHome(name: string): string {
   assertAppName(name)
-  return posix.join(appsRoot(facts), name)
+  return posix.join(APPS_ROOT, name)
 }
 
 /**

@@ -3,13 +3,17 @@
 // which waits for the server if the connection is gone, waits for steps still under way on the engine, undoes
 // the run, and checks the result against the journal. Only a check that passes counts as "rolled back".
 
+import { createHash } from 'node:crypto'
+import { posix } from 'node:path'
 import { HomeportError } from '../../../shared/errors.js'
 import { applyPlan, newJournal, type ApplyEvent, type ApplyResult } from '../compose/engine/apply.js'
 import { coalescedRecord } from '../compose/engine/apply-schedule.js'
 import { describeStep } from '../compose/engine/journal.js'
+import { COMPOSE_FILE } from '../compose/engine/container-spec.js'
 import { commitRun, rollbackRun, verifyRun } from '../compose/engine/rollback.js'
 import type { WaitOptions } from '../compose/engine/wait.js'
 import { isServerOutOfReach } from '../connection/connection-lost.js'
+import { readServerFileBytes } from '../connection/sftp.js'
 import { waitForServer } from '../connection/wait-for-server.js'
 import { appFiles, bindDirsToCreate, type PreparedApp } from './app-installer.js'
 import type { AppLock } from './app-lock.js'
@@ -63,6 +67,35 @@ async function assertStillOurs(server: AppServer, record: RunRecord, saved: bool
   if (saved ? current?.runId !== record.runId : current !== undefined) throw new TakenOver(record.app)
 }
 
+/**
+ * An install that moved nothing aside has nothing to clean up once committed, so removing its journal is its
+ * commit: one exchange where writing "committed" and then removing it took two. Only an install's: its compose
+ * file was not in the folder before and a rollback takes it away, so the file as this run wrote it with no
+ * journal beside it can only mean the removal was done.
+ */
+function commitsByRemoval(record: RunRecord): boolean {
+  return record.kind === 'install' && record.files.some((f) => f.name === COMPOSE_FILE && !f.existed) && !record.engine.steps.some((s) => s.op === 'move-aside')
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex')
+
+/**
+ * The journal's removal was sent and its answer lost with the connection: taken again, the folder says whether
+ * it was done. The journal still there is this run's to roll back; gone, with the compose file as written, the
+ * install is committed (the removal is sent again, harmless, to drop this laptop's copy too).
+ */
+async function afterLostRemoval(server: AppServer, record: RunRecord, lock: AppLock, store: RunJournalStore, compose: string, opts: RunOptions): Promise<'committed' | 'still-there' | 'taken-over'> {
+  await waitForServer(server.session, Date.now() + (opts.reachTimeoutMs ?? DEFAULT_REACH_MS))
+  await lock.ensure()
+  const journal = await readServerJournal(server.session, record.dir)
+  if (journal?.runId === record.runId) return 'still-there'
+  if (journal) return 'taken-over'
+  const written = await readServerFileBytes(server.session, posix.join(record.dir, COMPOSE_FILE))
+  if (!written || sha256(written.data) !== sha256(compose)) return 'taken-over'
+  await store.finish(record)
+  return 'committed'
+}
+
 /** What the run changed so far, as the person should know it if it cannot be undone now. */
 export function changesOf(record: RunRecord): string[] {
   const files = record.files.map((f) => `${f.name} ${f.existed ? 'rewritten' : 'written'}`)
@@ -101,6 +134,8 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
     saved = true
   })
   let result: ApplyResult
+  // Once the journal's removal is on its way, the result: from there a lost answer may mean the install is done.
+  let removing: ApplyResult | undefined
   try {
     // The files upload while the journal that names them is written, and are put in place only after it; the
     // engine's work goes on meanwhile (containers read nothing from these files), after the mounts' folders.
@@ -126,12 +161,23 @@ export async function runApp(server: AppServer, prepared: PreparedApp, lock: App
     if (applied.status === 'rejected') throw applied.reason
     if (upload.status === 'rejected') throw upload.reason
     result = applied.value
+    if (commitsByRemoval(record)) {
+      await lock.ensure(() => assertStillOurs(server, record, saved))
+      removing = result
+      await store.finish(record)
+      return result
+    }
     record.state = 'committed'
     await persist()
   } catch (err) {
     // Nothing is changed before the journal is first written: there is nothing to undo.
     if (!saved) throw err
     if (err instanceof TakenOver) throw new RunFailure(err, { kind: 'taken-over', by: err.message })
+    if (removing && isServerOutOfReach(err)) {
+      const after = await afterLostRemoval(server, record, lock, store, files[COMPOSE_FILE], opts).catch(() => 'still-there' as const)
+      if (after === 'committed') return removing
+      if (after === 'taken-over') throw new RunFailure(err, { kind: 'taken-over', by: new TakenOver(record.app).message })
+    }
     // The cause is the job's error, told once there; the log says what is being undone.
     opts.log(`Rolling back. To undo: ${changesOf(record).join(', ') || 'nothing yet'}.`)
     throw new RunFailure(err, await rollBack(server, record, lock, store, opts))

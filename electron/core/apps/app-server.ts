@@ -16,6 +16,8 @@ export interface AppServer {
 export interface ServerAccess {
   session(serverId: string): Promise<SshSession>
   docker(serverId: string): Promise<Docker>
+  /** Opens channels to Docker ahead of a burst of requests, so each costs one round trip, not two. */
+  dockerChannels?(serverId: string, count: number): Promise<void>
 }
 
 export async function appServer(access: ServerAccess, serverId: string): Promise<AppServer> {

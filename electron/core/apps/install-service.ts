@@ -24,20 +24,20 @@ import type { AppRunsRepo } from '../store/app-runs-repo.js'
 import { buildAppImages, buildsImages, rememberBuildDir } from './app-builds.js'
 import { definitionFromCatalog, definitionFromCompose, definitionFromInstalled, type AppDefinition, type DefinitionResult, type InstalledEdits } from './app-definitions.js'
 import { planToDto, prepareApp, type PreparedApp } from './app-installer.js'
-import { AppLock, JOURNAL_FILE, localHolder } from './app-lock.js'
+import { JOURNAL_FILE, localHolder, type AppLock } from './app-lock.js'
 import { appDir, assertAppName, ENV_FILE, hasComposeFile } from './app-paths.js'
 import { RunFailure, runApp } from './app-run.js'
 import { readAppSecrets, usesSecretFiles } from './app-secrets.js'
-import { appServer, type AppServer, type ServerAccess } from './app-server.js'
+import { appServer, type AppServer } from './app-server.js'
 import type { Catalogs } from './catalog/catalogs.js'
 import { planningFailure, runFailure } from './failure-messages.js'
 import { describePlan, progressReporter } from './install-progress.js'
 import { logReconnects } from './job-reconnects.js'
-import { finishRun } from './run-resume.js'
+import { finishRun, type ResumingAccess } from './run-resume.js'
 import { RunJournalStore } from './run-journal.js'
 
 export interface InstallDeps {
-  servers: ServerAccess
+  servers: ResumingAccess
   catalogs: Catalogs
   /** The server's registry mirror, if one is set. */
   mirror(serverId: string): string | undefined
@@ -53,6 +53,12 @@ export interface InstallDeps {
 }
 
 type Values = Record<string, string>
+
+/**
+ * Docker requests an install sends at once while it plans: the name check, the port check, the containers,
+ * networks and volumes, and the images of a few services. Their channels open while the lock is taken.
+ */
+const PLANNING_CHANNELS = 7
 
 /** The host access a definition asks for; a definition that does not load has none to ask about (planning reports why). */
 function risksOf(def: AppDefinition, server: AppServer) {
@@ -87,12 +93,12 @@ export class InstallService {
 
   async install(serverId: string, source: AppSourceInput, name: string | undefined, values: Values, acceptHostAccess?: boolean): Promise<{ jobId: string; app: string }> {
     if (source.installed) throw new HomeportError('INVALID_INPUT', 'An installed app is updated, not installed.', { hint: 'Use apps.update.' })
-    const server = await appServer(this.deps.servers, serverId)
     const app = await this.appName(source, name)
-    // The SFTP channel and Docker's first one open while the lock is taken: the run's first reads need them.
-    server.session.sftp().catch(() => undefined)
-    server.docker().catch(() => undefined)
-    const lock = await AppLock.acquire(server.session, appDir(server.facts, app), localHolder('install', randomUUID()), [JOURNAL_FILE, COMPOSE_FILE, ENV_FILE])
+    // The SFTP channel and Docker's open while the lock is taken: the run's first reads need them.
+    const { server, lock } = await this.deps.servers.lockApp(serverId, app, localHolder('install', randomUUID()), [JOURNAL_FILE, COMPOSE_FILE, ENV_FILE], (session) => {
+      session.sftp().catch(() => undefined)
+      this.deps.servers.dockerChannels?.(serverId, PLANNING_CHANNELS).catch(() => undefined)
+    })
     return this.underLock(server, lock, async () => {
       const buildDir = 'buildDir' in source ? source.buildDir : undefined
       // Files not in the app's folder when the lock was taken are not asked for.
@@ -137,9 +143,7 @@ export class InstallService {
    */
   async update(serverId: string, app: string, values: Values | undefined, verifyTimeoutMs?: number, acceptHostAccess?: boolean, edits: InstalledEdits = {}): Promise<{ jobId: string; app: string }> {
     const edited = edits.compose !== undefined || edits.env !== undefined
-    const server = await appServer(this.deps.servers, serverId)
-    server.session.sftp().catch(() => undefined)
-    const lock = await AppLock.acquire(server.session, appDir(server.facts, app), localHolder('update', randomUUID()))
+    const { server, lock } = await this.deps.servers.lockApp(serverId, app, localHolder('update', randomUUID()), [], (session) => session.sftp().catch(() => undefined))
     return this.underLock(server, lock, async () => {
       const def = await definitionFromInstalled(server.session, server.facts, app, values ?? {}, edits)
       requireConsent(app, newRisks(risksOf(def.definition, server), risksOf(def.previous, server)), acceptHostAccess)

@@ -76,7 +76,7 @@ export class RunJournalStore {
 
   async save(record: RunRecord): Promise<void> {
     const json = JSON.stringify(record)
-    if (this.lock?.held && this.lock.dir === record.dir) await this.lock.writeJournal(json)
+    if (this.throughLock(record)) await this.lock?.writeJournal(json)
     else await writeServerFiles(this.session, [{ path: journalPath(record), content: json, mode: 0o600 }])
     this.saveLocal(record)
   }
@@ -88,16 +88,23 @@ export class RunJournalStore {
 
   /**
    * The run is over (committed, or rolled back and checked): both copies go. `removeDir`: the app's folder did
-   * not exist before the run, so it goes too, journal and all.
+   * not exist before the run, so it goes too, journal and all. With the lock held, through its channel.
    */
   async finish(record: RunRecord, opts: { removeDir?: boolean } = {}): Promise<void> {
     if (opts.removeDir) {
       const res = await this.session.exec(['rm', '-rf', '--', record.dir])
       if (res.code !== 0) throw new Error(`could not remove ${record.dir}: ${res.stderr.trim()}`)
+    } else if (this.throughLock(record)) {
+      await this.lock?.removeJournal()
     } else {
       await removeServerFile(this.session, journalPath(record))
     }
     this.runs.delete(record.runId)
+  }
+
+  /** Whether the server's copy goes through the lock's channel (held, on the run's folder). */
+  private throughLock(record: RunRecord): boolean {
+    return this.lock?.held === true && this.lock.dir === record.dir
   }
 }
 

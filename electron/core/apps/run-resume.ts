@@ -9,8 +9,8 @@ import type { SshSession } from '../connection/types.js'
 import { commitRun } from '../compose/engine/rollback.js'
 import type { AppRunsRepo } from '../store/app-runs-repo.js'
 import type { EventSink, Logger } from '../runtime/types.js'
-import { AppLock, localHolder } from './app-lock.js'
-import { appsRoot } from './app-paths.js'
+import { AppLock, localHolder, type LockHolder } from './app-lock.js'
+import { appDir, appDirInHome, appsRoot, FACTS_SCRIPT, factsAsked, parseFacts, rememberFacts, type ServerFacts } from './app-paths.js'
 import { rollBack, type RollbackOutcome } from './app-run.js'
 import { appServer, type AppServer, type ServerAccess } from './app-server.js'
 import { JOURNAL_FILE, readServerJournal, RunJournalStore } from './run-journal.js'
@@ -36,7 +36,8 @@ export async function finishRun(server: AppServer, dir: string, deps: ResumeDeps
   let lock = held
   if (!lock) {
     try {
-      lock = await AppLock.acquire(server.session, dir, localHolder('finish an interrupted run', randomUUID()))
+      lock = await AppLock.acquireIfJournal(server.session, dir, localHolder('finish an interrupted run', randomUUID()))
+      if (!lock) return { kind: 'verified' }
     } catch (err) {
       if ((err as { code?: string }).code === 'APP_BUSY') return undefined
       throw err
@@ -80,29 +81,84 @@ export async function resumeRuns(server: AppServer, deps: ResumeDeps): Promise<v
   for (const row of deps.runs.unfinished(server.serverId)) if (!seen.has(row.runId)) deps.runs.delete(row.runId)
 }
 
+export interface ResumingAccess extends ServerAccess {
+  /**
+   * The app's server with the app's lock taken. On a connection that has not read the server's facts yet (the
+   * first apps call, as every CLI command's is) the lock's command reads them too: one exchange for both. The
+   * interrupted runs are finished after it (the app's own one first, the lock taken again after). `alongside`
+   * gets the session just before the lock's command goes, to open the channels the call needs meanwhile.
+   */
+  lockApp(serverId: string, app: string, holder: LockHolder, look?: readonly string[], alongside?: (session: SshSession) => void): Promise<{ server: AppServer; lock: AppLock }>
+}
+
 /**
  * The server access the apps domain uses: the first call on each new connection finishes what earlier runs
  * left (once per connection; a failure there is logged and does not stop the call).
  */
-export function resumingAccess(raw: ServerAccess, deps: ResumeDeps): ServerAccess {
+export function resumingAccess(raw: ServerAccess, deps: ResumeDeps): ResumingAccess {
   const done = new WeakMap<SshSession, Promise<void>>()
+  const resume = (serverId: string) =>
+    appServer(raw, serverId)
+      .then((server) => resumeRuns(server, deps))
+      .catch((err: unknown) => deps.log.warn('Could not finish the interrupted app runs on the server', { server: serverId, error: err instanceof Error ? err.message : String(err) }))
   const session = async (serverId: string): Promise<SshSession> => {
     const s = await raw.session(serverId)
     let resumed = done.get(s)
     if (!resumed) {
-      resumed = appServer(raw, serverId)
-        .then((server) => resumeRuns(server, deps))
-        .catch((err: unknown) => deps.log.warn('Could not finish the interrupted app runs on the server', { server: serverId, error: err instanceof Error ? err.message : String(err) }))
+      resumed = resume(serverId)
       done.set(s, resumed)
     }
     await resumed
     return s
   }
-  return {
+  const access: ServerAccess = {
     session,
     docker: async (serverId) => {
       await session(serverId)
       return raw.docker(serverId)
     },
+    // Opening channels changes nothing on the server: no need to wait for the interrupted runs.
+    dockerChannels: async (serverId, count) => raw.dockerChannels?.(serverId, count),
   }
+  const lockApp: ResumingAccess['lockApp'] = async (serverId, app, holder, look = [], alongside) => {
+    const dirInHome = appDirInHome(app)
+    const s = await raw.session(serverId)
+    if (done.has(s) || factsAsked(s)) {
+      const server = await appServer(access, serverId)
+      alongside?.(s)
+      return { server, lock: await AppLock.acquire(s, appDir(server.facts, app), holder, look) }
+    }
+    alongside?.(s)
+    const taking = AppLock.acquireInHome(s, dirInHome, holder, look, FACTS_SCRIPT).then(async ({ lock, output }) => {
+      let facts: ServerFacts
+      try {
+        facts = parseFacts(output)
+      } catch (err) {
+        await lock.release()
+        throw err
+      }
+      rememberFacts(s, facts)
+      // An interrupted run of this very app is finished first, under the resume's own lock (its rollback may
+      // take the folder away): this lock is let go, and taken again after.
+      if (!facts.journalDirs?.includes(lock.dir)) return lock
+      await lock.release()
+      return undefined
+    })
+    // Resumed once the lock is taken (or refused), with the facts it read when it was.
+    const resumed = taking.then(
+      () => resume(serverId),
+      () => resume(serverId),
+    )
+    done.set(s, resumed)
+    const lock = await taking
+    await resumed
+    try {
+      const server = await appServer(access, serverId)
+      return { server, lock: lock ?? (await AppLock.acquire(s, appDir(server.facts, app), holder, look)) }
+    } catch (err) {
+      await lock?.release()
+      throw err
+    }
+  }
+  return { ...access, lockApp }
 }

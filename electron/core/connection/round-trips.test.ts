@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countRoundTrips, handshakeStep, recordExec, recordRoundTrip } from './round-trips.js'
+import { awaitAnswer, countRoundTrips, handshakeStep, recordExec, recordRequest, recordRoundTrip } from './round-trips.js'
 
 describe('round-trip tallies', () => {
   it('count what an action and everything it starts sends, into every tally around it', async () => {
@@ -25,6 +25,24 @@ describe('round-trip tallies', () => {
     recordRoundTrip('exec', 'true')
     const { tally } = await countRoundTrips(async () => recordExec(['sh', '-c', 'echo', 'homeport-docker-discovery']))
     expect([...tally.where.keys()]).toEqual(['channel session for sh', 'exec homeport-docker-discovery'])
+  })
+
+  it('says which requests were awaiting their answers when another went out, an exec answered by its output included', async () => {
+    const { tally } = await countRoundTrips(async () => {
+      recordExec(['sh', '-c', 'script', 'homeport-app-lock'])
+      const locked = awaitAnswer('exec', 'homeport-app-lock')
+      recordRoundTrip('channel', 'stream-local /run/docker.sock')
+      locked()
+      const listed = recordRequest('docker', 'GET /containers/json')
+      recordRoundTrip('channel', 'stream-local /run/docker.sock')
+      listed()
+      recordRoundTrip('docker', 'GET /networks')
+    })
+    // Counted once (by the exec), however long it was awaited.
+    expect(tally.where.get('exec homeport-app-lock')).toBe(1)
+    expect([...(tally.sentDuring.get('channel stream-local /run/docker.sock') ?? [])]).toEqual(['exec homeport-app-lock', 'docker GET /containers/json'])
+    expect(tally.sentDuring.get('docker GET /networks')).toBeUndefined()
+    expect(tally.sentDuring.get('docker GET /containers/json')).toBeUndefined()
   })
 
   it('reads the handshake steps that wait for the server from ssh2 debug lines', () => {

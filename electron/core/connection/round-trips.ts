@@ -26,6 +26,8 @@ export class RoundTripTally {
   readonly where = new Map<string, number>()
   /** `kind where` → most requests of that kind that were awaiting their answers at once: overlap, without timing. */
   readonly peakInFlight = new Map<string, number>()
+  /** `kind where` → the requests that were awaiting their answers when one of it went out: overlap across kinds. */
+  readonly sentDuring = new Map<string, Set<string>>()
   private readonly inFlight = new Map<string, number>()
 
   constructor(private readonly parent?: RoundTripTally) {}
@@ -40,6 +42,12 @@ export class RoundTripTally {
     this.byKind[kind] += count
     const key = `${kind} ${foldIds(where)}`
     this.where.set(key, (this.where.get(key) ?? 0) + count)
+    for (const [other, n] of this.inFlight) {
+      if (n <= 0 || other === key) continue
+      let during = this.sentDuring.get(key)
+      if (!during) this.sentDuring.set(key, (during = new Set()))
+      during.add(other)
+    }
     this.parent?.record(kind, where, count)
   }
 
@@ -105,6 +113,14 @@ export function recordRequest(kind: RoundTripKind, where: string): () => void {
   if (!tally) return () => {}
   tally.record(kind, where)
   return tally.sent(kind, where)
+}
+
+/**
+ * Tracks an exchange already recorded (an exec's, by recordExec) as awaiting its answer until the returned
+ * function is called: for one whose answer is a line of its output rather than the channel's opening.
+ */
+export function awaitAnswer(kind: RoundTripKind, where: string): () => void {
+  return current.getStore()?.sent(kind, where) ?? (() => {})
 }
 
 /** `sh -c SCRIPT NAME …` by its name, or the script's start; anything else by its program. */

@@ -19,6 +19,11 @@ export interface DockerClient {
   transport: DockerTransport
   /** Socket path on the server, or `dial-stdio`. */
   socket: string
+  /**
+   * Opens channels ahead of a burst of requests, up to `count` unused ones with those the pool keeps, so each
+   * request then costs its own round trip only. Stream-local only: exec channels are scarce (MaxSessions).
+   */
+  openChannels(count: number): Promise<void>
   destroy(): void
 }
 
@@ -73,12 +78,13 @@ function buildDockerode(agent: TunnelAgent, socket: string, connectionTimeoutMs:
 export async function createDockerClient(session: SshSession, endpoint: DockerEndpoint, options: DockerClientOptions = {}): Promise<DockerClient> {
   const serverName = options.serverName ?? session.serverId
   const connectionTimeoutMs = options.connectionTimeoutMs ?? 15_000
-  let spare: Duplex | undefined
+  // Channels opened before a request asked for one: the transport's check, and openChannels'.
+  const spares: Duplex[] = []
   let transport: DockerTransport = 'dial-stdio'
 
   if (endpoint.socket) {
     try {
-      spare = await session.openStreamLocal(endpoint.socket)
+      spares.push(await session.openStreamLocal(endpoint.socket))
       transport = 'stream-local'
     } catch (err) {
       if (!isChannelOpenRefusal(err)) throw err
@@ -98,9 +104,9 @@ export async function createDockerClient(session: SshSession, endpoint: DockerEn
     if (session.state !== 'ready') await waitForServer(session, Date.now() + (options.reconnectWaitMs ?? 20_000))
   }
   const openStreamLocal = async (): Promise<Duplex> => {
-    const channel = spare
-    spare = undefined
-    if (channel && !channel.destroyed && channel.readable) return channel
+    for (let channel = spares.shift(); channel; channel = spares.shift()) {
+      if (!channel.destroyed && channel.readable) return channel
+    }
     await reachable()
     return session.openStreamLocal(endpoint.socket as string)
   }
@@ -122,11 +128,35 @@ export async function createDockerClient(session: SshSession, endpoint: DockerEn
   // ssh2 closes a dead connection's channels only once their readable side is consumed, and an idle pooled
   // channel is never read: it would stay in the agent's free list and swallow the next request after a
   // reconnect. Drop every pooled channel as soon as the connection is lost.
+  // Bumped on every drop: a channel opened before it is not kept.
+  let generation = 0
+  const dropSpares = () => {
+    generation++
+    for (const channel of spares.splice(0)) channel.destroy()
+  }
   const onState = (event: { state: string }) => {
     if (event.state === 'reconnecting' || event.state === 'offline') {
-      spare?.destroy()
-      spare = undefined
+      dropSpares()
       agent.destroy()
+    }
+  }
+  let opening = 0
+  const openChannels = async (count: number): Promise<void> => {
+    if (transport !== 'stream-local' || session.state !== 'ready') return
+    const pooled = Object.values(agent.freeSockets).reduce((n, list) => n + (list?.length ?? 0), 0)
+    const missing = count - pooled - spares.length - opening
+    if (missing <= 0) return
+    opening += missing
+    const asked = generation
+    try {
+      const opened = await Promise.allSettled(Array.from({ length: missing }, () => session.openStreamLocal(endpoint.socket as string)))
+      for (const o of opened) {
+        if (o.status !== 'fulfilled') continue
+        if (asked === generation) spares.push(o.value)
+        else o.value.destroy()
+      }
+    } finally {
+      opening -= missing
     }
   }
   session.on('state', onState)
@@ -136,10 +166,10 @@ export async function createDockerClient(session: SshSession, endpoint: DockerEn
     agent,
     transport,
     socket,
+    openChannels,
     destroy() {
       session.off('state', onState)
-      spare?.destroy()
-      spare = undefined
+      dropSpares()
       agent.destroy()
     },
   }

@@ -15,6 +15,8 @@ export interface DockerServiceLike {
   watchContainers(listener: ContainersListener): (() => void) | Promise<() => void>
   /** The Docker API over the tunnel (errors mapped, reads retried after a drop), for apps, terminals and files. */
   docker(): Promise<Docker>
+  /** Opens channels ahead of a burst of requests, so each costs one round trip, not two. */
+  openChannels?(count: number): Promise<void>
   close?(): void | Promise<void>
 }
 

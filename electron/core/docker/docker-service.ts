@@ -62,6 +62,11 @@ export class DockerService {
     return (await this.getClient()).access
   }
 
+  /** Opens channels ahead of a burst of requests (DockerClient.openChannels). */
+  async openChannels(count: number): Promise<void> {
+    await (await this.getClient()).openChannels(count)
+  }
+
   async info(opts: { counts?: boolean } = {}): Promise<DockerInfoDto> {
     const client = await this.getClient()
     // Each request beyond the first needs a channel of its own, opened only once asked for: a round trip more.

@@ -151,7 +151,11 @@ export async function createCore(options: CoreOptions, parts: CoreParts = {}): P
   // The apps domain (catalogs, compose engine, YAML, Ajv) loads with its first call.
   const apps = new Lazy(async () =>
     (await import('../apps/apps-domain.js')).createAppsDomain({
-      servers: { session: (serverId) => sessions.session(serverId), docker: async (serverId) => (await sessions.docker(serverId)).docker() },
+      servers: {
+        session: (serverId) => sessions.session(serverId),
+        docker: async (serverId) => (await sessions.docker(serverId)).docker(),
+        dockerChannels: async (serverId, count) => (await sessions.docker(serverId)).openChannels?.(count),
+      },
       idOf,
       settings,
       secrets,

@@ -68,6 +68,7 @@ export const defaultDockerFactory = (dataDir?: string): DockerServiceFactory => 
     listContainers: async (opts) => (await service.get()).listContainers(opts),
     watchContainers: async (onChange) => (await service.get()).watchContainers(onChange),
     docker: async () => (await service.get()).docker(),
+    openChannels: async (count) => (await service.get()).openChannels?.(count),
     close: async () => (await service.settled())?.close?.(),
   }
 }
