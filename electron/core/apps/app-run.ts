@@ -47,6 +47,11 @@ export interface RunOptions {
   verify?: WaitOptions
   /** How long a rollback waits for the server to come back before leaving the rest to the next connect. */
   reachTimeoutMs?: number
+  /**
+   * The lock is held for a run that goes on in the folder (an install finishing an earlier run of its app
+   * first): the folder stays even if the earlier run made it, since the lock, and the next run, live in it.
+   */
+  keepFolder?: boolean
 }
 
 const DEFAULT_REACH_MS = 120_000
@@ -222,7 +227,7 @@ export async function rollBack(server: AppServer, record: RunRecord, lock: AppLo
         opts.log(`The rollback is not complete: ${differences.join('; ')}.`)
         return { kind: 'incomplete', differences }
       }
-      await store.finish(record, { removeDir: !record.dirExisted })
+      await store.finish(record, { removeDir: !record.dirExisted && !opts.keepFolder })
       opts.log('Rolled back, and checked: every container, network, volume and file is as it was.')
       return { kind: 'verified' }
     } catch (err) {

@@ -57,7 +57,9 @@ export async function finishRun(server: AppServer, dir: string, deps: ResumeDeps
       return { kind: 'verified' }
     }
     const log = (line: string) => deps.log.info(line, { server: server.serverId, app: record.app })
-    const outcome = await rollBack(server, record, lock, store, { log, reachTimeoutMs })
+    const outcome = await rollBack(server, record, lock, store, { log, reachTimeoutMs, keepFolder: held !== undefined })
+    // The folder kept for the caller's run was the earlier run's own making: it is the caller's to remove now.
+    if (held && outcome.kind === 'verified' && !record.dirExisted) held.dirExisted = false
     if (outcome.kind === 'verified') {
       deps.log.info(`Finished the rollback of an interrupted ${record.kind} of "${record.app}" (started by ${record.holder} at ${record.startedAt}).`, { server: server.serverId })
       deps.events.emit('apps.changed', { serverId: server.serverId, app: record.app, change: 'rolled-back' })

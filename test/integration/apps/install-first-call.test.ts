@@ -18,6 +18,8 @@ import { homeServerInput, openTestCore, type TestCore } from '../core/test-core.
 const hs = useHomeServer()
 const APP = 'hp-first-call'
 const CRASHED = 'hp-first-call-crashed'
+const CRASHED_LATER = 'hp-first-call-crashed-later'
+const CRASHED_FAILING = 'hp-first-call-crashed-failing'
 const launcher = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/homeport.js')
 const busybox = () => hs.images.find((i) => i.endsWith('/homeport/busybox:1')) as string
 const folder = (app: string) => `/home/${hs.user}/.local/share/homeport/apps/${app}`
@@ -68,8 +70,29 @@ describe('an install as the first apps call on a connection', () => {
     return t
   }
 
+  /** A CLI install of `app` killed outright once its journal is on the server: db is created, web waits for db's health. */
+  const crashMidInstall = async (app: string) => {
+    if (!cli) {
+      cli = cliSandbox()
+      await addHomeServer(cli, hs, 'crashing')
+    }
+    const composeFile = path.join(cli.home, 'compose.yml')
+    fs.writeFileSync(composeFile, twoServices(30))
+    const child = spawn(process.execPath, [launcher, 'apps', 'install', 'crashing', '--file', composeFile, '--name', app], { env: cli.env, stdio: 'ignore' })
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    try {
+      await expect.poll(() => fs.existsSync(journalOf(app)) && child.exitCode === null, { timeout: 60_000, interval: 50 }).toBe(true)
+    } finally {
+      child.kill('SIGKILL')
+      await exited
+    }
+    expect(JSON.parse(fs.readFileSync(journalOf(app), 'utf8'))).toMatchObject({ app, state: 'applying' })
+    // The server lets go of the dead laptop's lock once it sees its connection gone.
+    await expect.poll(() => spawnSync('flock', ['-n', path.join(folder(app), '.homeport-lock'), 'true']).status, { timeout: 30_000 }).toBe(0)
+  }
+
   beforeAll(async () => {
-    for (const app of [APP, CRASHED]) {
+    for (const app of [APP, CRASHED, CRASHED_LATER, CRASHED_FAILING]) {
       await removeTestContainers(app)
       fs.rmSync(folder(app), { recursive: true, force: true })
     }
@@ -78,7 +101,7 @@ describe('an install as the first apps call on a connection', () => {
   afterAll(async () => {
     for (const t of cores) await t.close().catch(() => undefined)
     cli?.dispose()
-    for (const app of [APP, CRASHED]) {
+    for (const app of [APP, CRASHED, CRASHED_LATER, CRASHED_FAILING]) {
       await removeTestContainers(app)
       fs.rmSync(folder(app), { recursive: true, force: true })
     }
@@ -130,22 +153,7 @@ describe('an install as the first apps call on a connection', () => {
   })
 
   it('after a crash mid-install, the next laptop\'s install of that app has the interrupted run rolled back first, then installs', async () => {
-    cli = cliSandbox()
-    await addHomeServer(cli, hs, 'crashing')
-    const composeFile = path.join(cli.home, 'compose.yml')
-    fs.writeFileSync(composeFile, twoServices(30))
-    // The CLI is killed outright once its journal is on the server: db is created, web waits for db's health.
-    const child = spawn(process.execPath, [launcher, 'apps', 'install', 'crashing', '--file', composeFile, '--name', CRASHED], { env: cli.env, stdio: 'ignore' })
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    try {
-      await expect.poll(() => fs.existsSync(journalOf(CRASHED)) && child.exitCode === null, { timeout: 60_000, interval: 50 }).toBe(true)
-    } finally {
-      child.kill('SIGKILL')
-      await exited
-    }
-    expect(JSON.parse(fs.readFileSync(journalOf(CRASHED), 'utf8'))).toMatchObject({ app: CRASHED, state: 'applying' })
-    // The server lets go of the dead laptop's lock once it sees its connection gone.
-    await expect.poll(() => spawnSync('flock', ['-n', path.join(folder(CRASHED), '.homeport-lock'), 'true']).status, { timeout: 30_000 }).toBe(0)
+    await crashMidInstall(CRASHED)
 
     const t = await freshCore('hp-first-call-next')
     const { value: job, tally } = await countRoundTrips(async () => {
@@ -161,5 +169,32 @@ describe('an install as the first apps call on a connection', () => {
     expect(new Set(runs).size).toBe(1)
     // The facts still came with the lock: no command of their own.
     expect(tally.where.get('exec homeport-app-facts')).toBeUndefined()
+  })
+
+  it('on a connection that has finished the interrupted runs already, one interrupted since is rolled back under the install\'s own lock, which keeps its folder', async () => {
+    const t = await freshCore('hp-later-call')
+    // The first apps call on this connection: the interrupted runs are looked for now, before the crash.
+    await t.call('apps.list', { serverId: 'hp-later-call' })
+    await crashMidInstall(CRASHED_LATER)
+    const { jobId } = await t.call('apps.install', { serverId: 'hp-later-call', source: { compose: twoServices(1) }, name: CRASHED_LATER, values: {} })
+    const job = await t.finishedJob(jobId)
+    expect(job.state, JSON.stringify(job)).toBe('succeeded')
+    expect(await containers(CRASHED_LATER)).toEqual([`${CRASHED_LATER}-db-1 running`, `${CRASHED_LATER}-web-1 running`])
+    expect(fs.existsSync(journalOf(CRASHED_LATER))).toBe(false)
+    expect(fs.readFileSync(path.join(folder(CRASHED_LATER), 'compose.yml'), 'utf8')).toBe(twoServices(1))
+    const runs = (await docker(['ps', '-a', '--filter', `label=com.docker.compose.project=${CRASHED_LATER}`, '--format', '{{.Label "io.homeport.run"}}'])).split('\n').filter(Boolean)
+    expect(new Set(runs).size).toBe(1)
+  })
+
+  it('removes the folder the interrupted run made when the install that rolled it back fails too', async () => {
+    const t = await freshCore('hp-later-call-failing')
+    await t.call('apps.list', { serverId: 'hp-later-call-failing' })
+    await crashMidInstall(CRASHED_FAILING)
+    const missing = twoServices(1).replace(/image: .*\n/, `image: ${busybox().replace('busybox:1', 'no-such-image:1')}\n`)
+    const { jobId } = await t.call('apps.install', { serverId: 'hp-later-call-failing', source: { compose: missing }, name: CRASHED_FAILING, values: {} })
+    const job = await t.finishedJob(jobId)
+    expect(job.state).toBe('failed')
+    expect(await containers(CRASHED_FAILING)).toEqual([])
+    expect(fs.existsSync(folder(CRASHED_FAILING))).toBe(false)
   })
 })
