@@ -52,6 +52,16 @@ async function containers(app: string): Promise<string[]> {
   return out.split('\n').filter(Boolean).sort()
 }
 
+/** Installed from `twoServices(1)` by one run: each service once and running, the file in place, no journal left. */
+async function expectInstalledOnce(app: string, job: { state: string }): Promise<void> {
+  expect(job.state, JSON.stringify(job)).toBe('succeeded')
+  expect(await containers(app)).toEqual([`${app}-db-1 running`, `${app}-web-1 running`])
+  expect(fs.existsSync(journalOf(app))).toBe(false)
+  expect(fs.readFileSync(path.join(folder(app), 'compose.yml'), 'utf8')).toBe(twoServices(1))
+  const runs = (await docker(['ps', '-a', '--filter', `label=com.docker.compose.project=${app}`, '--format', '{{.Label "io.homeport.run"}}'])).split('\n').filter(Boolean)
+  expect(new Set(runs).size).toBe(1)
+}
+
 /** The keys of requests that went out while the app lock's command was awaiting its answer. */
 function sentDuringLock(tally: { sentDuring: Map<string, Set<string>> }): string[] {
   return [...tally.sentDuring.entries()].filter(([, during]) => during.has(`exec homeport-app-lock:${APP}`)).map(([key]) => key)
@@ -113,10 +123,7 @@ describe('an install as the first apps call on a connection', () => {
       const { jobId } = await t.call('apps.install', { serverId: 'hp-first-call', source: { compose: twoServices(1) }, name: APP, values: {} })
       return t.finishedJob(jobId)
     })
-    expect(job.state, JSON.stringify(job)).toBe('succeeded')
-    expect(await containers(APP)).toEqual([`${APP}-db-1 running`, `${APP}-web-1 running`])
-    expect(fs.existsSync(journalOf(APP))).toBe(false)
-    expect(fs.readFileSync(path.join(folder(APP), 'compose.yml'), 'utf8')).toBe(twoServices(1))
+    await expectInstalledOnce(APP, job)
 
     // No command of its own for the facts: the lock's command, which carries the journal too, read them. (Only
     // this app's lock is counted exactly: the runs of other apps under way on the server now — other test
@@ -160,13 +167,8 @@ describe('an install as the first apps call on a connection', () => {
       const { jobId } = await t.call('apps.install', { serverId: 'hp-first-call-next', source: { compose: twoServices(1) }, name: CRASHED, values: {} })
       return t.finishedJob(jobId)
     })
-    expect(job.state, JSON.stringify(job)).toBe('succeeded')
     // Each service once, running: what the crashed run created was removed before this one created its own.
-    expect(await containers(CRASHED)).toEqual([`${CRASHED}-db-1 running`, `${CRASHED}-web-1 running`])
-    expect(fs.existsSync(journalOf(CRASHED))).toBe(false)
-    expect(fs.readFileSync(path.join(folder(CRASHED), 'compose.yml'), 'utf8')).toBe(twoServices(1))
-    const runs = (await docker(['ps', '-a', '--filter', `label=com.docker.compose.project=${CRASHED}`, '--format', '{{.Label "io.homeport.run"}}'])).split('\n').filter(Boolean)
-    expect(new Set(runs).size).toBe(1)
+    await expectInstalledOnce(CRASHED, job)
     // The facts still came with the lock: no command of their own.
     expect(tally.where.get('exec homeport-app-facts')).toBeUndefined()
   })
@@ -178,12 +180,7 @@ describe('an install as the first apps call on a connection', () => {
     await crashMidInstall(CRASHED_LATER)
     const { jobId } = await t.call('apps.install', { serverId: 'hp-later-call', source: { compose: twoServices(1) }, name: CRASHED_LATER, values: {} })
     const job = await t.finishedJob(jobId)
-    expect(job.state, JSON.stringify(job)).toBe('succeeded')
-    expect(await containers(CRASHED_LATER)).toEqual([`${CRASHED_LATER}-db-1 running`, `${CRASHED_LATER}-web-1 running`])
-    expect(fs.existsSync(journalOf(CRASHED_LATER))).toBe(false)
-    expect(fs.readFileSync(path.join(folder(CRASHED_LATER), 'compose.yml'), 'utf8')).toBe(twoServices(1))
-    const runs = (await docker(['ps', '-a', '--filter', `label=com.docker.compose.project=${CRASHED_LATER}`, '--format', '{{.Label "io.homeport.run"}}'])).split('\n').filter(Boolean)
-    expect(new Set(runs).size).toBe(1)
+    await expectInstalledOnce(CRASHED_LATER, job)
   })
 
   it('removes the folder the interrupted run made when the install that rolled it back fails too', async () => {
