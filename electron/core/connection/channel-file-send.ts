@@ -22,6 +22,14 @@ const BLOCK_BYTES = 1024 * 1024
 const AHEAD = 4
 /** Buffers in use at most: read ahead, and written but not yet taken by the kernel. */
 const MAX_BUFFERS = 8
+/** Window gathered before packets leave: OpenSSH's sshd hands its 2 MiB window back ~64 KiB at a time, and
+ * sending on each return cost a socket write, a wake-up of sshd and a padding fill per 64 KiB. Gathering
+ * 512 KiB (a quarter of that window, so the server still holds three quarters of it to work on) cut this
+ * process's CPU time for a 1 GiB upload from ~1.4 s to ~1.1 s and raised the rate against `ssh host
+ * 'cat > FILE'` from 0.79 to 0.90 of it (medians of 6 paired runs each). */
+const GATHER_BYTES = 512 * 1024
+/** A server that never hands enough window back still gets what it allows after this long. */
+const GATHER_WAIT_MS = 20
 
 interface GcmCipher {
   _instance: { encrypt(packet: Buffer): void; constructor: { name: string } }
@@ -95,12 +103,17 @@ export interface FileSendHooks {
 
 export type FileSender = (file: FileHandle, from: number, to: number, hooks: FileSendHooks) => Promise<void>
 
+export interface FileSenderOptions {
+  /** Window to gather before sending (default: the smaller of 512 KiB and a quarter of the server's window). */
+  gatherBytes?: number
+}
+
 /**
  * Sends bytes of a local file down `channel` with packets built in place, or undefined when the connection is
  * not one this can do (send with `channel.write` then). The returned sender resolves once every byte has been
  * handed to the socket, or when the channel closes first (the caller compares what was sent).
  */
-export function fileSender(channel: ClientChannel): FileSender | undefined {
+export function fileSender(channel: ClientChannel, options: FileSenderOptions = {}): FileSender | undefined {
   const c = channel as unknown as Internals
   const protocol = c._client?._protocol
   const sock = c._client?._sock
@@ -113,7 +126,8 @@ export function fileSender(channel: ClientChannel): FileSender | undefined {
   if (!cipher || !layoutMatches(cipher, out.packetSize)) return undefined
   const props = Object.getOwnPropertyDescriptor(out, 'window')
   if (!props || !props.writable || !props.configurable) return undefined
-  return (file, from, to, hooks) => sendFile(channel, protocol, sock as Socket, out as Outgoing, file, from, to, hooks)
+  const gather = options.gatherBytes ?? Math.min(GATHER_BYTES, Math.floor(out.window / 4))
+  return (file, from, to, hooks) => sendFile(channel, protocol, sock as Socket, out as Outgoing, gather, file, from, to, hooks)
 }
 
 interface Block {
@@ -127,7 +141,7 @@ interface Block {
   read?: boolean
 }
 
-function sendFile(channel: ClientChannel, protocol: Protocol, sock: Socket, out: Outgoing, file: FileHandle, from: number, to: number, hooks: FileSendHooks): Promise<void> {
+function sendFile(channel: ClientChannel, protocol: Protocol, sock: Socket, out: Outgoing, gather: number, file: FileHandle, from: number, to: number, hooks: FileSendHooks): Promise<void> {
   const packetData = out.packetSize
   const stride = packetLayout(packetData).total
   const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / packetData))
@@ -141,6 +155,10 @@ function sendFile(channel: ClientChannel, protocol: Protocol, sock: Socket, out:
   let pumping = false
   let closed = false
   let throughSsh2 = 0
+  // Gathering window: a timer that lets the send go with less when no window came back since it was set.
+  let gatherTimer: NodeJS.Timeout | undefined
+  let windowCame = false
+  let gatherWaited = false
   const padding = Buffer.alloc(perBlock * 20)
 
   return new Promise<void>((resolve, reject) => {
@@ -154,7 +172,10 @@ function sendFile(channel: ClientChannel, protocol: Protocol, sock: Socket, out:
       set: (value: number) => {
         const grew = value > window
         window = value
-        if (grew) pump()
+        if (grew) {
+          windowCame = true
+          pump()
+        }
       },
     })
     const onClose = (): void => {
@@ -168,6 +189,7 @@ function sendFile(channel: ClientChannel, protocol: Protocol, sock: Socket, out:
       const done = failure !== undefined || closed || (sentPos >= to && queue.every((b) => b.writing === 0))
       if (!done) return
       through = true
+      clearTimeout(gatherTimer)
       Object.defineProperty(out, 'window', { configurable: true, enumerable: true, writable: true, value: window })
       channel.off('close', onClose)
       if (failure) reject(failure)
@@ -271,6 +293,23 @@ function sendFile(channel: ClientChannel, protocol: Protocol, sock: Socket, out:
       })
     }
 
+    const waitForWindow = (): void => {
+      if (gatherTimer) return
+      windowCame = false
+      const check = (): void => {
+        if (through) return
+        if (windowCame) {
+          windowCame = false
+          gatherTimer = setTimeout(check, GATHER_WAIT_MS)
+          return
+        }
+        gatherTimer = undefined
+        gatherWaited = true
+        pump()
+      }
+      gatherTimer = setTimeout(check, GATHER_WAIT_MS)
+    }
+
     const pump = (): void => {
       if (pumping || through) return
       pumping = true
@@ -305,6 +344,12 @@ function sendFile(channel: ClientChannel, protocol: Protocol, sock: Socket, out:
           last++
         }
         if (last === block.sent) break
+        // Short of the block's end, a little window waits for more (or for the timer).
+        if (last < block.packets && bytes < gather && !gatherWaited) {
+          waitForWindow()
+          break
+        }
+        gatherWaited = false
         window -= bytes
         writePackets(cipher, block, block.sent, last)
         block.sent = last

@@ -1,7 +1,8 @@
 // A big upload builds its SSH packets in place, inside ssh2's internals (`channel-file-send.ts`): on ssh2's
 // default AES-GCM cipher the sender must be available (so an ssh2 release that moves those internals fails
 // here rather than quietly uploading slower), a range of a file must arrive byte for byte at the real sshd,
-// also across a key re-exchange in the middle, and the channel's window must be left as ssh2 keeps it. Where
+// also across a key re-exchange in the middle, and the channel's window must be left as ssh2 keeps it; a send
+// that gathers window before it goes must still go when the window it waits for never comes. Where
 // the sender cannot work (chacha20-poly1305), it declines and ssh2's public path carries the bytes instead.
 
 import { execFileSync } from 'node:child_process'
@@ -93,6 +94,40 @@ describe('a file range sent down a channel', () => {
       again.channel.end('still speaking\n')
       expect(await again.exited).toBe(0)
       expect(readFileSync(path.join(remote, 'after.txt'), 'utf8')).toBe('still speaking\n')
+    } finally {
+      client.end()
+    }
+  })
+
+  it('still goes, whole, when the server never hands back the window it gathers for (each send then waits for its timer)', async () => {
+    const client = await connect('aes128-gcm@openssh.com')
+    try {
+      const file = path.join(remote, 'gather-timer.bin')
+      const { channel, exited } = await catInto(client, file)
+      // A stingy server, as this client sees it: never more than 256 KiB of window, less than a block (1 MiB)
+      // and less than the 512 KiB the sender is told to gather.
+      const CAP = 256 * 1024
+      const outgoing = (channel as unknown as { outgoing: { window: number } }).outgoing
+      outgoing.window = CAP
+      const handlers = (client as unknown as { _protocol: { _handlers: Record<string, (...args: unknown[]) => void> } })._protocol._handlers
+      const adjust = handlers.CHANNEL_WINDOW_ADJUST!
+      handlers.CHANNEL_WINDOW_ADJUST = (p: unknown, recipient: unknown, amount: unknown) => adjust(p, recipient, Math.min(amount as number, CAP - outgoing.window))
+      const send = fileSender(channel, { gatherBytes: 512 * 1024 })
+      expect(send).toBeTypeOf('function')
+      const sent: number[] = []
+      const handle = await open(local, 'r')
+      try {
+        await send!(handle, FROM, data.length, { onSent: (pos) => sent.push(pos), readError: (err) => new Error(String(err)), shortRead: () => new Error('short read') })
+      } finally {
+        await handle.close()
+        handlers.CHANNEL_WINDOW_ADJUST = adjust
+      }
+      expect(sent.at(-1)).toBe(data.length)
+      const steps = sent.map((pos, i) => pos - (i === 0 ? FROM : sent[i - 1]!))
+      expect(Math.max(...steps)).toBeLessThanOrEqual(CAP)
+      channel.end()
+      expect(await exited).toBe(0)
+      expect(sha(readFileSync(file))).toBe(sha(data.subarray(FROM)))
     } finally {
       client.end()
     }
