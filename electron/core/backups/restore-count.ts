@@ -1,7 +1,8 @@
 // A restore that also says how many files and bytes it put back, counted where restic wrote them, in the same
 // container: no second restic command (each opens the repository, a key derivation of half a second or so,
 // beside a restore that needs the processor). The paths counted are those restored (fresh volumes: a
-// clone's, or the scratch ones), so what is there is exactly what the snapshot held under them.
+// clone's, or the scratch ones), so what is there is exactly what the snapshot held under them. Only sizes
+// are printed (`stat -c %s`, one line a file), never names: a name may hold a newline and anything after it.
 
 import type { StoredRepository } from './backup-config.js'
 import { resticRunFor, type BackupServer, type ResticCallOptions } from './restic-call.js'
@@ -12,10 +13,10 @@ const MARKER = 'homeport: restored files'
 
 /**
  * `sh -c SCRIPT restic <restic's arguments> <paths to count> <how many paths>`: restic runs with its own
- * arguments only (rebuilt in a subshell; no argument is ever parsed by the shell), then `ls -lnRA` lists what
- * is under each path. Its exit code is restic's when restic failed.
+ * arguments only (rebuilt in a subshell; no argument is ever parsed by the shell), then the size of every
+ * regular file under each path is printed. Its exit code is restic's when restic failed.
  */
-const SCRIPT = [
+export const COUNT_SCRIPT = [
   'eval "k=\\${$#}"',
   'n=$(($# - 1 - k))',
   '(',
@@ -27,24 +28,22 @@ const SCRIPT = [
   'shift "$n"',
   `echo '${MARKER}'`,
   'i=0',
-  'for p; do i=$((i + 1)); if [ "$i" -le "$k" ]; then ls -lnRA -- "$p"; fi; done',
+  // The paths are absolute (never taken for an option by find).
+  'for p; do i=$((i + 1)); if [ "$i" -le "$k" ]; then find "$p" -type f -exec stat -c %s {} +; fi; done',
   'exit 0',
 ].join('\n')
 
-/** A regular file's line of `ls -ln`: mode, links, uid, gid, size. */
-const FILE_LINE = /^-\S*\s+\d+\s+\d+\s+\d+\s+(\d+)\s/
-
-export function countListed(stdout: string): { files: number; bytes: number } {
+/** The files and bytes the script printed after its marker: one regular file's size a line. */
+export function countRestored(stdout: string): { files: number; bytes: number } {
   const lines = stdout.split('\n')
   const listed = lines.indexOf(MARKER)
   let files = 0
   let bytes = 0
   if (listed < 0) return { files, bytes }
   for (const line of lines.slice(listed + 1)) {
-    const size = FILE_LINE.exec(line)?.[1]
-    if (size === undefined) continue
+    if (!/^\d+$/.test(line)) continue
     files++
-    bytes += Number(size)
+    bytes += Number(line)
   }
   return { files, bytes }
 }
@@ -52,7 +51,7 @@ export function countListed(stdout: string): { files: number; bytes: number } {
 /** `restic restore …` (args from `restore` on), then the files and bytes under `counted` where it wrote them. */
 export async function restoreCounted(srv: BackupServer, repo: StoredRepository, args: string[], counted: string[], opts: ResticCallOptions): Promise<{ files: number; bytes: number }> {
   const run = await resticRunFor(srv, repo, args, opts)
-  const out = await runRestic({ ...run, entrypoint: 'sh', args: ['-c', SCRIPT, 'restic', ...run.args, ...counted, String(counted.length)] })
+  const out = await runRestic({ ...run, entrypoint: 'sh', args: ['-c', COUNT_SCRIPT, 'restic', ...run.args, ...counted, String(counted.length)] })
   if (out.code !== 0) throw resticError(out, opts.what, repo.name)
-  return countListed(out.stdout)
+  return countRestored(out.stdout)
 }

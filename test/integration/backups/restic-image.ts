@@ -1,6 +1,6 @@
 // The restic image the backup tests run: Debian's restic binary (no image can be pulled from the internet
-// here), with busybox for `find`, and OpenSSH's client for SFTP repositories, each with the libraries it
-// links against, imported into the test engine and pushed to the test registry so pulls are real.
+// here), with busybox for `find` and `stat`, and OpenSSH's client for SFTP repositories, each with the
+// libraries it links against, imported into the test engine and pushed to the test registry so pulls are real.
 
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -33,14 +33,14 @@ export function resticTestImage(hs: HomeServerInfo): Promise<string> {
 }
 
 async function buildResticImage(hs: HomeServerInfo): Promise<string> {
-  const reference = `${hs.registry}/homeport/restic:0.14-debian`
+  const reference = `${hs.registry}/homeport/restic:0.14-debian-stat`
   if (await imageExists(hs, reference)) return reference
   if (!existsSync('/usr/bin/restic')) throw new Error('restic is not installed on this machine (apt-get install restic)')
   const root = await mkdtemp(join(tmpdir(), 'homeport-restic-image-'))
   try {
     for (const dir of ['bin', 'etc', 'tmp', 'root', 'usr/bin']) await mkdir(join(root, dir), { recursive: true })
     await copyFile('/bin/busybox', join(root, 'bin/busybox'))
-    for (const applet of ['sh', 'find', 'cat', 'ls', 'rm', 'mkdir', 'cp', 'dirname', 'sha256sum']) await symlink('busybox', join(root, 'bin', applet))
+    for (const applet of ['sh', 'find', 'cat', 'ls', 'rm', 'mkdir', 'cp', 'dirname', 'sha256sum', 'stat']) await symlink('busybox', join(root, 'bin', applet))
     const files = new Set<string>(BINARIES)
     for (const binary of BINARIES) for (const lib of await libraries(binary)) files.add(lib)
     for (const file of files) {
