@@ -57,7 +57,7 @@ export async function openCliCore(route: Route, opts: OpenOptions): Promise<CliC
   const log = stderrLogger(opts.verbose)
   const server = typeof route === 'object' ? route.server : undefined
   if (route !== 'local' && opts.control) {
-    const remote = await connectControl(resolveDataDir(), { onSkip: (reason) => log.info(`Connecting directly: ${reason}.`) })
+    const remote = await connectControl(resolveDataDir(), { onSkip: (reason) => log.info(`Connecting directly: ${reason}.`), paceOn: process.stdout })
     if (remote && (server === undefined || (await connectedTo(remote, server)))) {
       log.info(`Using the running Homeport (pid ${remote.pid}).`)
       return asCliCore(remote, async () => remote.close(), false)
@@ -69,6 +69,6 @@ export async function openCliCore(route: Route, opts: OpenOptions): Promise<CliC
   }
   // Loaded only here: the SSH, Docker and SQLite stack is not needed when a running Homeport answers.
   const { openLocalCore } = await import('./local-core.js')
-  const local = unwrap(await openLocalCore({ verbose: opts.verbose, sampling: typeof route === 'object' && 'live' in route, secretFromStdin: opts.secretFromStdin }))
+  const local = unwrap(await openLocalCore({ verbose: opts.verbose, sampling: typeof route === 'object' && 'live' in route, secretFromStdin: opts.secretFromStdin, paceOn: process.stdout }))
   return asCliCore(local, () => local.close(), true)
 }

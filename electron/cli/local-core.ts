@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events'
 import type { HomeportBridge } from '../../shared/bridge.js'
 import type { EventMap, EventName, MethodInput, MethodName, MethodOutput } from '../../shared/contract/index.js'
 import { toErrorInfo, type Result } from '../../shared/errors.js'
-import { createCore, createDispatch, newRoundTripTally, resolveDataDir, type EventSink } from '../core/runtime/index.js'
+import { behindAtMost, createCore, createDispatch, newRoundTripTally, resolveDataDir, type Backlogged, type EventSink } from '../core/runtime/index.js'
 import { stderrLogger } from './output.js'
 import { TtyPrompter } from './tty-prompter.js'
 
@@ -15,11 +15,15 @@ export interface LocalCore extends HomeportBridge {
   close(): Promise<void>
 }
 
-/** `sampling`: only for a command that waits for what monitoring finds; a one-shot command starts no timers. */
-export async function openLocalCore(opts: { verbose: boolean; sampling: boolean; secretFromStdin?: () => Promise<string> }): Promise<Result<LocalCore>> {
+/**
+ * `sampling`: only for a command that waits for what monitoring finds; a one-shot command starts no timers.
+ * `paceOn`: where the events end up (stdout); a big log is read from the server only as fast as it is taken.
+ */
+export async function openLocalCore(opts: { verbose: boolean; sampling: boolean; secretFromStdin?: () => Promise<string>; paceOn?: Backlogged }): Promise<Result<LocalCore>> {
   try {
     const emitter = new EventEmitter()
-    const events: EventSink = { emit: (event, payload) => void emitter.emit(event, payload) }
+    const paceOn = opts.paceOn
+    const events: EventSink = { emit: (event, payload) => void emitter.emit(event, payload), ...(paceOn ? { drained: () => behindAtMost(paceOn) } : {}) }
     // The keychain warning is logged by the core (shown with --verbose); `server add` warns itself when it matters.
     const core = await createCore(
       { dataDir: resolveDataDir(), prompts: new TtyPrompter(opts.secretFromStdin), events, log: stderrLogger(opts.verbose) },

@@ -6,7 +6,7 @@ import net from 'node:net'
 import type { EventMap, EventName, MethodName } from '../../../shared/contract/index.js'
 import type { HomeportBridge, WireMessage, WireRequest } from '../../../shared/bridge.js'
 import type { ErrorInfo, Result } from '../../../shared/errors.js'
-import { CONTROL_PROTOCOL, controlDir, controlSocketPath, controlSupported, readLines, unsafeDirReason, type ControlHello } from './control-socket.js'
+import { CONTROL_PROTOCOL, PACE_BYTES, behindAtMost, controlDir, controlSocketPath, controlSupported, readLines, unsafeDirReason, type Backlogged, type ControlHello } from './control-socket.js'
 
 export interface ControlClient extends HomeportBridge {
   /** The answering Homeport's process id and version. */
@@ -20,6 +20,9 @@ export interface ConnectControlOptions {
   timeoutMs?: number
   /** Told why no running Homeport was used. */
   onSkip?: (reason: string) => void
+  /** Where the events end up (the CLI's stdout): while it is behind, the socket is not read, so the running
+   * Homeport waits too instead of the events piling up in this process. */
+  paceOn?: Backlogged
 }
 
 const GONE: ErrorInfo = {
@@ -28,9 +31,23 @@ const GONE: ErrorInfo = {
   hint: 'Run the command again: when no Homeport is running, the command connects by itself.',
 }
 
-function client(socket: net.Socket, hello: ControlHello, pending: Map<number, (result: Result<unknown>) => void>): ControlClient {
+function client(socket: net.Socket, hello: ControlHello, pending: Map<number, (result: Result<unknown>) => void>, paceOn?: Backlogged): ControlClient {
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
   let nextId = 1
+  // Paused only while no call waits for its answer: the answer comes on the same socket, behind the events
+  // (a `logsStop` after Ctrl-C must not wait for a pager to be read).
+  let paused = false
+  const resume = (): void => {
+    if (!paused) return
+    paused = false
+    socket.resume()
+  }
+  const pace = (): void => {
+    if (!paceOn || paused || pending.size > 0 || paceOn.writableLength <= PACE_BYTES) return
+    paused = true
+    socket.pause()
+    void behindAtMost(paceOn).then(resume)
+  }
   readLines(socket, (line) => {
     let message: WireMessage
     try {
@@ -43,6 +60,7 @@ function client(socket: net.Socket, hello: ControlHello, pending: Map<number, (r
       pending.delete(message.id)
     } else if (message.type === 'event') {
       for (const listener of listeners.get(message.event) ?? []) listener(message.payload)
+      pace()
     }
   })
   return {
@@ -54,6 +72,7 @@ function client(socket: net.Socket, hello: ControlHello, pending: Map<number, (r
       const request: WireRequest = { type: 'call', id, method: method satisfies MethodName, input }
       return new Promise((resolve) => {
         pending.set(id, resolve as (result: Result<unknown>) => void)
+        resume()
         socket.write(JSON.stringify(request) + '\n')
       })
     },
@@ -108,7 +127,7 @@ export function connectControl(dataDir: string, opts: ConnectControlOptions = {}
       if (hello?.type !== 'hello' || hello.protocol !== CONTROL_PROTOCOL) return finish(undefined, 'the running Homeport speaks another protocol')
       // Anything after the hello (an early event) belongs to the client's own reader.
       const rest = greeting.slice(newline + 1)
-      const ready = client(socket, hello, pending)
+      const ready = client(socket, hello, pending, opts.paceOn)
       finish(ready)
       if (rest) socket.emit('data', Buffer.from(rest))
     }

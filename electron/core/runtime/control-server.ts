@@ -9,7 +9,7 @@ import net from 'node:net'
 import type { EventMap, EventName } from '../../../shared/contract/index.js'
 import type { WireMessage } from '../../../shared/bridge.js'
 import { APP_VERSION } from './app-version.js'
-import { CONTROL_PROTOCOL, MAX_CALL_BYTES, controlDir, controlSocketPath, controlSupported, readLines, unsafeDirReason, type ControlHello } from './control-socket.js'
+import { CONTROL_PROTOCOL, MAX_CALL_BYTES, behindAtMost, controlDir, controlSocketPath, controlSupported, readLines, unsafeDirReason, type ControlHello } from './control-socket.js'
 import type { Core } from './create-core.js'
 import { createDispatch } from './dispatch.js'
 import type { EventSink, Logger } from './types.js'
@@ -17,6 +17,9 @@ import type { EventSink, Logger } from './types.js'
 /** A client that stops reading its events is dropped rather than buffered without end. */
 const MAX_BUFFERED_EVENT_BYTES = 64 * 1024 * 1024
 const PROBE_TIMEOUT_MS = 1000
+/** How long a big stream waits for one client that is behind: a CLI whose reader stopped (a paused pager)
+ * slows the window's stream by this much a page, and is dropped once it is MAX_BUFFERED_EVENT_BYTES behind. */
+const PACE_WAIT_MS = 2000
 
 export type ServedCore = Pick<Core, 'handlers' | 'forgetClient'>
 
@@ -56,7 +59,7 @@ function listen(server: net.Server, socketPath: string): Promise<void> {
   })
 }
 
-export function createControlServer(opts: { dataDir: string; log?: Logger }): ControlServer {
+export function createControlServer(opts: { dataDir: string; log?: Logger; paceWaitMs?: number }): ControlServer {
   const socketPath = controlSocketPath(opts.dataDir)
   const clients = new Set<net.Socket>()
   let server: net.Server | undefined
@@ -73,6 +76,11 @@ export function createControlServer(opts: { dataDir: string; log?: Logger }): Co
         if (socket.writableLength > MAX_BUFFERED_EVENT_BYTES) socket.destroy()
         else send(socket, { type: 'event', event, payload })
       }
+    },
+    // A big log goes out page by page at the pace of the slowest client still reading (the CLI reads only as
+    // fast as its own output is taken).
+    async drained() {
+      await Promise.all([...clients].map((socket) => behindAtMost(socket, undefined, opts.paceWaitMs ?? PACE_WAIT_MS)))
     },
   }
 

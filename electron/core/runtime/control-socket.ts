@@ -74,3 +74,35 @@ export function readLines(socket: Socket, onLine: (line: string) => void, maxByt
     }
   })
 }
+
+/** Bytes a reader may be behind before whoever feeds it waits (a page of a big log, and some). */
+export const PACE_BYTES = 1024 * 1024
+
+/** A stream that queues what it cannot pass on yet: a socket, or the CLI's stdout on a pipe. */
+export interface Backlogged {
+  readonly writableLength: number
+  readonly destroyed: boolean
+  once(event: 'drain' | 'close', listener: () => void): unknown
+  off(event: 'drain' | 'close', listener: () => void): unknown
+}
+
+/**
+ * Resolves once `stream` holds at most `bytes` unsent, or has closed; with `maxWaitMs`, after that long at
+ * the latest (a reader that stopped for good must not hold everyone else's stream).
+ */
+export function behindAtMost(stream: Backlogged, bytes = PACE_BYTES, maxWaitMs?: number): Promise<void> {
+  if (stream.destroyed || stream.writableLength <= bytes) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = (): void => {
+      if (!stream.destroyed && stream.writableLength > bytes && !timedOut) return void stream.once('drain', done)
+      clearTimeout(timer)
+      stream.off('drain', done)
+      stream.off('close', done)
+      resolve()
+    }
+    let timedOut = false
+    const timer = maxWaitMs === undefined ? undefined : setTimeout(() => ((timedOut = true), done()), maxWaitMs)
+    stream.once('drain', done)
+    stream.once('close', done)
+  })
+}

@@ -1,12 +1,14 @@
 // The control socket itself, served in this process by a real core on a temporary data folder: private to
 // its user (modes checked, and another user really refused by the kernel), a stale socket from a crash
-// replaced, a second Homeport on the same folder stepping aside, and no call's secret in any log.
+// replaced, a second Homeport on the same folder stepping aside, and no call's secret in any log; a big
+// stream paced on clients that are behind (and not held long by one that stopped reading).
 
 import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { PassThrough } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { connectControl, createControlServer, createCore, fanOutEvents, type Core, type ControlServer, type Logger } from '../../../electron/core/runtime/index.js'
 
@@ -163,5 +165,93 @@ describe('events through the control socket', () => {
       await core.close()
       fs.rmSync(home, { recursive: true, force: true })
     }
+  })
+})
+
+describe('a big stream through the control socket', () => {
+  const PAGES = 64
+  const page = 'x'.repeat(64 * 1024)
+  let home: string
+  let control: ControlServer
+  let core: Core
+
+  async function serve(paceWaitMs: number): Promise<void> {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'homeport-control-'))
+    const dataDir = path.join(home, 'data')
+    control = createControlServer({ dataDir, paceWaitMs })
+    core = await createCore({ dataDir, events: control.events, sshConfigPath: path.join(home, 'ssh_config'), knownHostsPath: path.join(home, 'known_hosts') })
+    await control.serve(core)
+  }
+
+  afterEach(async () => {
+    await control.close()
+    await core.close()
+    fs.rmSync(home, { recursive: true, force: true })
+  })
+
+  /** Whether `promise` is still unsettled once the event loop has run a while. */
+  async function stillWaiting(promise: Promise<void>): Promise<boolean> {
+    const later = new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), 200))
+    return (await Promise.race([promise.then(() => 'done' as const), later])) === 'waiting'
+  }
+
+  const emitPages = () => {
+    for (let i = 0; i < PAGES; i++) control.events.emit('apps.changed', { serverId: 's', app: `${i} ${page}`, change: 'started' })
+  }
+
+  /** A client of its own making that reads the hello, then stops reading. */
+  async function stoppedClient(): Promise<net.Socket> {
+    const socket = net.connect(control.path)
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()))
+    socket.pause()
+    return socket
+  }
+
+  it('waits for a client that is behind, and goes on once it reads', async () => {
+    await serve(60_000)
+    const socket = await stoppedClient()
+    emitPages()
+    const drained = control.events.drained!()
+    expect(await stillWaiting(drained)).toBe(true)
+    let bytes = 0
+    socket.on('data', (chunk: Buffer) => (bytes += chunk.length))
+    socket.resume()
+    await drained
+    expect(bytes).toBeGreaterThan(0)
+    socket.destroy()
+  })
+
+  it('is held only a while by a client that stopped reading for good', async () => {
+    await serve(300)
+    const socket = await stoppedClient()
+    emitPages()
+    // Settles although the client never reads again (the test's own timeout says otherwise).
+    await control.events.drained!()
+    socket.destroy()
+  })
+
+  it("reaches the CLI only as fast as the CLI's own output is taken, every event in order", async () => {
+    await serve(60_000)
+    // The CLI's stdout on a pipe whose reader is slow: nothing takes it yet.
+    const stdout = new PassThrough()
+    const cli = await connectControl(path.dirname(path.dirname(control.path)), { paceOn: stdout })
+    const seen: number[] = []
+    cli!.on('apps.changed', (e) => {
+      seen.push(Number(e.app.split(' ')[0]))
+      stdout.write(e.app)
+    })
+    emitPages()
+    const drained = control.events.drained!()
+    expect(await stillWaiting(drained)).toBe(true)
+    // The CLI stopped reading its socket: what it holds is bounded by about a page beyond the threshold.
+    expect(stdout.writableLength).toBeLessThan(PAGES * page.length / 2)
+    // A call made meanwhile is answered all the same (its answer comes behind the events).
+    expect(await cli!.invoke('servers.list', {})).toEqual({ ok: true, value: [] })
+    let taken = 0
+    stdout.on('data', (chunk: Buffer) => (taken += chunk.length))
+    await drained
+    await cli!.invoke('servers.list', {})
+    expect(seen).toEqual([...Array(PAGES).keys()])
+    cli!.close()
   })
 })
