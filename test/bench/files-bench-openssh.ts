@@ -1,7 +1,8 @@
 // The anchors of `npm run bench:files`: OpenSSH's own sftp, scp and `ssh host cat` (to /dev/null, into a
-// file, and from a file up) against the test home server, with aes128-gcm, a private known_hosts and no ssh config of the machine's. Each run is timed from
-// spawn to exit; what connecting alone costs (an sftp run with an empty batch, `ssh host true`) is taken off
-// the anchors' times so they are compared on the transfer itself.
+// file, and from a file up) against the test home server, with aes128-gcm, a private known_hosts and no ssh
+// config of the machine's. Each run is timed from spawn to exit; what connecting alone costs (an sftp run
+// with an empty batch, `ssh host true`) is taken off the anchors' times so they are compared on the transfer
+// itself.
 
 import { spawn } from 'node:child_process'
 import { closeSync, openSync, writeFileSync } from 'node:fs'
@@ -23,13 +24,14 @@ export interface OpenSsh {
   sshTrue(): Promise<number>
 }
 
-/** One run, once more if ssh itself failed (255: the connection was cut, e.g. by another test on the same sshd). */
 /** Where a run's input comes from and its output goes: text on stdin (default empty), or files. */
 interface Redirect {
   input?: string
   stdinFile?: string
   stdoutFile?: string
 }
+
+/** One run, once more if ssh itself failed (255: the connection was cut, e.g. by another test on the same sshd). */
 
 async function timed(file: string, args: string[], redirect: Redirect = {}): Promise<number> {
   try {
