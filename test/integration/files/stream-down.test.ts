@@ -1,6 +1,6 @@
-// Big files come down one exec channel (`tail -c +N`) rather than SFTP requests: the bytes arrive intact
-// under a hostile name, no command hidden in the name runs, and the server logs the command session the big
-// file came down (other tests may add sessions to the log, never take one away).
+// Big files come down one exec channel (`cat`, `tail -c +N` to resume) rather than SFTP requests: the bytes
+// arrive intact under a hostile name, no command hidden in the name runs, and the server logs the command
+// session the big file came down (other tests may add sessions to the log, never take one away).
 
 import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'

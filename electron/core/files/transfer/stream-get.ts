@@ -1,7 +1,8 @@
-// A big file's bytes down one exec channel (`tail -c +N FILE`) instead of SFTP read requests: a plain channel
-// streams without a request and an answer per 255 KiB, and ssh2 carries it at about twice its SFTP rate
-// (measured on one connection: `cat` 92–177 MiB/s against fastGet 42–67 MiB/s under the same load). SFTP has
-// opened the file first (permissions, attributes), and stays the way for servers that run no commands.
+// A big file's bytes down one exec channel (`cat FILE`, `tail -c +N FILE` to resume) instead of SFTP read
+// requests: a plain channel streams without a request and an answer per 255 KiB, and ssh2 carries it at about
+// twice its SFTP rate (measured on one connection: `cat` 92–177 MiB/s against fastGet 42–67 MiB/s under the
+// same load). SFTP has opened the file first (permissions, attributes), and stays the way for servers that run
+// no commands.
 
 import type { FileHandle } from 'node:fs/promises'
 import type { ClientChannel } from 'ssh2'
@@ -44,10 +45,6 @@ export interface StreamState {
   moved: boolean
 }
 
-/**
- * Appends the file's bytes from `state.offset` to `local`, moving `state.offset` as they are written.
- * Resolves false when the server offers no exec channel (the caller reads over SFTP instead).
- */
 /** An exec channel running `argv`, or undefined when the server runs no commands (remembered per server). */
 export async function openStream(env: TransferEnv, argv: string[]): Promise<ClientChannel | undefined> {
   const session = env.target.session
@@ -61,8 +58,23 @@ export async function openStream(env: TransferEnv, argv: string[]): Promise<Clie
   }
 }
 
+/**
+ * The command that prints the file from `offset`. `cat` from the start: GNU tail copies in 8 KiB reads and
+ * 4 KiB writes, so sshd is woken eight times as often per byte and the download ran at ~85% of `cat`'s rate
+ * (measured on one connection into /dev/null, 4 runs each: 890 MiB/s against 1,040). tail only to resume.
+ */
+export function streamCommand(absolute: string, offset: number): string[] {
+  if (offset === 0) return ['env', 'LC_ALL=C', 'cat', '--', absolute]
+  return ['env', 'LC_ALL=C', 'tail', '-c', `+${offset + 1}`, '--', absolute]
+}
+
+/**
+ * Appends the file's bytes from `state.offset` to `local`, moving `state.offset` as they are written.
+ * Resolves false when the server offers no exec channel (the caller reads over SFTP instead).
+ */
 export async function streamDown(env: TransferEnv, absolute: string, shownAs: string, local: FileHandle, localName: string, state: StreamState, onBytes: (done: number) => void): Promise<boolean> {
-  const channel = await openStream(env, ['env', 'LC_ALL=C', 'tail', '-c', `+${state.offset + 1}`, '--', absolute])
+  const tool = state.offset === 0 ? 'cat' : 'tail'
+  const channel = await openStream(env, streamCommand(absolute, state.offset))
   if (!channel) return false
   const signal = env.ctx.signal
   await new Promise<void>((resolve, reject) => {
@@ -112,7 +124,7 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
       if (!closed || !ended || writing || (pendingBytes && failure === undefined)) return
       signal.removeEventListener('abort', onAbort)
       if (failure !== undefined) return reject(failure)
-      const endedWith = streamExitError(exit, 'tail', shownAs, stderr, env.target.server, 'read')
+      const endedWith = streamExitError(exit, tool, shownAs, stderr, env.target.server, 'read')
       if (endedWith) return reject(endedWith)
       resolve()
     }
