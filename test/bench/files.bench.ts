@@ -53,6 +53,11 @@ async function homeport(bench: BenchCore, kind: 'upload' | 'download', input: Om
   return performance.now() - started
 }
 
+/** Runs `steps` one after another, starting at the round's own one and wrapping round. */
+async function inTurn(round: number, steps: (() => Promise<unknown>)[]): Promise<void> {
+  for (let i = 0; i < steps.length; i++) await steps[(round - 1 + i) % steps.length]()
+}
+
 const fresh = (...dirs: string[]) => dirs.forEach((d) => (rmSync(d, { recursive: true, force: true }), mkdirSync(d, { recursive: true })))
 
 runBench(async (info) => {
@@ -83,13 +88,19 @@ runBench(async (info) => {
       }
       const down = (name: string) => join(local, 'down', name)
       const up = (name: string) => join(remote, 'up', name)
-      await big('big down sftp', down('sftp.bin'), () => ssh.sftp(`get ${remote}/big.bin ${down('sftp.bin')}\n`))
-      await big('big down homeport', down('big.bin'), () => homeport(bench, 'download', { sources: [join(remote, 'big.bin')], destination: join(local, 'down') }))
-      add('big down cat', await ssh.catToNull(join(remote, 'big.bin')))
-      await big('big down cat file', down('cat.bin'), () => ssh.catToFile(join(remote, 'big.bin'), down('cat.bin')))
-      await big('big up sftp', up('sftp.bin'), () => ssh.sftp(`put ${local}/big.bin ${up('sftp.bin')}\n`))
-      await big('big up homeport', up('big.bin'), () => homeport(bench, 'upload', { sources: [join(local, 'big.bin')], destination: join(remote, 'up') }))
-      await big('big up cat', up('cat.bin'), () => ssh.catUp(join(local, 'big.bin'), up('cat.bin')))
+      // Each round starts the big transfers at a different one of them: where a transfer falls in the round
+      // changes what memory it writes into (above), and a fixed order gave one of them that place every time.
+      await inTurn(round, [
+        () => big('big down sftp', down('sftp.bin'), () => ssh.sftp(`get ${remote}/big.bin ${down('sftp.bin')}\n`)),
+        () => big('big down homeport', down('big.bin'), () => homeport(bench, 'download', { sources: [join(remote, 'big.bin')], destination: join(local, 'down') })),
+        async () => add('big down cat', await ssh.catToNull(join(remote, 'big.bin'))),
+        () => big('big down cat file', down('cat.bin'), () => ssh.catToFile(join(remote, 'big.bin'), down('cat.bin'))),
+      ])
+      await inTurn(round, [
+        () => big('big up sftp', up('sftp.bin'), () => ssh.sftp(`put ${local}/big.bin ${up('sftp.bin')}\n`)),
+        () => big('big up homeport', up('big.bin'), () => homeport(bench, 'upload', { sources: [join(local, 'big.bin')], destination: join(remote, 'up') })),
+        () => big('big up cat', up('cat.bin'), () => ssh.catUp(join(local, 'big.bin'), up('cat.bin'))),
+      ])
       fresh(join(local, 'down'), join(remote, 'up'), join(local, 'hp'), join(remote, 'hp'))
       chownRemote(join(remote, 'up'))
       chownRemote(join(remote, 'hp'))

@@ -1,5 +1,6 @@
-// The TCP connection opened while the SSH engine loads: handed over once, never twice, and a connection the
-// server refused is nothing to hand over (the session then connects itself and reports the failure).
+// The TCP connection opened while the SSH engine loads: handed over once, never twice, with what the server
+// sent meanwhile kept for its reader, and a connection the server refused is nothing to hand over (the
+// session then connects itself and reports the failure).
 
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -39,6 +40,18 @@ describe('the TCP connection opened early', () => {
     socket!.write('SSH-2.0-test\r\n')
     await expect.poll(() => received.join(''), { timeout: 10_000 }).toBe('SSH-2.0-test\r\n')
     expect(connections).toBe(1)
+  })
+
+  it("keeps what the server sent before it was taken (its greeting) for the reader's first read", async () => {
+    const port = await listening((socket) => socket.write('SSH-2.0-server\r\n'))
+    openEarlyTcp('127.0.0.1', port)
+    await new Promise((r) => setTimeout(r, 300))
+    const socket = takeEarlyTcp('127.0.0.1', port)!
+    sockets.push(socket)
+    const received: string[] = []
+    socket.on('data', (d: Buffer) => received.push(d.toString()))
+    socket.resume()
+    await expect.poll(() => received.join(''), { timeout: 10_000 }).toBe('SSH-2.0-server\r\n')
   })
 
   it('is nothing to take once the server refused it', async () => {

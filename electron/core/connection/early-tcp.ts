@@ -1,9 +1,11 @@
 // The TCP connection to a server, opened before the SSH engine (ssh2 and the modules around it) has loaded,
 // so the connect and the server's greeting travel while this process is still reading code. Only node:net
-// here: this module is loaded ahead of the engine. A socket that fails or that nobody takes is dropped, and
-// the session then connects as it always does, meeting (and reporting) the same failure itself.
+// here and in receive-socket.ts: this module is loaded ahead of the engine. A socket that fails or that nobody
+// takes is dropped, and the session then connects as it always does, meeting (and reporting) the same
+// failure itself.
 
-import { connect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
+import { connectReceiving } from './receive-socket.js'
 
 /** Long enough for the engine to load on a busy machine; a socket left longer is closed. */
 const UNCLAIMED_MS = 15_000
@@ -24,8 +26,7 @@ function keyOf(host: string, port: number): string {
 export function openEarlyTcp(host: string, port: number): void {
   const key = keyOf(host, port)
   if (waiting.has(key)) return
-  // Nagle's algorithm would hold each handshake message until the one before it is acknowledged.
-  const socket = connect({ host, port, noDelay: true })
+  const socket = connectReceiving(host, port)
   const early: Early = {
     socket,
     stopWaiting: () => {

@@ -20,7 +20,9 @@ import { hangUp, pipelineHandshake } from './ssh2-round-trips.js'
 import { retryStartupDrops } from './startup-retry.js'
 import { assertSshUser } from './ssh-user.js'
 import { describeTarget, isFinalError, mapSshError } from './ssh-errors.js'
+import { enableDirectReceive } from './direct-receive.js'
 import { takeEarlyTcp } from './early-tcp.js'
+import { connectReceiving } from './receive-socket.js'
 import type { ExecOptions, ExecResult, SshSession, SshTarget } from './types.js'
 
 /** Hands out a session for a jump chain (shared, ref-counted) and a way to let go of it. */
@@ -306,15 +308,16 @@ export class SshSessionImpl extends EventEmitter implements SshSession {
         if (deadline) clearTimeout(deadline)
         // Without it every channel open waits ~40 ms on Nagle's algorithm.
         client.setNoDelay(true)
+        enableDirectReceive(client)
         resolve(client)
       })
 
-      const given = sock ?? takeEarlyTcp(target.host, target.port)
+      const given = sock ?? takeEarlyTcp(target.host, target.port) ?? connectReceiving(target.host, target.port)
       const config: ConnectConfig = {
         host: target.host,
         port: target.port,
         username: target.user,
-        ...(given ? { sock: given } : {}),
+        sock: given,
         readyTimeout: 0,
         keepaliveInterval: this.opts.keepaliveIntervalMs ?? 10_000,
         keepaliveCountMax: this.opts.keepaliveCountMax ?? 3,

@@ -79,13 +79,15 @@ describe('transfers', () => {
 
   it('reports progress per file and per job with bytes, rate and time left', async () => {
     const file = path.join(fx.local, 'progress.bin')
-    // Big enough to outlast a few of the meter's 250 ms updates even at full loopback speed.
-    writeFileSync(file, randomBytes(160 * 1024 * 1024))
+    // Big enough to outlast a few of the meter's 250 ms updates even at full loopback speed (160 MiB once
+    // finished in fewer); sparse, so it costs this machine no memory here.
+    writeFileSync(file, '')
+    truncateSync(file, 1024 * 1024 * 1024)
     const job = await finished(fx.t, fx.t.call('files.upload', { serverId, sources: [file], destination: fx.remote }))
     resultOf(job)
     const updates = fx.t.of('job.update').filter((j: JobDto) => j.id === job.id && j.items.length > 0)
     const total = updates.map((j) => j.items.find((i) => i.key === 'total')!)
-    expect(total.at(-1)).toMatchObject({ current: 160 * 1024 * 1024, total: 160 * 1024 * 1024, unit: 'bytes' })
+    expect(total.at(-1)).toMatchObject({ current: 1024 * 1024 * 1024, total: 1024 * 1024 * 1024, unit: 'bytes' })
     expect(updates.some((j) => j.items.some((i) => i.key === path.join(fx.remote, 'progress.bin') && i.current > 0 && i.rate! > 0))).toBe(true)
     expect(total.some((i) => i.rate! > 0 && i.etaSeconds !== undefined)).toBe(true)
   })
@@ -139,7 +141,11 @@ describe('transfers', () => {
 
     const into = path.join(fx.local, 'cancelled-download')
     mkdirSync(into)
-    const dl = await fx.t.call('files.download', { serverId, sources: [path.join(fx.remote, 'progress.bin')], destination: into })
+    // The same on the server: a sparse 1 GiB (160 MiB came down before the cancel did).
+    const remoteFile = path.join(fx.remote, 'cancel-down.bin')
+    execFileSync('truncate', ['-s', '1G', remoteFile])
+    execFileSync('chown', [`${hs.user}:${hs.user}`, remoteFile])
+    const dl = await fx.t.call('files.download', { serverId, sources: [remoteFile], destination: into })
     for (let i = 0; i < 200 && !fx.t.of('job.update').some((j) => j.id === dl.jobId && (j.items[0]?.current ?? 0) > 0); i++) await new Promise((r) => setTimeout(r, 25))
     await fx.t.call('jobs.cancel', { id: dl.jobId })
     expect((await fx.t.finishedJob(dl.jobId)).state).toBe('cancelled')
