@@ -14,6 +14,7 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import path from 'node:path'
 import { Client, type ClientChannel } from 'ssh2'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { widenWindow } from '../../../electron/core/connection/channel-window.js'
 import { SshConnectionManager } from '../../../electron/core/connection/connection-manager.js'
 import { enableDirectReceive, receiveDirect } from '../../../electron/core/connection/direct-receive.js'
 import { connectReceiving } from '../../../electron/core/connection/receive-socket.js'
@@ -58,9 +59,7 @@ function readDirect(channel: ClientChannel, onBytes: (n: number) => void = () =>
   let total = 0
   let direct = 0
   const buffers = new Set<ArrayBufferLike>()
-  const incoming = (channel as unknown as { incoming: { id: number; window: number } }).incoming
-  const protocol = (channel as unknown as { _client: { _protocol: { channelWindowAdjust(id: number, n: number): void } } })._client._protocol
-  const remoteId = (channel as unknown as { outgoing: { id: number } }).outgoing.id
+  const topUp = widenWindow(channel)
   const keep = (data: Buffer): void => {
     parts.push(Buffer.from(data))
     total += data.length
@@ -70,10 +69,7 @@ function readDirect(channel: ClientChannel, onBytes: (n: number) => void = () =>
     direct++
     buffers.add(data.buffer)
     keep(data)
-    if (incoming.window < 1024 * 1024) {
-      protocol.channelWindowAdjust(remoteId, 2 * 1024 * 1024)
-      incoming.window += 2 * 1024 * 1024
-    }
+    topUp()
   })
   channel.on('data', keep)
   const done = new Promise<Received>((resolve) =>
