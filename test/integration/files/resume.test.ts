@@ -1,8 +1,9 @@
 // A transfer outlives its connection: the server-side sshd processes are killed during a 200 MB download
 // and during a 200 MB upload; the session reconnects by itself and each file carries on from its byte
-// offset, ending with the same sha256 on both sides.
+// offset, ending with the same sha256 on both sides. The same when only the server's `cat` carrying a
+// download is killed and the connection stays up (nothing reconnects, so nothing new is to be waited for).
 
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -15,10 +16,10 @@ const fx = useFilesServer(hs, 'tmpfs')
 const serverId = 'home'
 const SIZE = 200 * 1024 * 1024
 
-async function killWhenPast(t: TestCore, jobId: string, bytes: number): Promise<number> {
+async function killWhenPast(t: TestCore, jobId: string, bytes: number, kill: () => number | Promise<number> = killSshConnections): Promise<number> {
   for (let i = 0; i < 2000; i++) {
     const moved = t.of('job.update').filter((j) => j.id === jobId).map((j) => j.items.find((it) => it.key === 'total')?.current ?? 0)
-    if (Math.max(0, ...moved) >= bytes) return killSshConnections()
+    if (Math.max(0, ...moved) >= bytes) return kill()
     if (t.of('job.update').some((j) => j.id === jobId && j.state !== 'running')) throw new Error('the transfer ended before the connection could be cut')
     await new Promise((r) => setTimeout(r, 5))
   }
@@ -37,6 +38,24 @@ describe('a transfer when sshd is killed under it', () => {
     expect((job.result as { resumed: number }).resumed).toBeGreaterThanOrEqual(1)
     expect(await sha256File(path.join(fx.local, 'big-down.bin'))).toBe(await sha256File(remoteFile))
     expect(readdirSync(fx.local).filter((n) => n.includes('.homeport-'))).toEqual([])
+  })
+
+  it('downloads 200 MB to the end when the server-side cat is killed and the connection stays up', async () => {
+    const remoteFile = path.join(fx.remote, 'cat-killed.bin')
+    execFileSync('sh', ['-c', 'head -c "$1" /dev/urandom > "$2" && chown "$3" "$2"', 'sh', String(SIZE), remoteFile, hs.user])
+    const connections = fx.t.of('server.state').length
+    const { jobId } = await fx.t.call('files.download', { serverId, sources: [remoteFile], destination: fx.local })
+    // pkill's exit status: 0 when it killed something.
+    const killCat = () => (spawnSync('pkill', ['-KILL', '-u', hs.user, '-x', '-f', `cat -- ${remoteFile}`]).status === 0 ? 1 : 0)
+    expect(await killWhenPast(fx.t, jobId, SIZE / 5, killCat)).toBe(1)
+    const job = await fx.t.finishedJob(jobId)
+    expect(job.state, JSON.stringify(job.error)).toBe('succeeded')
+    expect(job.log.some((l) => l.includes('ended early') && l.includes('SIGKILL'))).toBe(true)
+    expect((job.result as { resumed: number }).resumed).toBeGreaterThanOrEqual(1)
+    expect(await sha256File(path.join(fx.local, 'cat-killed.bin'))).toBe(await sha256File(remoteFile))
+    expect(readdirSync(fx.local).filter((n) => n.includes('.homeport-'))).toEqual([])
+    // The connection never went: no state change was reported meanwhile.
+    expect(fx.t.of('server.state').length).toBe(connections)
   })
 
   it('uploads 200 MB to the end, resumed after the reconnect, sha256 identical', async () => {

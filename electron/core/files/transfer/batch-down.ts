@@ -7,11 +7,13 @@ import type { ClientChannel } from 'ssh2'
 import { Parser, type ReadEntry } from 'tar'
 import { HomeportError } from '../../../../shared/errors.js'
 import { absolutePath } from '../host-target.js'
-import { commandError, serverSha256Many } from '../server-command.js'
+import { channelExit } from '../../connection/exec.js'
+import { serverSha256Many } from '../server-command.js'
 import { sha256Of } from '../file-version.js'
 import { carryOn } from './carry-on.js'
 import { localError } from './local-errors.js'
 import { localTemp } from './local-temp.js'
+import { streamExitError } from './stream-get.js'
 import type { Batch } from './small-batches.js'
 import type { TransferEnv } from './transfer-env.js'
 import type { PlanItem } from './transfer-plan.js'
@@ -57,7 +59,9 @@ async function fetchBatch(env: TransferEnv, batch: Batch, absolutes: string[], h
   try {
     let stderr = ''
     channel.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-    const exit = new Promise<number | undefined>((resolve) => channel.on('exit', (code: number | null) => resolve(code ?? undefined)).on('close', () => resolve(undefined)))
+    // The exit comes from where it was caught as the channel opened: a small batch's whole reply can be
+    // dispatched before this listens.
+    const exit = channelExit(channel)
     const parser = new Parser({
       onReadEntry: (entry) => {
         const item = wanted.get(key(entry.path))
@@ -73,10 +77,9 @@ async function fetchBatch(env: TransferEnv, batch: Batch, absolutes: string[], h
     })
     const parsed = new Promise<void>((resolve, reject) => parser.on('end', resolve).on('error', reject))
     channel.pipe(parser as unknown as NodeJS.WritableStream)
-    const code = await exit
+    const endedWith = streamExitError(await exit, 'tar', absolutes[0], stderr, env.target.server, 'read')
     env.ctx.signal.throwIfAborted()
-    if (code === undefined) throw new HomeportError('CONNECTION_LOST', `The connection to ${env.target.server} was lost while fetching ${batch.items.length} files.`)
-    if (code !== 0) throw commandError(stderr, { path: absolutes[0], action: 'read' }, env.target.server)
+    if (endedWith) throw endedWith
     await parsed
     await Promise.all(writes)
     if (wanted.size > 0) throw new HomeportError('FILE_CHANGED', `${[...wanted.values()][0].from} on ${env.target.server} changed while it was being read.`, { hint: 'Download it again.' })

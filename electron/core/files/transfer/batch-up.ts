@@ -9,13 +9,15 @@ import type { ClientChannel } from 'ssh2'
 import { HomeportError } from '../../../../shared/errors.js'
 import { joinPath } from '../file-entry.js'
 import { RemoteFs } from '../remote-fs.js'
-import { commandError, serverSha256Many } from '../server-command.js'
+import { channelExit } from '../../connection/exec.js'
+import { serverSha256Many } from '../server-command.js'
 import { END_OF_ARCHIVE, headerBlocks, padding } from '../volumes/tar-write.js'
 import { carryOn } from './carry-on.js'
 import { localError } from './local-errors.js'
 import { localSha256 } from './local-hash.js'
 import { putFile } from './put-file.js'
 import { timeSlicer } from './sliced.js'
+import { streamExitError } from './stream-get.js'
 import type { Batch } from './small-batches.js'
 import type { SshSession } from '../../connection/types.js'
 import type { TransferEnv } from './transfer-env.js'
@@ -76,7 +78,8 @@ async function unpack(env: TransferEnv, batch: Batch, staging: Staging): Promise
     channel.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
     // Nothing is expected on stdout, but it must flow: an unread channel never reports its close.
     channel.resume()
-    const exit = new Promise<number | undefined>((resolve) => channel.on('exit', (code: number | null) => resolve(code ?? undefined)).on('close', () => resolve(undefined)))
+    // The exit comes from where it was caught as the channel opened (it can be dispatched before this listens).
+    const exit = channelExit(channel)
     let sent = 0
     const turn = timeSlicer()
     for (const item of batch.items) {
@@ -94,11 +97,11 @@ async function unpack(env: TransferEnv, batch: Batch, staging: Staging): Promise
       env.meter.fileBytes(batch.items[0].to, sent)
     }
     channel.end(END_OF_ARCHIVE)
-    const code = await exit
+    const ended = await exit
     env.ctx.signal.throwIfAborted()
-    if (code === 127) return 'no-tar'
-    if (code === undefined) throw new HomeportError('CONNECTION_LOST', `The connection to ${env.target.server} was lost while sending files to ${staging.root}.`)
-    if (code !== 0) throw commandError(stderr, { path: batch.items[0].to, action: 'write' }, env.target.server)
+    if (ended.code === 127) return 'no-tar'
+    const endedWith = streamExitError(ended, 'tar', batch.items[0].to, stderr, env.target.server, 'write')
+    if (endedWith) throw endedWith
     return 'done'
   } finally {
     env.ctx.signal.removeEventListener('abort', onAbort)

@@ -1,6 +1,8 @@
 // What a transfer does when the connection drops under it: the session reconnects by itself, so the file
 // waits for the new connection and its SFTP channel, then runs again from where it got to. Only a lost
-// connection is waited out; any other failure (and a cancel) ends the file.
+// connection is waited out; any other failure (and a cancel) ends the file. A command of the transfer can
+// also end as a drop does (killed by a signal, or closed without an exit status) while the connection stays
+// up: then there is no new channel to wait for, and the file runs again on the one it had, after a moment.
 
 import type { SFTPWrapper } from 'ssh2'
 import { HomeportError } from '../../../../shared/errors.js'
@@ -69,8 +71,17 @@ export async function carryOn<T>(env: CarryOn, what: string, attempt: (sftp: SFT
       if (!dropped) throw err
       const progressed = onDrop?.() ?? false
       idleDrops = progressed ? 0 : idleDrops + 1
+      const stillUp = env.session.state === 'ready' && !closed.has(sftp) && sftpIsOpen(sftp)
       if (idleDrops >= MAX_DROPS) {
-        throw new HomeportError('CONNECTION_LOST', `The connection kept dropping while transferring ${what}.`, { details: err instanceof Error ? err.message : String(err) })
+        const details = err instanceof Error ? err.message : String(err)
+        if (stillUp) throw new HomeportError('COMMAND_FAILED', `The command on the server carrying ${what} kept ending early.`, { details, hint: 'Look at what ends processes on the server (memory, limits), then try again.' })
+        throw new HomeportError('CONNECTION_LOST', `The connection kept dropping while transferring ${what}.`, { details })
+      }
+      if (stillUp) {
+        env.log(`A command on the server ended early during ${what} (${err instanceof Error ? err.message : String(err)}); trying again.`)
+        dead = undefined
+        await abortable(new Promise((r) => setTimeout(r, 200 * idleDrops)), env.signal)
+        continue
       }
       env.log(`Connection lost during ${what}; carrying on once it is back.`)
       dead = sftp

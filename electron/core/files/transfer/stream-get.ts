@@ -11,10 +11,12 @@ import { commandError } from '../server-command.js'
 import type { TransferEnv } from './transfer-env.js'
 import { widenWindow } from '../../connection/channel-window.js'
 import { receiveDirect } from '../../connection/direct-receive.js'
+import { channelExit } from '../../connection/exec.js'
 import { BlockWriter } from './block-writer.js'
 import { localError } from './local-errors.js'
 
-export type StreamExit = { code?: number; signal?: string } | undefined
+/** How a command ended (connection/exec.ts `channelExit`): neither field when its channel closed without saying. */
+export type StreamExit = { code?: number; signal?: string }
 
 /**
  * How the command carrying a stream ended, as the error to throw (undefined: it succeeded). No exit, or an
@@ -24,8 +26,8 @@ export type StreamExit = { code?: number; signal?: string } | undefined
  */
 export function streamExitError(exit: StreamExit, tool: string, shownAs: string, stderr: string, server: string, action: 'read' | 'write'): HomeportError | undefined {
   const moving = action === 'read' ? 'read' : 'sent'
-  if (!exit) return new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being ${moving}.`)
-  if (exit.signal) return new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being ${moving} (${tool} on ${server} ended with ${exit.signal}).`)
+  if (exit.code === undefined && !exit.signal) return new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being ${moving}.`)
+  if (exit.signal) return new HomeportError('CONNECTION_LOST', `${tool} on ${server} was ended by ${exit.signal} while ${shownAs} was being ${moving}, as sshd does when the connection is cut.`)
   if (exit.code !== 0) return commandError(stderr || `${tool} ended with ${exit.code}`, { path: shownAs, action }, server)
   return undefined
 }
@@ -77,7 +79,7 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
   const signal = env.ctx.signal
   await new Promise<void>((resolve, reject) => {
     let stderr = ''
-    let exit: StreamExit
+    let exit: StreamExit = {}
     let ended = false
     let closed = false
     let failure: unknown
@@ -141,14 +143,15 @@ export async function streamDown(env: TransferEnv, absolute: string, shownAs: st
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, { once: true })
     channel.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4096)))
-    channel.on('exit', (code: number | null, signalName?: string) => (exit = { ...(code !== null ? { code } : {}), ...(signalName ? { signal: signalName } : {}) }))
     channel.on('data', take)
     channel.on('end', () => {
       ended = true
       blocks.end()
       finish()
     })
-    channel.on('close', () => {
+    // The exit comes from where it was caught as the channel opened: it can be dispatched before this listens.
+    void channelExit(channel).then((how) => {
+      exit = how
       closed = true
       // A channel closed without its end (a dropped connection) settles once the last write is done.
       ended = true

@@ -8,6 +8,7 @@ import type { ClientChannel } from 'ssh2'
 import { HomeportError } from '../../../../shared/errors.js'
 import { fileSender } from '../../connection/channel-file-send.js'
 import { coalesceSends, writeTogether } from '../../connection/channel-window.js'
+import { channelExit } from '../../connection/exec.js'
 import { localError } from './local-errors.js'
 import { openStream, streamExitError, type StreamExit, type StreamState } from './stream-get.js'
 import type { TransferEnv } from './transfer-env.js'
@@ -62,15 +63,15 @@ export async function streamUp(env: TransferEnv, absolute: string, shownAs: stri
   if (!channel) return false
   const signal = env.ctx.signal
   let stderr = ''
-  let exit: StreamExit
   let closed = false
-  const ended = new Promise<void>((resolve) => channel.once('close', () => {
+  let exit: StreamExit | undefined
+  // The exit comes from where it was caught as the channel opened: it can be dispatched before this listens.
+  const ended = channelExit(channel).then((how) => {
     closed = true
-    resolve()
-  }))
+    return how
+  })
   channel.on('error', () => {})
   channel.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4096)))
-  channel.on('exit', (code: number | null, signalName?: string) => (exit = { ...(code !== null ? { code } : {}), ...(signalName ? { signal: signalName } : {}) }))
   // Nothing is expected on stdout, but it must flow: an unread channel never reports its close.
   channel.resume()
   const onAbort = (): void => void channel.close()
@@ -86,7 +87,7 @@ export async function streamUp(env: TransferEnv, absolute: string, shownAs: stri
     if (send) await send(local, state.offset, size, { onSent: sent, readError: (err) => localError(err, localName, 'read'), shortRead: () => fileChanged(localName) })
     else await writeInTurn(channel, local, localName, state.offset, size, sent, () => closed)
     if (!closed) channel.end()
-    await ended
+    exit = await ended
   } catch (err) {
     channel.close()
     throw err
@@ -94,7 +95,7 @@ export async function streamUp(env: TransferEnv, absolute: string, shownAs: stri
     signal.removeEventListener('abort', onAbort)
   }
   signal.throwIfAborted()
-  const endedWith = streamExitError(exit, 'cat', shownAs, stderr, env.target.server, 'write')
+  const endedWith = streamExitError(exit ?? {}, 'cat', shownAs, stderr, env.target.server, 'write')
   if (endedWith) throw endedWith
   if (state.offset !== size) throw new HomeportError('CONNECTION_LOST', `The connection dropped while ${shownAs} was being sent.`)
   return true
