@@ -5,6 +5,7 @@
 import { posix } from 'node:path'
 import type { PolicyDto, RepositoryKind } from '../../../shared/contract/backups.js'
 import { HomeportError } from '../../../shared/errors.js'
+import { withServerLock } from '../connection/server-lock.js'
 import { readServerFile, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 import { homeFolder } from '../schedules/server-schedule.js'
@@ -57,15 +58,19 @@ export async function readBackupConfig(session: SshSession): Promise<BackupConfi
   }
 }
 
-/** Reads, changes and writes the config (whole or not at all). */
+/**
+ * Reads, changes and writes the config (whole or not at all), holding the server's lock on it meanwhile: two
+ * changes at once (two laptops, or a repository added while a policy is set) would otherwise each write back
+ * what it read, and one of them would be lost.
+ */
 export async function changeBackupConfig<T>(session: SshSession, change: (config: BackupConfig) => T): Promise<T> {
   const path = await configPath(session)
-  const config = await readBackupConfig(session)
-  const result = change(config)
-  const mk = await session.exec(['mkdir', '-p', '-m', '700', '--', posix.dirname(path)])
-  if (mk.code !== 0) throw new HomeportError('PERMISSION_DENIED', `Could not create ${posix.dirname(path)} on the server.`, { details: mk.stderr })
-  await writeServerFiles(session, [{ path, content: `${JSON.stringify(config, null, 2)}\n`, mode: 0o600 }])
-  return result
+  return withServerLock(session, posix.join(posix.dirname(path), 'config.lock'), 'the backup settings', async () => {
+    const config = await readBackupConfig(session)
+    const result = change(config)
+    await writeServerFiles(session, [{ path, content: `${JSON.stringify(config, null, 2)}\n`, mode: 0o600 }])
+    return result
+  })
 }
 
 export function findRepository(config: BackupConfig, name: string, server: string): StoredRepository {
