@@ -5,6 +5,7 @@
 import { Duplex } from 'node:stream'
 import type { ClientChannel } from 'ssh2'
 import { HomeportError } from '../../../shared/errors.js'
+import { channelExit } from '../connection/exec.js'
 
 const MAX_STDERR = 4096
 
@@ -25,7 +26,6 @@ export function dialStdioError(stderr: string, exitCode: number | undefined, ser
 export class DialStdioStream extends Duplex {
   private readonly channel: ClientChannel
   private stderr = ''
-  private exitCode: number | undefined
 
   constructor(channel: ClientChannel, serverName: string) {
     super({ allowHalfOpen: true })
@@ -36,12 +36,11 @@ export class DialStdioStream extends Duplex {
     channel.stderr.on('data', (chunk: Buffer) => {
       if (this.stderr.length < MAX_STDERR) this.stderr += chunk.toString('utf8')
     })
-    channel.on('exit', (code: number | null) => {
-      this.exitCode = code ?? undefined
-    })
     channel.on('error', (err: Error) => this.destroy(err))
-    channel.on('close', () => {
-      if (this.exitCode !== undefined && this.exitCode !== 0) this.destroy(dialStdioError(this.stderr, this.exitCode, serverName))
+    // The exit comes from where it was caught as the channel opened: a dial-stdio that fails at once sends
+    // its whole reply in one go, dispatched before this constructor runs.
+    void channelExit(channel).then(({ code }) => {
+      if (code !== undefined && code !== 0) this.destroy(dialStdioError(this.stderr, code, serverName))
       else this.push(null)
     })
   }
