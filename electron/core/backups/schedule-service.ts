@@ -17,7 +17,7 @@ import { resticRunFor, type BackupServer } from './restic-call.js'
 import { APP_LABEL } from './restic-container.js'
 import { forgetArgs } from './retention.js'
 import { parseCron } from '../schedules/schedule-cron.js'
-import { homeFolder, installSchedule, readScheduledList, removeScheduleEntry, scheduleDockerSocket, writeScheduledList, type ScheduleInstalled } from '../schedules/server-schedule.js'
+import { homeFolder, installSchedule, readScheduledList, removeScheduleEntry, scheduleDockerSocket, changeScheduledList, type ScheduleInstalled } from '../schedules/server-schedule.js'
 import { scheduleScript } from './schedule-script.js'
 import { APP_TAG, SNAPSHOT_HOST } from './snapshots.js'
 
@@ -55,8 +55,8 @@ async function readSchedules(session: SshSession, p: Paths): Promise<ScheduleDto
   return readScheduledList(session, p.schedules, 'schedules', 'backup schedule list')
 }
 
-async function writeSchedules(session: SshSession, p: Paths, schedules: ScheduleDto[]): Promise<void> {
-  await writeScheduledList(session, p.schedules, 'schedules', schedules)
+async function changeSchedules(session: SshSession, p: Paths, change: (schedules: ScheduleDto[]) => ScheduleDto[]): Promise<void> {
+  await changeScheduledList(session, p.schedules, 'schedules', 'backup schedule list', change)
 }
 
 function timerName(app: string, kind: string): string {
@@ -132,7 +132,7 @@ export async function setSchedule(srv: BackupServer, session: SshSession, app: s
     ...(installed.lingering !== undefined ? { lingering: installed.lingering } : {}),
     createdAt: new Date().toISOString(),
   }
-  await writeSchedules(session, p, [...(await readSchedules(session, p)).filter((s) => s.app !== app), schedule].sort((a, b) => a.app.localeCompare(b.app)))
+  await changeSchedules(session, p, (schedules) => [...schedules.filter((s) => s.app !== app), schedule].sort((a, b) => a.app.localeCompare(b.app)))
   return schedule
 }
 
@@ -140,8 +140,8 @@ export async function removeSchedule(session: SshSession, app: string): Promise<
   const p = await paths(session)
   for (const kind of RUN_KINDS) await removeScheduleEntry(session, timerName(app, kind))
   await removeServerFile(session, p.script(app)).catch(() => {})
-  const rest = (await readSchedules(session, p)).filter((s) => s.app !== app)
-  await writeSchedules(session, p, rest)
+  let rest: ScheduleDto[] = []
+  await changeSchedules(session, p, (schedules) => (rest = schedules.filter((s) => s.app !== app)))
   // The stored secrets go once no schedule needs their repository any more.
   const config = await readBackupConfig(session)
   const needed = new Set(rest.map((s) => config.policies.find((x) => x.app === s.app)?.repository))

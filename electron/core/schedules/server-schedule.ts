@@ -6,6 +6,7 @@
 import { HomeportError } from '../../../shared/errors.js'
 import { agentFor } from '../agent/agent-client.js'
 import { quoteArg } from '../connection/quote.js'
+import { withServerLock } from '../connection/server-lock.js'
 import { readServerFile, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 import { serverUser } from '../connection/server-user.js'
@@ -34,8 +35,15 @@ export async function readScheduledList<T>(session: SshSession, file: string, ke
   }
 }
 
-export async function writeScheduledList<T>(session: SshSession, file: string, key: string, items: T[]): Promise<void> {
-  await writeServerFiles(session, [{ path: file, content: `${JSON.stringify({ version: 1, [key]: items }, null, 2)}\n`, mode: 0o600 }])
+/**
+ * Reads the list, changes it and writes it back under the server's lock on it (`file.lock`): two changes at
+ * once — two laptops adding a task each — would otherwise each write back what it read, losing the other's.
+ */
+export async function changeScheduledList<T>(session: SshSession, file: string, key: string, what: string, change: (items: T[]) => T[]): Promise<void> {
+  await withServerLock(session, `${file}.lock`, `the ${what}`, async () => {
+    const items = change(await readScheduledList<T>(session, file, key, what))
+    await writeServerFiles(session, [{ path: file, content: `${JSON.stringify({ version: 1, [key]: items }, null, 2)}\n`, mode: 0o600 }])
+  })
 }
 
 /** The Docker socket a scheduled script talks to (the one the core reaches through SSH). */

@@ -9,7 +9,7 @@ import { HomeportError } from '../../../shared/errors.js'
 import { readServerFile, writeServerFiles } from '../connection/sftp.js'
 import type { SshSession } from '../connection/types.js'
 import { nextDue, parseCron } from '../schedules/schedule-cron.js'
-import { homeFolder, installSchedule, readScheduledList, removeScheduleEntry, scheduleDockerSocket, writeScheduledList } from '../schedules/server-schedule.js'
+import { homeFolder, installSchedule, readScheduledList, removeScheduleEntry, scheduleDockerSocket, changeScheduledList } from '../schedules/server-schedule.js'
 import { readRuns } from './task-runs.js'
 import { taskScript } from './task-script.js'
 
@@ -42,8 +42,8 @@ export async function readTasks(session: SshSession, p: TaskPaths): Promise<Task
   return readScheduledList(session, p.file, 'tasks', 'task list')
 }
 
-async function writeTasks(session: SshSession, p: TaskPaths, tasks: TaskDefinition[]): Promise<void> {
-  await writeScheduledList(session, p.file, 'tasks', [...tasks].sort((a, b) => a.name.localeCompare(b.name)))
+async function changeTasks(session: SshSession, p: TaskPaths, change: (tasks: TaskDefinition[]) => TaskDefinition[]): Promise<void> {
+  await changeScheduledList<TaskDefinition>(session, p.file, 'tasks', 'task list', (tasks) => change(tasks).sort((a, b) => a.name.localeCompare(b.name)))
 }
 
 function cronOf(cron: string) {
@@ -81,7 +81,7 @@ export async function addTask(srv: TaskServer, input: { name: string; cron: stri
   await writeServerFiles(session, [{ path: p.script(input.name), content: taskScript({ name: input.name, target: input.target, command: input.command, dockerSocket, runsDir: p.runs(input.name) }), mode: 0o700 }])
   const installed = await installSchedule(session, timerName(input.name), when, p.script(input.name), 'run')
   const task: TaskDefinition = { name: input.name, cron: when.expression, target: input.target, command: input.command, via: installed.via, ...(installed.lingering !== undefined ? { lingering: installed.lingering } : {}), createdAt: new Date().toISOString() }
-  await writeTasks(session, p, [...(await readTasks(session, p)).filter((t) => t.name !== input.name), task])
+  await changeTasks(session, p, (tasks) => [...tasks.filter((t) => t.name !== input.name), task])
   return withRuns(task, [])
 }
 
@@ -131,6 +131,6 @@ export async function removeTask(session: SshSession, name: string, serverName: 
   const gone = deleteHistory ? [posix.dirname(paths.script(name))] : [paths.script(name)]
   const rm = await session.exec(['rm', '-rf', '--', ...gone])
   if (rm.code !== 0) throw new HomeportError('PERMISSION_DENIED', `Could not remove ${gone.join(', ')} on ${serverName}.`, { details: rm.stderr })
-  await writeTasks(session, paths, (await readTasks(session, paths)).filter((t) => t.name !== name))
+  await changeTasks(session, paths, (tasks) => tasks.filter((t) => t.name !== name))
   return { historyKept: !deleteHistory }
 }

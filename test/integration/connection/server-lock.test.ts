@@ -1,7 +1,8 @@
 // Changes that read a file on the server, change it and write it back (the backup settings) hold a lock there
 // (`server-lock.ts`): from two connections — two laptops — twelve such changes at once all land, where
 // without the lock some are lost (shown here too, so the test can tell); the lock goes with a holder whose
-// connection is cut; and the backup settings really take it: a change waits while another holder has it.
+// connection is cut; and the backup settings and the scheduled lists (tasks, backup schedules) really take
+// it: a change waits while another holder has it.
 
 import { randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
@@ -11,7 +12,8 @@ import { SshConnectionManager } from '../../../electron/core/connection/connecti
 import { withServerLock } from '../../../electron/core/connection/server-lock.js'
 import { readServerFile, writeServerFiles } from '../../../electron/core/connection/sftp.js'
 import type { SshSession } from '../../../electron/core/connection/types.js'
-import { homeFolder } from '../../../electron/core/schedules/server-schedule.js'
+import { changeScheduledList, homeFolder } from '../../../electron/core/schedules/server-schedule.js'
+import { taskPaths } from '../../../electron/core/tasks/task-service.js'
 import { useHomeServer } from '../../homeserver/helpers.js'
 import { killServerSide, localPortOf, targetFor } from './support.js'
 
@@ -77,25 +79,36 @@ describe('a lock on the server around a change of one file', { timeout: 120_000 
     await holding
   })
 
-  it('is taken by a change of the backup settings', async () => {
-    const lock = posix.join(await homeFolder(sessions[0]), '.local/share/homeport/backups/config.lock')
-    let release!: () => void
-    const held = new Promise<void>((r) => (release = r))
-    let holding = false
-    const holder = withServerLock(sessions[0], lock, 'the backup settings', async () => {
-      holding = true
-      await held
+  // Each change of a file the laptops share waits while another holder has its lock.
+  const guardedChanges: [string, () => Promise<{ lock: string; change: (done: () => void) => Promise<unknown> }>][] = [
+    ['the backup settings', async () => ({
+      lock: posix.join(await homeFolder(sessions[0]), '.local/share/homeport/backups/config.lock'),
+      change: (done) => changeBackupConfig(sessions[1], done),
+    })],
+    ['the task list', async () => {
+      const { file } = await taskPaths(sessions[0])
+      return { lock: `${file}.lock`, change: (done) => changeScheduledList(sessions[1], file, 'tasks', 'task list', (tasks) => (done(), tasks)) }
+    }],
+  ]
+  for (const [what, guarded] of guardedChanges) {
+    it(`is taken by a change of ${what}`, async () => {
+      const { lock, change } = await guarded()
+      let release!: () => void
+      const held = new Promise<void>((r) => (release = r))
+      let holding = false
+      const holder = withServerLock(sessions[0], lock, what, async () => {
+        holding = true
+        await held
+      })
+      await expect.poll(() => holding).toBe(true)
+      let changed = false
+      const changing = change(() => (changed = true))
+      await new Promise((r) => setTimeout(r, 1500))
+      expect(changed).toBe(false)
+      release()
+      await holder
+      await changing
+      expect(changed).toBe(true)
     })
-    await expect.poll(() => holding).toBe(true)
-    let changed = false
-    const change = changeBackupConfig(sessions[1], () => {
-      changed = true
-    })
-    await new Promise((r) => setTimeout(r, 1500))
-    expect(changed).toBe(false)
-    release()
-    await holder
-    await change
-    expect(changed).toBe(true)
-  })
+  }
 })
