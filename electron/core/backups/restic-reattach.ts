@@ -1,9 +1,8 @@
 // When the SSH connection drops under a restic run, the container goes on on the server (the engine does not
-// know the client left). Once the connection is back, the run is found again by its container: started if
-// its start was cut off before it reached the engine, waited for if still running, then its exit code and
-// its whole output read from the engine's log — restic's JSON summary with the snapshot id is in it — so the
-// caller gets the result as if it had never been cut off. A command that only reads (restic-container.ts,
-// `rerunOnDrop`) is simply run again instead.
+// know the client left). Once the connection is back, the run is found again by its container: waited for
+// if still running (started, if its start was cut off before it reached the engine), then its exit code and its whole output read from the engine's log — restic's JSON
+// summary with the snapshot id is in it — so the caller gets the result as if it had never been cut off.
+// A command that only reads (restic-container.ts, `rerunOnDrop`) is simply run again instead.
 
 import type Dockerode from 'dockerode'
 import { sleep } from '../connection/backoff.js'
