@@ -39,9 +39,6 @@ export interface ResticCallOptions {
   startAfter?: Promise<unknown>
 }
 
-/** restic's commands that only read a repository: cut off, they are run again (`ResticRun.rerunOnDrop`). */
-const READ_ONLY_COMMANDS = new Set(['snapshots', 'ls', 'dump', 'diff', 'stats', 'cat'])
-
 export async function restic(srv: BackupServer, repo: StoredRepository, args: string[], opts: ResticCallOptions): Promise<ResticOutput> {
   const out = await runRestic(await resticRunFor(srv, repo, args, opts))
   if (out.code !== 0 && !opts.tolerate) throw resticError(out, opts.what, repo.name)
@@ -64,7 +61,6 @@ export async function resticRunFor(srv: BackupServer, repo: StoredRepository, ar
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onStdoutLine ? { onStdoutLine: opts.onStdoutLine } : {}),
     ...(opts.binaryStdout ? { binaryStdout: true } : {}),
-    ...(READ_ONLY_COMMANDS.has(args[0] ?? '') ? { rerunOnDrop: true } : {}),
     ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
     labels: { [REPOSITORY_LABEL]: repo.name, ...opts.labels },
   }

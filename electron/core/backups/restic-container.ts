@@ -7,7 +7,7 @@
 import { PassThrough } from 'node:stream'
 import type { Docker } from '../docker/docker-access.js'
 import { isServerOutOfReach } from '../connection/connection-lost.js'
-import { outcomeAfterDrop, whenReachable } from './restic-reattach.js'
+import { outcomeAfterDrop } from './restic-reattach.js'
 import { secretArchive } from './secret-archive.js'
 
 export const RESTIC_IMAGE_SETTING = 'backups.resticImage'
@@ -53,12 +53,6 @@ export interface ResticRun {
   /** Keep stdout's bytes as they came (an archive from `restic dump`), in `ResticOutput.bytes`. */
   binaryStdout?: boolean
   labels?: Record<string, string>
-  /**
-   * The command only reads the repository (`snapshots`, `ls`, `dump`…): when the connection drops under it,
-   * it runs again once the connection is back, in a fresh container. An archive from `dump` cannot be
-   * completed from the engine's line log as a backup's output is (restic-reattach.ts).
-   */
-  rerunOnDrop?: boolean
   /**
    * The container is created and given its secrets at once, but started only when this resolves (a backup
    * gets it ready while the app stops); when it rejects, the container is removed and the run fails with it.
@@ -145,27 +139,8 @@ export function containerOptions(run: Omit<ResticRun, 'docker' | 'secrets'>): Pa
   }
 }
 
-/** How often a run is made in all when its connection keeps dropping before it could be taken up. */
-const RUNS_ON_DROP = 3
-
-/**
- * Runs restic in a fresh container and returns its exit code and output; the container is gone afterwards.
- * Cut off before restic started (its container being made ready), or cut off at all for a `rerunOnDrop`
- * command, it is run again from the start once the connection is back: nothing of it ran, or it only read.
- */
+/** Runs restic once in a fresh container and returns its exit code and output; the container is gone afterwards. */
 export async function runRestic(run: ResticRun): Promise<ResticOutput> {
-  for (let attempt = 1; ; attempt++) {
-    const progress = { started: false }
-    try {
-      return await runResticOnce(run, progress)
-    } catch (err) {
-      if (!isServerOutOfReach(err) || !(run.rerunOnDrop || !progress.started) || attempt === RUNS_ON_DROP) throw err
-      await whenReachable(() => run.docker.ping(), run, err)
-    }
-  }
-}
-
-async function runResticOnce(run: ResticRun, progress: { started: boolean }): Promise<ResticOutput> {
   const { docker } = run
   // Awaited below, or not at all when an earlier step fails: its rejection is the caller's to report.
   run.startAfter?.catch(() => {})
@@ -191,26 +166,21 @@ async function runResticOnce(run: ResticRun, progress: { started: boolean }): Pr
     await run.startAfter
     run.signal?.throwIfAborted()
     run.signal?.addEventListener('abort', onAbort, { once: true })
+    await container.start()
     let code: number
     try {
-      progress.started = true
-      await container.start()
       code = ((await container.wait()) as { StatusCode: number }).StatusCode
       await ended
       out.end()
       err.end()
     } catch (lost) {
-      if (!isServerOutOfReach(lost) || run.rerunOnDrop || run.binaryStdout) throw lost
-      // restic keeps running on the server when the connection drops (or, cut off before its start reached
-      // the engine, is started once it is back): its result is read once it is back.
+      // An archive cut off cannot be completed from the engine's line log: the short call fails instead.
+      if (!isServerOutOfReach(lost) || run.binaryStdout) throw lost
+      // restic keeps running on the server when the connection drops: its result is read once it is back.
       code = await outcomeAfterDrop(container, stdout, stderr, run, lost)
     }
     run.signal?.throwIfAborted()
     return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n'), ...(run.binaryStdout ? { bytes: Buffer.concat(bytes) } : {}) }
-  } catch (err) {
-    // Run again (runRestic): the container of this run is removed below, which needs the connection back.
-    if (isServerOutOfReach(err) && (run.rerunOnDrop || !progress.started)) await whenReachable(() => container.inspect(), run, err).catch(() => {})
-    throw err
   } finally {
     run.signal?.removeEventListener('abort', onAbort)
     await container.remove({ force: true }).catch(() => {})
